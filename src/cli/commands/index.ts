@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Each command module exports a function that adds its sub-command to the program.
+ * Commands stay thin: parse flags, call the library, print. Add new ones here.
+ */
+export type Register = (program: Command) => void;
+
+export const commands: Register[] = [];
