@@ -1,0 +1,264 @@
+/**
+ * The browser side of the differential test: real headless Chromium (Debian's `/usr/bin/chromium`, driven by
+ * playwright-core through `executablePath`; never a downloaded browser) running `fetch()` from a page on the
+ * `page` origin, or from a sandboxed `srcdoc` iframe inside it whose origin is opaque (`Origin: null`).
+ *
+ * What is read, and from where (fetch-cors.md §4.3):
+ * - the page: resolved or rejected (and the error's name and message), response type, status and the
+ *   readable header names `[...response.headers.keys()]`;
+ * - CDP `Network.loadingFailed`: `errorText`, `blockedReason` and `corsErrorStatus {corsError, failedParameter}`
+ *   of the case's request (the sandboxed frame is an out-of-process iframe, so it gets its own CDP session);
+ * - `page.on('console')`: the CORS console line.
+ * The server's own log of the requests (./wire-server.ts) is joined in by the caller.
+ *
+ * Deliberately not used: `page.route()` (Fetch interception changes redirect and preflight behaviour,
+ * fetch-cors.md §4.2) and any `--disable-features` switch (it would replace Playwright's list).
+ */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
+import type { CaseRequest, HeaderLine, World } from './spec.js';
+
+/** The only browser this suite drives. */
+export const chromiumPath = '/usr/bin/chromium';
+
+/** Launch switches: the project's standard set plus the loopback host mapping for the `.test` names. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP *.test 127.0.0.1',
+];
+
+/** Whether the browser suite can run here. */
+export function chromiumAvailable(): boolean {
+  return existsSync(chromiumPath);
+}
+
+/** What the page passes to `fetch(url, init)`. */
+export interface FetchInit {
+  method?: string;
+  headers?: HeaderLine[];
+  credentials?: string;
+  mode?: string;
+  redirect?: string;
+  body?: string;
+}
+
+/** The `fetch()` init of a case request (a `text` body is the string "hello"). */
+export function fetchInit(r: CaseRequest): FetchInit {
+  const init: FetchInit = {};
+  if (r.method !== undefined) init.method = r.method;
+  if (r.headers !== undefined) init.headers = r.headers;
+  if (r.credentials !== undefined) init.credentials = r.credentials;
+  if (r.mode !== undefined) init.mode = r.mode;
+  if (r.redirect !== undefined) init.redirect = r.redirect;
+  if (r.body === 'text') init.body = 'hello';
+  return init;
+}
+
+/** One fetch to run in the browser. */
+export interface BrowserCase {
+  key: string;
+  url: string;
+  from: 'page' | 'null';
+  init: FetchInit;
+}
+
+/** One CDP `Network.loadingFailed` of a case's request. */
+export interface LoadingFailure {
+  errorText: string;
+  blockedReason?: string;
+  corsError?: string;
+  failedParameter?: string;
+  /** True for the preflight's own request. */
+  preflight: boolean;
+}
+
+/** Everything the browser told about one case. */
+export interface BrowserResult {
+  key: string;
+  settled: 'resolved' | 'rejected' | 'timeout';
+  error?: { name: string; message: string };
+  response?: { type: string; status: number; headerNames: string[] };
+  failures: LoadingFailure[];
+  /** Console lines that mention the case (the CORS error text). */
+  console: string[];
+}
+
+type PageOutcome = Pick<BrowserResult, 'key' | 'settled' | 'error' | 'response'>;
+
+/**
+ * Runs cases in the page with at most `concurrency` in flight; each fetch races a timeout so a hung request
+ * cannot stall the suite. Executed inside the browser (serialised by Playwright), so self-contained.
+ */
+const runInPage = async (arg: { cases: { key: string; url: string; init: Record<string, unknown> }[]; concurrency: number; timeoutMs: number }) => {
+  const out: unknown[] = new Array(arg.cases.length);
+  let next = 0;
+  const one = async (c: { key: string; url: string; init: Record<string, unknown> }) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve({ key: c.key, settled: 'timeout' }), arg.timeoutMs);
+    });
+    const attempt = (async () => {
+      try {
+        const r = await fetch(c.url, c.init as RequestInit);
+        const names = [...(r.headers as unknown as { keys(): Iterable<string> }).keys()];
+        try {
+          await r.arrayBuffer();
+        } catch {
+          // The body is irrelevant; reading it only frees the connection.
+        }
+        return { key: c.key, settled: 'resolved', response: { type: r.type, status: r.status, headerNames: names } };
+      } catch (e) {
+        const err = e as { name?: unknown; message?: unknown };
+        return { key: c.key, settled: 'rejected', error: { name: String(err?.name), message: String(err?.message) } };
+      }
+    })();
+    const result = await Promise.race([attempt, timeout]);
+    clearTimeout(timer);
+    return result;
+  };
+  const worker = async () => {
+    while (next < arg.cases.length) {
+      const i = next++;
+      out[i] = await one(arg.cases[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(arg.concurrency, arg.cases.length) }, worker));
+  return out;
+};
+
+const keyInUrl = /\/c\/([^/?#'\s]+)\/\d+/;
+
+/** A fresh browser context (its own preflight cache and cookie jar) with the page and the null frame loaded. */
+export class BrowserSession {
+  readonly #context: BrowserContext;
+  readonly #page: Page;
+  readonly #frame: Frame;
+  readonly #failures = new Map<string, LoadingFailure[]>();
+  readonly #console = new Map<string, string[]>();
+
+  private constructor(context: BrowserContext, page: Page, frame: Frame) {
+    this.#context = context;
+    this.#page = page;
+    this.#frame = frame;
+  }
+
+  /** Opens a context on `browser`, loads `<page origin>/page` and a sandboxed srcdoc iframe in it. */
+  static async open(browser: Browser, world: World): Promise<BrowserSession> {
+    // ignoreHTTPSErrors: the https target has a self-signed certificate (fetch-cors.md §4.1).
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${world.origins.page}/page`);
+      await page.evaluate(() => {
+        const f = document.createElement('iframe');
+        // allow-scripts without allow-same-origin: the document's origin is opaque, so fetch sends Origin: null.
+        f.setAttribute('sandbox', 'allow-scripts');
+        f.setAttribute('srcdoc', '<!doctype html><title>null origin</title>');
+        document.body.append(f);
+        return new Promise((resolve) => f.addEventListener('load', resolve, { once: true }));
+      });
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      if (!frame) throw new Error('the sandboxed iframe did not load');
+      const session = new BrowserSession(context, page, frame);
+      await session.#listen(await context.newCDPSession(page));
+      // The sandboxed frame runs out of process (its network events are not on the page's target); when it is
+      // in process, Playwright refuses a frame session and the page session already sees its requests.
+      let frameCdp: CDPSession | undefined;
+      try {
+        frameCdp = await context.newCDPSession(frame);
+      } catch {
+        frameCdp = undefined;
+      }
+      if (frameCdp) await session.#listen(frameCdp);
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        const text = m.text();
+        const key = keyInUrl.exec(text)?.[1];
+        if (key === undefined || text.startsWith('Failed to load resource')) return;
+        const list = session.#console.get(key) ?? [];
+        list.push(text);
+        session.#console.set(key, list);
+      });
+      const origin = await frame.evaluate(() => self.origin);
+      if (origin !== 'null') throw new Error(`the sandboxed iframe has origin ${origin}, expected null`);
+      return session;
+    } catch (e) {
+      await context.close();
+      throw e;
+    }
+  }
+
+  async #listen(cdp: CDPSession): Promise<void> {
+    const requests = new Map<string, { key: string; preflight: boolean }>();
+    cdp.on('Network.requestWillBeSent', (e) => {
+      const key = keyInUrl.exec(e.request.url)?.[1];
+      if (key === undefined) return;
+      requests.set(e.requestId, { key, preflight: e.type === 'Preflight' || e.initiator.type === 'preflight' });
+    });
+    cdp.on('Network.loadingFailed', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      const f: LoadingFailure = { errorText: e.errorText, preflight: r.preflight };
+      if (e.blockedReason !== undefined) f.blockedReason = e.blockedReason;
+      if (e.corsErrorStatus) {
+        f.corsError = e.corsErrorStatus.corsError;
+        f.failedParameter = e.corsErrorStatus.failedParameter;
+      }
+      const list = this.#failures.get(r.key) ?? [];
+      list.push(f);
+      this.#failures.set(r.key, list);
+    });
+    await cdp.send('Network.enable');
+  }
+
+  /**
+   * Runs cases (page ones in the page, null ones in the frame, both at once) and returns one result per case.
+   * After the fetches settle it waits (at most 3 s) until each network failure has its CDP event and each CORS
+   * failure its console line, because those travel on other channels than the promise.
+   */
+  async run(cases: readonly BrowserCase[], options: { concurrency?: number; timeoutMs?: number } = {}): Promise<BrowserResult[]> {
+    const concurrency = options.concurrency ?? 16;
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const strip = (c: BrowserCase) => ({ key: c.key, url: c.url, init: c.init as Record<string, unknown> });
+    const pageCases = cases.filter((c) => c.from === 'page').map(strip);
+    const frameCases = cases.filter((c) => c.from === 'null').map(strip);
+    const [a, b] = await Promise.all([
+      pageCases.length ? this.#page.evaluate(runInPage, { cases: pageCases, concurrency, timeoutMs }) : [],
+      frameCases.length ? this.#frame.evaluate(runInPage, { cases: frameCases, concurrency, timeoutMs }) : [],
+    ]);
+    const outcomes = new Map<string, PageOutcome>();
+    for (const o of [...a, ...b] as PageOutcome[]) outcomes.set(o.key, o);
+    const pending = () =>
+      cases.filter((c) => {
+        const o = outcomes.get(c.key);
+        if (o?.settled !== 'rejected' || o.error?.message !== 'Failed to fetch') return false;
+        const failures = this.#failures.get(c.key) ?? [];
+        const main = failures.filter((f) => !f.preflight);
+        if (main.length === 0) return true;
+        return main.some((f) => f.corsError !== undefined) && !this.#console.has(c.key);
+      });
+    for (let waited = 0; waited < 3000 && pending().length > 0; waited += 25) await new Promise((r) => setTimeout(r, 25));
+    return cases.map((c) => ({
+      ...(outcomes.get(c.key) ?? { key: c.key, settled: 'timeout' as const }),
+      failures: this.#failures.get(c.key) ?? [],
+      console: this.#console.get(c.key) ?? [],
+    }));
+  }
+
+  /** Closes the context. */
+  async close(): Promise<void> {
+    await this.#context.close();
+  }
+}
+
+/** Launches headless Chromium with the suite's switches. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+}
