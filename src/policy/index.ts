@@ -1,0 +1,9 @@
+/**
+ * The corsight policy: a secure-by-default, validated, compiled CORS policy, framework-free.
+ * Adapters for Node, Express, Fastify, Koa, Hono and Fetch handlers live in `corsight/<name>`.
+ */
+export { createPolicy, isPolicy, toPolicy, type Policy } from './policy.js';
+export { validatePolicy } from './validate.js';
+export { CorsConfigError, CorsConfigProblem, PROBLEM_CODES, type ProblemCode } from './problems.js';
+export { appendVary, readHeader, DEBUG_HEADER } from './headers.js';
+export type { PolicyConfig, PolicyDecision, PolicyProblem, PolicyRequest, RequestHeaders, Severity } from './types.js';

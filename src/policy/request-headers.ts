@@ -1,0 +1,141 @@
+/**
+ * The `Access-Control-Request-Headers` checker: one pass over the value, no split, no RegExp, and a hard
+ * length cap, so a hostile value costs O(cap) whatever its size. This is the class of bug that cost rs/cors
+ * (GHSA-mh55-gqvf-xfwm), go-chi/cors (#36) and hono (GHSA-8j4g-w8fx-2239) a denial of service.
+ */
+import { isTokenChar } from './tokens.js';
+
+/** Result of a check: `OK`, `TOO_LONG`, or the index in the value where the offending element starts. */
+export const OK = -1;
+/** The value is longer than any value a browser could send for this policy. */
+export const TOO_LONG = -2;
+
+/**
+ * Longest ACRH accepted when the policy allows every header (`'*'`). Chromium sends one lower-case name per
+ * non-safelisted author header; 8 KiB is far above what any page needs and bounds the scan.
+ */
+export const MAX_WILDCARD_ACRH_LENGTH = 8192;
+
+const SP = 0x20;
+const HTAB = 0x09;
+const COMMA = 0x2c;
+
+interface TrieNode {
+  next: Map<number, TrieNode> | undefined;
+  /** Index of the allowed name ending here, or -1. */
+  index: number;
+}
+
+/**
+ * Checks ACRH values against an allowlist of lower-case names, or against "any token" for `'*'`.
+ * Names are compared ASCII-case-insensitively; elements may be separated by OWS and empty elements (the RFC 9110
+ * §5.6.1 list rule, and the `, ` that joins repeated header lines, rs/cors#184).
+ */
+export class RequestHeaderChecker {
+  private readonly root: TrieNode = { next: undefined, index: -1 };
+  private readonly maxLength: number;
+  /** Generation marks: `seen[i] === generation` when name i appeared in the value being checked. */
+  private readonly seen: Uint32Array;
+  private generation = 0;
+  private readonly authorizationIndex: number;
+
+  /**
+   * @param names allowed lower-case names (unique)
+   * @param wildcard whether every token is allowed (then `names` only matters for `authorization`)
+   */
+  constructor(
+    readonly names: readonly string[],
+    readonly wildcard: boolean,
+  ) {
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n]!;
+      let node = this.root;
+      for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        node.next ??= new Map();
+        let child = node.next.get(c);
+        if (child === undefined) {
+          child = { next: undefined, index: -1 };
+          node.next.set(c, child);
+        }
+        node = child;
+      }
+      node.index = n;
+    }
+    this.seen = new Uint32Array(names.length);
+    this.authorizationIndex = names.indexOf('authorization');
+    // A browser sends each name once, joined by ","; leave room for OWS and the ", " of repeated lines.
+    this.maxLength = wildcard ? MAX_WILDCARD_ACRH_LENGTH : names.reduce((sum, n) => sum + n.length + 4, 16);
+  }
+
+  /** Whether `authorization` is allowed (it must be listed by name: Fetch §3.2.3 keeps it out of `*`). */
+  get allowsAuthorization(): boolean {
+    return this.authorizationIndex !== -1;
+  }
+
+  /**
+   * Checks one ACRH value. Returns {@link OK}, {@link TOO_LONG}, or the start index of the first element that
+   * is not allowed (not a token, not listed, a duplicate, or `authorization` under `*`).
+   */
+  check(value: string): number {
+    const len = value.length;
+    if (len > this.maxLength) return TOO_LONG;
+    const wildcard = this.wildcard;
+    if (!wildcard && ++this.generation === 0xffffffff) {
+      this.seen.fill(0);
+      this.generation = 1;
+    }
+    let i = 0;
+    while (i < len) {
+      // Leading OWS.
+      let c = value.charCodeAt(i);
+      while (c === SP || c === HTAB) c = value.charCodeAt(++i);
+      const start = i;
+      if (i >= len) break;
+      if (c === COMMA) {
+        i++; // empty element
+        continue;
+      }
+      // The name: tchars, folded to lower case while walking the trie.
+      let node: TrieNode | undefined = this.root;
+      while (i < len) {
+        c = value.charCodeAt(i);
+        if (!isTokenChar(c)) break;
+        if (node !== undefined) node = node.next?.get(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+        i++;
+      }
+      // Trailing OWS, then "," or the end.
+      while (c === SP || c === HTAB) c = value.charCodeAt(++i);
+      if (i < len && c !== COMMA) return start; // not a token
+      i++;
+      const index = node === undefined ? -1 : node.index;
+      if (wildcard) {
+        if (index !== -1 && index === this.authorizationIndex) continue;
+        if (this.isAuthorization(value, start)) return start;
+        continue;
+      }
+      if (index === -1 || this.seen[index] === this.generation) return start;
+      this.seen[index] = this.generation;
+    }
+    return OK;
+  }
+
+  /** Whether the element at `start` is `authorization` (case-insensitively), followed by OWS, "," or the end. */
+  private isAuthorization(value: string, start: number): boolean {
+    const word = 'authorization';
+    if (value.length - start < word.length) return false;
+    for (let k = 0; k < word.length; k++) {
+      const c = value.charCodeAt(start + k);
+      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== word.charCodeAt(k)) return false;
+    }
+    const after = value.charCodeAt(start + word.length);
+    return Number.isNaN(after) || after === COMMA || after === SP || after === HTAB;
+  }
+}
+
+/** The element of `value` starting at `start` (for debug reasons only). */
+export function elementAt(value: string, start: number): string {
+  let end = value.indexOf(',', start);
+  if (end === -1) end = value.length;
+  return value.slice(start, end).trim();
+}
