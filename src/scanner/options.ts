@@ -1,0 +1,231 @@
+import { isIP } from 'node:net';
+import { ScanOptionError } from './errors.js';
+import type { Check, CheckId, HeaderList } from './types.js';
+
+/**
+ * How a scan runs. Every field has a default (see `defaultScanOptions`); the library takes a `Partial`.
+ * Values are validated by `resolveScanOptions`, which throws a `ScanOptionError` naming the bad one.
+ */
+export interface ScanOptions {
+  /** Extra request headers sent with every probe (`--header 'Name: value'`). `Origin` is the scanner's own. */
+  headers: HeaderList;
+  /** A Cookie header value sent with every probe (`--cookie 'a=b'`): makes the probes credentialed. */
+  cookie: string | undefined;
+  /** Origins the owner says it trusts (`--origin`), as serialized origins such as `https://app.example.com`. */
+  trustedOrigins: readonly string[];
+  /** Method of the simple probes and the baseline (`--method`, default GET). */
+  method: string;
+  /**
+   * Host-name to address mappings, as curl's `--resolve`: `HOST:ADDRESS`, `HOST:PORT:ADDRESS`, or `*.HOST:ADDRESS`
+   * for every sub-domain. IPv6 addresses may be bracketed. Connections go to the address; Host and SNI keep the name.
+   */
+  resolve: readonly string[];
+  /** Targets scanned at once. */
+  concurrency: number;
+  /** Requests in flight to one host (host:port) at once; also the keep-alive pool size per origin. */
+  perHost: number;
+  /** Requests per second across the whole run; 0 means unlimited. */
+  rate: number;
+  /** Milliseconds one request may take from connecting to the end of the (capped) body. */
+  timeout: number;
+  /** Milliseconds a whole target may take (all probes, queueing included); default 6 x timeout. */
+  targetTimeout: number | undefined;
+  /** Retries of a request after a connection-level failure (refused, reset, connect timeout), with backoff. */
+  retries: number;
+  /** Base delay in ms of the exponential backoff between retries (doubles each attempt). */
+  retryDelay: number;
+  /** Accept any TLS certificate (self-signed labs). Never the default. */
+  insecure: boolean;
+  /** An http(s) proxy URL to send every request through. */
+  proxy: string | undefined;
+  /** Follow redirects of the baseline, only within the target's site (registrable domain). */
+  followRedirects: boolean;
+  /** The checks to run; defaults to every check in `src/scanner/checks/`. */
+  checks: readonly Check[];
+  /** Run only these check ids (`--checks`); undefined runs all of `checks`. */
+  select: readonly string[] | undefined;
+  /** Bytes of each response body read at most; the rest is never read (the connection is dropped). */
+  bodyCap: number;
+  /** The User-Agent header sent unless `headers` has one. */
+  userAgent: string;
+  /** Aborts the run (and every request in flight) when signalled. */
+  signal: AbortSignal | undefined;
+}
+
+/** Defaults of every option except `checks`, which the scanner's entry point fills in. */
+export const defaultScanOptions: Omit<ScanOptions, 'checks'> = {
+  headers: [],
+  cookie: undefined,
+  trustedOrigins: [],
+  method: 'GET',
+  resolve: [],
+  concurrency: 16,
+  perHost: 8,
+  rate: 0,
+  timeout: 10_000,
+  targetTimeout: undefined,
+  retries: 2,
+  retryDelay: 250,
+  insecure: false,
+  proxy: undefined,
+  followRedirects: false,
+  select: undefined,
+  bodyCap: 4096,
+  userAgent: 'corsight (CORS scanner; +https://www.npmjs.com/package/corsight)',
+  signal: undefined,
+};
+
+/** One parsed `--resolve` entry. */
+export interface ResolveRule {
+  /** Lower-case host name, or a `*.`-prefixed suffix pattern. */
+  host: string;
+  /** Port the rule is limited to, or undefined for every port. */
+  port: number | undefined;
+  address: string;
+  family: 4 | 6;
+}
+
+// RFC 7230 token, the grammar of header names and methods (Fetch: "a method is a byte sequence that matches the
+// method token production").
+const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const hostName = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/;
+
+/** Parses one `--resolve` value (`HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS`, IPv6 bracketed or not). */
+export function parseResolve(entry: string): ResolveRule {
+  const bad = (why: string) => new ScanOptionError(`bad --resolve '${entry}': ${why} (expected HOST:ADDRESS, e.g. app.example.test:127.0.0.1)`);
+  const colon = entry.indexOf(':');
+  if (colon <= 0) throw bad('no HOST: before the address');
+  const host = entry.slice(0, colon).toLowerCase();
+  let rest = entry.slice(colon + 1);
+  if (!hostName.test(host)) throw bad(`'${host}' is not a host name`);
+  let port: number | undefined;
+  const withPort = /^(\d{1,5}):(.+)$/.exec(rest);
+  if (withPort && isIP(stripBrackets(rest)) === 0) {
+    port = Number(withPort[1]);
+    if (port < 1 || port > 65535) throw bad(`port ${withPort[1]} is out of range`);
+    rest = withPort[2] as string;
+  }
+  const address = stripBrackets(rest);
+  const family = isIP(address);
+  if (family === 0) throw bad(`'${rest}' is not an IPv4 or IPv6 address`);
+  return { host, port, address, family: family as 4 | 6 };
+}
+
+function stripBrackets(value: string): string {
+  return value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+}
+
+/** Parses `Name: value` into a header pair, rejecting what would corrupt the request. */
+export function parseHeader(line: string): [string, string] {
+  const colon = line.indexOf(':');
+  if (colon <= 0) throw new ScanOptionError(`bad --header '${line}': expected 'Name: value'`);
+  const name = line.slice(0, colon).trim();
+  const value = line.slice(colon + 1).trim();
+  if (!token.test(name)) throw new ScanOptionError(`bad --header '${line}': '${name}' is not a valid header name`);
+  checkHeader(name, value);
+  return [name, value];
+}
+
+function checkHeader(name: string, value: string): void {
+  // Fetch: a header value has no leading/trailing whitespace and contains no 0x00, 0x0A or 0x0D.
+  if (/[\0\r\n]/.test(value)) throw new ScanOptionError(`bad header ${name}: the value contains a NUL, CR or LF byte`);
+  if (!token.test(name)) throw new ScanOptionError(`bad header name '${name}'`);
+  if (name.toLowerCase() === 'origin') {
+    throw new ScanOptionError('the Origin header is set by each probe; name origins the owner trusts with --origin instead');
+  }
+}
+
+/**
+ * Validates a serialized origin (`--origin`): an http(s) scheme, a host and an optional port, nothing else.
+ * Returns it in serialized form (lower-case host, default port dropped).
+ */
+export function parseTrustedOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ScanOptionError(`bad --origin '${value}': not a URL (expected e.g. https://app.example.com)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ScanOptionError(`bad --origin '${value}': the scheme must be http or https`);
+  }
+  if (url.username || url.password) throw new ScanOptionError(`bad --origin '${value}': an origin has no user info`);
+  const rest = value.replace(/^[a-z]+:\/\/[^/?#]*/i, '');
+  if (rest !== '' && rest !== '/') throw new ScanOptionError(`bad --origin '${value}': an origin has no path, query or fragment`);
+  return url.origin;
+}
+
+// Fetch "normalize a method": byte-uppercase it when it is one of these (case-insensitively).
+const normalizable = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+function positiveInt(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new ScanOptionError(`bad ${name} '${value}': expected a whole number from 1 to ${max}`);
+  }
+  return value;
+}
+
+/** Fills in defaults and validates every option; throws `ScanOptionError` naming the first bad value. */
+export function resolveScanOptions(options: Partial<ScanOptions> & { checks: readonly Check[] }): ScanOptions & {
+  resolveRules: ResolveRule[];
+} {
+  const merged: ScanOptions = { ...defaultScanOptions, ...stripUndefined(options) } as ScanOptions;
+  const headers: HeaderList = merged.headers.map(([name, value]) => {
+    checkHeader(name, value);
+    return [name, value];
+  });
+  if (merged.cookie !== undefined && /[\0\r\n]/.test(merged.cookie)) {
+    throw new ScanOptionError('bad --cookie: the value contains a NUL, CR or LF byte');
+  }
+  if (!token.test(merged.method)) throw new ScanOptionError(`bad --method '${merged.method}': not an HTTP method token`);
+  const upper = merged.method.toUpperCase();
+  const method = normalizable.has(upper) ? upper : merged.method;
+  if (['CONNECT', 'TRACE', 'TRACK'].includes(upper)) {
+    // Fetch: forbidden methods; a browser can never send them cross-origin, so probing with them proves nothing.
+    throw new ScanOptionError(`bad --method '${merged.method}': browsers never send it (a forbidden method in the Fetch Standard)`);
+  }
+  const trustedOrigins = merged.trustedOrigins.map(parseTrustedOrigin);
+  const resolveRules = merged.resolve.map(parseResolve);
+  positiveInt('--concurrency', merged.concurrency, 10_000);
+  positiveInt('--per-host', merged.perHost, 1_000);
+  if (!Number.isFinite(merged.rate) || merged.rate < 0) throw new ScanOptionError(`bad --rate '${merged.rate}': expected requests per second, 0 or more`);
+  positiveInt('--timeout', merged.timeout, 3_600_000);
+  if (merged.targetTimeout !== undefined) positiveInt('target timeout', merged.targetTimeout, 24 * 3_600_000);
+  if (!Number.isInteger(merged.retries) || merged.retries < 0 || merged.retries > 10) {
+    throw new ScanOptionError(`bad --retries '${merged.retries}': expected a whole number from 0 to 10`);
+  }
+  if (!Number.isFinite(merged.retryDelay) || merged.retryDelay < 0) throw new ScanOptionError(`bad retry delay '${merged.retryDelay}'`);
+  positiveInt('body cap', merged.bodyCap, 1 << 20);
+  if (merged.proxy !== undefined) {
+    let proxy: URL;
+    try {
+      proxy = new URL(merged.proxy);
+    } catch {
+      throw new ScanOptionError(`bad --proxy '${merged.proxy}': not a URL (expected e.g. http://127.0.0.1:8080)`);
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+      throw new ScanOptionError(`bad --proxy '${merged.proxy}': only http and https proxies are supported`);
+    }
+  }
+  if (merged.select !== undefined) {
+    const known = new Set(merged.checks.map((check) => check.id as string));
+    const unknown = merged.select.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new ScanOptionError(
+        `unknown check id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')} (known: ${[...known].join(', ')})`,
+      );
+    }
+  }
+  return { ...merged, headers, method, trustedOrigins, resolveRules };
+}
+
+/** The checks a scan runs: `checks`, narrowed to `select` when given. */
+export function selectedChecks(options: Pick<ScanOptions, 'checks' | 'select'>): readonly Check[] {
+  if (options.select === undefined) return options.checks;
+  const wanted = new Set(options.select as readonly (CheckId | string)[]);
+  return options.checks.filter((check) => wanted.has(check.id));
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,237 @@
+import { createProbeContext, type TargetProbeContext } from './context.js';
+import { ProbeError } from './errors.js';
+import { resolveScanOptions, selectedChecks, type ResolveRule, type ScanOptions } from './options.js';
+import { isRedirectStatus, maxRedirects, redirectLocation, sameSite } from './redirects.js';
+import { createTransport, type Transport, type TransportStats } from './transport.js';
+import { severities, type Check, type Finding, type HeaderList, type TargetResult } from './types.js';
+
+/** A `TargetResult` with what the runtime adds beyond the contract (all optional, so the contract holds). */
+export interface ScanTargetResult extends TargetResult {
+  /** The URL the checks ran against when --follow-redirects moved it (absent when it is `url`). */
+  finalUrl?: string;
+  /** Checks that ran to completion, for the report (a failed check has its error in `error`). */
+  checksRun?: number;
+}
+
+/** A scanner bound to one transport (one keep-alive pool set): scan many targets, then close it. */
+export interface Scanner {
+  /** Scans one target. Never rejects: failures become a result with `status: 'error'`. */
+  scanTarget(url: string): Promise<ScanTargetResult>;
+  /** Scans targets with the configured concurrency, yielding each result as its target finishes. */
+  scan(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined>;
+  /** The checks this scanner runs (after `select`). */
+  readonly checks: readonly Check[];
+  /** The validated options. */
+  readonly options: Readonly<ScanOptions>;
+  readonly stats: Readonly<TransportStats>;
+  /** Closes the keep-alive pools. */
+  close(): Promise<void>;
+}
+
+/** Parses a target: an absolute http(s) URL without user info. Returns an error message when unusable. */
+export function parseTarget(input: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return `invalid URL '${input}'`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported scheme '${url.protocol}' in '${input}' (http or https only)`;
+  if (url.username !== '' || url.password !== '') return `a target URL has no user info: '${input}'`;
+  url.hash = '';
+  return url;
+}
+
+function severityRank(finding: Finding): number {
+  return severities.indexOf(finding.severity);
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Creates a scanner. `options.checks` must be given here (the package entry point fills in the default set);
+ * other options default as documented on `ScanOptions`. Throws a `ScanOptionError` for a bad option.
+ */
+export function createScanner(input: Partial<ScanOptions> & { checks: readonly Check[] }): Scanner {
+  const options = resolveScanOptions(input);
+  const checks = selectedChecks(options);
+  const transport: Transport = createTransport(options);
+  const targetTimeout = options.targetTimeout ?? options.timeout * 6;
+  const commonHeaders: HeaderList = [...options.headers];
+  if (options.cookie !== undefined) {
+    const existing = commonHeaders.findIndex(([name]) => name.toLowerCase() === 'cookie');
+    if (existing >= 0) {
+      const [name, value] = commonHeaders[existing] as [string, string];
+      commonHeaders[existing] = [name, `${value}; ${options.cookie}`];
+    } else {
+      commonHeaders.push(['Cookie', options.cookie]);
+    }
+  }
+
+  function context(url: URL, signal: AbortSignal): TargetProbeContext {
+    return createProbeContext({
+      url,
+      transport,
+      trustedOrigins: options.trustedOrigins,
+      method: options.method,
+      headers: commonHeaders,
+      userAgent: options.userAgent,
+      signal,
+    });
+  }
+
+  async function runChecks(ctx: TargetProbeContext, signal: AbortSignal): Promise<{ findings: Finding[]; errors: string[] }> {
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = () => reject(signal.reason);
+      if (signal.aborted) fail();
+      else signal.addEventListener('abort', fail, { once: true });
+    });
+    aborted.catch(() => undefined);
+    const settled = await Promise.allSettled(
+      // A check that never settles (a bug) must not hold the run: the target deadline ends the race.
+      checks.map((check) => Promise.race([Promise.resolve().then(() => check.run(ctx)), aborted])),
+    );
+    const findings: Finding[] = [];
+    const errors: string[] = [];
+    settled.forEach((outcome, index) => {
+      const check = checks[index] as Check;
+      if (outcome.status === 'fulfilled') {
+        if (Array.isArray(outcome.value)) findings.push(...outcome.value);
+        else errors.push(`check ${check.id} returned no findings array`);
+      } else {
+        const reason = outcome.reason as unknown;
+        errors.push(reason instanceof ProbeError ? reason.message : `check ${check.id} failed: ${errorMessage(reason)}`);
+      }
+    });
+    // Severity descending, then the checks' own order: the report reads worst first.
+    findings.sort((a, b) => severityRank(b) - severityRank(a));
+    return { findings, errors };
+  }
+
+  async function scanTarget(target: string, runSignal?: AbortSignal): Promise<ScanTargetResult> {
+    const parsed = parseTarget(target);
+    if (typeof parsed === 'string') return { url: target, status: 'error', error: parsed, findings: [], requests: 0 };
+    const controller = new AbortController();
+    const deadline = setTimeout(
+      () => controller.abort(new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`)),
+      targetTimeout,
+    );
+    const signals = [runSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
+    const onRunAbort = () => controller.abort(new ProbeError('aborted', 'scan cancelled'));
+    for (const s of signals) {
+      if (s.aborted) onRunAbort();
+      else s.addEventListener('abort', onRunAbort, { once: true });
+    }
+    let requests = 0;
+    let ctx: TargetProbeContext | undefined;
+    const result: ScanTargetResult = { url: target, status: 'ok', findings: [], requests: 0 };
+    try {
+      let url = parsed;
+      ctx = context(url, controller.signal);
+      let baseline = await ctx.baseline();
+      const hops = [url.href];
+      while (isRedirectStatus(baseline.response.status)) {
+        const location = redirectLocation(baseline.response, url);
+        if (location === undefined) break;
+        const next = location.url;
+        if (!options.followRedirects || next === undefined || !sameSite(url, next)) {
+          // Reported, not followed: a cross-site hop would scan someone else's server.
+          result.redirect = { status: baseline.response.status, location: next?.href ?? location.raw };
+          break;
+        }
+        if (hops.includes(next.href)) {
+          throw new ProbeError('redirect', `redirect loop: ${[...hops, next.href].join(' -> ')}`);
+        }
+        if (hops.length > maxRedirects) {
+          throw new ProbeError('redirect', `too many redirects (more than ${maxRedirects}) starting at ${hops[0]}`);
+        }
+        hops.push(next.href);
+        requests += ctx.requests;
+        url = next;
+        ctx = context(url, controller.signal);
+        baseline = await ctx.baseline();
+      }
+      if (url.href !== parsed.href) result.finalUrl = url.href;
+      const { findings, errors } = await runChecks(ctx, controller.signal);
+      result.findings = findings;
+      result.checksRun = checks.length - errors.length;
+      if (ctx.failure !== undefined) {
+        result.status = 'error';
+        result.error = ctx.failure.message;
+      } else if (errors.length > 0) {
+        result.status = 'error';
+        result.error = errors.length === 1 ? errors[0] : `${errors.length} checks failed; first: ${errors[0]}`;
+      }
+    } catch (error) {
+      result.status = 'error';
+      result.error = errorMessage(error);
+    } finally {
+      clearTimeout(deadline);
+      for (const s of signals) s.removeEventListener('abort', onRunAbort);
+      // Stop anything still in flight for this target (checks may have left probes nobody awaits).
+      if (!controller.signal.aborted) controller.abort(new ProbeError('aborted', 'target finished'));
+    }
+    result.requests = requests + (ctx?.requests ?? 0);
+    return result;
+  }
+
+  async function* scanAll(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined> {
+    const iterator: AsyncIterator<string> | Iterator<string> =
+      Symbol.asyncIterator in targets ? (targets as AsyncIterable<string>)[Symbol.asyncIterator]() : (targets as Iterable<string>)[Symbol.iterator]();
+    const run = new AbortController();
+    const finished: ScanTargetResult[] = [];
+    let running = 0;
+    let exhausted = false;
+    let wake: (() => void) | undefined;
+    let woken = new Promise<void>((resolve) => (wake = resolve));
+    const notify = () => {
+      const current = wake;
+      woken = new Promise<void>((resolve) => (wake = resolve));
+      current?.();
+    };
+    const start = (target: string) => {
+      running++;
+      void scanTarget(target, run.signal).then((result) => {
+        running--;
+        finished.push(result);
+        notify();
+      });
+    };
+    let pull: Promise<IteratorResult<string>> | undefined;
+    try {
+      for (;;) {
+        // Fill free places with new targets, but yield finished results as soon as there are any: the input may
+        // be a slow pipe, and results must not wait for the next line.
+        while (!exhausted && running < options.concurrency && finished.length === 0) {
+          pull ??= Promise.resolve(iterator.next());
+          const woke = woken.then(() => 'woke' as const);
+          const next = await Promise.race([pull, woke]);
+          if (next === 'woke') break;
+          pull = undefined;
+          if (next.done === true) exhausted = true;
+          else start(String(next.value));
+        }
+        while (finished.length > 0) yield finished.shift() as ScanTargetResult;
+        if (exhausted && running === 0) return;
+        if (exhausted || running >= options.concurrency) await woken;
+      }
+    } finally {
+      if (running > 0) run.abort(new ProbeError('aborted', 'scan cancelled'));
+      if (!exhausted) await iterator.return?.();
+    }
+  }
+
+  return {
+    checks,
+    options,
+    stats: transport.stats,
+    scanTarget: (url) => scanTarget(url),
+    scan: scanAll,
+    close: () => transport.close(),
+  };
+}
+
+export type { ResolveRule };
