@@ -1,0 +1,80 @@
+import Fastify from 'fastify';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { createPolicy } from '../policy/index.js';
+import { ALLOWED, REFUSED, describeAdapter } from './__fixtures__/harness.js';
+import corsight from './fastify.js';
+
+describeAdapter('fastify', async (policy) => {
+  let hits = 0;
+  const app = Fastify();
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.header('vary', 'Accept-Encoding');
+  });
+  await app.register(corsight, { policy });
+  app.addHook('preHandler', async () => {
+    hits++;
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    hits++;
+    void reply.code(404).send('not found');
+  });
+  app.get('/data', async () => 'data');
+  app.options('/opt', async () => 'options-app');
+  app.get('/boom', async () => {
+    throw new Error('boom');
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, hits: () => hits, close: () => app.close() };
+});
+
+describe('fastify per-route policies', () => {
+  async function start() {
+    const app = Fastify();
+    await app.register(corsight, { policy: { origins: [ALLOWED] } });
+    app.get('/default', async () => 'default');
+    app.put('/public/:id', { config: { cors: { origins: ['*'], methods: ['PUT'] } } }, async () => 'public');
+    app.get('/private', { config: { cors: false } }, async () => 'private');
+    // An OPTIONS route of the app's own on a path that also has a CORS route: no collision.
+    app.options('/default', async () => 'app-options');
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { app, url };
+  }
+
+  it('uses the route policy for actual requests and for the preflight announcing them', async () => {
+    const { app, url } = await start();
+    try {
+      const pre = await request(`${url}/public/42`, { method: 'OPTIONS', headers: { origin: REFUSED, 'access-control-request-method': 'PUT' } });
+      expect(pre.statusCode).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe('*');
+      expect(pre.headers['access-control-allow-methods']).toBe('PUT');
+      const def = await request(`${url}/default`, { method: 'OPTIONS', headers: { origin: REFUSED, 'access-control-request-method': 'GET' } });
+      expect(def.statusCode).toBe(403);
+      const own = await request(`${url}/default`, { method: 'OPTIONS', headers: { origin: ALLOWED } });
+      expect(await own.body.text()).toBe('app-options');
+      const off = await request(`${url}/private`, { headers: { origin: ALLOWED } });
+      expect(off.headers['access-control-allow-origin']).toBeUndefined();
+      expect(off.headers.vary).toBeUndefined();
+      const on = await request(`${url}/default`, { headers: { origin: ALLOWED } });
+      expect(on.headers['access-control-allow-origin']).toBe(ALLOWED);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('fails at start-up on an invalid route policy', async () => {
+    const app = Fastify();
+    await app.register(corsight, { policy: { origins: [ALLOWED] } });
+    expect(() => app.get('/bad', { config: { cors: { origins: ['null'] } } }, async () => 'x')).toThrow(/origin-null/);
+    await app.close();
+  });
+
+  it('requires a policy option', async () => {
+    const app = Fastify();
+    await expect(app.register(corsight, {} as never)).rejects.toThrow(/"policy" option is required/);
+  });
+
+  it('is not tied to a policy object', () => {
+    expect(createPolicy({ origins: [ALLOWED] })).toBeDefined();
+  });
+});

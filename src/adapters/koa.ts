@@ -1,0 +1,76 @@
+/**
+ * `corsight/koa`: CORS middleware for Koa 3.
+ *
+ * @example
+ * import Koa from 'koa';
+ * import { cors } from 'corsight/koa';
+ * const app = new Koa();
+ * app.use(cors({ origins: ['https://app.example.com'] }));
+ * app.use((ctx) => { ctx.body = { ok: true }; });
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appendVary } from '../policy/headers.js';
+import { toPolicy, type Policy } from '../policy/policy.js';
+import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
+import { setDecisionHeaders } from './node-response.js';
+
+/** The part of a Koa context the middleware uses. */
+interface KoaContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Koa's error handler (`ctx.onerror`) removes every response header and then sets `err.headers`; so CORS
+ * headers are copied onto the error (merging `Vary`) to survive it, as @koa/cors' `keepHeadersOnError` does.
+ */
+function keepOnError(err: unknown, headers: PolicyDecision['headers']): void {
+  if (typeof err !== 'object' || err === null) return;
+  const e = err as { headers?: Record<string, unknown> };
+  const merged: Record<string, unknown> = { ...(e.headers ?? {}) };
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (name === 'vary') {
+      const key = Object.keys(merged).find((k) => k.toLowerCase() === 'vary');
+      const existing = key === undefined ? undefined : merged[key];
+      if (key !== undefined) delete merged[key];
+      merged.vary = existing === undefined ? value : appendVary(existing as string, value);
+    } else {
+      merged[name] = value;
+    }
+  }
+  try {
+    e.headers = merged;
+  } catch {
+    // A frozen error cannot carry headers; Koa then answers without them.
+  }
+}
+
+/**
+ * Creates the middleware. Preflights are answered (204/403) without calling `next`; every other request gets
+ * its CORS headers before `next()`, and again on the error Koa will render if a later middleware throws.
+ *
+ * @param policy a policy from `createPolicy`, or a configuration to compile (throws `CorsConfigError`)
+ */
+export function cors(policy: Policy | PolicyConfig): (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void> {
+  const p = toPolicy(policy);
+  return async function corsight(ctx, next) {
+    const decision = p.evaluate({ method: ctx.req.method ?? '', headers: ctx.req.headers });
+    if (decision.kind === 'preflight') {
+      // Answered through Koa (not the raw response) so outer middleware still sees and can decorate it.
+      setDecisionHeaders(ctx.res, decision.headers);
+      ctx.status = decision.status ?? 204;
+      ctx.body = '';
+      return;
+    }
+    setDecisionHeaders(ctx.res, decision.headers);
+    try {
+      await next();
+    } catch (err) {
+      keepOnError(err, decision.headers);
+      throw err;
+    }
+  };
+}
