@@ -138,7 +138,9 @@ export function toProbeError(error: unknown, context: { host: string; timeout: n
     return new ProbeError('tls', `TLS: ${reason} (${code})${hint}`, { cause: error });
   }
   if (code.startsWith('HPE_') || (error as { name?: unknown } | null)?.name === 'HTTPParserError') {
-    return new ProbeError('invalid-response', `invalid HTTP response from ${context.host}: ${text}${code ? ` (${code})` : ''}`, { cause: error });
+    // llhttp's reason ("Invalid header value char") is the useful part of undici's message.
+    const reason = text.replace(/^Response does not match the HTTP\/1\.1 protocol \((.*)\)$/s, '$1');
+    return new ProbeError('invalid-response', `invalid HTTP response from ${context.host}: ${reason}${code ? ` (${code})` : ''}`, { cause: error });
   }
   return new ProbeError('network', `${code ? `${code}: ` : ''}${text}`, { cause: error });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createProbeContext, type TargetProbeContext } from './context.js';
 import { ProbeError } from './errors.js';
 import { resolveScanOptions, selectedChecks, type ResolveRule, type ScanOptions } from './options.js';
@@ -115,6 +116,8 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     const parsed = parseTarget(target);
     if (typeof parsed === 'string') return { url: target, status: 'error', error: parsed, findings: [], requests: 0 };
     const controller = new AbortController();
+    // Every probe waiting for a place listens to the target's signal; there can be many, by design.
+    setMaxListeners(0, controller.signal);
     const deadline = setTimeout(
       () => controller.abort(new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`)),
       targetTimeout,
@@ -182,6 +185,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     const iterator: AsyncIterator<string> | Iterator<string> =
       Symbol.asyncIterator in targets ? (targets as AsyncIterable<string>)[Symbol.asyncIterator]() : (targets as Iterable<string>)[Symbol.iterator]();
     const run = new AbortController();
+    setMaxListeners(0, run.signal);
     const finished: ScanTargetResult[] = [];
     let running = 0;
     let exhausted = false;
