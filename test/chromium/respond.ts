@@ -96,6 +96,10 @@ export function respond(world: World, method: string, url: string, headers: read
           return arg in world.origins ? world.origins[arg as keyof World['origins']] : whole;
         case 'page':
           return world.origins.page;
+        case 'pagehost':
+          return new URL(world.origins.page).host;
+        case 'pageupper':
+          return world.origins.page.toUpperCase();
         case 'next':
           return parsed.hop + 1 < hops.length ? hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded) : '';
         case 'self':
