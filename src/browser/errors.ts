@@ -1,0 +1,94 @@
+/**
+ * Error vocabulary of `corsight/browser`.
+ *
+ * CORS errors use the names of Chromium's `network::mojom::CorsError`, as the Chrome DevTools
+ * Protocol reports them in `Network.loadingFailed.corsErrorStatus.corsError`
+ * (`services/network/public/mojom/cors.mojom`, CDP `Network.CorsError`). Failures that are not CORS
+ * errors (too many redirects, a transport failure ...) use {@link NetworkErrorCode}, so callers can
+ * always tell the two apart; CDP reports those without a `corsErrorStatus`.
+ */
+
+/** Chromium's CORS error names (CDP `Network.CorsError`). */
+export const CORS_ERROR_CODES = [
+  'DisallowedByMode',
+  'InvalidResponse',
+  'WildcardOriginNotAllowed',
+  'MissingAllowOriginHeader',
+  'MultipleAllowOriginValues',
+  'InvalidAllowOriginValue',
+  'AllowOriginMismatch',
+  'InvalidAllowCredentials',
+  'CorsDisabledScheme',
+  'PreflightInvalidStatus',
+  'PreflightDisallowedRedirect',
+  'PreflightWildcardOriginNotAllowed',
+  'PreflightMissingAllowOriginHeader',
+  'PreflightMultipleAllowOriginValues',
+  'PreflightInvalidAllowOriginValue',
+  'PreflightAllowOriginMismatch',
+  'PreflightInvalidAllowCredentials',
+  'PreflightMissingAllowExternal',
+  'PreflightInvalidAllowExternal',
+  'InvalidAllowMethodsPreflightResponse',
+  'InvalidAllowHeadersPreflightResponse',
+  'MethodDisallowedByPreflightResponse',
+  'HeaderDisallowedByPreflightResponse',
+  'RedirectContainsCredentials',
+  'InsecureLocalNetwork',
+  'InvalidLocalNetworkAccess',
+  'LocalNetworkAccessPermissionDenied',
+  'NoCorsRedirectModeNotFollow',
+] as const;
+
+/** A Chromium CORS error name (CDP `Network.CorsError`). */
+export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
+
+/**
+ * Network errors that are not CORS errors. There is one code; `parameter` carries Chromium's
+ * `net::ERR_*` name:
+ * - `net::ERR_TOO_MANY_REDIRECTS` — a 21st redirect.
+ * - `net::ERR_FAILED` — a redirect with `redirect: 'error'`, a stream body redirected with a status other than 303.
+ * - `net::ERR_INVALID_REDIRECT` — a redirect `Location` that does not parse as a URL.
+ * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a non-HTTP(S) URL outside CORS.
+ * - `net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` — several different `Location` lines.
+ * - `net::ERR_INVALID_HTTP_RESPONSE` — the transport answered something that is not an HTTP response.
+ * - `net::ERR_CONNECTION_FAILED` — the transport threw.
+ * - `net::ERR_ALPN_NEGOTIATION_FAILED` — a stream upload over HTTP/1.1 (Chromium).
+ * - `net::ERR_UNKNOWN_URL_SCHEME` — a scheme that cannot be fetched.
+ * - `mixed-content` — an `https:` page fetching a non-trustworthy `http:` URL (blocked before CORS).
+ */
+export type NetworkErrorCode = 'NetworkError';
+
+/** All error codes an outcome can carry. */
+export type FetchErrorCode = CorsErrorCode | NetworkErrorCode;
+
+/** True if `code` is a CORS error name (as opposed to `NetworkError`). */
+export function isCorsErrorCode(code: string): code is CorsErrorCode {
+  return (CORS_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** The CORS-check errors, which have a `Preflight…` twin used when the check fails on a preflight response. */
+export type CorsCheckErrorCode =
+  | 'WildcardOriginNotAllowed'
+  | 'MissingAllowOriginHeader'
+  | 'MultipleAllowOriginValues'
+  | 'InvalidAllowOriginValue'
+  | 'AllowOriginMismatch'
+  | 'InvalidAllowCredentials';
+
+/** The `Preflight…` variant of a CORS-check error (Chromium `preflight_controller.cc` `CheckPreflightAccess`). */
+export function toPreflightCode(code: CorsCheckErrorCode): CorsErrorCode {
+  return `Preflight${code}` as CorsErrorCode;
+}
+
+/** Codes whose console text starts with "Response to preflight request doesn't pass access control check: ". */
+export const PREFLIGHT_PREFIXED_CODES: readonly CorsErrorCode[] = [
+  'PreflightWildcardOriginNotAllowed',
+  'PreflightMissingAllowOriginHeader',
+  'PreflightMultipleAllowOriginValues',
+  'PreflightInvalidAllowOriginValue',
+  'PreflightAllowOriginMismatch',
+  'PreflightInvalidAllowCredentials',
+  'PreflightInvalidStatus',
+  'PreflightDisallowedRedirect',
+];

@@ -1,0 +1,389 @@
+/**
+ * `simulateFetch`: one `fetch()` call run through the Fetch Standard's main fetch / HTTP fetch /
+ * HTTP-redirect fetch / CORS-preflight fetch, with Chromium's ordering and error reporting (default
+ * profile), against a caller-supplied transport.
+ */
+import {
+  byteLowercase,
+  hasHeader,
+  isByteString,
+  toByteString,
+  trimHttpTabOrSpace,
+  type HeaderList,
+} from '../fetch/headers.js';
+import { isPotentiallyTrustworthy, isSameOrigin } from '../fetch/origin.js';
+import { PreflightCache } from './cache.js';
+import { classifyRequest, constructRequest } from './classify.js';
+import { corsCheck } from './cors-check.js';
+import type { CorsErrorCode } from './errors.js';
+import { exposedHeaderNames } from './expose.js';
+import {
+  corsConsoleMessage,
+  mixedContentMessage,
+  networkErrorMessage,
+  sameOriginModeMessage,
+} from './messages.js';
+import { buildPreflightRequest, checkPreflightResponse } from './preflight.js';
+import { getProfile, type Profile } from './profiles.js';
+import { MAX_REDIRECTS, isRedirectResponse, locationURL, redirectTaint, rewriteForRedirect } from './redirect.js';
+import type {
+  CorsOutcome,
+  CorsRequest,
+  SimulateOptions,
+  SimulatedResponse,
+  Transport,
+  TransportResponse,
+  WireRequest,
+} from './types.js';
+
+/** A URL as it goes on the wire: the fragment is never sent. */
+export function wireURL(url: URL): string {
+  if (url.hash === '' && !url.href.endsWith('#')) return url.href;
+  const copy = new URL(url.href);
+  copy.hash = '';
+  return copy.href.endsWith('#') ? copy.href.slice(0, -1) : copy.href;
+}
+
+function isHttpScheme(url: URL): boolean {
+  return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+/**
+ * Normalize what a transport returned into an HTTP response a browser could have received, or null
+ * if it cannot be one. Header values lose leading/trailing tab and space (as an HTTP parser strips
+ * them); code units above 0xFF are taken as UTF-8 and turned into bytes.
+ */
+export function normalizeTransportResponse(value: unknown): TransportResponse | null {
+  if (value === null || typeof value !== 'object') return null;
+  const { status, headers } = value as { status?: unknown; headers?: unknown };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) return null;
+  if (!Array.isArray(headers)) return null;
+  const out: HeaderList = [];
+  for (const entry of headers) {
+    if (!Array.isArray(entry) || entry.length < 2) return null;
+    const [n, v] = entry as unknown[];
+    if (typeof n !== 'string' || typeof v !== 'string') return null;
+    out.push([isByteString(n) ? n : toByteString(n), trimHttpTabOrSpace(toByteString(v))]);
+  }
+  return { status, headers: out };
+}
+
+/**
+ * Simulate one `fetch()` call.
+ *
+ * Rejects with a TypeError exactly when `fetch()` would reject before sending anything because the
+ * arguments are bad (malformed origin, URL, method or header; forbidden method; credentials in the
+ * URL; `no-cors` with a non-safelisted method; a body on GET/HEAD; a stream body in `no-cors`), or
+ * when `transport` is not a function or the options are invalid. Every other failure — CORS errors
+ * and network errors alike — resolves with `allowed: false` and an `error`.
+ *
+ * `requests` lists what went on the wire, in order. For each request it holds the method, the URL
+ * without fragment, and these headers: the author headers that survived `fetch()`'s header
+ * processing (forbidden ones dropped; same-name headers combined into one line in the Chromium,
+ * Firefox and Safari profiles), `Content-Type: text/plain;charset=UTF-8` added for a text body
+ * without a Content-Type, `Accept: *\/*` when the author gave no Accept, and `Origin` when the browser
+ * sends it. A preflight holds `Accept`, `Access-Control-Request-Method`,
+ * `Access-Control-Request-Headers` (when non-empty) and `Origin`. Headers a browser adds below the
+ * CORS layer (`User-Agent`, `Sec-Fetch-*`, `Referer`, `Accept-Language`, `Accept-Encoding`, cookies,
+ * `Host`, `Connection`) are not listed.
+ */
+export async function simulateFetch(
+  request: CorsRequest,
+  transport: Transport,
+  options: SimulateOptions = {},
+): Promise<CorsOutcome> {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object.');
+  const profile: Profile = getProfile(options.profile);
+  if (typeof transport !== 'function') throw new TypeError('transport must be a function (req) => Promise<{ status, headers }>.');
+  if (options.cache !== undefined && !(options.cache instanceof PreflightCache)) {
+    throw new TypeError('options.cache must be a PreflightCache.');
+  }
+  const protocol = options.protocol ?? 'http/1.1';
+  if (protocol !== 'http/1.1' && protocol !== 'h2') throw new TypeError(`options.protocol must be 'http/1.1' or 'h2', not '${String(protocol)}'.`);
+  const cache = options.cache ?? new PreflightCache();
+  const req = constructRequest(request, profile);
+
+  const requests: WireRequest[] = [];
+  const trace: CorsOutcome['trace'] = [];
+  const outcome: CorsOutcome = { allowed: false, preflighted: false, requests, trace };
+  const note = (step: string, ok: boolean, detail: string): void => {
+    trace.push({ step, ok, detail });
+  };
+
+  note(
+    'construct',
+    true,
+    `${req.method} ${req.url.href} mode=${req.mode} credentials=${req.credentials} redirect=${req.redirect} body=${req.body}` +
+      (req.dropped.length > 0
+        ? `; dropped headers: ${req.dropped.map((d) => `${d.name} (${d.reason})`).join(', ')}`
+        : ''),
+  );
+
+  // fetch() step: append `Accept: */*` when the author gave none (Fetch §4.1 "fetch" step 12).
+  let headers: HeaderList = req.headers.map(([n, v]) => [n, v] as [string, string]);
+  if (!hasHeader(headers, 'accept')) headers.push(['Accept', '*/*']);
+  let method = req.method;
+  let body = req.body;
+  const urlList: URL[] = [req.url];
+  const initialHref = req.url.href;
+  let tainting: 'basic' | 'cors' | 'opaque' = 'basic';
+  let redirectCount = 0;
+  let preflightKey: { origin: string; url: string } | null = null;
+
+  const clearCacheOnFailure = (): void => {
+    if (preflightKey !== null) {
+      cache.clear(preflightKey.origin, preflightKey.url);
+      note('cache', true, `preflight cache entry for ${preflightKey.url} cleared after the failure`);
+    }
+  };
+  const corsFail = (code: CorsErrorCode, parameter: string, at: URL): CorsOutcome => {
+    clearCacheOnFailure();
+    const message =
+      code === 'DisallowedByMode' && urlList.length === 1
+        ? sameOriginModeMessage(at.href, req.origin)
+        : corsConsoleMessage(code, parameter, { initialUrl: initialHref, finalUrl: at.href, origin: req.origin });
+    outcome.error = { code, kind: 'cors', parameter, message };
+    note('result', false, `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`);
+    return outcome;
+  };
+  const netFail = (parameter: string, at: URL, m: string, message?: string): CorsOutcome => {
+    clearCacheOnFailure();
+    outcome.error = {
+      code: 'NetworkError',
+      kind: 'network',
+      parameter,
+      message: message ?? networkErrorMessage(m, at.href, parameter),
+    };
+    note('result', false, `network error ${parameter}: fetch() rejects with TypeError: Failed to fetch`);
+    return outcome;
+  };
+  const send = async (wire: WireRequest): Promise<TransportResponse | null> => {
+    requests.push(wire);
+    let raw: unknown;
+    try {
+      raw = await transport({ method: wire.method, url: wire.url, headers: wire.headers.map(([n, v]) => [n, v]) });
+    } catch (err) {
+      note('transport', false, `transport threw: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+    const res = normalizeTransportResponse(raw);
+    if (res === null) note('transport', false, 'transport answered something that is not an HTTP response');
+    return res;
+  };
+  const resolve = (response: SimulatedResponse): CorsOutcome => {
+    outcome.allowed = true;
+    outcome.response = response;
+    note('result', true, `fetch() resolves: type=${response.type} status=${response.status}; readable headers: ${response.exposedHeaders.join(', ') || '(none)'}`);
+    return outcome;
+  };
+
+  for (;;) {
+    const current = urlList[urlList.length - 1]!;
+    const taint = redirectTaint(urlList, req.origin);
+    const serializedOrigin = taint === 'same-origin' ? req.origin : 'null';
+    const url = wireURL(current);
+
+    // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content).
+    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current)) {
+      note('mixed-content', false, `an https: page may not fetch ${url}`);
+      return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
+    }
+
+    // Main fetch (Fetch §4.1 step 12): pick the branch.
+    let preflightBranch = false;
+    if (current.protocol === 'data:') {
+      note('main-fetch', true, 'data: URL: basic response without network access');
+      return resolve({ status: 200, type: 'basic', exposedHeaders: ['content-type'], url: current.href, redirected: urlList.length > 1 });
+    } else if (!isHttpScheme(current)) {
+      note('main-fetch', false, `URL scheme "${current.protocol.slice(0, -1)}" is not supported`);
+      return netFail(
+        'net::ERR_UNKNOWN_URL_SCHEME',
+        current,
+        method,
+        `Fetch API cannot load ${current.href}. URL scheme "${current.protocol.slice(0, -1)}" is not supported.`,
+      );
+    } else if (isSameOrigin(current, req.origin) && tainting === 'basic') {
+      note('main-fetch', true, 'same-origin request: no CORS, basic response');
+    } else if (req.mode === 'same-origin') {
+      note('main-fetch', false, 'mode same-origin and the URL is cross-origin');
+      return corsFail('DisallowedByMode', '', current);
+    } else if (req.mode === 'no-cors') {
+      if (req.redirect !== 'follow') {
+        note('main-fetch', false, "a no-cors request must use redirect mode 'follow'");
+        return corsFail('NoCorsRedirectModeNotFollow', '', current);
+      }
+      tainting = 'opaque';
+      note('main-fetch', true, 'no-cors cross-origin request: opaque response, no CORS check');
+    } else {
+      tainting = 'cors';
+      const cls = classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile);
+      if (!cls.needsPreflight) {
+        note('classify', true, 'no preflight needed: safelisted method and headers');
+      } else {
+        preflightBranch = true;
+        note('classify', true, `preflight needed: ${cls.reasons.join('; ')}`);
+        const cacheKey = { origin: profile.cacheOriginKey === 'initiator' ? req.origin : serializedOrigin, url };
+        preflightKey = cacheKey;
+        const lookup = cache.lookup(
+          {
+            ...cacheKey,
+            method,
+            unsafeHeaderNames: cls.unsafeHeaderNames,
+            credentials: req.credentials,
+            useCorsPreflight: req.useCorsPreflight,
+          },
+          profile,
+        );
+        note('cache', lookup.hit, lookup.detail);
+        if (!lookup.hit) {
+          const preflight = buildPreflightRequest({ url, method, unsafeHeaderNames: cls.unsafeHeaderNames, origin: serializedOrigin });
+          outcome.preflighted = true;
+          note(
+            'preflight',
+            true,
+            `OPTIONS ${url} Access-Control-Request-Method: ${method}` +
+              (cls.unsafeHeaderNames.length > 0 ? `, Access-Control-Request-Headers: ${cls.unsafeHeaderNames.join(',')}` : '') +
+              `, Origin: ${serializedOrigin}`,
+          );
+          const pres = await send(preflight);
+          if (pres === null) return netFail('net::ERR_FAILED', current, 'OPTIONS');
+          const check = checkPreflightResponse(
+            {
+              status: pres.status,
+              headers: pres.headers,
+              url,
+              method,
+              unsafeHeaderNames: cls.unsafeHeaderNames,
+              credentials: req.credentials,
+              origin: serializedOrigin,
+              useCorsPreflight: req.useCorsPreflight,
+            },
+            profile,
+          );
+          if (!check.ok) {
+            note('preflight-response', false, `status ${pres.status}: ${check.step} check failed`);
+            if (check.kind === 'network') return netFail(check.parameter, current, 'OPTIONS');
+            return corsFail(check.code as CorsErrorCode, check.parameter, current);
+          }
+          note(
+            'preflight-response',
+            true,
+            `status ${pres.status}; allowed methods [${check.methods.join(', ')}], headers [${check.headerNames.join(', ')}]; max-age ${check.maxAge}s` +
+              (check.authorizationCoveredByWildcard ? '; Authorization allowed only through "*" (Chromium warns)' : ''),
+          );
+          cache.store(
+            { ...cacheKey, methods: check.methods, headerNames: check.headerNames, maxAge: check.maxAge, credentials: req.credentials },
+            profile,
+          );
+        }
+      }
+    }
+    if (!preflightBranch) preflightKey = null;
+
+    // Chromium uploads stream bodies only over HTTP/2+.
+    if (body === 'stream' && profile.streamUploadNeedsH2 && protocol === 'http/1.1') {
+      note('send', false, 'Chromium cannot upload a ReadableStream body over HTTP/1.1');
+      return netFail('net::ERR_ALPN_NEGOTIATION_FAILED', current, method);
+    }
+
+    // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
+    const wireHeaders: HeaderList = headers.map(([n, v]) => [n, v] as [string, string]);
+    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD')) wireHeaders.push(['Origin', serializedOrigin]);
+    note('send', true, `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${serializedOrigin}` : ' (no Origin)'));
+    const res = await send({ method, url, headers: wireHeaders });
+    if (res === null) return netFail('net::ERR_FAILED', current, method);
+
+    const redirect = isRedirectResponse(res.status, res.headers, profile);
+    const networkStack = profile.redirectOrder === 'network-stack';
+    let location = redirect ? locationURL(res.headers, current, profile) : ({ kind: 'none' } as const);
+
+    // //net rejects unusable Location values before the CORS layer sees the redirect.
+    if (redirect && networkStack) {
+      if (location.kind === 'multiple') return netFail('net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION', current, method);
+      if (location.kind === 'invalid') return netFail('net::ERR_INVALID_REDIRECT', current, method);
+      if (location.kind === 'url' && !isHttpScheme(location.url) && location.url.protocol !== 'data:') {
+        return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+      }
+    }
+
+    // HTTP fetch: the CORS check runs on every response of a cors-tainted request, redirects included.
+    if (tainting === 'cors') {
+      const check = corsCheck({ headers: res.headers, origin: serializedOrigin, credentials: req.credentials }, profile);
+      if (!check.ok) {
+        note('cors-check', false, `status ${res.status}: ${check.code}`);
+        return corsFail(check.code, check.parameter, current);
+      }
+      note('cors-check', true, `status ${res.status}: Access-Control-Allow-Origin matches ${serializedOrigin}`);
+    }
+
+    if (redirect) {
+      if (req.redirect === 'manual') {
+        note('redirect', true, "redirect mode 'manual': opaque-redirect response");
+        return resolve({ status: 0, type: 'opaqueredirect', exposedHeaders: [], wireStatus: res.status, url: current.href, redirected: false });
+      }
+      if (!networkStack) {
+        if (req.redirect === 'error') {
+          note('redirect', false, "redirect mode 'error'");
+          return netFail('net::ERR_FAILED', current, method);
+        }
+        if (location.kind === 'multiple' || location.kind === 'invalid') {
+          return netFail('net::ERR_INVALID_REDIRECT', current, method);
+        }
+      }
+      if (location.kind === 'url') {
+        const next = location.url;
+        if (!networkStack && !isHttpScheme(next)) return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+        if (redirectCount === MAX_REDIRECTS) {
+          note('redirect', false, `redirect count is already ${MAX_REDIRECTS}`);
+          return netFail('net::ERR_TOO_MANY_REDIRECTS', current, method);
+        }
+        redirectCount++;
+        const hasUserinfo = next.username !== '' || next.password !== '';
+        if (
+          hasUserinfo &&
+          ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors')
+        ) {
+          note('redirect', false, 'redirect location contains credentials');
+          // Chromium 156 reports an empty failedParameter and prints '' as the location.
+          urlList.push(next);
+          return corsFail('RedirectContainsCredentials', '', next);
+        }
+        if (body === 'stream' && res.status !== 303) {
+          note('redirect', false, 'a ReadableStream body cannot be resent');
+          return netFail('net::ERR_INVALID_ARGUMENT', current, method);
+        }
+        if (networkStack && req.redirect === 'error') {
+          note('redirect', false, "redirect mode 'error'");
+          return netFail('net::ERR_FAILED', current, method);
+        }
+        const rewritten = rewriteForRedirect({ method, headers, body }, res.status, current, next);
+        method = rewritten.method;
+        headers = rewritten.headers;
+        body = rewritten.body;
+        urlList.push(next);
+        note(
+          'redirect',
+          true,
+          `${res.status} -> ${next.href}` + (rewritten.changes.length > 0 ? ` (${rewritten.changes.join('; ')})` : ''),
+        );
+        continue;
+      }
+      // Spec profile: a redirect status without Location is returned as is.
+    }
+
+    const type = tainting === 'opaque' ? 'opaque' : tainting === 'cors' ? 'cors' : 'basic';
+    return resolve({
+      status: type === 'opaque' ? 0 : res.status,
+      type,
+      exposedHeaders: exposedHeaderNames({ headers: res.headers, type, credentials: req.credentials }),
+      wireStatus: res.status,
+      url: type === 'opaque' ? '' : current.href,
+      redirected: urlList.length > 1,
+    });
+  }
+}
+
+/** Lowercase header names of a wire request (a convenience for comparing with a server log). */
+export function wireHeaderNames(req: WireRequest): string[] {
+  return req.headers.map(([n]) => byteLowercase(n));
+}

@@ -1,0 +1,134 @@
+/**
+ * Public types of `corsight/browser`: the request a page makes, the transport that answers it, and
+ * the outcome a browser would produce.
+ */
+import type { CorsErrorCode, NetworkErrorCode } from './errors.js';
+import type { PreflightCache } from './cache.js';
+
+/** The name of a browser profile. `chromium` is the default and the one verified against a real browser. */
+export type ProfileName = 'chromium' | 'spec' | 'firefox' | 'safari';
+
+/** Request credentials mode (Fetch "credentials mode"). */
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
+
+/** Request mode (Fetch "mode"); `navigate`, `websocket` and `webtransport` are not modelled. */
+export type RequestMode = 'cors' | 'no-cors' | 'same-origin';
+
+/** Request redirect mode (Fetch "redirect mode"). */
+export type RedirectMode = 'follow' | 'error' | 'manual';
+
+/**
+ * What kind of body the request has: none, a string (`text`, which makes `fetch()` add
+ * `Content-Type: text/plain;charset=UTF-8` when no Content-Type was given), or a `ReadableStream`
+ * (`stream`, which sets the use-CORS-preflight flag and needs `duplex: 'half'`).
+ */
+export type BodyKind = 'none' | 'text' | 'stream';
+
+/** One `fetch()` call as a page would make it. */
+export interface CorsRequest {
+  /** Serialized origin of the page making the request (`https://app.test`), or `null` for an opaque origin. */
+  origin: string;
+  /** The URL to fetch. A relative URL is resolved against `origin`. */
+  url: string;
+  /** Request method; default `GET`. Normalized like `fetch()` does (`put` → `PUT`, `patch` stays). */
+  method?: string;
+  /** Author request headers, as given to `fetch()`. */
+  headers?: Record<string, string> | [string, string][];
+  /** Default `same-origin`. */
+  credentials?: CredentialsMode;
+  /** Default `cors`. */
+  mode?: RequestMode;
+  /** Default `follow`. */
+  redirect?: RedirectMode;
+  /** Default `none`. */
+  body?: BodyKind;
+  /**
+   * Force a preflight (Fetch "use-CORS-preflight flag"), as an `XMLHttpRequest` with upload listeners
+   * does. A `stream` body sets it too. Default false.
+   */
+  useCorsPreflight?: boolean;
+}
+
+/** A request as it goes on the wire (see {@link CorsOutcome.requests} for which headers are listed). */
+export interface WireRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+}
+
+/** A response as the transport received it: status and raw header lines (repeated names allowed). */
+export interface TransportResponse {
+  status: number;
+  headers: [string, string][];
+}
+
+/** Sends one request and returns the server's answer. It may throw; that is a network error. */
+export type Transport = (req: WireRequest) => Promise<TransportResponse>;
+
+/** Options of `simulateFetch`. */
+export interface SimulateOptions {
+  /** Which browser to model; default `chromium`. */
+  profile?: ProfileName;
+  /**
+   * A preflight cache shared between calls (one per simulated browser profile/context). Without one,
+   * each call starts with an empty cache.
+   */
+  cache?: PreflightCache;
+  /**
+   * The HTTP version the transport speaks; default `http/1.1`. Chromium only uploads a `stream` body
+   * over HTTP/2 or later: over HTTP/1.1 it sends the preflight, then fails the actual request with
+   * `net::ERR_ALPN_NEGOTIATION_FAILED`.
+   */
+  protocol?: 'http/1.1' | 'h2';
+}
+
+/** The error of a failed fetch. */
+export interface FetchErrorInfo {
+  /** A CORS error (Chromium's CDP `Network.CorsError`) or a network error ({@link NetworkErrorCode}). */
+  code: CorsErrorCode | NetworkErrorCode;
+  /** `cors` for CORS errors (CDP reports `corsErrorStatus`), `network` for the other network errors. */
+  kind: 'cors' | 'network';
+  /** CDP `corsErrorStatus.failedParameter` for CORS errors; the `net::ERR_*` name for network errors. */
+  parameter: string;
+  /** The console text Chromium prints for it. */
+  message: string;
+}
+
+/** The response the page's script gets when the fetch resolves. */
+export interface SimulatedResponse {
+  /** The status script sees: 0 for opaque and opaqueredirect responses. */
+  status: number;
+  /** Fetch response type. */
+  type: 'basic' | 'cors' | 'opaque' | 'opaqueredirect';
+  /** Header names script can read (`[...response.headers.keys()]`): lowercase, sorted, unique. */
+  exposedHeaders: string[];
+  /** The status the server actually sent (differs from `status` for filtered responses). */
+  wireStatus?: number;
+  /** The final URL (`response.url`); empty for opaque responses. */
+  url?: string;
+  /** Whether a redirect was followed (`response.redirected`). */
+  redirected?: boolean;
+}
+
+/** One step of the simulation, for explaining what happened. */
+export interface TraceStep {
+  step: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Everything a browser would do for one `fetch()` call. */
+export interface CorsOutcome {
+  /** True when the `fetch()` promise resolves (even with an opaque response), false when it rejects. */
+  allowed: boolean;
+  /** True when at least one CORS preflight was sent. */
+  preflighted: boolean;
+  /** What went on the wire, in order (preflights included). */
+  requests: WireRequest[];
+  /** Why the fetch failed (absent when `allowed`). */
+  error?: FetchErrorInfo;
+  /** What script sees (absent when the fetch failed). */
+  response?: SimulatedResponse;
+  /** The steps taken. */
+  trace: TraceStep[];
+}
