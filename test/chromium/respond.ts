@@ -102,6 +102,11 @@ export function respond(world: World, method: string, url: string, headers: read
           return world.origins.page.toUpperCase();
         case 'next':
           return parsed.hop + 1 < hops.length ? hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded) : '';
+        case 'nextpath': {
+          if (parsed.hop + 1 >= hops.length) return '';
+          const next = new URL(hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded));
+          return next.pathname + next.search;
+        }
         case 'self':
           return hopUrl(world, parsed.key, parsed.hops, parsed.hop, parsed.encoded);
         case 'acrm':

@@ -25,7 +25,7 @@ export type HeaderLine = [name: string, value: string];
  * How one hop answers a request. Header values may hold placeholders, expanded per request:
  * `{{origin}}` the request's Origin header (empty if absent), `{{page}}` the page origin (`{{pagehost}}` its
  * host:port, `{{pageupper}}` it upper-cased), `{{origin:KEY}}` the
- * world origin KEY, `{{next}}` the next hop's URL (for `Location`), `{{self}}` this hop's URL, `{{acrm}}` and
+ * world origin KEY, `{{next}}` the next hop's URL (for `Location`; `{{nextpath}}` its path and query only, a relative reference), `{{self}}` this hop's URL, `{{acrm}}` and
  * `{{acrh}}` the request's Access-Control-Request-Method / -Headers, `{{method}}` the request method.
  */
 export interface Answer {
