@@ -112,6 +112,10 @@ export function parseOriginPattern(
     problems.push(problem('origin-userinfo', path, input, `an origin has no user information; remove "${authority.slice(0, at + 1)}"`));
     hostPort = authority.slice(at + 1);
   }
+  if (hostPort.startsWith('*.[')) {
+    problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
+    return fail();
+  }
   // Host and port. A bracketed IPv6 host contains colons of its own.
   let rawHost: string;
   let rawPort: string | undefined;

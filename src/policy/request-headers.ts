@@ -137,5 +137,7 @@ export class RequestHeaderChecker {
 export function elementAt(value: string, start: number): string {
   let end = value.indexOf(',', start);
   if (end === -1) end = value.length;
-  return value.slice(start, end).trim();
+  // Only OWS is trimmed: a JS trim() would also hide the Unicode space or line separator that made it invalid.
+  while (end > start && (value.charCodeAt(end - 1) === SP || value.charCodeAt(end - 1) === HTAB)) end--;
+  return value.slice(start, end);
 }

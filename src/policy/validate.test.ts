@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { CorsConfigError, CorsConfigProblem, PROBLEM_CODES, createPolicy, validatePolicy, type ProblemCode } from './index.js';
+
+type Case = [label: string, config: unknown, codes: ProblemCode[]];
+
+const cred = { credentials: true };
+/** Each row: a configuration and exactly the problem codes it must produce, in order. */
+const cases: Case[] = [
+  ['not an object', 'https://a.example.com', ['config-not-object']],
+  ['null config', null, ['config-not-object']],
+  ['array config', [], ['config-not-object']],
+  ['typo in an option name', { origin: ['https://a.example.com'] }, ['unknown-option', 'origins-missing']],
+  ['non-boolean credentials', { origins: ['https://a.example.com'], credentials: 'yes' }, ['invalid-type']],
+  ['non-array origins', { origins: 'https://a.example.com' }, ['invalid-type']],
+  ['regex origin', { origins: [/example\.com$/] }, ['invalid-type']],
+  ['missing origins', {}, ['origins-missing']],
+  ['empty origins', { origins: [] }, ['origins-empty']],
+  ['* mixed with origins', { origins: ['*', 'https://a.example.com'] }, ['origin-wildcard-mixed']],
+  ['* with credentials', { origins: ['*'], ...cred }, ['origin-wildcard-with-credentials']],
+  ['null origin', { origins: ['null'] }, ['origin-null']],
+  ['NULL origin', { origins: ['NULL'] }, ['origin-null']],
+  ['file origin', { origins: ['file://'] }, ['origin-file-scheme']],
+  ['no scheme', { origins: ['example.com'] }, ['origin-malformed']],
+  ['no //', { origins: ['https:example.com'] }, ['origin-malformed']],
+  ['no host', { origins: ['https://'] }, ['origin-malformed']],
+  ['garbage after IPv6', { origins: ['http://[::1]x'] }, ['origin-malformed']],
+  ['path', { origins: ['https://a.example.com/app'] }, ['origin-path']],
+  ['trailing slash', { origins: ['https://a.example.com/'] }, ['origin-trailing-slash']],
+  ['query', { origins: ['https://a.example.com?x=1'] }, ['origin-query']],
+  ['fragment', { origins: ['https://a.example.com#top'] }, ['origin-query']],
+  ['userinfo', { origins: ['https://user:pw@a.example.com'] }, ['origin-userinfo']],
+  ['default https port', { origins: ['https://a.example.com:443'] }, ['origin-default-port']],
+  ['default http port', { origins: ['http://localhost:80'] }, ['origin-default-port']],
+  ['port 0', { origins: ['https://a.example.com:0'] }, ['origin-bad-port']],
+  ['port 65536', { origins: ['https://a.example.com:65536'] }, ['origin-bad-port']],
+  ['port with leading zero', { origins: ['https://a.example.com:08080'] }, ['origin-bad-port']],
+  ['empty port', { origins: ['https://a.example.com:'] }, ['origin-bad-port']],
+  ['uppercase host', { origins: ['https://App.Example.com'] }, ['origin-uppercase']],
+  ['uppercase scheme', { origins: ['HTTPS://app.example.com'] }, ['origin-uppercase']],
+  ['non-ASCII host', { origins: ['https://bücher.example'] }, ['origin-non-ascii-host']],
+  ['bad host characters', { origins: ['https://a b.example.com'] }, ['origin-bad-host']],
+  ['empty label', { origins: ['https://a..example.com'] }, ['origin-bad-host']],
+  ['label too long', { origins: [`https://${'a'.repeat(64)}.example.com`] }, ['origin-bad-host']],
+  ['non-canonical IPv4', { origins: ['http://127.1'] }, ['origin-bad-host']],
+  ['IPv4 with leading zeros', { origins: ['http://127.000.0.1'] }, ['origin-bad-host']],
+  ['non-canonical IPv6', { origins: ['http://[0:0::1]'] }, ['origin-bad-host']],
+  ['invalid IPv6', { origins: ['http://[::g]'] }, ['origin-bad-host']],
+  ['unterminated IPv6', { origins: ['http://[::1'] }, ['origin-bad-host']],
+  ['trailing dot', { origins: ['https://a.example.com.'] }, ['origin-trailing-dot']],
+  ['* inside a label', { origins: ['https://a*.example.com'] }, ['origin-bad-wildcard']],
+  ['* as a middle label', { origins: ['https://a.*.example.com'] }, ['origin-bad-wildcard']],
+  ['*. before an IPv4', { origins: ['http://*.127.0.0.1'] }, ['origin-bad-wildcard']],
+  ['*. before an IPv6', { origins: ['http://*.[::1]'] }, ['origin-bad-wildcard']],
+  ['http with credentials', { origins: ['http://a.example.com'], ...cred }, ['origin-insecure-with-credentials']],
+  ['http wildcard with credentials', { origins: ['http://*.example.com'], ...cred }, ['origin-insecure-with-credentials']],
+  ['*.github.io', { origins: ['https://*.github.io'] }, ['origin-public-suffix-wildcard']],
+  ['*.co.uk', { origins: ['https://*.co.uk'] }, ['origin-public-suffix-wildcard']],
+  ['*.com', { origins: ['https://*.com'] }, ['origin-public-suffix-wildcard']],
+  ['duplicate origin', { origins: ['https://a.example.com', 'https://a.example.com'] }, ['origin-duplicate']],
+  ['origin covered by a wildcard', { origins: ['https://*.example.com', 'https://a.example.com'] }, ['origin-redundant']],
+  ['port covered by :*', { origins: ['http://localhost:*', 'http://localhost:3000'] }, ['origin-redundant']],
+  ['invalid method', { origins: ['https://a.example.com'], methods: ['GET POST'] }, ['method-invalid']],
+  ['* among methods', { origins: ['https://a.example.com'], methods: ['*', 'PUT'] }, ['method-invalid']],
+  ['non-string method', { origins: ['https://a.example.com'], methods: [1] }, ['invalid-type']],
+  ['methods not an array', { origins: ['https://a.example.com'], methods: 'PUT' }, ['invalid-type']],
+  ['CONNECT', { origins: ['https://a.example.com'], methods: ['CONNECT'] }, ['method-forbidden']],
+  ['trace (any case)', { origins: ['https://a.example.com'], methods: ['trace'] }, ['method-forbidden']],
+  ['TRACK', { origins: ['https://a.example.com'], methods: ['TRACK'] }, ['method-forbidden']],
+  ['duplicate after normalization', { origins: ['https://a.example.com'], methods: ['delete', 'DELETE'] }, ['method-duplicate']],
+  ['invalid header name', { origins: ['https://a.example.com'], requestHeaders: ['x y'] }, ['header-invalid']],
+  ['forbidden request header', { origins: ['https://a.example.com'], requestHeaders: ['Cookie'] }, ['header-forbidden']],
+  ['sec- request header', { origins: ['https://a.example.com'], requestHeaders: ['sec-fetch-mode'] }, ['header-forbidden']],
+  ['proxy- request header', { origins: ['https://a.example.com'], requestHeaders: ['proxy-authorization'] }, ['header-forbidden']],
+  ['CORS response header as request header', { origins: ['https://a.example.com'], requestHeaders: ['access-control-allow-origin'] }, ['header-prohibited']],
+  ['duplicate request header', { origins: ['https://a.example.com'], requestHeaders: ['X-Token', 'x-token'] }, ['header-duplicate']],
+  ['name next to * in requestHeaders', { origins: ['https://a.example.com'], requestHeaders: ['*', 'x-token'] }, ['header-duplicate']],
+  ['requestHeaders not an array', { origins: ['https://a.example.com'], requestHeaders: 'x-token' }, ['invalid-type']],
+  ['forbidden response header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['Set-Cookie'] }, ['header-forbidden']],
+  ['CORS header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['access-control-allow-origin'] }, ['header-prohibited']],
+  ['safelisted header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['Content-Type'] }, ['header-safelisted']],
+  ['duplicate exposed header', { origins: ['https://a.example.com'], exposeHeaders: ['x-id', 'X-Id'] }, ['header-duplicate']],
+  ['invalid exposed header', { origins: ['https://a.example.com'], exposeHeaders: ['x:id'] }, ['header-invalid']],
+  ['exposed * with credentials', { origins: ['https://a.example.com'], exposeHeaders: ['*'], ...cred }, ['expose-wildcard-with-credentials']],
+  ['exposed * mixed', { origins: ['https://a.example.com'], exposeHeaders: ['*', 'x-id'] }, ['expose-wildcard-mixed']],
+  ['maxAge not a number', { origins: ['https://a.example.com'], maxAge: '600' }, ['invalid-type']],
+  ['maxAge fractional', { origins: ['https://a.example.com'], maxAge: 1.5 }, ['max-age-not-integer']],
+  ['maxAge too large', { origins: ['https://a.example.com'], maxAge: 86401 }, ['max-age-out-of-range']],
+  ['maxAge too small', { origins: ['https://a.example.com'], maxAge: -2 }, ['max-age-out-of-range']],
+  ['privateNetwork with *', { origins: ['*'], privateNetwork: true }, ['private-network-with-wildcard-origin']],
+  [
+    'many problems at once',
+    { origins: ['*', 'null', 'https://*.github.io/'], credentials: true, methods: ['TRACE'], exposeHeaders: ['*'], maxAge: 90000 },
+    ['origin-wildcard-with-credentials', 'origin-null', 'origin-trailing-slash', 'origin-wildcard-mixed', 'method-forbidden', 'expose-wildcard-with-credentials', 'max-age-out-of-range'],
+  ],
+];
+
+/** Valid configurations: no problem at all. */
+const valid: [string, unknown][] = [
+  ['exact https', { origins: ['https://a.example.com'] }],
+  ['everything', { origins: ['https://a.example.com', 'https://*.example.org', 'http://localhost:*'], credentials: true, methods: ['PUT', 'PATCH', 'purge'], requestHeaders: ['content-type', 'authorization'], exposeHeaders: ['x-id'], maxAge: 7200, privateNetwork: true, debug: false }],
+  ['* without credentials', { origins: ['*'], exposeHeaders: ['*'], requestHeaders: '*', methods: ['*'] }],
+  ['* requestHeaders with authorization', { origins: ['*'], requestHeaders: ['*', 'authorization'] }],
+  ['loopback http with credentials', { origins: ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173', 'http://app.localhost'], credentials: true }],
+  ['insecure opt-in', { origins: ['http://intranet.example.com'], credentials: true, dangerouslyAllowInsecureOrigins: true }],
+  ['public suffix opt-in', { origins: ['https://*.github.io'], dangerouslyAllowPublicSuffixWildcards: true }],
+  ['*.localhost is not a public suffix', { origins: ['http://*.localhost:*'], credentials: true }],
+  ['wildcard subdomain with port', { origins: ['https://*.example.com:8443'] }],
+  ['punycode host', { origins: ['https://xn--bcher-kva.example'] }],
+  ['non-special scheme', { origins: ['chrome-extension://abcdefghijklmnop'] }],
+  ['maxAge bounds', { origins: ['https://a.example.com'], maxAge: -1 }],
+  ['maxAge 86400', { origins: ['https://a.example.com'], maxAge: 86400 }],
+  ['underscore label', { origins: ['https://my_app.example.com'] }],
+];
+
+describe('validatePolicy', () => {
+  it.each(cases)('%s', (_label, config, codes) => {
+    const problems = validatePolicy(config);
+    expect(problems.map((p) => p.code)).toEqual(codes);
+    for (const p of problems) {
+      expect(p.severity).toBe(PROBLEM_CODES[p.code]);
+      expect(p.message.length).toBeGreaterThan(10);
+      expect(typeof p.path).toBe('string');
+    }
+  });
+
+  it.each(valid)('accepts %s', (_label, config) => {
+    expect(validatePolicy(config)).toEqual([]);
+  });
+
+  it('has a case for every problem code', () => {
+    const covered = new Set(cases.flatMap(([, , codes]) => codes));
+    expect([...Object.keys(PROBLEM_CODES)].filter((c) => !covered.has(c as ProblemCode))).toEqual([]);
+  });
+
+  it('names the offending value and path', () => {
+    const [p] = validatePolicy({ origins: ['https://a.example.com', 'https://B.example.com'] });
+    expect(p).toMatchObject({ code: 'origin-uppercase', path: 'origins[1]', value: 'https://B.example.com' });
+    expect(p!.message).toContain('https://b.example.com');
+  });
+
+  it('suggests the punycode form of a non-ASCII host', () => {
+    const [p] = validatePolicy({ origins: ['https://*.bücher.example:8443'] });
+    expect(p!.message).toContain('https://*.xn--bcher-kva.example:8443');
+  });
+});
+
+describe('createPolicy', () => {
+  it('throws a CorsConfigError (an AggregateError) listing every problem', () => {
+    let error: unknown;
+    try {
+      createPolicy({ origins: ['*', 'null'], credentials: true, maxAge: 1e9 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CorsConfigError);
+    expect(error).toBeInstanceOf(AggregateError);
+    const e = error as CorsConfigError;
+    expect(e.errors.map((x) => x.code)).toEqual(['origin-wildcard-with-credentials', 'origin-null', 'origin-wildcard-mixed', 'max-age-out-of-range']);
+    expect(e.errors.every((x) => x instanceof CorsConfigProblem)).toBe(true);
+    expect(e.problems).toHaveLength(4);
+    expect(e.message).toContain('4 errors');
+    expect(e.message).toContain('[origin-null] origins[1]');
+  });
+
+  it('does not throw for warnings alone', () => {
+    expect(() => createPolicy({ origins: ['https://a.example.com', 'https://a.example.com'] })).not.toThrow();
+  });
+
+  it('is not affected by later changes to the configuration object', () => {
+    const config = { origins: ['https://a.example.com'] };
+    const policy = createPolicy(config);
+    config.origins.push('https://evil.example.com');
+    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://evil.example.com' } }).allowed).toBe(false);
+    expect(policy.config.origins).toEqual(['https://a.example.com']);
+    expect(Object.isFrozen(policy.config)).toBe(true);
+    expect(Object.isFrozen(policy.config.origins)).toBe(true);
+  });
+});
