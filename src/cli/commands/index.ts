@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCheckPolicy } from './check-policy.js';
 
 /**
  * Each command module exports a function that adds its sub-command to the program.
@@ -6,4 +7,4 @@ import type { Command } from 'commander';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [registerCheckPolicy];

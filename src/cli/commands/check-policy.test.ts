@@ -1,0 +1,119 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../program.js';
+import { checkPolicy } from './check-policy.js';
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'corsight-check-policy-'));
+});
+
+async function file(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function check(path: string, format: 'text' | 'json' = 'text') {
+  const out = capture();
+  const err = capture();
+  const code = await checkPolicy(path, { format, color: false }, { stdout: out.stream, stderr: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+describe('corsight check-policy', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('exits 0 on a valid YAML policy', async () => {
+    const r = await check(await file('ok.yaml', 'origins:\n  - https://app.example.com\n  - https://*.example.org\ncredentials: true\nmaxAge: 600\n'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('valid CORS policy');
+  });
+
+  it('exits 1 and prints every problem (code, value, message) of a JSON policy', async () => {
+    const r = await check(await file('bad.json', JSON.stringify({ origins: ['*', 'null', 'https://*.github.io'], credentials: true, methods: ['TRACE'] })));
+    expect(r.code).toBe(1);
+    for (const code of ['origin-wildcard-with-credentials', 'origin-null', 'origin-public-suffix-wildcard', 'origin-wildcard-mixed', 'method-forbidden']) {
+      expect(r.out).toContain(code);
+    }
+    expect(r.out).toContain('at origins[1] = "null"');
+    expect(r.out).toContain('anyone can register a subdomain');
+    expect(r.out).toContain('5 errors, 0 warnings');
+  });
+
+  it('exits 0 with warnings only', async () => {
+    const r = await check(await file('warn.yml', 'origins: [https://a.example.com, https://a.example.com]\n'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('warning origin-duplicate');
+    expect(r.out).toContain('0 errors, 1 warning (valid)');
+  });
+
+  it('prints machine-readable JSON with --format json', async () => {
+    const r = await check(await file('bad2.yaml', 'origins: [https://A.example.com]\nmaxAge: 99999\n'), 'json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ valid: false, errors: 2, warnings: 0 });
+    expect(report.problems.map((p: { code: string }) => p.code)).toEqual(['origin-uppercase', 'max-age-out-of-range']);
+    expect(report.problems[1]).toMatchObject({ path: 'maxAge', value: 99999, severity: 'error' });
+  });
+
+  it('exits 2 on a missing file', async () => {
+    const r = await check(join(dir, 'nope.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot read');
+    expect(r.err).toContain('ENOENT');
+  });
+
+  it.each([
+    ['broken.json', '{ "origins": [ '],
+    ['broken.yaml', 'origins: [unclosed\n  - x: : :'],
+  ])('exits 2 on an unparsable file (%s)', async (name, content) => {
+    const r = await check(await file(name, content));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot parse');
+  });
+
+  it('exits 1 on a file that parses but is not an object', async () => {
+    const r = await check(await file('scalar.yaml', 'just a string\n'));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('config-not-object');
+  });
+
+  it('runs through the CLI program with exit codes', async () => {
+    const good = await file('cli-ok.json', '{"origins":["https://app.example.com"]}');
+    const bad = await file('cli-bad.json', '{"origins":[]}');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await run(['check-policy', good])).toBe(0);
+      process.exitCode = undefined;
+      expect(await run(['check-policy', bad])).toBe(1);
+      process.exitCode = undefined;
+      expect(await run(['check-policy', '--format', 'xml', good])).toBe(2);
+      process.exitCode = undefined;
+      expect(await run(['check-policy', '--help'])).toBe(0);
+      const printed = write.mock.calls.map((c) => String(c[0])).join('');
+      expect(printed).toContain('origins-empty');
+      expect(printed).toContain('--format <format>');
+    } finally {
+      write.mockRestore();
+      writeErr.mockRestore();
+    }
+  });
+});
