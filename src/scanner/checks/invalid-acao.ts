@@ -1,0 +1,90 @@
+/**
+ * `invalid-acao`: an Access-Control-Allow-Origin value no browser accepts.
+ *
+ * The CORS check (Fetch §4.10) takes the header with "get" (several lines joined by ", ") and accepts
+ * only `*` or the byte-exact serialized request origin; Firefox additionally refuses several lines
+ * outright, Safari any comma (fetch-cors.md §2.5, §2.6). So lists, several header lines, `*.domain`
+ * patterns, trailing slashes, paths, upper-case or `Null` never pass: legitimate callers break, and the
+ * value usually betrays two layers (a proxy and the app) both adding CORS, or a misunderstood syntax.
+ */
+import { getAllHeaderValues } from '../../fetch/headers.js';
+import { parseOrigin } from '../../fetch/origin.js';
+import type { Exchange, ProbeContext } from '../types.js';
+import { makeFinding, type DescribedCheck } from './finding.js';
+import { arbitraryOrigin, targetNames } from './origins.js';
+import { baselineOf, sendPreflight, sendSimple, type Channel } from './probes.js';
+import { assessAccess } from './severity.js';
+
+/** Why an ACAO header (all its lines) can never pass the CORS check, or null when it is well-formed. */
+export function acaoProblem(lines: readonly string[]): string | null {
+  if (lines.length === 0) return null;
+  if (lines.length > 1) return `${lines.length} Access-Control-Allow-Origin header lines (${lines.map((l) => JSON.stringify(l)).join(', ')}); browsers join them with ", " and the result matches no origin`;
+  const value = lines[0] as string;
+  if (value === '*' || value === 'null') return null;
+  if (value.trim() !== value) return `surrounding whitespace in ${JSON.stringify(value)}`;
+  if (/[,\s]/.test(value)) return `a list of origins (${JSON.stringify(value)}); the header holds exactly one origin`;
+  if (value.includes('*')) return `a wildcard pattern (${JSON.stringify(value)}); only a bare \`*\` is special`;
+  if (value.toLowerCase() === 'null') return `${JSON.stringify(value)}: only lowercase \`null\` matches the opaque origin`;
+  if (parseOrigin(value) === null) return `${JSON.stringify(value)} is not a serialized origin (scheme://host[:port], lowercase, no path or trailing slash)`;
+  return null;
+}
+
+const info = {
+  id: 'invalid-acao' as const,
+  title: 'Invalid Access-Control-Allow-Origin value',
+  definition:
+    'The server sends an Access-Control-Allow-Origin value that no browser accepts: several header lines, a comma- or space-separated list, a `*.domain` pattern, an origin with a path or trailing slash, wrong case, or `Null`. Nothing is exposed, but cross-origin callers break, and the value usually shows two layers adding CORS or a misunderstood syntax. Low when the value contains the attacker\'s origin (the server meant to trust it), info otherwise.',
+  probes: 'Reads the answers to the baseline, the own-origin and arbitrary-origin probes (simple and preflight); sends no probe of its own.',
+  remediation: 'Send exactly one Access-Control-Allow-Origin line holding `*` or the one request origin that is allowed; make sure only one layer (proxy or app) handles CORS.',
+};
+
+/** An ACAO value browsers reject. */
+export const invalidAcao: DescribedCheck = {
+  ...info,
+  async run(ctx: ProbeContext) {
+    const names = targetNames(ctx.url);
+    const arbitrary = arbitraryOrigin();
+    const candidates: [string | null, Channel, Promise<Exchange | undefined>][] = [
+      [arbitrary, 'simple', sendSimple(ctx, arbitrary)],
+      [names.ownOrigin, 'simple', sendSimple(ctx, names.ownOrigin)],
+      [arbitrary, 'preflight', sendPreflight(ctx, arbitrary)],
+      [names.ownOrigin, 'preflight', sendPreflight(ctx, names.ownOrigin)],
+      [null, 'simple', baselineOf(ctx)],
+    ];
+    for (const [origin, channel, pending] of candidates) {
+      const exchange = await pending;
+      if (exchange === undefined) continue;
+      const lines = getAllHeaderValues(exchange.response.headers, 'access-control-allow-origin');
+      const problem = acaoProblem(lines);
+      if (problem === null) continue;
+      const shownOrigin = origin ?? arbitrary;
+      const containsAttacker = origin === arbitrary && lines.some((l) => l.includes(arbitrary));
+      const assessment = await assessAccess({
+        names,
+        origin: shownOrigin,
+        kind: 'attacker',
+        via: channel,
+        simple: channel === 'simple' ? exchange : await sendSimple(ctx, shownOrigin),
+        preflight: channel === 'preflight' ? exchange : undefined,
+        baseline: await baselineOf(ctx),
+        method: ctx.method,
+        hasCredentials: ctx.hasCredentials,
+      });
+      return [
+        makeFinding({
+          info,
+          names,
+          origin: shownOrigin,
+          via: channel,
+          rule: containsAttacker ? 'names the requesting origin, but inside a value browsers reject' : 'sends a malformed Access-Control-Allow-Origin',
+          evidence: exchange,
+          assessment,
+          severity: containsAttacker ? 'low' : 'info',
+          lead: `The answer${origin === null ? ' without an Origin header' : ` to Origin ${origin}`} carries ${problem}.`,
+          note: containsAttacker ? 'The value contains the attacker\'s origin: remove the duplicate layer and the server reflects any origin.' : '',
+        }),
+      ];
+    }
+    return [];
+  },
+};

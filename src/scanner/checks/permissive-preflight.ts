@@ -1,0 +1,81 @@
+/**
+ * `permissive-preflight`: the preflight grants an untrusted origin whatever methods or headers it asks
+ * for (echoed `Access-Control-Request-Method` / `-Headers`) or everything (`*`).
+ *
+ * The preflight is the server's consent to non-simple requests (Fetch §4.8); echoing the request's
+ * ACRM/ACRH, or `*`, consents to everything, including methods and headers the application never
+ * meant to expose cross-origin. It matters only when the untrusted origin passes the preflight at all,
+ * which the browser model decides; with credentials it extends the trust flaw to state-changing requests.
+ */
+import { getHeader } from '../../fetch/headers.js';
+import { parseTokenList } from '../../fetch/headers.js';
+import type { Severity } from '../types.js';
+import { makeFinding, type DescribedCheck } from './finding.js';
+import { arbitraryOrigin, targetNames } from './origins.js';
+import { baselineOf, PREFLIGHT_HEADER_NAMES, PREFLIGHT_METHOD, PREFLIGHT_METHOD_ALT, sendPreflight, sendSimple } from './probes.js';
+import { assessAccess, looksInternal } from './severity.js';
+
+function tokens(value: string | null): string[] {
+  if (value === null) return [];
+  return (parseTokenList(value) ?? value.split(',').map((v) => v.trim())).filter((v) => v !== '');
+}
+
+const info = {
+  id: 'permissive-preflight' as const,
+  title: 'Preflight grants any method or header to an untrusted origin',
+  definition:
+    'A preflight from an untrusted origin passes and its answer echoes the requested method (`Access-Control-Allow-Methods` equal to whatever `Access-Control-Request-Method` asked) or headers (an unknown header name such as `x-corsight-probe` granted), or grants `*`. The server then consents to every non-simple request that origin can make. Medium when the grant comes with credentials, info otherwise (low on internal-looking targets).',
+  probes: `The preflight from \`https://corsight-attacker.com\` asking for \`${PREFLIGHT_METHOD}\` and \`${PREFLIGHT_HEADER_NAMES.join(',')}\`; a second one asking for \`${PREFLIGHT_METHOD_ALT}\` only when the first answer lists exactly the requested method.`,
+  remediation: 'Answer preflights with fixed lists of the methods and headers the API needs, and only for allowed origins.',
+};
+
+/** ACAM/ACAH echoed or `*` for an untrusted origin. */
+export const permissivePreflight: DescribedCheck = {
+  ...info,
+  async run(ctx) {
+    const names = targetNames(ctx.url);
+    const origin = arbitraryOrigin();
+    const preflight = await sendPreflight(ctx, origin);
+    if (preflight === undefined) return [];
+    const assessment = await assessAccess({
+      names,
+      origin,
+      kind: 'attacker',
+      via: 'preflight',
+      simple: await sendSimple(ctx, origin),
+      preflight,
+      baseline: await baselineOf(ctx),
+      method: ctx.method,
+      hasCredentials: ctx.hasCredentials,
+    });
+    if (assessment.access === 'none' || assessment.access === undefined) return [];
+    const credentialed = assessment.access === 'credentialed-read' || assessment.access === 'credentialed-send';
+    const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
+    const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
+    const grants: string[] = [];
+    // `*` counts only for requests without credentials (Fetch §4.8 steps 7-8).
+    if (methods.includes('*') && !credentialed) grants.push('any method (`Access-Control-Allow-Methods: *`)');
+    if (headers.includes('*') && !credentialed) grants.push('any header except Authorization (`Access-Control-Allow-Headers: *`)');
+    if (headers.includes('x-corsight-probe')) grants.push('the made-up request header `x-corsight-probe` (requested headers are echoed)');
+    if (methods.length === 1 && methods[0]?.toUpperCase() === PREFLIGHT_METHOD) {
+      const alt = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
+      const altMethods = alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
+      if (altMethods.length === 1 && altMethods[0]?.toUpperCase() === PREFLIGHT_METHOD_ALT) grants.push('whatever method is requested (`Access-Control-Allow-Methods` echoes `Access-Control-Request-Method`)');
+    }
+    if (grants.length === 0) return [];
+    const severity: Severity = credentialed ? 'medium' : looksInternal(names) ? 'low' : 'info';
+    return [
+      makeFinding({
+        info,
+        names,
+        origin,
+        via: 'preflight',
+        rule: `grants ${grants.join(' and ')} to any origin it lets through`,
+        evidence: preflight,
+        assessment,
+        severity,
+        lead: `The preflight from ${origin} is granted ${grants.join('; ')}.`,
+      }),
+    ];
+  },
+};

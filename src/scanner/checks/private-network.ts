@@ -1,0 +1,66 @@
+/**
+ * `private-network-access`: `Access-Control-Allow-Private-Network: true` granted to an untrusted origin.
+ *
+ * Chromium's Private Network Access (WICG) sent `Access-Control-Request-Private-Network: true` on
+ * preflights from public pages to private or loopback addresses and required
+ * `Access-Control-Allow-Private-Network: true` back (fetch-cors.md §2.4). A server that grants it to any
+ * origin opts its private-network service into being driven by every web page. Chromium has since moved
+ * to a permission prompt (Local Network Access, Chrome 142), so the header now matters mostly to older
+ * browsers, but the grant still states that anyone may reach the device.
+ */
+import { getHeader } from '../../fetch/headers.js';
+import { makeFinding, type DescribedCheck } from './finding.js';
+import { arbitraryOrigin, targetNames } from './origins.js';
+import { baselineOf, sendPreflight, sendSimple } from './probes.js';
+import { assessAccess, looksInternal } from './severity.js';
+
+const info = {
+  id: 'private-network-access' as const,
+  title: 'Private-network access granted to any origin',
+  definition:
+    'A preflight from an untrusted origin that carries `Access-Control-Request-Private-Network: true` is answered with `Access-Control-Allow-Private-Network: true` and passes the CORS checks, so public web pages may reach this private-network service from a visitor\'s browser. Medium when the target looks internal (private or loopback address, intranet-style name), low otherwise.',
+  probes: 'The preflight from `https://corsight-attacker.com` (every preflight probe carries `Access-Control-Request-Private-Network: true`).',
+  remediation: 'Grant Access-Control-Allow-Private-Network only to the exact origins that must reach the device, or not at all.',
+};
+
+/** PNA granted to the attacker's preflight. */
+export const privateNetworkAccess: DescribedCheck = {
+  ...info,
+  async run(ctx) {
+    const names = targetNames(ctx.url);
+    const origin = arbitraryOrigin();
+    const preflight = await sendPreflight(ctx, origin);
+    if (preflight === undefined) return [];
+    if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') return [];
+    const assessment = await assessAccess({
+      names,
+      origin,
+      kind: 'attacker',
+      via: 'preflight',
+      simple: await sendSimple(ctx, origin),
+      preflight,
+      baseline: await baselineOf(ctx),
+      method: ctx.method,
+      hasCredentials: ctx.hasCredentials,
+    });
+    // The grant is only usable when the preflight as a whole passes for the attacker.
+    if (assessment.access === 'none') return [];
+    const internal = looksInternal(names);
+    return [
+      makeFinding({
+        info,
+        names,
+        origin,
+        via: 'preflight',
+        rule: 'grants private-network access to any origin',
+        evidence: preflight,
+        assessment,
+        severity: internal ? 'medium' : 'low',
+        lead: 'The preflight from an unrelated origin asking for private-network access is answered with Access-Control-Allow-Private-Network: true.',
+        note: internal
+          ? 'The target looks internal: that is exactly the service PNA was meant to protect.'
+          : 'The target does not look internal (PNA only applies to private and loopback addresses), so this is low; Chromium now uses a permission prompt (Local Network Access) instead of this header.',
+      }),
+    ];
+  },
+};
