@@ -1,0 +1,630 @@
+import { describe, expect, it } from 'vitest';
+import { fakeServer, header, type Routes } from './__fixtures__/server.js';
+import { PreflightCache } from './cache.js';
+import { simulateFetch } from './simulate.js';
+import type { CorsRequest } from './types.js';
+
+const A = 'http://a.test';
+const B = 'http://b.test';
+const C = 'http://c.test';
+const star: [string, string][] = [['Access-Control-Allow-Origin', '*']];
+const allow = (origin: string): [string, string][] => [['Access-Control-Allow-Origin', origin]];
+const echo = (req: { headers: [string, string][] }): [string, string][] => [
+  ['Access-Control-Allow-Origin', header(req as never, 'origin') ?? ''],
+];
+
+describe('simulateFetch: simple requests', () => {
+  it('cross-origin GET with ACAO * resolves as a cors response without a preflight', async () => {
+    const { transport, log } = fakeServer({ [`GET ${B}/x`]: { headers: [...star, ['X-Secret', '1'], ['Content-Type', 'text/plain']] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
+    expect(out.allowed).toBe(true);
+    expect(out.preflighted).toBe(false);
+    expect(out.error).toBeUndefined();
+    expect(out.response).toMatchObject({ status: 200, type: 'cors', exposedHeaders: ['content-type'] });
+    expect(out.requests).toEqual([{ method: 'GET', url: `${B}/x`, headers: [['Accept', '*/*'], ['Origin', A]] }]);
+    expect(log).toEqual(out.requests);
+  });
+
+  it('a relative URL resolves against the origin; a same-origin GET is basic and carries no Origin', async () => {
+    const { transport } = fakeServer({ [`GET ${A}/x`]: { headers: [['Set-Cookie', 'a=b'], ['X-A', '1']] } });
+    const out = await simulateFetch({ origin: A, url: '/x' }, transport);
+    expect(out.response).toMatchObject({ type: 'basic', status: 200, exposedHeaders: ['x-a'] });
+    expect(header(out.requests[0], 'origin')).toBeNull();
+  });
+
+  it('a same-origin POST carries Origin and is never preflighted', async () => {
+    const { transport } = fakeServer({ [`* ${A}/x`]: {} });
+    const out = await simulateFetch({ origin: A, url: `${A}/x`, method: 'DELETE', headers: { 'X-Any': '1' } }, transport);
+    expect(out.preflighted).toBe(false);
+    expect(header(out.requests[0], 'origin')).toBe(A);
+    expect(out.response?.type).toBe('basic');
+  });
+
+  it('a text body adds Content-Type text/plain;charset=UTF-8 (safelisted: no preflight)', async () => {
+    const { transport } = fakeServer({ [`POST ${B}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'text' }, transport);
+    expect(out.preflighted).toBe(false);
+    expect(out.requests[0]!.headers).toEqual([['Content-Type', 'text/plain;charset=UTF-8'], ['Accept', '*/*'], ['Origin', A]]);
+  });
+
+  it('any status can be shared when the headers pass', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { status: 500, headers: allow(A) } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
+    expect(out.response).toMatchObject({ status: 500, type: 'cors' });
+  });
+
+  it('forbidden headers are dropped silently, User-Agent included in Chromium', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: star } });
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/x`, headers: { Cookie: 'a', 'User-Agent': 'x', 'Sec-Foo': '1', 'X-HTTP-Method-Override': 'TRACE' } },
+      transport,
+    );
+    expect(out.preflighted).toBe(false);
+    expect(out.requests[0]!.headers).toEqual([['Accept', '*/*'], ['Origin', A]]);
+    const spec = await simulateFetch({ origin: A, url: `${B}/x`, headers: { 'User-Agent': 'x' } }, transport, { profile: 'spec' });
+    expect(spec.preflighted).toBe(true);
+  });
+
+  it('Chromium drops a script-set Intervention header without a preflight', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, headers: { Intervention: 'x', DPR: '2' } }, transport);
+    expect(out.preflighted).toBe(false);
+    expect(out.requests[0]!.headers).toEqual([['DPR', '2'], ['Accept', '*/*'], ['Origin', A]]);
+  });
+
+  it('Chromium combines same-name author headers before classifying them', async () => {
+    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: star }, [`POST ${B}/x`]: { headers: star } });
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/x`, method: 'POST', headers: [['Content-Type', 'text/plain'], ['Content-Type', 'application/json']] },
+      transport,
+    );
+    expect(out.preflighted).toBe(true);
+    expect(header(out.requests[0], 'access-control-request-headers')).toBe('content-type');
+  });
+});
+
+describe('simulateFetch: CORS check errors (Chromium CheckAccess order)', () => {
+  const cases: [string, [string, string][], CorsRequest['credentials'], string, string][] = [
+    ['missing', [], 'omit', 'MissingAllowOriginHeader', ''],
+    ['star with credentials', star, 'include', 'WildcardOriginNotAllowed', ''],
+    ['two lines', [['Access-Control-Allow-Origin', A], ['Access-Control-Allow-Origin', A]], 'omit', 'MultipleAllowOriginValues', `${A}, ${A}`],
+    ['star star', [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Origin', '*']], 'omit', 'MultipleAllowOriginValues', '*, *'],
+    ['null literal', [['Access-Control-Allow-Origin', 'null']], 'omit', 'AllowOriginMismatch', 'null'],
+    ['not a URL', [['Access-Control-Allow-Origin', 'foo']], 'omit', 'InvalidAllowOriginValue', 'foo'],
+    ['empty', [['Access-Control-Allow-Origin', '']], 'omit', 'InvalidAllowOriginValue', ''],
+    ['trailing slash', [['Access-Control-Allow-Origin', `${A}/`]], 'omit', 'AllowOriginMismatch', `${A}/`],
+    ['uppercase scheme', [['Access-Control-Allow-Origin', 'HTTP://a.test']], 'omit', 'AllowOriginMismatch', 'HTTP://a.test'],
+    ['no ACAC', allow(A), 'include', 'InvalidAllowCredentials', ''],
+    ['ACAC True', [...allow(A), ['Access-Control-Allow-Credentials', 'True']], 'include', 'InvalidAllowCredentials', 'True'],
+    ['ACAC twice', [...allow(A), ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Allow-Credentials', 'true']], 'include', 'InvalidAllowCredentials', 'true, true'],
+  ];
+  it.each(cases)('%s', async (_name, headers, credentials, code, parameter) => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, credentials }, transport);
+    expect(out.allowed).toBe(false);
+    expect(out.error).toMatchObject({ code, parameter, kind: 'cors' });
+    expect(out.response).toBeUndefined();
+  });
+
+  it.each([
+    [star, 'omit'],
+    [[['Access-Control-Allow-Origin', `  ${A}  `]], 'omit'],
+    [[...allow(A), ['Access-Control-Allow-Credentials', ' true ']], 'include'],
+    [[...allow(A), ['Access-Control-Allow-Credentials', 'false']], 'omit'],
+  ] as [[string, string][], CorsRequest['credentials']][])('passes: %j with credentials %s', async (headers, credentials) => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, credentials }, transport);
+    expect(out.allowed).toBe(true);
+  });
+
+  it('an opaque origin matches only ACAO null or *', async () => {
+    const ok = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'null']] } });
+    const out = await simulateFetch({ origin: 'null', url: `${B}/x` }, ok.transport);
+    expect(out.allowed).toBe(true);
+    expect(header(out.requests[0], 'origin')).toBe('null');
+    const bad = fakeServer({ [`GET ${B}/x`]: { headers: allow(A) } });
+    expect((await simulateFetch({ origin: 'null', url: `${B}/x` }, bad.transport)).error?.code).toBe('AllowOriginMismatch');
+  });
+
+  it('prints the exact Chromium console text', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://a.test:\t8001']] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
+    expect(out.error?.message).toBe(
+      "Access to fetch at 'http://b.test/x' from origin 'http://a.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://a.test:\\u00098001' that is not equal to the supplied origin. Have the server send the header with a valid value.",
+    );
+  });
+});
+
+describe('simulateFetch: preflight', () => {
+  it('sends OPTIONS with Accept, exact ACRM, sorted lowercase ACRH and Origin, then the request', async () => {
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/x`]: { status: 204, headers: [...allow(A), ['Access-Control-Allow-Methods', 'patch'], ['Access-Control-Allow-Headers', 'X-B, x-a, content-type']] },
+      [`patch ${B}/x`]: { headers: allow(A) },
+    });
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/x`, method: 'patch', headers: [['X-B', '1'], ['x-a', '2'], ['Content-Type', 'application/json']] },
+      transport,
+    );
+    expect(out.allowed).toBe(true);
+    expect(out.preflighted).toBe(true);
+    expect(out.requests[0]).toEqual({
+      method: 'OPTIONS',
+      url: `${B}/x`,
+      headers: [['Accept', '*/*'], ['Access-Control-Request-Method', 'patch'], ['Access-Control-Request-Headers', 'content-type,x-a,x-b'], ['Origin', A]],
+    });
+    expect(out.requests[1]).toEqual({
+      method: 'patch',
+      url: `${B}/x`,
+      headers: [['X-B', '1'], ['x-a', '2'], ['Content-Type', 'application/json'], ['Accept', '*/*'], ['Origin', A]],
+    });
+  });
+
+  it('omits ACRH when only the method is unsafe; put is sent as PUT', async () => {
+    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] }, [`PUT ${B}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'put' }, transport);
+    expect(out.allowed).toBe(true);
+    expect(header(out.requests[0], 'access-control-request-headers')).toBeNull();
+    expect(header(out.requests[0], 'access-control-request-method')).toBe('PUT');
+  });
+
+  // WPT fetch/api/cors/cors-preflight-star.any.js
+  const starTable: [boolean, boolean, string, string, string, [string, string] | null][] = [
+    [true, false, 'get', 'x-test', 'GET', ['X-Test', '1']],
+    [true, false, '*', 'x-test', 'SUPER', ['X-Test', '1']],
+    [true, false, '*', '*', 'OK', ['X-Test', '1']],
+    [false, true, '*', '*', 'OK', ['X-Test', '1']],
+    [false, true, '*', '', 'PUT', null],
+    [true, true, 'PUT', '*', 'PUT', null],
+    [false, true, 'get', '*', 'GET', ['X-Test', '1']],
+    [false, true, '*', '*', 'GET', ['X-Test', '1']],
+    [true, true, '*', '*', '*', ['*', '1']],
+    [false, true, 'put', '*', 'PUT', null],
+  ];
+  it.each(starTable)('WPT preflight-star: succeeds=%s credentials=%s ACAM=%j ACAH=%j method=%s header=%j', async (succeeds, creds, acam, acah, method, hdr) => {
+    const acao: [string, string][] = creds ? [...allow(A), ['Access-Control-Allow-Credentials', 'true']] : star;
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/p`]: { headers: [...acao, ['Access-Control-Allow-Methods', acam], ['Access-Control-Allow-Headers', acah]] },
+      [`* ${B}/p`]: { headers: acao },
+    });
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/p`, method, headers: hdr ? [hdr] : [], credentials: creds ? 'include' : 'same-origin' },
+      transport,
+    );
+    expect(out.allowed).toBe(succeeds);
+  });
+
+  it.each([
+    ['preflight 404 without ACAO: the CORS check wins', { status: 404, headers: [] }, 'PreflightMissingAllowOriginHeader', ''],
+    ['preflight 404 with ACAO', { status: 404, headers: star }, 'PreflightInvalidStatus', ''],
+    ['preflight 302 with Location', { status: 302, headers: [['Location', `${C}/y`]] }, 'PreflightDisallowedRedirect', ''],
+    ['preflight 301 without Location is just a bad status', { status: 301, headers: star }, 'PreflightInvalidStatus', ''],
+    ['ACAO mismatch on the preflight', { status: 200, headers: allow(C) }, 'PreflightAllowOriginMismatch', C],
+    ['ACAM not a token', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'GE T']] }, 'InvalidAllowMethodsPreflightResponse', ''],
+    ['ACAH quoted', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', '"x-a"']] }, 'InvalidAllowHeadersPreflightResponse', ''],
+    ['method missing (method error wins over headers)', { status: 200, headers: star }, 'MethodDisallowedByPreflightResponse', 'PUT'],
+    ['ACAM put does not match PUT', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'put']] }, 'MethodDisallowedByPreflightResponse', 'PUT'],
+    ['header missing', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'x-b']] }, 'HeaderDisallowedByPreflightResponse', 'x-a'],
+  ] as [string, { status: number; headers: [string, string][] }, string, string][])('%s', async (_name, preflight, code, parameter) => {
+    const { transport, log } = fakeServer({ [`OPTIONS ${B}/x`]: preflight, [`PUT ${B}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT', headers: { 'X-A': '1' } }, transport);
+    expect(out.error).toMatchObject({ code, parameter });
+    expect(log.map((r) => r.method)).toEqual(['OPTIONS']);
+  });
+
+  it('prefixes preflight CORS errors with "Response to preflight request doesn\'t pass access control check"', async () => {
+    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { status: 200, headers: [] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT' }, transport);
+    expect(out.error?.message).toBe(
+      "Access to fetch at 'http://b.test/x' from origin 'http://a.test' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    );
+  });
+
+  it('Authorization: Chromium lets ACAH * cover it, the spec does not', async () => {
+    const routes: Routes = { [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Headers', '*']] }, [`GET ${B}/x`]: { headers: star } };
+    const req: CorsRequest = { origin: A, url: `${B}/x`, headers: { Authorization: 'Bearer t', 'X-A': '1' } };
+    expect((await simulateFetch(req, fakeServer(routes).transport)).allowed).toBe(true);
+    const spec = await simulateFetch(req, fakeServer(routes).transport, { profile: 'spec' });
+    expect(spec.error).toMatchObject({ code: 'HeaderDisallowedByPreflightResponse', parameter: 'authorization' });
+  });
+
+  it('a passed preflight does not excuse the actual response from the CORS check', async () => {
+    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] }, [`PUT ${B}/x`]: {} });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT' }, transport);
+    expect(out.error?.code).toBe('MissingAllowOriginHeader');
+    expect(out.requests.map((r) => r.method)).toEqual(['OPTIONS', 'PUT']);
+  });
+
+  it('a stream body forces a preflight; Chromium then fails it over HTTP/1.1 but not over h2', async () => {
+    const routes: Routes = { [`OPTIONS ${B}/x`]: { headers: star }, [`POST ${B}/x`]: { headers: star } };
+    const h1 = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'stream' }, fakeServer(routes).transport);
+    expect(h1.preflighted).toBe(true);
+    expect(header(h1.requests[0], 'access-control-request-method')).toBe('POST');
+    expect(h1.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_ALPN_NEGOTIATION_FAILED' });
+    expect(h1.requests).toHaveLength(1);
+    const h2 = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'stream' }, fakeServer(routes).transport, { protocol: 'h2' });
+    expect(h2.allowed).toBe(true);
+  });
+
+  it('the Safari profile checks the preflight status before the CORS check', async () => {
+    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { status: 404, headers: [] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT' }, transport, { profile: 'safari' });
+    expect(out.error?.code).toBe('PreflightInvalidStatus');
+  });
+});
+
+describe('simulateFetch: modes', () => {
+  it('no-cors: opaque response with status 0, unsafe headers dropped, no Origin on GET', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['X-A', '1']] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', headers: { 'X-Foo': '1', 'Content-Type': 'text/plain', Range: 'bytes=0-' } }, transport);
+    expect(out.allowed).toBe(true);
+    expect(out.response).toMatchObject({ status: 0, type: 'opaque', exposedHeaders: [], wireStatus: 200 });
+    expect(out.requests[0]!.headers).toEqual([['Content-Type', 'text/plain'], ['Accept', '*/*']]);
+  });
+
+  it('no-cors POST carries Origin', async () => {
+    const { transport } = fakeServer({ [`POST ${B}/x`]: {} });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', method: 'POST', body: 'text' }, transport);
+    expect(header(out.requests[0], 'origin')).toBe(A);
+    expect(out.response?.type).toBe('opaque');
+  });
+
+  it('same-origin mode to another origin is rejected with the "Fetch API cannot load" text and nothing is sent', async () => {
+    const { transport, log } = fakeServer({});
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'same-origin' }, transport);
+    expect(out.allowed).toBe(false);
+    expect(out.error).toMatchObject({ code: 'DisallowedByMode', parameter: '' });
+    expect(out.error?.message).toBe(
+      'Fetch API cannot load http://b.test/x. Request mode is "same-origin" but the URL\'s origin is not same as the request origin http://a.test.',
+    );
+    expect(log).toEqual([]);
+  });
+
+  it('same-origin mode redirected to another origin fails with DisallowedByMode', async () => {
+    const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 302, headers: [['Location', `${B}/x`]] } });
+    const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin' }, transport);
+    expect(out.error?.code).toBe('DisallowedByMode');
+    expect(out.error?.message).toContain("(redirected from 'http://a.test/r')");
+  });
+
+  it('an https page cannot fetch a non-trustworthy http URL (mixed content) but may fetch loopback', async () => {
+    const { transport } = fakeServer({ [`GET http://127.0.0.1:8002/x`]: { headers: star } });
+    const blocked = await simulateFetch({ origin: 'https://a.test', url: `${B}/x` }, transport);
+    expect(blocked.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
+    expect(blocked.requests).toEqual([]);
+    expect((await simulateFetch({ origin: 'https://a.test', url: 'http://127.0.0.1:8002/x' }, transport)).allowed).toBe(true);
+  });
+});
+
+describe('simulateFetch: redirects', () => {
+  it('A fetches B -> C: the hop to C carries Origin: null and needs ACAO null or *', async () => {
+    const { transport } = fakeServer({
+      [`GET ${B}/r`]: { status: 302, headers: [...allow(A), ['Location', `${C}/x`]] },
+      [`GET ${C}/x`]: { headers: echo },
+    });
+    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
+    expect(out.requests.map((r) => header(r, 'origin'))).toEqual([A, 'null']);
+    expect(out.allowed).toBe(true);
+    expect(out.response).toMatchObject({ redirected: true, url: `${C}/x` });
+  });
+
+  it('A -> B -> A taints the origin too', async () => {
+    const { transport } = fakeServer({
+      [`GET ${B}/r`]: { status: 307, headers: [...star, ['Location', `${A}/x`]] },
+      [`GET ${A}/x`]: { headers: allow(A) },
+    });
+    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
+    expect(out.requests.map((r) => header(r, 'origin'))).toEqual([A, 'null']);
+    expect(out.error).toMatchObject({ code: 'AllowOriginMismatch', parameter: A });
+    expect(out.error?.message).toBe(
+      "Access to fetch at 'http://a.test/x' (redirected from 'http://b.test/r') from origin 'http://a.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://a.test' that is not equal to the supplied origin. Have the server send the header with a valid value.",
+    );
+  });
+
+  it('A -> A(redirect) -> B keeps the origin; the same-origin hop is not CORS-checked', async () => {
+    const { transport } = fakeServer({
+      [`GET ${A}/r`]: { status: 302, headers: [['Location', `${B}/x`]] },
+      [`GET ${B}/x`]: { headers: allow(A) },
+    });
+    const out = await simulateFetch({ origin: A, url: `${A}/r` }, transport);
+    expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, A]);
+    expect(out.allowed).toBe(true);
+  });
+
+  it('the CORS check runs on the 3xx itself', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${C}/x`]] }, [`GET ${C}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
+    expect(out.error?.code).toBe('MissingAllowOriginHeader');
+    expect(out.requests).toHaveLength(1);
+  });
+
+  const chain = (n: number): Routes => {
+    const routes: Routes = {};
+    for (let i = 0; i < n; i++) routes[`GET ${B}/${i}`] = { status: 302, headers: [...star, ['Location', `${B}/${i + 1}`]] };
+    routes[`GET ${B}/${n}`] = { headers: star };
+    return routes;
+  };
+  it('follows 20 redirects', async () => {
+    const out = await simulateFetch({ origin: A, url: `${B}/0` }, fakeServer(chain(20)).transport);
+    expect(out.allowed).toBe(true);
+    expect(out.requests).toHaveLength(21);
+  });
+  it('the 21st redirect is net::ERR_TOO_MANY_REDIRECTS after 21 requests', async () => {
+    const out = await simulateFetch({ origin: A, url: `${B}/0` }, fakeServer(chain(21)).transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', kind: 'network', parameter: 'net::ERR_TOO_MANY_REDIRECTS' });
+    expect(out.requests).toHaveLength(21);
+  });
+
+  it.each([
+    [301, 'POST', 'GET', false],
+    [302, 'POST', 'GET', false],
+    [303, 'POST', 'GET', false],
+    [303, 'PUT', 'GET', false],
+    [303, 'HEAD', 'HEAD', true],
+    [307, 'POST', 'POST', true],
+    [308, 'POST', 'POST', true],
+    [301, 'PUT', 'PUT', true],
+  ])('%i with %s continues as %s (body headers kept: %s)', async (status, method, next, kept) => {
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/r`]: { headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']] },
+      [`* ${B}/r`]: { status, headers: [...star, ['Location', `${B}/x`]] },
+      [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']] },
+      [`* ${B}/x`]: { headers: star },
+    });
+    const body = method === 'HEAD' ? 'none' : 'text';
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, method, body, headers: { 'Content-Language': 'en' } }, transport);
+    expect(out.allowed).toBe(true);
+    const last = out.requests[out.requests.length - 1]!;
+    expect(last.method).toBe(next);
+    expect(header(last, 'content-language') !== null).toBe(kept);
+  });
+
+  it('Authorization is removed on a cross-origin redirect and kept on a same-origin one', async () => {
+    const acah: [string, string][] = [...star, ['Access-Control-Allow-Headers', 'authorization']];
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/r`]: { headers: acah },
+      [`GET ${B}/r`]: { status: 307, headers: [...star, ['Location', `${B}/s`]] },
+      [`OPTIONS ${B}/s`]: { headers: acah },
+      [`GET ${B}/s`]: { status: 307, headers: [...star, ['Location', `${C}/x`]] },
+      [`GET ${C}/x`]: { headers: star },
+    });
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, headers: { Authorization: 'Bearer t' } }, transport);
+    expect(out.allowed).toBe(true);
+    expect(out.requests.map((r) => `${r.method} ${r.url} ${header(r, 'authorization')}`)).toEqual([
+      `OPTIONS ${B}/r null`,
+      `GET ${B}/r Bearer t`,
+      `OPTIONS ${B}/s null`,
+      `GET ${B}/s Bearer t`,
+      `GET ${C}/x null`,
+    ]);
+  });
+
+  it('a preflighted PUT redirected by 307 to a third origin is preflighted again with Origin: null', async () => {
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/r`]: { headers: [...allow(A), ['Access-Control-Allow-Methods', 'PUT']] },
+      [`PUT ${B}/r`]: { status: 307, headers: [...allow(A), ['Location', `${C}/x`]] },
+      [`OPTIONS ${C}/x`]: { headers: [...allow('null'), ['Access-Control-Allow-Methods', 'PUT']] },
+      [`PUT ${C}/x`]: { headers: allow('null') },
+    });
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, method: 'PUT' }, transport);
+    expect(out.allowed).toBe(true);
+    expect(out.requests.map((r) => `${r.method} ${r.url} ${header(r, 'origin')}`)).toEqual([
+      `OPTIONS ${B}/r ${A}`,
+      `PUT ${B}/r ${A}`,
+      `OPTIONS ${C}/x null`,
+      `PUT ${C}/x null`,
+    ]);
+  });
+
+  it('a redirect Location with userinfo is RedirectContainsCredentials with an empty parameter', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', 'http://u:p@c.test/x']] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
+    expect(out.error).toMatchObject({ code: 'RedirectContainsCredentials', parameter: '' });
+    expect(out.error?.message).toContain("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.");
+  });
+
+  it("redirect: 'manual' gives an opaqueredirect response; 'error' a network error", async () => {
+    const routes: Routes = { [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x`]] }, [`GET ${B}/x`]: { headers: star } };
+    const manual = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'manual' }, fakeServer(routes).transport);
+    expect(manual.response).toMatchObject({ type: 'opaqueredirect', status: 0, exposedHeaders: [] });
+    expect(manual.requests).toHaveLength(1);
+    const error = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'error' }, fakeServer(routes).transport);
+    expect(error.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_FAILED' });
+  });
+
+  it('a 3xx without Location is returned as is', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'error' }, transport);
+    expect(out.response).toMatchObject({ status: 302, type: 'cors' });
+  });
+
+  it.each([
+    ['http://[bad', 'net::ERR_INVALID_REDIRECT'],
+    ['ftp://c.test/x', 'net::ERR_UNSAFE_REDIRECT'],
+  ])('Location %j -> %s', async (loc, err) => {
+    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', loc]] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: err });
+  });
+
+  it('no-cors follows redirects and still resolves opaque', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] }, [`GET ${A}/x`]: {} });
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, mode: 'no-cors' }, transport);
+    expect(out.response?.type).toBe('opaque');
+    expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, null]);
+  });
+});
+
+describe('simulateFetch: preflight cache', () => {
+  const routes = (maxAge: string | null, methods = 'PUT', headers = ''): Routes => ({
+    [`OPTIONS ${B}/x`]: {
+      headers: [
+        ...allow(A),
+        ['Access-Control-Allow-Credentials', 'true'],
+        ['Access-Control-Allow-Methods', methods],
+        ['Access-Control-Allow-Headers', headers],
+        ...(maxAge === null ? [] : ([['Access-Control-Max-Age', maxAge]] as [string, string][])),
+      ],
+    },
+    [`* ${B}/x`]: { headers: [...allow(A), ['Access-Control-Allow-Credentials', 'true']] },
+  });
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (s: number) => (t += s * 1000) };
+  };
+  const put: CorsRequest = { origin: A, url: `${B}/x`, method: 'PUT' };
+
+  it.each([
+    [null, 4.9, false],
+    [null, 5, true],
+    ['10', 9.9, false],
+    ['10', 10, true],
+    ['abc', 4, false],
+    ['abc', 5, true],
+    ['0', 0, true],
+    ['-5', 0, true],
+    ['999999', 7199, false],
+    ['999999', 7200, true],
+    ['5, 10', 4, false],
+  ])('Max-Age %j: a second PUT after %ss preflights again: %s', async (maxAge, wait, again) => {
+    const c = clock();
+    const cache = new PreflightCache({ now: c.now });
+    const { transport } = fakeServer(routes(maxAge));
+    expect((await simulateFetch(put, transport, { cache })).preflighted).toBe(true);
+    c.advance(wait);
+    const second = await simulateFetch(put, transport, { cache });
+    expect(second.allowed).toBe(true);
+    expect(second.preflighted).toBe(again);
+  });
+
+  it('Chromium replaces the whole entry: PUT, then a DELETE preflight, then PUT preflights again', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const put1 = fakeServer(routes('600', 'PUT'));
+    await simulateFetch(put, put1.transport, { cache });
+    const del = fakeServer(routes('600', 'DELETE'));
+    expect((await simulateFetch({ ...put, method: 'DELETE' }, del.transport, { cache })).preflighted).toBe(true);
+    expect((await simulateFetch(put, put1.transport, { cache })).preflighted).toBe(true);
+  });
+
+  it('the spec keeps per-method items: PUT stays cached after a DELETE preflight', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    await simulateFetch(put, fakeServer(routes('600', 'PUT')).transport, { cache, profile: 'spec' });
+    await simulateFetch({ ...put, method: 'DELETE' }, fakeServer(routes('600', 'DELETE')).transport, { cache, profile: 'spec' });
+    expect((await simulateFetch(put, fakeServer(routes('600', 'PUT')).transport, { cache, profile: 'spec' })).preflighted).toBe(false);
+  });
+
+  it('an uncredentialed entry does not serve a credentialed request; a credentialed one serves both', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const { transport } = fakeServer(routes('600'));
+    await simulateFetch(put, transport, { cache });
+    expect((await simulateFetch({ ...put, credentials: 'include' }, transport, { cache })).preflighted).toBe(true);
+    expect((await simulateFetch({ ...put, credentials: 'include' }, transport, { cache })).preflighted).toBe(false);
+    expect((await simulateFetch(put, transport, { cache })).preflighted).toBe(false);
+  });
+
+  it('an insufficient entry is erased on lookup', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const { transport } = fakeServer(routes('600', 'PUT, DELETE'));
+    await simulateFetch(put, transport, { cache });
+    expect(cache.size).toBe(1);
+    await simulateFetch({ ...put, method: 'PATCH' }, fakeServer({}).transport, { cache });
+    expect(cache.size).toBe(0);
+  });
+
+  it('Authorization allowed only through * is never served from the Chromium cache', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const r: Routes = { [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Headers', '*'], ['Access-Control-Max-Age', '600']] }, [`GET ${B}/x`]: { headers: star } };
+    const req: CorsRequest = { origin: A, url: `${B}/x`, headers: { Authorization: 'x' } };
+    expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
+    expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
+    const other: CorsRequest = { origin: A, url: `${B}/x`, headers: { 'X-A': 'x' } };
+    // The entry stored by the last preflight does serve a request whose headers '*' covers.
+    expect((await simulateFetch(other, fakeServer(r).transport, { cache })).preflighted).toBe(false);
+  });
+
+  it('a failed preflighted fetch clears the entry', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const okRoutes = routes('600');
+    await simulateFetch(put, fakeServer(okRoutes).transport, { cache });
+    const failing = fakeServer({ ...okRoutes, [`* ${B}/x`]: { headers: [] } });
+    const out = await simulateFetch(put, failing.transport, { cache });
+    expect(out.preflighted).toBe(false);
+    expect(out.error?.code).toBe('MissingAllowOriginHeader');
+    expect(cache.size).toBe(0);
+  });
+
+  it('the cache key is the full URL, query included', async () => {
+    const cache = new PreflightCache({ now: clock().now });
+    const r: Routes = { [`OPTIONS ${B}/x?a`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']] }, [`PUT ${B}/x?a`]: { headers: star } };
+    r[`OPTIONS ${B}/x?b`] = r[`OPTIONS ${B}/x?a`]!;
+    r[`PUT ${B}/x?b`] = r[`PUT ${B}/x?a`]!;
+    const { transport } = fakeServer(r);
+    await simulateFetch({ origin: A, url: `${B}/x?a`, method: 'PUT' }, transport, { cache });
+    expect((await simulateFetch({ origin: A, url: `${B}/x?b`, method: 'PUT' }, transport, { cache })).preflighted).toBe(true);
+    expect((await simulateFetch({ origin: A, url: `${B}/x?a#frag`, method: 'PUT' }, transport, { cache })).preflighted).toBe(false);
+  });
+});
+
+describe('simulateFetch: bad input rejects with a TypeError naming the problem', () => {
+  const t = fakeServer({}).transport;
+  it.each([
+    [{ origin: 'a.test', url: `${B}/x` }, /Invalid request origin/],
+    [{ origin: 'http://a.test/', url: `${B}/x` }, /Invalid request origin/],
+    [{ origin: A, url: 'http://[' }, /Failed to parse URL/],
+    [{ origin: 'null', url: '/relative' }, /Failed to parse URL/],
+    [{ origin: A, url: 'http://u:p@b.test/' }, /includes credentials/],
+    [{ origin: A, url: `${B}/x`, method: 'TRACE' }, /'TRACE' HTTP method is unsupported/],
+    [{ origin: A, url: `${B}/x`, method: 'connect' }, /HTTP method is unsupported/],
+    [{ origin: A, url: `${B}/x`, method: 'G T' }, /not a valid HTTP method/],
+    [{ origin: A, url: `${B}/x`, method: 'PUT', mode: 'no-cors' }, /'PUT' is unsupported in no-cors mode\./],
+    [{ origin: A, url: `${B}/x`, method: 'patch', mode: 'no-cors' }, /'patch' is unsupported in no-cors mode\./],
+    [{ origin: A, url: `${B}/x`, body: 'text' }, /GET\/HEAD method cannot have body/],
+    [{ origin: A, url: `${B}/x`, method: 'head', body: 'stream' }, /GET\/HEAD method cannot have body/],
+    [{ origin: A, url: `${B}/x`, method: 'POST', body: 'stream', mode: 'no-cors' }, /ReadableStream/],
+    [{ origin: A, url: `${B}/x`, headers: { 'x y': '1' } }, /not a valid HTTP header name/],
+    [{ origin: A, url: `${B}/x`, headers: { 'x-y': 'a\nb' } }, /not a valid HTTP header value/],
+    [{ origin: A, url: `${B}/x`, headers: { 'x-y': 'a\u0000b' } }, /not a valid HTTP header value/],
+    [{ origin: A, url: `${B}/x`, headers: { 'x-y': '\u20ac' } }, /ISO-8859-1/],
+    [{ origin: A, url: `${B}/x`, mode: 'navigate' }, /navigate/],
+    [{ origin: A, url: `${B}/x`, credentials: 'always' }, /RequestCredentials/],
+    [{ origin: A, url: `${B}/x`, redirect: 'never' }, /RequestRedirect/],
+  ] as [CorsRequest, RegExp][])('%j', async (req, msg) => {
+    await expect(simulateFetch(req, t)).rejects.toThrow(TypeError);
+    await expect(simulateFetch(req, t)).rejects.toThrow(msg);
+  });
+
+  it('a bad transport, profile or cache is a TypeError too', async () => {
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, 'x' as never)).rejects.toThrow(/transport must be a function/);
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { profile: 'edge' as never })).rejects.toThrow(/Unknown profile 'edge'/);
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { cache: {} as never })).rejects.toThrow(/PreflightCache/);
+  });
+
+  it('header values are normalized before validation (surrounding whitespace is fine)', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: star } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x`, headers: { 'X-A': '  1 \n' } }, transport);
+    expect(out.requests[0]!.headers[0]).toEqual(['Accept', '*/*']);
+    expect(out.preflighted).toBe(true);
+  });
+});
+
+describe('simulateFetch: transport failures are network errors, never crashes', () => {
+  it.each([
+    ['throws', async () => { throw new Error('ECONNREFUSED'); }, 'net::ERR_FAILED'],
+    ['status 0', async () => ({ status: 0, headers: [] }), 'net::ERR_FAILED'],
+    ['status 1000', async () => ({ status: 1000, headers: [] }), 'net::ERR_FAILED'],
+    ['no headers', async () => ({ status: 200 }), 'net::ERR_FAILED'],
+    ['bad header entry', async () => ({ status: 200, headers: [['a']] }), 'net::ERR_FAILED'],
+    ['null', async () => null, 'net::ERR_FAILED'],
+  ])('transport %s', async (_n, transport, parameter) => {
+    const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport as never);
+    expect(out.allowed).toBe(false);
+    expect(out.error).toMatchObject({ code: 'NetworkError', kind: 'network', parameter });
+  });
+
+  it('non-Latin-1 response header values are taken as UTF-8 bytes', async () => {
+    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://é.test']] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
+    expect(out.error?.code).toBe('AllowOriginMismatch');
+    const { transport: t2 } = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', '\u20ac']] } });
+    expect((await simulateFetch({ origin: A, url: `${B}/x` }, t2)).error).toMatchObject({ code: 'InvalidAllowOriginValue', parameter: '\u00e2\u0082\u00ac' });
+  });
+});
