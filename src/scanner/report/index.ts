@@ -1,0 +1,37 @@
+/**
+ * Scan reports. Every format streams (see `Reporter`): `text` for people, `json` for tools, `jsonl` for
+ * pipelines, `sarif` for code scanning, `markdown` for tickets.
+ */
+import type { Paint } from '../../cli/output.js';
+import { jsonReporter, jsonlReporter } from './json.js';
+import { markdownReporter } from './markdown.js';
+import type { Reporter } from './reporter.js';
+import { sarifReporter } from './sarif.js';
+import { textReporter } from './text.js';
+
+export * from './reporter.js';
+export * from './summary.js';
+export { renderTarget, textReporter, type TextReportOptions } from './text.js';
+export { jsonReporter, jsonlReporter } from './json.js';
+export { markdownReporter } from './markdown.js';
+export { fingerprint, sarifLevel, sarifReporter, securitySeverity, type SarifReportOptions } from './sarif.js';
+
+/** The report formats, in the order `--help` lists them. */
+export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+/** Creates the reporter of a format; `paint` colours the text format only. */
+export function createReporter(format: ReportFormat, options: { paint?: Paint } = {}): Reporter {
+  switch (format) {
+    case 'text':
+      return textReporter(options.paint === undefined ? {} : { paint: options.paint });
+    case 'json':
+      return jsonReporter();
+    case 'jsonl':
+      return jsonlReporter();
+    case 'sarif':
+      return sarifReporter();
+    case 'markdown':
+      return markdownReporter();
+  }
+}

@@ -1,0 +1,36 @@
+import type { Reporter } from './reporter.js';
+import { jsonTarget } from './reporter.js';
+
+/**
+ * `--format json`: one document `{ tool, version, startedAt, targets: [...], finishedAt, summary }`. It is
+ * written incrementally (each target as it finishes), so `finishedAt` follows `targets` in the text; key
+ * order carries no meaning in JSON.
+ */
+export function jsonReporter(): Reporter {
+  let first = true;
+  return {
+    begin(meta) {
+      const field = (name: string, value: string) => `  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`;
+      return `{\n${field('tool', meta.tool)}${field('version', meta.version)}${field('startedAt', meta.startedAt.toISOString())}  "targets": [`;
+    },
+    target(result) {
+      const body = JSON.stringify(jsonTarget(result), null, 2).replace(/\n/g, '\n    ');
+      const text = `${first ? '\n' : ',\n'}    ${body}`;
+      first = false;
+      return text;
+    },
+    end(summary, finishedAt) {
+      const summaryText = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
+      return `${first ? '' : '\n  '}],\n  "finishedAt": ${JSON.stringify(finishedAt.toISOString())},\n  "summary": ${summaryText}\n}\n`;
+    },
+  };
+}
+
+/** `--format jsonl`: one JSON target per line, written as each target finishes; nothing else. */
+export function jsonlReporter(): Reporter {
+  return {
+    begin: () => '',
+    target: (result) => `${JSON.stringify(jsonTarget(result))}\n`,
+    end: () => '',
+  };
+}

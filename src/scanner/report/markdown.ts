@@ -1,0 +1,96 @@
+import type { Exchange, Finding, TargetResult } from '../types.js';
+import type { Reporter } from './reporter.js';
+import { describeCounts } from './summary.js';
+
+/** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
+function fenced(text: string, language: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}
+
+/** Inline code that survives backticks inside. */
+function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${text.replace(/\n/g, ' ')}${pad}${ticks}`;
+}
+
+/** Escapes text for Markdown prose and table cells (no raw HTML, no stray emphasis or links). */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+function httpText(exchange: Exchange): string {
+  const url = new URL(exchange.request.url);
+  const request = [
+    `${exchange.request.method} ${url.pathname}${url.search} HTTP/1.1`,
+    ...exchange.request.headers.map(([name, value]) => `${name}: ${value}`),
+  ];
+  const response = [`HTTP/1.1 ${exchange.response.status}`, ...exchange.response.headers.map(([name, value]) => `${name}: ${value}`)];
+  return `${request.join('\n')}\n\n${response.join('\n')}`;
+}
+
+function renderFinding(finding: Finding): string {
+  const lines = [
+    `### ${finding.severity.toUpperCase()}: ${escape(finding.title)} (${code(finding.check)})`,
+    '',
+    escape(finding.detail),
+    '',
+    `- **Attacker origin:** ${code(finding.attackerOrigin)} (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`,
+    `- **Rule the server applies:** ${escape(finding.rule)}`,
+  ];
+  if (finding.remediation !== undefined) lines.push(`- **Fix:** ${escape(finding.remediation)}`);
+  lines.push(
+    '',
+    '<details><summary>Evidence</summary>',
+    '',
+    fenced(httpText(finding.evidence), 'http'),
+    '',
+    '</details>',
+    '',
+    '<details><summary>Proof of concept (host this page on the attacker origin)</summary>',
+    '',
+    fenced(finding.poc, 'html'),
+    '',
+    '</details>',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function renderTarget(result: TargetResult & { finalUrl?: string }): string {
+  const lines = [`## ${code(result.url)}`, ''];
+  if (result.status === 'error') lines.push(`**Error:** ${escape(result.error ?? 'unknown error')}`, '');
+  if (result.finalUrl !== undefined) lines.push(`Scanned after redirects: ${code(result.finalUrl)}`, '');
+  if (result.redirect !== undefined) {
+    lines.push(`Redirect ${result.redirect.status} to ${code(result.redirect.location)}, not followed.`, '');
+  }
+  if (result.status === 'ok' && result.findings.length === 0) lines.push(`No findings (${result.requests} requests).`, '');
+  for (const finding of result.findings) lines.push(renderFinding(finding));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--format markdown`: a section per target, ready to paste into a ticket, then a summary table. */
+export function markdownReporter(): Reporter {
+  return {
+    begin(meta) {
+      return `# CORS scan by ${meta.tool} ${meta.version}\n\nStarted ${meta.startedAt.toISOString()} with ${meta.checks.length} checks.\n\n`;
+    },
+    target: renderTarget,
+    end(summary, finishedAt) {
+      const rows = Object.entries(summary.byCheck)
+        .sort(([, a], [, b]) => b - a)
+        .map(([check, count]) => `| ${code(check)} | ${count} |`);
+      const lines = [
+        '## Summary',
+        '',
+        `${summary.targets} targets (${summary.ok} ok, ${summary.errors} with errors), ${describeCounts(summary)}, ${summary.requests} requests; finished ${finishedAt.toISOString()}.`,
+        '',
+      ];
+      if (rows.length > 0) lines.push('| Check | Findings |', '| --- | ---: |', ...rows, '');
+      return `${lines.join('\n')}\n`;
+    },
+  };
+}

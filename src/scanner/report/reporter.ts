@@ -1,0 +1,87 @@
+import type { Check, Finding, TargetResult } from '../types.js';
+import type { Summary } from './summary.js';
+
+/** What every report knows before the first result. */
+export interface ReportMeta {
+  tool: string;
+  version: string;
+  startedAt: Date;
+  /** The checks the run uses (SARIF lists them as rules). */
+  checks: readonly Check[];
+}
+
+/**
+ * A report format. Each method returns the text to append to the output, so a report streams: a run never
+ * holds more than the results in flight, whatever the format (JSON and SARIF write their arrays element by
+ * element). Reporters only format; every judgement is already in the `Finding`.
+ */
+export interface Reporter {
+  begin(meta: ReportMeta): string;
+  target(result: TargetResult): string;
+  end(summary: Summary, finishedAt: Date): string;
+}
+
+/** The JSON form of a finding: the contract's fields in a fixed order. */
+export interface JsonFinding {
+  check: Finding['check'];
+  severity: Finding['severity'];
+  title: string;
+  detail: string;
+  attackerOrigin: string;
+  via: Finding['via'];
+  rule: string;
+  evidence: Finding['evidence'];
+  poc: string;
+  remediation?: string;
+}
+
+/** The JSON form of a target result (`json` and `jsonl` formats). */
+export interface JsonTarget {
+  url: string;
+  status: TargetResult['status'];
+  error?: string;
+  finalUrl?: string;
+  redirect?: TargetResult['redirect'];
+  requests: number;
+  findings: JsonFinding[];
+}
+
+/** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped). */
+export function jsonTarget(result: TargetResult & { finalUrl?: string }): JsonTarget {
+  const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
+  if (result.error !== undefined) target.error = result.error;
+  if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
+  if (result.redirect !== undefined) target.redirect = result.redirect;
+  // Re-create the object so `findings` comes last, after the short fields a reader scans first.
+  const ordered: JsonTarget = { ...target, findings: result.findings.map(jsonFinding) };
+  return ordered;
+}
+
+function jsonFinding(finding: Finding): JsonFinding {
+  const json: JsonFinding = {
+    check: finding.check,
+    severity: finding.severity,
+    title: finding.title,
+    detail: finding.detail,
+    attackerOrigin: finding.attackerOrigin,
+    via: finding.via,
+    rule: finding.rule,
+    evidence: finding.evidence,
+    poc: finding.poc,
+  };
+  if (finding.remediation !== undefined) json.remediation = finding.remediation;
+  return json;
+}
+
+/** The value of the first header named `name` (case-insensitive). */
+export function headerValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+}
+
+/** Response headers that matter to CORS, for compact evidence lines. */
+export function corsHeaders(headers: readonly (readonly [string, string])[]): [string, string][] {
+  return headers
+    .filter(([name]) => /^(access-control-|vary$|cache-control$|age$|set-cookie$|location$|strict-transport-security$)/i.test(name))
+    .map(([name, value]) => [name, value]);
+}

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { severities, type Check, type Finding, type Severity, type TargetResult } from '../types.js';
+import type { ReportMeta, Reporter } from './reporter.js';
+
+/**
+ * `--format sarif`: SARIF 2.1.0 (OASIS), one run, one rule per check id, one result per finding, for GitHub
+ * code scanning and other SARIF consumers. Targets that failed become `toolExecutionNotifications`.
+ *
+ * Streaming: `results` are written as targets finish and `tool` (whose rules carry the highest
+ * `security-severity` seen per check) after them; SARIF readers do not depend on property order.
+ */
+
+/** SARIF `level` per severity: what fails a code-scanning gate is an error. */
+export const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/**
+ * GitHub's `security-severity` (a CVSS-like score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low).
+ * Info findings carry none: they are hygiene, not vulnerabilities.
+ */
+export const securitySeverity: Record<Severity, string | undefined> = {
+  critical: '9.3',
+  high: '8.1',
+  medium: '5.3',
+  low: '3.1',
+  info: undefined,
+};
+
+const schemaUri = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
+
+function ruleName(id: string): string {
+  return id.replace(/(^|-)([a-z])/g, (_m, _dash: string, letter: string) => letter.toUpperCase());
+}
+
+/** A stable identity for a finding across runs: the same check, target, path of the probe and inferred rule. */
+export function fingerprint(url: string, finding: Finding): string {
+  return createHash('sha256').update(`${finding.check}\n${url}\n${finding.via}\n${finding.rule}`).digest('hex').slice(0, 32);
+}
+
+function message(finding: Finding): string {
+  const via = finding.via === 'preflight' ? 'through a preflight' : 'with a simple request';
+  const title = finding.title.replace(/[.\s]+$/, '');
+  return `${title}. ${finding.detail} Attacker origin: ${finding.attackerOrigin} (${via}). Server rule: ${finding.rule}.`;
+}
+
+function rule(check: Check, worst: Severity | undefined): Record<string, unknown> {
+  const properties: Record<string, unknown> = { tags: ['security', 'cors', 'external/cwe/cwe-942'], precision: 'high' };
+  const score = worst === undefined ? undefined : securitySeverity[worst];
+  if (score !== undefined) properties['security-severity'] = score;
+  return {
+    id: check.id,
+    name: ruleName(check.id),
+    shortDescription: { text: check.title },
+    fullDescription: { text: check.definition },
+    help: { text: check.definition, markdown: `**${check.title}**\n\n${check.definition}` },
+    defaultConfiguration: { level: sarifLevel[worst ?? 'medium'] },
+    properties,
+  };
+}
+
+/** Options of the SARIF report. */
+export interface SarifReportOptions {
+  /** Pretty-print (default true; GitHub accepts both). */
+  pretty?: boolean;
+}
+
+/** Creates the SARIF reporter. */
+export function sarifReporter(options: SarifReportOptions = {}): Reporter {
+  const pretty = options.pretty ?? true;
+  const json = (value: unknown, indent: string) => {
+    const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+    return pretty ? text.replace(/\n/g, `\n${indent}`) : text;
+  };
+  const nl = pretty ? '\n' : '';
+  let meta: ReportMeta | undefined;
+  let ruleIndex = new Map<string, number>();
+  const worst = new Map<string, Severity>();
+  const notifications: Record<string, unknown>[] = [];
+  let first = true;
+
+  return {
+    begin(m) {
+      meta = m;
+      ruleIndex = new Map(m.checks.map((check, index) => [check.id, index]));
+      return `{${nl}  "$schema": "${schemaUri}",${nl}  "version": "2.1.0",${nl}  "runs": [${nl}    {${nl}      "results": [`;
+    },
+    target(result: TargetResult) {
+      if (result.status === 'error') {
+        // Errors are few (one per failed target) and belong in the invocation, after the results.
+        notifications.push({
+          level: 'error',
+          message: { text: `${result.url}: ${result.error ?? 'unknown error'}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: result.url } } }],
+        });
+      }
+      let text = '';
+      for (const finding of result.findings) {
+        const previous = worst.get(finding.check);
+        if (previous === undefined || severities.indexOf(finding.severity) > severities.indexOf(previous)) worst.set(finding.check, finding.severity);
+        const properties: Record<string, unknown> = {
+          severity: finding.severity,
+          attackerOrigin: finding.attackerOrigin,
+          via: finding.via,
+          rule: finding.rule,
+        };
+        const score = securitySeverity[finding.severity];
+        if (score !== undefined) properties['security-severity'] = score;
+        const sarifResult: Record<string, unknown> = {
+          ruleId: finding.check,
+          level: sarifLevel[finding.severity],
+          message: { text: message(finding) },
+          locations: [{ physicalLocation: { artifactLocation: { uri: result.url } } }],
+          partialFingerprints: { 'corsightFinding/v1': fingerprint(result.url, finding) },
+          properties,
+        };
+        const index = ruleIndex.get(finding.check);
+        if (index !== undefined) sarifResult.ruleIndex = index;
+        text += `${first ? nl : `,${nl}`}        ${json(sarifResult, '        ')}`;
+        first = false;
+      }
+      return text;
+    },
+    end(_summary, finishedAt) {
+      const m = meta as ReportMeta;
+      const driver = {
+        name: m.tool,
+        version: m.version,
+        semanticVersion: m.version,
+        informationUri: 'https://www.npmjs.com/package/corsight',
+        rules: m.checks.map((check) => rule(check, worst.get(check.id))),
+      };
+      const invocation: Record<string, unknown> = {
+        executionSuccessful: true,
+        startTimeUtc: m.startedAt.toISOString(),
+        endTimeUtc: finishedAt.toISOString(),
+      };
+      if (notifications.length > 0) invocation.toolExecutionNotifications = notifications;
+      return (
+        `${first ? '' : `${nl}      `}],${nl}` +
+        `      "tool": ${json({ driver }, '      ')},${nl}` +
+        `      "invocations": ${json([invocation], '      ')}${nl}` +
+        `    }${nl}  ]${nl}}${nl}`
+      );
+    },
+  };
+}

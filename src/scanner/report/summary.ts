@@ -1,0 +1,65 @@
+import { severities, type Severity, type TargetResult } from '../types.js';
+
+/** Totals of a run, built up one result at a time (so a streamed run never holds its results). */
+export interface Summary {
+  targets: number;
+  ok: number;
+  errors: number;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  /** Findings per check id, only ids that have some. */
+  byCheck: Record<string, number>;
+  /** Requests sent, retries included. */
+  requests: number;
+  /** The most severe finding of the run, or null when there is none. */
+  highest: Severity | null;
+  durationMs: number;
+}
+
+/** An empty summary. */
+export function emptySummary(): Summary {
+  return {
+    targets: 0,
+    ok: 0,
+    errors: 0,
+    findings: 0,
+    bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+    byCheck: {},
+    requests: 0,
+    highest: null,
+    durationMs: 0,
+  };
+}
+
+/** Adds one target's result to `summary` (mutates and returns it). */
+export function addToSummary(summary: Summary, result: TargetResult): Summary {
+  summary.targets++;
+  if (result.status === 'ok') summary.ok++;
+  else summary.errors++;
+  summary.requests += result.requests;
+  for (const finding of result.findings) {
+    summary.findings++;
+    summary.bySeverity[finding.severity]++;
+    summary.byCheck[finding.check] = (summary.byCheck[finding.check] ?? 0) + 1;
+    if (summary.highest === null || severities.indexOf(finding.severity) > severities.indexOf(summary.highest)) {
+      summary.highest = finding.severity;
+    }
+  }
+  return summary;
+}
+
+/** Whether a run whose worst finding is `highest` fails a `--fail-on` threshold (`none` never fails). */
+export function reachesThreshold(highest: Severity | null, failOn: Severity | 'none'): boolean {
+  if (failOn === 'none' || highest === null) return false;
+  return severities.indexOf(highest) >= severities.indexOf(failOn);
+}
+
+/** "3 findings (1 high, 2 info)" / "no findings". */
+export function describeCounts(summary: Pick<Summary, 'findings' | 'bySeverity'>): string {
+  if (summary.findings === 0) return 'no findings';
+  const parts = [...severities]
+    .reverse()
+    .filter((severity) => summary.bySeverity[severity] > 0)
+    .map((severity) => `${summary.bySeverity[severity]} ${severity}`);
+  return `${summary.findings} finding${summary.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
+}
