@@ -109,7 +109,7 @@ export function trustCheck(info: CheckInfo & { id: TrustCheckId }): DescribedChe
           rule: hit.rule,
           evidence: hit.verdict.exchange,
           assessment,
-          lead: `The server ${hit.rule}${hit.verdict.channel === 'preflight' ? ' on CORS preflights' : ''}.`,
+          lead: `${hit.verdict.channel === 'preflight' ? 'On CORS preflights (its simple requests say otherwise), the server' : 'The server'} ${hit.rule}.`,
           ...(hit.note !== undefined ? { note: hit.note } : {}),
         });
         if (best === undefined || moreSevere(finding.severity, best.severity)) best = finding;

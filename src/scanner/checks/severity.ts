@@ -212,7 +212,7 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
       }
       if (a === 'credentialed-send') break;
     } else if (failure === '' && outcome.error !== undefined) {
-      failure = outcome.error.message;
+      failure = outcome.error.message.replace(/\.+$/, '');
     }
   }
 

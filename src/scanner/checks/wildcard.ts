@@ -87,7 +87,7 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
       lead: withCredentials
         ? 'The server sends `Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`; browsers refuse credentialed reads of `*`, so only uncredentialed reads pass.'
         : 'The server sends `Access-Control-Allow-Origin: *`.',
-      note: internal ? '' : 'The target does not look internal, so this is reported as information: make sure the response holds nothing that depends on who asks.',
+      note: internal ? '' : 'The target does not look internal, so this is reported as information.',
     }),
   ];
 }
