@@ -57,9 +57,9 @@ export function corsCheck(input: CorsCheckInput, profile: Profile = CHROMIUM): C
     if (lines.length > 1) return { ok: false, code: 'MultipleAllowOriginValues', parameter: value };
   }
   if (value !== input.origin) {
-    if (!profile.countAllowOriginLines && /[ ,]/.test(value)) {
-      return { ok: false, code: 'MultipleAllowOriginValues', parameter: value };
-    }
+    // Firefox has a single "does not match" error for every other value.
+    if (profile.countAllowOriginLines) return { ok: false, code: 'AllowOriginMismatch', parameter: value };
+    if (/[ ,]/.test(value)) return { ok: false, code: 'MultipleAllowOriginValues', parameter: value };
     if (value === 'null') return { ok: false, code: 'AllowOriginMismatch', parameter: value };
     if (!isParsableUrl(value)) return { ok: false, code: 'InvalidAllowOriginValue', parameter: value };
     return { ok: false, code: 'AllowOriginMismatch', parameter: value };
