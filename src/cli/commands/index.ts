@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCheckPolicy } from './check-policy.js';
+import { registerLab } from './lab.js';
 
 /**
  * Each command module exports a function that adds its sub-command to the program.
@@ -7,4 +8,4 @@ import { registerCheckPolicy } from './check-policy.js';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerCheckPolicy];
+export const commands: Register[] = [registerCheckPolicy, registerLab];
