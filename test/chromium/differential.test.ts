@@ -7,14 +7,44 @@ import type { Browser } from 'playwright-core';
 import { BrowserSession, chromiumAvailable, launchChromium } from './chromium.js';
 import { loadCorpus } from './corpus.js';
 import type { CorpusCase } from './corpus.js';
+import { compareObservations, engineConsistency, reproduction } from './compare.js';
+import { runEngine } from './engine.js';
 import { checkExpectation } from './expect.js';
+import { chooseCount, chooseSeed, generateCases } from './generate.js';
 import type { Observation } from './observe.js';
 import { prepare, runInBrowser } from './run.js';
 import type { Prepared } from './run.js';
+import type { CaseSpec } from './spec.js';
 import { startWorld } from './world.js';
 import type { RunningWorld } from './world.js';
 
 const runBrowser = chromiumAvailable() || process.env.CI === 'true';
+
+/**
+ * Runs the engine on every browser-observed case; returns one reproduction per disagreeing case.
+ * Reproductions are printed in full (they are the point of a failure) and the count is asserted.
+ */
+async function disagreements<S extends CaseSpec>(
+  w: RunningWorld,
+  label: string,
+  prepared: readonly Prepared<S>[],
+  seen: readonly Observation[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i]!;
+    const run = await runEngine(w.world, p.spec.request, p.url);
+    const diffs = [...compareObservations(seen[i]!, run.observation), ...engineConsistency(run)];
+    if (diffs.length) out.push(reproduction(`${label} ${p.spec.id}`, p.spec, w.world, run, seen[i]!, diffs));
+  }
+  if (out.length) console.log(`${out.length} disagreement(s) in ${label}:\n\n${out.join('\n\n')}`);
+  return out;
+}
+
+const seed = chooseSeed();
+const count = chooseCount();
+// Always printed, pass or fail: CORSIGHT_SEED=<seed> reproduces the generated cases exactly.
+console.log(`differential: generated cases use seed ${seed} (CORSIGHT_SEED=${seed}), ${count} cases`);
 
 describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
   let w: RunningWorld;
@@ -47,5 +77,21 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
       if (lines.length) problems.push(`${p.spec.id} (${p.spec.why ?? ''})\n    ${lines.join('\n    ')}`);
     });
     expect(problems.join('\n')).toBe('');
+  });
+
+  it(`simulateFetch agrees with Chromium on ${count} generated cases (seed ${seed})`, async () => {
+    const generated = prepare(w.world, generateCases(seed, count), 'g');
+    const t0 = Date.now();
+    const seen = await runInBrowser(session, w.log, generated);
+    console.log(`generated: ${generated.length} cases in Chromium in ${Date.now() - t0} ms (seed ${seed})`);
+    const broken = seen.filter((o) => o.settled === 'broken').length;
+    expect(broken, 'browser runs that did not settle').toBe(0);
+    const found = await disagreements(w, `generated (seed ${seed})`, generated, seen);
+    expect(found.length, `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`).toBe(0);
+  });
+
+  it('simulateFetch agrees with Chromium on the hand-written corpus', async () => {
+    const found = await disagreements(w, 'corpus', corpus, corpusSeen);
+    expect(found.length, `${found.length} of ${corpus.length} corpus cases disagree (reproductions printed above)`).toBe(0);
   });
 });

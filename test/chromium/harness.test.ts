@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession, chromiumAvailable, fetchInit, launchChromium } from './chromium.js';
 import type { Browser } from 'playwright-core';
-import { observeBrowser } from './observe.js';
+import { chromiumDefaultAcceptLanguage, observeBrowser } from './observe.js';
 import { getHeader, respond } from './respond.js';
 import { decodeHops, encodeHops, expandHops, hopUrl, parseCaseUrl, validateCase } from './spec.js';
 import type { CaseSpec, Hop, World } from './spec.js';
@@ -181,6 +181,13 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
       ['OPTIONS', true, { 'content-type': null, 'x-a': null }],
       ['POST', false, { 'content-type': 'text/plain;charset=UTF-8', 'x-a': 'v' }],
     ]);
+  });
+
+  it('sees the Accept-Language Chromium adds by itself (treated as "no script value")', async () => {
+    const key = `al${Math.random().toString(36).slice(2, 8)}`;
+    const hops: Hop[] = [{ at: 'api', actual: { headers: [['Access-Control-Allow-Origin', '*']] } }];
+    await session.run([{ key, url: hopUrl(w.world, key, hops, 0), from: 'page', init: {} }]);
+    expect(getHeader(w.log.forKey(key)[0]!.headers, 'accept-language')).toBe(chromiumDefaultAcceptLanguage);
   });
 
   it('runs null-origin cases in the sandboxed frame, with CDP and console', async () => {

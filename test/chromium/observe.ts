@@ -95,11 +95,17 @@ function stripUserinfo(url: string): string {
 export function wireRequest(method: string, url: string, headers: readonly HeaderLine[], compared: readonly string[]): WireRequest {
   const trimmed: HeaderLine[] = headers.map(([n, v]) => [n, v.replace(/^[ \t]+|[ \t]+$/g, '')]);
   const values: Record<string, string | null> = {};
-  for (const n of compared) values[n] = getHeader(trimmed, n);
+  const preflight = isPreflight(method, trimmed);
+  for (const n of compared) {
+    // Chromium puts its own Accept-Language on a preflight (the script's headers never go there), so on a
+    // preflight that name says nothing about the CORS model; on other requests the script's value wins.
+    if (preflight && n === 'accept-language') continue;
+    values[n] = getHeader(trimmed, n);
+  }
   return {
     method,
     url: stripUserinfo(url),
-    preflight: isPreflight(method, trimmed),
+    preflight,
     origin: getHeader(trimmed, 'origin'),
     acrm: getHeader(trimmed, 'access-control-request-method'),
     acrh: getHeader(trimmed, 'access-control-request-headers'),
@@ -107,10 +113,22 @@ export function wireRequest(method: string, url: string, headers: readonly Heade
   };
 }
 
+/**
+ * The Accept-Language Chromium adds itself when the script's value is absent or was dropped (no-cors guard,
+ * preflights). A harness test pins it, so a different browser locale shows up there, not as disagreements.
+ */
+export const chromiumDefaultAcceptLanguage = 'en-US,en;q=0.9';
+
 /** The browser's observation of a case: its page result, CDP failures and console lines, and the server log. */
 export function observeBrowser(result: BrowserResult, log: readonly LoggedRequest[], request: CaseRequest): Observation {
   const compared = comparedHeaderNames(request);
-  const requests = log.map((e) => wireRequest(e.method, e.url, e.headers, compared));
+  const authorValues = new Set((request.headers ?? []).filter(([n]) => n.toLowerCase() === 'accept-language').map(([, v]) => v.trim()));
+  const requests = log.map((e) => {
+    const r = wireRequest(e.method, e.url, e.headers, compared);
+    // Chromium's own Accept-Language stands for "the script's header did not make it" (the engine lists none).
+    if (r.headers['accept-language'] === chromiumDefaultAcceptLanguage && !authorValues.has(chromiumDefaultAcceptLanguage)) r.headers['accept-language'] = null;
+    return r;
+  });
   // The actual request's loadingFailed carries corsErrorStatus; the preflight's own failure (e.g.
   // net::ERR_INVALID_REDIRECT for a redirected preflight) only says the network layer gave up on it.
   const main = result.failures.filter((f) => !f.preflight);
