@@ -43,9 +43,9 @@ const configArb: fc.Arbitrary<PolicyConfig> = fc
     star: fc.boolean(),
     origins: fc.uniqueArray(fc.constantFrom(...EXACT, ...PATTERNS), { minLength: 1, maxLength: 6 }),
     credentials: fc.boolean(),
-    methods: fc.oneof(fc.constant(['*']), fc.subarray(METHODS)),
-    requestHeaders: fc.oneof(fc.constant<'*'>('*'), fc.constant(['*', 'authorization']), fc.subarray(REQUEST_HEADERS)),
-    exposeHeaders: fc.oneof(fc.constant(['*']), fc.subarray(['x-e', 'x-f'])),
+    methods: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(METHODS)),
+    requestHeaders: fc.oneof(fc.constant<'*' | string[]>('*'), fc.constant<string[]>(['*', 'authorization']), fc.subarray(REQUEST_HEADERS)),
+    exposeHeaders: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(['x-e', 'x-f'])),
     maxAge: fc.constantFrom(undefined, -1, 0, 5, 600),
   })
   .map(({ star, origins, credentials, methods, requestHeaders, exposeHeaders, maxAge }) => {
