@@ -5,6 +5,7 @@
  * Flow (data goes one way): target -> baseline (redirects reported, followed only within the site on request)
  * -> every check asks for probes through one de-duplicating `ProbeContext` -> findings -> reporters.
  */
+import { checks as allChecks } from './checks/index.js';
 import { createScanner, type ScanTargetResult } from './scanner.js';
 import type { ScanOptions } from './options.js';
 import type { Check } from './types.js';
@@ -15,20 +16,16 @@ export { createProbeContext, type ProbeContextOptions, type TargetProbeContext }
 export { createScanner, parseTarget, type Scanner, type ScanTargetResult } from './scanner.js';
 export { defaultScanOptions, parseHeader, parseResolve, parseTrustedOrigin, type ResolveRule, type ScanOptions } from './options.js';
 export { createTransport, type Transport, type TransportRequest, type TransportResult, type TransportStats } from './transport.js';
-export { readTargets, type InvalidTarget } from './input.js';
+export { normalizeTarget, readTargets, type InvalidTarget } from './input.js';
+export { checks, checkIds } from './checks/index.js';
 
-let loaded: Promise<readonly Check[]> | undefined;
-
-/** The full check set from `./checks/index.js`, loaded once. */
-export function defaultChecks(): Promise<readonly Check[]> {
-  // Loaded lazily so the runtime can be used (with explicit checks) before the check set is built.
-  const specifier = './checks/index.js';
-  loaded ??= (import(specifier) as Promise<{ checks: readonly Check[] }>).then((module) => module.checks);
-  return loaded;
+/** The full check set of `./checks/` (what a scan runs unless told otherwise). */
+export function defaultChecks(): readonly Check[] {
+  return allChecks;
 }
 
-async function withDefaults(options: Partial<ScanOptions>): Promise<Partial<ScanOptions> & { checks: readonly Check[] }> {
-  return { ...options, checks: options.checks ?? (await defaultChecks()) };
+function withDefaults(options: Partial<ScanOptions>): Partial<ScanOptions> & { checks: readonly Check[] } {
+  return { ...options, checks: options.checks ?? allChecks };
 }
 
 /**
@@ -37,7 +34,7 @@ async function withDefaults(options: Partial<ScanOptions>): Promise<Partial<Scan
  * only for a bad option (`ScanOptionError`).
  */
 export async function scanTarget(url: string, options: Partial<ScanOptions> = {}): Promise<ScanTargetResult> {
-  const scanner = createScanner(await withDefaults(options));
+  const scanner = createScanner(withDefaults(options));
   try {
     return await scanner.scanTarget(url);
   } finally {
@@ -54,7 +51,7 @@ export async function* scan(
   targets: Iterable<string> | AsyncIterable<string>,
   options: Partial<ScanOptions> = {},
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
-  const scanner = createScanner(await withDefaults(options));
+  const scanner = createScanner(withDefaults(options));
   try {
     yield* scanner.scan(targets);
   } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCheckPolicy } from './check-policy.js';
+import { registerScan } from './scan.js';
 import { registerLab } from './lab.js';
 
 /**
@@ -8,4 +9,4 @@ import { registerLab } from './lab.js';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerCheckPolicy, registerLab];
+export const commands: Register[] = [registerCheckPolicy, registerScan, registerLab];

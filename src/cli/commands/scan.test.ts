@@ -1,0 +1,214 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { httpServer, preflightCheck, reflecting, reflectionCheck, type TestServer } from '../../scanner/__fixtures__/servers.js';
+import { UsageError } from '../exit-codes.js';
+import { runScan, type ScanCommandOptions } from './scan.js';
+
+const checks = [reflectionCheck, preflightCheck];
+let server: TestServer;
+let clean: TestServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await httpServer(reflecting);
+  clean = await httpServer((_req, res) => res.end('nothing to see'));
+  dir = await mkdtemp(join(tmpdir(), 'corsight-scan-'));
+});
+afterAll(async () => {
+  await server.close();
+  await clean.close();
+});
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function tty<T extends PassThrough>(stream: T, isTTY: boolean): T & { isTTY: boolean } {
+  return Object.assign(stream, { isTTY });
+}
+
+async function scan(urls: string[], options: ScanCommandOptions = {}, env: { stdin?: string; ttyOut?: boolean; ttyErr?: boolean } = {}): Promise<Captured> {
+  const stdin = new PassThrough();
+  stdin.end(env.stdin ?? '');
+  const stdout = tty(new PassThrough(), env.ttyOut === true);
+  const stderr = tty(new PassThrough(), env.ttyErr === true);
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runScan(urls, { timeout: '3000', ...options }, { stdin, stdout, stderr }, checks);
+  return { code, stdout: out, stderr: err };
+}
+
+async function usage(urls: string[], options: ScanCommandOptions): Promise<string> {
+  try {
+    await scan(urls, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a usage error');
+}
+
+const savedNoColor = process.env.NO_COLOR;
+afterEach(() => {
+  if (savedNoColor === undefined) delete process.env.NO_COLOR;
+  else process.env.NO_COLOR = savedNoColor;
+});
+
+describe('corsight scan: exit codes', () => {
+  it('exits 1 when a finding reaches --fail-on (default high), 0 otherwise', async () => {
+    expect((await scan([`${server.url}/a`])).code).toBe(1);
+    expect((await scan([`${server.url}/a`], { failOn: 'critical' })).code).toBe(0);
+    expect((await scan([`${server.url}/a`], { failOn: 'medium', checks: 'permissive-preflight' })).code).toBe(1);
+    expect((await scan([`${server.url}/a`], { failOn: 'none' })).code).toBe(0);
+    expect((await scan([`${clean.url}/`], { failOn: 'info' })).code).toBe(0);
+  });
+
+  it('exits 0 for a target that fails (the error is in the report, not a finding)', async () => {
+    const result = await scan(['http://down.invalid/'], { format: 'jsonl' });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
+  });
+
+  it('names bad flag values as usage errors', async () => {
+    expect(await usage([server.url], { checks: 'origin-reflected,nope' })).toBe("unknown check id 'nope' (known: origin-reflected, permissive-preflight)");
+    expect(await usage([server.url], { resolve: ['lab.test'] })).toMatch(/^bad --resolve 'lab\.test': no HOST: before the address/);
+    expect(await usage([server.url], { resolve: ['lab.test:not-an-ip'] })).toMatch(/^bad --resolve 'lab\.test:not-an-ip': 'not-an-ip' is not an IPv4 or IPv6 address/);
+    expect(await usage([server.url], { header: ['NoColonHere'] })).toBe("bad --header 'NoColonHere': expected 'Name: value'");
+    expect(await usage([server.url], { header: ['Origin: https://x.test'] })).toMatch(/Origin header is set by each probe/);
+    expect(await usage([server.url], { concurrency: '0' })).toBe("bad --concurrency '0': expected a whole number of at least 1");
+    expect(await usage([server.url], { timeout: 'soon' })).toBe("bad --timeout 'soon': expected a whole number of at least 1");
+    expect(await usage([server.url], { rate: '-1' })).toBe("bad --rate '-1': expected a number, 0 or more");
+    expect(await usage([server.url], { origin: ['https://app.example.com/path'] })).toMatch(/^bad --origin .*no path/);
+    expect(await usage([server.url], { proxy: 'socks5://127.0.0.1:1080' })).toMatch(/^bad --proxy .*only http and https/);
+    expect(await usage([server.url], { method: 'TRACE' })).toMatch(/^bad --method 'TRACE'/);
+    expect(await usage([server.url], { format: 'xml' })).toMatch(/^bad --format 'xml'/);
+    expect(await usage([server.url], { failOn: 'severe' })).toMatch(/^bad --fail-on 'severe'/);
+    expect(await usage([], {})).toMatch(/^no targets/);
+    expect(await usage([], { input: join(dir, 'missing.txt') })).toMatch(/^cannot read --input .*missing\.txt: ENOENT/);
+    expect(await usage(['not a url'], {})).toBe('no valid targets (1 skipped)');
+  });
+});
+
+describe('corsight scan: input', () => {
+  it('reads --input line by line, reporting bad lines with their number and scanning the rest', async () => {
+    const file = join(dir, 'targets.txt');
+    await writeFile(file, [`${server.url}/one`, '# a comment', '', 'ftp://files.example.com/', 'http://[bad', `${clean.url}/two`, `127.0.0.1:${server.port}/three`].join('\n'));
+    const result = await scan([], { input: file, format: 'jsonl', failOn: 'none' });
+    expect(result.stderr).toBe(
+      `corsight: ${file}:4: unsupported scheme 'ftp:' in 'ftp://files.example.com/' (http or https only) (skipped)\n` +
+        `corsight: ${file}:5: invalid URL 'http://[bad' (skipped)\n`,
+    );
+    const urls = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { url: string }).url).sort();
+    // A bare host:port means https (and fails here with a TLS error, which is a result, not a skip).
+    expect(urls).toEqual([`${clean.url}/two`, `${server.url}/one`, `https://127.0.0.1:${server.port}/three`].sort());
+  });
+
+  it('reads targets from stdin with --input -, after the URLs given as arguments', async () => {
+    const result = await scan([`${server.url}/arg`], { input: '-', format: 'jsonl' }, { stdin: `${server.url}/piped\nnope nope\n` });
+    expect(result.stderr).toBe("corsight: stdin:2: invalid URL 'nope nope' (skipped)\n");
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(result.code).toBe(1);
+  });
+
+  it('reports a bad URL argument by position and scans the others', async () => {
+    const result = await scan(['mailto:someone@example.com', `${clean.url}/`], { format: 'jsonl' });
+    expect(result.stderr).toBe("corsight: argument 1: unsupported scheme 'mailto:' in 'mailto:someone@example.com' (http or https only) (skipped)\n");
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('corsight scan: output', () => {
+  it('prints the text report without colour unless stdout is a TTY, and never with NO_COLOR or --no-color', async () => {
+    const esc = '\u001b[';
+    expect((await scan([`${server.url}/`])).stdout).not.toContain(esc);
+    expect((await scan([`${server.url}/`], {}, { ttyOut: true })).stdout).toContain(esc);
+    expect((await scan([`${server.url}/`], { color: false }, { ttyOut: true })).stdout).not.toContain(esc);
+    process.env.NO_COLOR = '1';
+    expect((await scan([`${server.url}/`], {}, { ttyOut: true })).stdout).not.toContain(esc);
+  });
+
+  it('writes --output to the file and nothing to stdout', async () => {
+    const file = join(dir, 'report.sarif');
+    const result = await scan([`${server.url}/`], { output: file, format: 'sarif' });
+    expect(result.stdout).toBe('');
+    const log = JSON.parse(await readFile(file, 'utf8')) as { version: string; runs: { results: unknown[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results).toHaveLength(2);
+  });
+
+  it('draws progress on a TTY stderr only, and not with --quiet', async () => {
+    const urls = [`${server.url}/1`, `${server.url}/2`];
+    expect((await scan(urls, { format: 'jsonl' })).stderr).toBe('');
+    const shown = (await scan(urls, { format: 'jsonl' }, { ttyErr: true })).stderr;
+    expect(shown).toContain('2/2 targets, 4 findings, 0 errors');
+    expect(shown.endsWith('\r\u001b[2K')).toBe(true);
+    expect((await scan(urls, { format: 'jsonl', quiet: true }, { ttyErr: true })).stderr).toBe('');
+  });
+
+  it('sends --header and --cookie with every probe', async () => {
+    const seen: string[] = [];
+    const echo = await httpServer((req, res) => {
+      seen.push(`${req.headers['x-token']}|${req.headers.cookie}`);
+      reflecting(req, res);
+    });
+    try {
+      await scan([`${echo.url}/`], { header: ['X-Token: t1'], cookie: 'sid=42', format: 'jsonl' });
+    } finally {
+      await echo.close();
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen)).toEqual(new Set(['t1|sid=42']));
+  });
+});
+
+describe('corsight scan: the built CLI', () => {
+  const main = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+
+  function cli(args: string[], env: Record<string, string> = {}): Promise<Captured> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [main, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  it('is built (npm test builds before testing)', () => {
+    expect(existsSync(main)).toBe(true);
+  });
+
+  it('runs the real checks: exit 1 with the reflection found, JSON on stdout', async () => {
+    const result = await cli(['scan', `${server.url}/api`, '--format', 'json', '--quiet']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { targets: { status: string; findings: { check: string }[] }[] };
+    expect(report.targets[0]?.status).toBe('ok');
+    expect(report.targets[0]?.findings.map((f) => f.check)).toContain('origin-reflected');
+  });
+
+  it('exits 2 with the problem named on stderr for a bad flag', async () => {
+    const unknown = await cli(['scan', server.url, '--checks', 'origin-reflected,bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^corsight: unknown check id 'bogus' \(known: origin-reflected, /);
+    const format = await cli(['scan', server.url, '--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/argument 'xml' is invalid/);
+  });
+
+  it('exits 0 on a clean target and prints no colour when piped', async () => {
+    const result = await cli(['scan', `${clean.url}/`, '--fail-on', 'low']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✓ http:\/\/127\.0\.0\.1:\d+\/ {2}no findings/);
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+});

@@ -1,0 +1,311 @@
+/**
+ * `corsight scan [URL...] [--input FILE|-] ...`: scans targets for CORS misconfigurations and prints a report.
+ * Results go to stdout (or --output FILE) as each target finishes; progress and warnings go to stderr.
+ * Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '../../scanner/index.js';
+import { checks as allChecks } from '../../scanner/checks/index.js';
+import { normalizeTarget, readTargets } from '../../scanner/input.js';
+import { parseHeader } from '../../scanner/options.js';
+import { addToSummary, createReporter, emptySummary, reachesThreshold, reportFormats, type ReportFormat, type Summary } from '../../scanner/report/index.js';
+import type { Check, Severity } from '../../scanner/types.js';
+import { severities } from '../../scanner/types.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { painter, useColor } from '../output.js';
+import { version } from '../version.js';
+import type { Register } from './index.js';
+
+/** The flags of `scan`, as commander parses them (numbers still strings, validated here). */
+export interface ScanCommandOptions {
+  input?: string;
+  format?: string;
+  output?: string;
+  header?: string[];
+  cookie?: string;
+  origin?: string[];
+  method?: string;
+  resolve?: string[];
+  concurrency?: string;
+  perHost?: string;
+  rate?: string;
+  timeout?: string;
+  retries?: string;
+  insecure?: boolean;
+  proxy?: string;
+  followRedirects?: boolean;
+  checks?: string;
+  failOn?: string;
+  /** `false` for `--no-color`. */
+  color?: boolean;
+  quiet?: boolean;
+}
+
+/** Where the command reads and writes (the process streams, or test doubles that are real streams). */
+export interface ScanIO {
+  stdin: Readable;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+}
+
+const failOnValues = [...severities, 'none'] as const;
+
+function integer(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw new UsageError(`bad ${flag} '${value}': expected a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+  }
+  return Number(value);
+}
+
+function decimal(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`bad ${flag} '${value}': expected a number, 0 or more`);
+  return n;
+}
+
+/** Turns the flags into scanner options; throws `UsageError` naming the first bad flag. */
+export function scanOptionsFromFlags(options: ScanCommandOptions, checks: readonly Check[] = allChecks): Partial<ScanOptions> & { checks: readonly Check[] } {
+  const headers = (options.header ?? []).map((line) => {
+    try {
+      return parseHeader(line);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+  const select = options.checks
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (select !== undefined && select.length === 0) throw new UsageError(`bad --checks '${options.checks}': name at least one check id`);
+  const scan: Partial<ScanOptions> & { checks: readonly Check[] } = {
+    checks,
+    headers,
+    trustedOrigins: options.origin ?? [],
+    resolve: options.resolve ?? [],
+    insecure: options.insecure === true,
+    followRedirects: options.followRedirects === true,
+  };
+  if (select !== undefined) scan.select = select;
+  if (options.cookie !== undefined) scan.cookie = options.cookie;
+  if (options.method !== undefined) scan.method = options.method;
+  if (options.proxy !== undefined) scan.proxy = options.proxy;
+  const numbers: [keyof ScanOptions, number | undefined][] = [
+    ['concurrency', integer('--concurrency', options.concurrency, 1)],
+    ['perHost', integer('--per-host', options.perHost, 1)],
+    ['rate', decimal('--rate', options.rate)],
+    ['timeout', integer('--timeout', options.timeout, 1)],
+    ['retries', integer('--retries', options.retries, 0)],
+  ];
+  for (const [key, value] of numbers) if (value !== undefined) (scan as Record<string, unknown>)[key] = value;
+  return scan;
+}
+
+/** Writes with backpressure, so a slow reader of a long report keeps memory flat. */
+async function write(stream: Writable, text: string): Promise<void> {
+  if (text === '') return;
+  if (!stream.write(text)) {
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        stream.off('error', fail);
+        resolve();
+      };
+      const fail = (error: Error) => {
+        stream.off('drain', done);
+        reject(error);
+      };
+      stream.once('drain', done);
+      stream.once('error', fail);
+    });
+  }
+}
+
+/** A one-line progress display on a TTY stderr, redrawn at most ten times a second. */
+class Progress {
+  private done = 0;
+  private findings = 0;
+  private errors = 0;
+  private last = 0;
+  private shown = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly stream: ScanIO['stderr'],
+    private readonly total: number | undefined,
+  ) {}
+
+  update(result: { status: string; findings: unknown[] }): void {
+    this.done++;
+    this.findings += result.findings.length;
+    if (result.status === 'error') this.errors++;
+    const now = performance.now();
+    if (now - this.last < 100 && this.done !== this.total) return;
+    this.last = now;
+    this.draw();
+  }
+
+  private draw(): void {
+    const rate = this.done / Math.max(0.001, (performance.now() - this.started) / 1000);
+    const counts = `${this.findings} finding${this.findings === 1 ? '' : 's'}, ${this.errors} error${this.errors === 1 ? '' : 's'}, ${rate.toFixed(1)} targets/s`;
+    let line: string;
+    if (this.total !== undefined && this.total > 0) {
+      const width = 24;
+      const filled = Math.round((this.done / this.total) * width);
+      line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} targets, ${counts}`;
+    } else {
+      line = `${this.done} targets, ${counts}`;
+    }
+    const columns = this.stream.columns ?? 100;
+    this.stream.write(`\r\u001b[2K${line.slice(0, Math.max(20, columns - 1))}`);
+    this.shown = true;
+  }
+
+  /** Removes the line (before the report writes to the same terminal, and at the end). */
+  clear(): void {
+    if (!this.shown) return;
+    this.stream.write('\r\u001b[2K');
+    this.shown = false;
+  }
+}
+
+/**
+ * Runs a scan as the CLI does and returns the exit code. `checks` replaces the built-in check set (tests).
+ * Throws `UsageError` for bad flags (exit 2).
+ */
+export async function runScan(urls: readonly string[], options: ScanCommandOptions, io: ScanIO, checks?: readonly Check[]): Promise<number> {
+  const format = (options.format ?? 'text') as ReportFormat;
+  if (!reportFormats.includes(format)) throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
+  const failOn = (options.failOn ?? 'high') as Severity | 'none';
+  if (!(failOnValues as readonly string[]).includes(failOn)) throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
+  if (urls.length === 0 && options.input === undefined) throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
+  if (options.input !== undefined && options.input !== '-') {
+    try {
+      await access(options.input);
+    } catch (error) {
+      throw new UsageError(`cannot read --input ${options.input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+
+  let scanner: Scanner;
+  try {
+    scanner = createScanner(scanOptionsFromFlags(options, checks));
+  } catch (error) {
+    if (error instanceof ScanOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const warn = (message: string) => io.stderr.write(`corsight: ${message}\n`);
+  let valid = 0;
+  let invalid = 0;
+  async function* targets(): AsyncGenerator<string> {
+    let index = 0;
+    for (const url of urls) {
+      index++;
+      const target = normalizeTarget(url.trim());
+      if ('url' in target) {
+        valid++;
+        yield target.url;
+      } else {
+        invalid++;
+        warn(`argument ${index}: ${target.reason} (skipped)`);
+      }
+    }
+    if (options.input !== undefined) {
+      const name = options.input === '-' ? 'stdin' : options.input;
+      const stream = options.input === '-' ? io.stdin : createReadStream(options.input);
+      for await (const url of readTargets(stream, (bad) => {
+        invalid++;
+        warn(`${name}:${bad.line}: ${bad.reason} (skipped)`);
+      })) {
+        valid++;
+        yield url;
+      }
+    }
+  }
+
+  const out: Writable & { isTTY?: boolean } = options.output === undefined ? io.stdout : createWriteStream(options.output);
+  const outputOpened =
+    options.output === undefined
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          out.once('open', () => resolve());
+          out.once('error', (error) => reject(new UsageError(`cannot write --output ${options.output}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+        });
+  try {
+    await outputOpened;
+  } catch (error) {
+    await scanner.close();
+    throw error;
+  }
+  const paint = painter(useColor(out, options.color));
+  const reporter = createReporter(format, { paint });
+  const progress = options.quiet !== true && io.stderr.isTTY === true ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined) : undefined;
+  // When the report and the progress line share a terminal, clear the line before each block of report text.
+  const sharesTerminal = progress !== undefined && out === io.stdout && io.stdout.isTTY === true;
+
+  const startedAt = new Date();
+  const started = performance.now();
+  const summary: Summary = emptySummary();
+  try {
+    await write(out, reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
+    for await (const result of scanner.scan(targets())) {
+      addToSummary(summary, result);
+      const text = reporter.target(result);
+      if (sharesTerminal) progress?.clear();
+      await write(out, text);
+      progress?.update(result);
+    }
+  } finally {
+    progress?.clear();
+    await scanner.close();
+  }
+  summary.durationMs = Math.round(performance.now() - started);
+  await write(out, reporter.end(summary, new Date()));
+  if (options.output !== undefined) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+
+  if (valid === 0 && invalid > 0) throw new UsageError(`no valid targets (${invalid} skipped)`);
+  return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Registers `corsight scan`. */
+export const registerScan: Register = (program: Command) => {
+  program
+    .command('scan')
+    .description('scan URLs for CORS misconfigurations; results on stdout, progress on stderr')
+    .argument('[url...]', 'target URLs (http or https; a bare host means https)')
+    .option('-i, --input <file>', 'read target URLs from FILE, one per line (- for stdin); # starts a comment')
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...reportFormats]).default('text'))
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .option('-H, --header <header>', "send 'Name: value' with every request (repeatable)", collect, [])
+    .option('--cookie <cookie>', "send 'Cookie: a=b; c=d' with every request (credentialed probes)")
+    .option('--origin <origin>', 'an origin the owner trusts, e.g. https://app.example.com (repeatable)', collect, [])
+    .option('-X, --method <method>', 'method of the simple probes', 'GET')
+    .option('--resolve <host:address>', 'connect to ADDRESS for HOST, keeping the name for Host and TLS, as curl does (repeatable)', collect, [])
+    .option('-c, --concurrency <n>', 'targets scanned at once', '16')
+    .option('--per-host <n>', 'requests in flight to one host at once', '8')
+    .option('--rate <n>', 'requests per second across the run (0 = unlimited)', '0')
+    .option('-t, --timeout <ms>', 'per-request timeout in milliseconds (connect, headers and capped body)', '10000')
+    .option('--retries <n>', 'retries after connection failures, with exponential backoff', '2')
+    .option('-k, --insecure', 'accept any TLS certificate (self-signed labs)')
+    .option('--proxy <url>', 'send every request through this http(s) proxy')
+    .option('-L, --follow-redirects', 'follow redirects of the target within its site (never to another site)')
+    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices([...failOnValues]).default('high'))
+    .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
+    .option('-q, --quiet', 'no progress display on stderr')
+    .addHelpText(
+      'after',
+      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error.`,
+    )
+    .action(async (urls: string[], options: ScanCommandOptions) => {
+      process.exitCode = await runScan(urls, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    });
+};
