@@ -2,6 +2,7 @@
  * `corsight lab [--port N] [--https-port N] [--host ADDRESS]`: serves the deliberately vulnerable CORS lab on
  * loopback until interrupted, and prints its endpoints with the checks a scan must report on each.
  */
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { startLab, type Lab } from '../../lab/index.js';
 import { UsageError } from '../exit-codes.js';
@@ -51,7 +52,7 @@ export function describeLab(lab: Lab, color = false): string {
  * Starts the lab, prints it to `stdout`, and resolves once `signal` aborts (the CLI wires it to SIGINT and
  * SIGTERM), after the servers closed.
  */
-export async function runLab(options: LabCommandOptions, stdout: NodeJS.WritableStream & { isTTY?: boolean }, signal: AbortSignal): Promise<void> {
+export async function runLab(options: LabCommandOptions, stdout: Writable & { isTTY?: boolean }, signal: AbortSignal): Promise<void> {
   const port = parsePort('--port', options.port);
   const httpsPort = parsePort('--https-port', options.httpsPort);
   let lab: Lab;

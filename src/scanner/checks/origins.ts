@@ -205,13 +205,32 @@ export const localOrigins: readonly string[] = ['http://localhost', 'http://loca
 /** `http://localhost.corsight-attacker.com`: passes "starts with `http://localhost`" yet is the attacker's. */
 export const localhostPrefixOrigin = `http://localhost.${ATTACKER_DOMAIN}`;
 
+/**
+ * The registrable domain of `host` (PSL, private section included), or null. Labels holding characters
+ * outside `[a-z0-9_-]` (the Safari-only special-character probes) must sit left of the registrable
+ * domain: they are sub-domain labels under the attacker's wildcard DNS, and the rest is parsed alone.
+ */
+export function registrableDomainOf(host: string): string | null {
+  const labels = host.toLowerCase().split('.');
+  let odd = -1;
+  labels.forEach((l, i) => {
+    if (/[^a-z0-9_-]/.test(l)) odd = i;
+  });
+  const tail = labels.slice(odd + 1).join('.');
+  if (tail === '') return null;
+  const info = parse(tail, { allowPrivateDomains: true });
+  if (info.isIp === true || info.domain === null) return null;
+  // An odd label must be a sub-domain label, not part of the registrable name itself.
+  if (odd >= 0 && info.domain !== tail && !tail.endsWith(`.${info.domain}`)) return null;
+  // tldts' default rule makes the last label a suffix for unlisted TLDs; accept that only for
+  // syntactically sane names (a label, a dot, a TLD of letters).
+  if (info.isIcann !== true && info.isPrivate !== true && !/^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(info.domain)) return null;
+  return info.domain;
+}
+
 /** True when `host` has a registrable domain per the PSL (ICANN or private section) and is not an IP. */
 export function isRegistrableHost(host: string): boolean {
-  const info = parse(host, { allowPrivateDomains: true });
-  if (info.isIp === true || info.domain === null) return false;
-  // tldts' default rule makes the last label a suffix for unlisted TLDs; accept that only for
-  // syntactically sane names (letters, digits, hyphens; a label of 2+ letters at the end).
-  return info.isIcann === true || info.isPrivate === true || /^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(info.domain);
+  return registrableDomainOf(host) !== null;
 }
 
 /**
@@ -226,8 +245,8 @@ export function probeOriginProblem(origin: string, kind: ProbeKind, target: Targ
   if (parsed.type !== 'tuple') return 'only the opaque probe may be `null`';
   if (parsed.scheme !== 'http' && parsed.scheme !== 'https') return `scheme ${parsed.scheme} is not http(s)`;
   if (kind === 'attacker' || kind === 'hosting') {
-    if (!isRegistrableHost(parsed.host)) return `${parsed.host} is not under a registrable domain`;
-    const domain = parse(parsed.host, { allowPrivateDomains: true }).domain;
+    const domain = registrableDomainOf(parsed.host);
+    if (domain === null) return `${parsed.host} is not under a registrable domain`;
     if (target.domain !== null && domain === target.domain) return `${parsed.host} belongs to the target's own site`;
   }
   return null;

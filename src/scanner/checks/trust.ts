@@ -78,6 +78,8 @@ export interface TrustHit {
 /** The analysis of one channel. */
 export interface ChannelTrust {
   readonly channel: Channel;
+  /** Every origin probed on this channel, with why an attacker can (or cannot simply) send it. */
+  readonly kinds: ReadonlyMap<string, ProbeKind>;
   /** Every answer, by probe origin. */
   readonly verdicts: ReadonlyMap<string, Verdict>;
   /** Trusted-looking origins the server trusts. */
@@ -143,7 +145,9 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
 
 async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Channel): Promise<ChannelTrust> {
   const verdicts = new Map<string, Verdict>();
-  const probe = async (origin: string): Promise<void> => {
+  const kinds = new Map<string, ProbeKind>();
+  const probe = async ([origin, kind]: readonly [string, ProbeKind]): Promise<void> => {
+    if (!kinds.has(origin)) kinds.set(origin, kind);
     if (verdicts.has(origin)) return;
     const exchange: Exchange | undefined = await sendOn(ctx, channel, origin);
     if (exchange !== undefined) verdicts.set(origin, verdictOf(origin, channel, exchange));
@@ -159,27 +163,33 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   const substrings = domain !== null ? substringOrigins(domain, scheme) : [];
   const locals = localOrigins.filter((o) => o !== names.ownOrigin);
   const httpTwin = (h: string): string | undefined => (scheme === 'https' ? `http://${h}` : undefined);
-  const round1 = [
-    looking.own,
-    ...looking.hints,
-    arbitrary,
-    'null',
-    ...(suffix !== undefined ? [suffix] : []),
-    ...(subdomain !== undefined ? [subdomain] : []),
-    ...substrings,
-    ...hostingOrigins,
-    ...locals,
-    localhostPrefixOrigin,
-    ...(httpTwin(host) !== undefined ? [httpTwin(host) as string] : []),
-    prefixOrigin(host, scheme),
-    specialCharOrigin(host, '_', scheme),
+  type Planned = readonly [string, ProbeKind];
+  const round1: Planned[] = [
+    [looking.own, 'control'],
+    ...looking.hints.map((o): Planned => [o, 'control']),
+    [arbitrary, 'attacker'],
+    ['null', 'opaque'],
+    ...(suffix !== undefined ? [[suffix, 'attacker'] as Planned] : []),
+    ...(subdomain !== undefined ? [[subdomain, 'subdomain'] as Planned] : []),
+    ...substrings.map((o): Planned => [o, 'attacker']),
+    ...hostingOrigins.map((o): Planned => [o, 'hosting']),
+    ...locals.map((o): Planned => [o, 'local']),
+    [localhostPrefixOrigin, 'attacker'],
+    ...(httpTwin(host) !== undefined ? [[httpTwin(host) as string, 'insecure'] as Planned] : []),
+    // An IPv6 literal cannot be a label of a longer host name.
+    ...(host.startsWith('[')
+      ? []
+      : ([
+          [prefixOrigin(host, scheme), 'attacker'],
+          [specialCharOrigin(host, '_', scheme), 'attacker'],
+        ] as Planned[])),
   ];
   await Promise.all(round1.map(probe));
 
   // Round two: siblings, only when nothing we know of is trusted yet.
   const trusted: string[] = [looking.own, ...looking.hints].filter(ok);
   if (trusted.length === 0) {
-    await Promise.all(looking.siblings.map(probe));
+    await Promise.all(looking.siblings.map((o) => probe([o, 'control'])));
     trusted.push(...looking.siblings.filter(ok));
   }
   const bases: string[] = [];
@@ -188,28 +198,28 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     if (!bases.includes(h) && !h.startsWith('[')) bases.push(h);
     if (bases.length === 2) break;
   }
-  if (bases.length === 0) bases.push(host);
+  if (bases.length === 0 && !host.startsWith('[')) bases.push(host);
 
   // Round three: bypasses built on each trusted name.
   // Each unescaped-dot probe, with the trusted name it was made from.
   const dotProbes = new Map<string, string>();
-  for (const b of new Set([host, ...bases])) for (const o of unescapedDotOrigins(b, scheme)) if (!dotProbes.has(o)) dotProbes.set(o, b);
-  const round3: string[] = [...dotProbes.keys()];
+  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) for (const o of unescapedDotOrigins(b, scheme)) if (!dotProbes.has(o)) dotProbes.set(o, b);
+  const round3: Planned[] = [...dotProbes.keys()].map((o): Planned => [o, 'attacker']);
   for (const b of bases) {
-    round3.push(prefixOrigin(b, scheme), specialCharOrigin(b, '_', scheme));
+    round3.push([prefixOrigin(b, scheme), 'attacker'], [specialCharOrigin(b, '_', scheme), 'attacker']);
     const twin = httpTwin(b);
-    if (twin !== undefined) round3.push(twin);
+    if (twin !== undefined) round3.push([twin, 'insecure']);
   }
   await Promise.all(round3.map(probe));
-  const round4: string[] = [];
+  const round4: Planned[] = [];
   for (const b of bases) {
     if (!ok(specialCharOrigin(b, '_', scheme))) {
-      for (const c of specialChars.slice(1)) round4.push(specialCharOrigin(b, c.char, scheme));
+      for (const c of specialChars.slice(1)) round4.push([specialCharOrigin(b, c.char, scheme), 'attacker']);
     }
   }
   const prefixHits = bases.map((b) => prefixOrigin(b, scheme)).filter(ok);
   const infix = domain !== null ? infixOrigin(domain, scheme) : undefined;
-  if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) round4.push(infix);
+  if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) round4.push([infix, 'attacker']);
   await Promise.all(round4.map(probe));
 
   // Classification.
@@ -229,7 +239,7 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   if (nullTrusted) {
     add('null-origin-trusted', 'null', 'opaque', `trusts the opaque origin ${code('null')}${credNote('null')}`);
   }
-  if (reflected) return { channel, verdicts, trusted, hits };
+  if (reflected) return { channel, kinds, verdicts, trusted, hits };
 
   const httpTwins = bases.map(httpTwin).filter((o): o is string => o !== undefined);
   const httpOk = httpTwins.filter(ok);
@@ -294,5 +304,5 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     const local = locals.filter(ok);
     if (local.length > 0) add('localhost-trusted', local[0] as string, 'local', `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}`);
   }
-  return { channel, verdicts, trusted, hits };
+  return { channel, kinds, verdicts, trusted, hits };
 }
