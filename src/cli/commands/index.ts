@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerCheckPolicy } from './check-policy.js';
+import { registerExplain } from './explain.js';
 import { registerScan } from './scan.js';
+import { registerDemo } from './demo.js';
 import { registerLab } from './lab.js';
 
 /**
@@ -9,4 +11,4 @@ import { registerLab } from './lab.js';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerCheckPolicy, registerScan, registerLab];
+export const commands: Register[] = [registerCheckPolicy, registerExplain, registerScan, registerLab, registerDemo];

@@ -1,0 +1,56 @@
+/**
+ * `corsight demo` (what `npm start` runs): starts the vulnerable lab on loopback, scans every endpoint over
+ * https exactly as a user would (`--resolve` for the lab's name, no /etc/hosts edit; `--insecure` for its
+ * self-signed certificate), prints the text report, and stops the lab. Exit 0: the findings are the point.
+ */
+import type { Command } from 'commander';
+import { startLab } from '../../lab/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { runScan, type ScanCommandOptions, type ScanIO } from './scan.js';
+import type { Register } from './index.js';
+
+/** Options of the demo. */
+export interface DemoOptions {
+  /** `false` for `--no-color`. */
+  color?: boolean;
+  /** Report format (text by default; any `scan` format works). */
+  format?: string;
+}
+
+/** Runs the demo and returns the exit code (0 unless the lab cannot start). */
+export async function runDemo(options: DemoOptions, io: ScanIO): Promise<number> {
+  const lab = await startLab();
+  try {
+    const urls = lab.endpoints.map((endpoint) => `${lab.httpsUrl}${endpoint.path}`);
+    io.stderr.write(
+      `corsight demo: the lab serves ${urls.length} endpoints at ${lab.httpsUrl}; scanning them as\n` +
+        `  corsight scan ${lab.resolve.map((entry) => `--resolve ${entry}`).join(' ')} --insecure --concurrency 1 ${lab.httpsUrl}/...\n\n`,
+    );
+    const scan: ScanCommandOptions = {
+      resolve: lab.resolve,
+      insecure: true,
+      // One target at a time keeps the report in the lab's order; each target's probes still run in parallel.
+      concurrency: '1',
+      failOn: 'none',
+      format: options.format ?? 'text',
+      quiet: true,
+    };
+    if (options.color !== undefined) scan.color = options.color;
+    await runScan(urls, scan, io);
+    return ExitCode.ok;
+  } finally {
+    await lab.close();
+  }
+}
+
+/** Registers `corsight demo`. */
+export const registerDemo: Register = (program: Command) => {
+  program
+    .command('demo')
+    .description('start the vulnerable lab, scan it over https with --resolve and --insecure, print the report')
+    .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown', 'text')
+    .option('--no-color', 'never colour the report (NO_COLOR is honoured too)')
+    .action(async (options: DemoOptions) => {
+      process.exitCode = await runDemo(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    });
+};
