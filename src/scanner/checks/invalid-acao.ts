@@ -43,7 +43,7 @@ export const invalidAcao: DescribedCheck = {
   ...info,
   async run(ctx: ProbeContext) {
     const names = targetNames(ctx.url);
-    const arbitrary = arbitraryOrigin();
+    const arbitrary = arbitraryOrigin(names.scheme);
     const candidates: [string | null, Channel, Promise<Exchange | undefined>][] = [
       [arbitrary, 'simple', sendSimple(ctx, arbitrary)],
       [names.ownOrigin, 'simple', sendSimple(ctx, names.ownOrigin)],

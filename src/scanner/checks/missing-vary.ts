@@ -53,7 +53,7 @@ export const missingVaryOrigin: DescribedCheck = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
-    const arbitrary = arbitraryOrigin();
+    const arbitrary = arbitraryOrigin(names.scheme);
     const [baseline, own, other] = await Promise.all([baselineOf(ctx), sendSimple(ctx, names.ownOrigin), sendSimple(ctx, arbitrary)]);
     const answers = [
       { origin: null, exchange: baseline },

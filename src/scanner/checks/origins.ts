@@ -96,9 +96,13 @@ export function trustedLookingOrigins(t: TargetNames, hints: readonly string[]):
   return { own: t.ownOrigin, hints: hintList, siblings: siblings.slice(0, 3) };
 }
 
-/** `https://corsight-attacker.com`: the arbitrary origin whose acceptance means the server trusts anyone. */
-export function arbitraryOrigin(): string {
-  return `https://${ATTACKER_DOMAIN}`;
+/**
+ * `https://corsight-attacker.com`: the arbitrary origin whose acceptance means the server trusts anyone.
+ * For an http target it is `http://corsight-attacker.com`: an https page may not fetch http resources
+ * (Mixed Content), so only an http page could exploit an http target.
+ */
+export function arbitraryOrigin(scheme = 'https'): string {
+  return `${scheme}://${ATTACKER_DOMAIN}`;
 }
 
 /** `https://<base>.corsight-attacker.com`: passes a "starts with `https://<base>`" test. */

@@ -34,7 +34,7 @@ export const permissivePreflight: DescribedCheck = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
-    const origin = arbitraryOrigin();
+    const origin = arbitraryOrigin(names.scheme);
     const preflight = await sendPreflight(ctx, origin);
     if (preflight === undefined) return [];
     const assessment = await assessAccess({

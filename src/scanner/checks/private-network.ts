@@ -28,7 +28,7 @@ export const privateNetworkAccess: DescribedCheck = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
-    const origin = arbitraryOrigin();
+    const origin = arbitraryOrigin(names.scheme);
     const preflight = await sendPreflight(ctx, origin);
     if (preflight === undefined) return [];
     if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') return [];

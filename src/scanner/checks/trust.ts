@@ -121,7 +121,7 @@ function code(text: string): string {
 async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
   const names = targetNames(ctx.url);
   const simple = await analyzeChannel(ctx, names, 'simple');
-  const arbitrary = arbitraryOrigin();
+  const arbitrary = arbitraryOrigin(names.scheme);
   const refs = [names.ownOrigin, arbitrary];
   const sibling = simple.trusted.find((o) => o !== names.ownOrigin);
   if (sibling !== undefined && !simple.trusted.includes(names.ownOrigin)) refs.push(sibling);
@@ -155,7 +155,7 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   const ok = (origin: string): boolean => verdicts.get(origin)?.allowed === true;
   const { scheme, host, domain } = names;
   const looking = trustedLookingOrigins(names, ctx.trustedOrigins);
-  const arbitrary = arbitraryOrigin();
+  const arbitrary = arbitraryOrigin(scheme);
 
   // Round one.
   const suffix = domain !== null ? suffixOrigin(domain, scheme) : undefined;
@@ -192,32 +192,38 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     await Promise.all(looking.siblings.map((o) => probe([o, 'control'])));
     trusted.push(...looking.siblings.filter(ok));
   }
+  // Trusted names to build bypasses on (host names), each with the scheme it was trusted over.
   const bases: string[] = [];
+  const baseScheme = new Map<string, string>();
   for (const origin of trusted.length > 0 ? trusted : [names.ownOrigin]) {
     const h = hostOf(origin);
-    if (!bases.includes(h) && !h.startsWith('[')) bases.push(h);
+    if (!bases.includes(h) && !h.startsWith('[')) {
+      bases.push(h);
+      baseScheme.set(h, new URL(origin).protocol.slice(0, -1));
+    }
     if (bases.length === 2) break;
   }
   if (bases.length === 0 && !host.startsWith('[')) bases.push(host);
+  const sch = (b: string): string => baseScheme.get(b) ?? scheme;
 
   // Round three: bypasses built on each trusted name.
   // Each unescaped-dot probe, with the trusted name it was made from.
   const dotProbes = new Map<string, string>();
-  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) for (const o of unescapedDotOrigins(b, scheme)) if (!dotProbes.has(o)) dotProbes.set(o, b);
+  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) for (const o of unescapedDotOrigins(b, sch(b))) if (!dotProbes.has(o)) dotProbes.set(o, b);
   const round3: Planned[] = [...dotProbes.keys()].map((o): Planned => [o, 'attacker']);
   for (const b of bases) {
-    round3.push([prefixOrigin(b, scheme), 'attacker'], [specialCharOrigin(b, '_', scheme), 'attacker']);
+    round3.push([prefixOrigin(b, sch(b)), 'attacker'], [specialCharOrigin(b, '_', sch(b)), 'attacker']);
     const twin = httpTwin(b);
     if (twin !== undefined) round3.push([twin, 'insecure']);
   }
   await Promise.all(round3.map(probe));
   const round4: Planned[] = [];
   for (const b of bases) {
-    if (!ok(specialCharOrigin(b, '_', scheme))) {
-      for (const c of specialChars.slice(1)) round4.push([specialCharOrigin(b, c.char, scheme), 'attacker']);
+    if (!ok(specialCharOrigin(b, '_', sch(b)))) {
+      for (const c of specialChars.slice(1)) round4.push([specialCharOrigin(b, c.char, sch(b)), 'attacker']);
     }
   }
-  const prefixHits = bases.map((b) => prefixOrigin(b, scheme)).filter(ok);
+  const prefixHits = bases.map((b) => prefixOrigin(b, sch(b))).filter(ok);
   const infix = domain !== null ? infixOrigin(domain, scheme) : undefined;
   if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) round4.push([infix, 'attacker']);
   await Promise.all(round4.map(probe));
@@ -257,8 +263,8 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   if (!forward) {
     const p = prefixHits[0];
     if (p !== undefined) {
-      const base = bases.find((b) => prefixOrigin(b, scheme) === p) as string;
-      add('prefix-match', p, 'attacker', `accepts any origin starting with ${code(`${scheme}://${base}`)}`);
+      const base = bases.find((b) => prefixOrigin(b, sch(b)) === p) as string;
+      add('prefix-match', p, 'attacker', `accepts any origin starting with ${code(`${sch(base)}://${base}`)}`);
     }
     if (suffixOk && suffix !== undefined && domain !== null) {
       add('suffix-match', suffix, 'attacker', `accepts any origin whose host ends in ${code(domain)}${overHttp}`);
@@ -271,15 +277,15 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     add('unescaped-dot', origin, 'attacker', `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})`);
   }
   for (const b of bases) {
-    if (forward || prefixHits.includes(prefixOrigin(b, scheme))) continue;
+    if (forward || prefixHits.includes(prefixOrigin(b, sch(b)))) continue;
     for (const c of specialChars) {
-      const origin = specialCharOrigin(b, c.char, scheme);
+      const origin = specialCharOrigin(b, c.char, sch(b));
       if (!ok(origin)) continue;
       add(
         'special-char-bypass',
         origin,
         'attacker',
-        `accepts ${code(`${scheme}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host`,
+        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host`,
         `Browsers that keep ${code(c.char)} in a host and so can send this origin: ${c.browsers.join(', ')}.`,
       );
       break;

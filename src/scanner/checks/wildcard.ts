@@ -21,7 +21,7 @@ interface WildcardAnswer {
 }
 
 async function wildcardAnswers(ctx: ProbeContext): Promise<WildcardAnswer[]> {
-  const origin = arbitraryOrigin();
+  const origin = arbitraryOrigin(targetNames(ctx.url).scheme);
   const [simple, preflight] = await Promise.all([sendSimple(ctx, origin), sendPreflight(ctx, origin)]);
   const out: WildcardAnswer[] = [];
   for (const [channel, exchange] of [['simple', simple], ['preflight', preflight]] as const) {
@@ -55,7 +55,7 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
   const answers = (await wildcardAnswers(ctx)).filter((a) => a.credentials === withCredentials);
   const answer = answers.find((a) => a.channel === 'simple') ?? answers[0];
   if (answer === undefined) return [];
-  const origin = arbitraryOrigin();
+  const origin = arbitraryOrigin(names.scheme);
   const simple = await sendSimple(ctx, origin);
   const assessment = await assessAccess({
     names,
