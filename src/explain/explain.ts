@@ -1,0 +1,144 @@
+/**
+ * `explainRequest`: run one `fetch()` through `corsight/browser` in every profile against real
+ * answers, and turn the outcome into an explanation: each profile's verdict, Chromium's console
+ * line, every step with pass or fail, the exchanges, warnings, and the smallest verified fix.
+ */
+import {
+  simulateFetch,
+  type CorsOutcome,
+  type CorsRequest,
+  type ProfileName,
+} from '../browser/index.js';
+import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
+import { ExchangeBook } from './exchanges.js';
+import { describeResponse, findFix } from './fix.js';
+import type { Exchange, Explanation, ProfileVerdict, Sender } from './types.js';
+
+/** Every profile, in the order they are listed after the chosen one. */
+export const ALL_PROFILES: readonly ProfileName[] = ['chromium', 'firefox', 'safari', 'spec'];
+
+/** Options of {@link explainRequest}. */
+export interface ExplainOptions {
+  /** Sends a request for real (network or in process). */
+  sender: Sender;
+  /** The profile of the main verdict; default `chromium`. */
+  profile?: ProfileName;
+  /** Send actual requests whose method is not GET/HEAD (otherwise their response is assumed). */
+  send?: boolean;
+}
+
+function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
+  const v: ProfileVerdict = { profile, allowed: outcome.allowed, preflighted: outcome.preflighted };
+  if (outcome.error !== undefined) {
+    v.code = outcome.error.code;
+    v.parameter = outcome.error.parameter;
+    v.message = outcome.error.message;
+  }
+  return v;
+}
+
+/** Names of an `Access-Control-Allow-Headers`-style value, lowercase. */
+function listNames(value: string | null): string[] {
+  return value === null ? [] : splitHeaderValue(value).map((s) => byteLowercase(s.trim())).filter((s) => s !== '');
+}
+
+/** Things that pass today but a reader should know. */
+export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: readonly Exchange[]): string[] {
+  const warnings: string[] = [];
+  const include = request.credentials === 'include';
+  for (const e of log) {
+    if (e.response === null) continue;
+    const acao = getHeader(e.response.headers, 'access-control-allow-origin');
+    const origin = getHeader(e.request.headers, 'origin');
+    if (e.role === 'preflight') {
+      const requested = listNames(getHeader(e.request.headers, 'access-control-request-headers'));
+      const allowed = listNames(getHeader(e.response.headers, 'access-control-allow-headers'));
+      if (requested.includes('authorization') && !allowed.includes('authorization') && allowed.includes('*') && !include && outcome.allowed) {
+        warnings.push(
+          "Authorization passes only because Chromium (and this profile) lets `Access-Control-Allow-Headers: *` cover it; the Fetch Standard does not, and Chromium shows a DevTools issue. List `authorization` explicitly.",
+        );
+      }
+    }
+    if (outcome.allowed && acao === 'null' && origin === 'null') {
+      warnings.push(
+        `${describeResponse(e.role, e.request.method, e.request.url)} allows the origin \`null\`: every sandboxed iframe, data: and file: page can read it.`,
+      );
+    }
+    if (outcome.allowed && e.role === 'actual' && acao !== null && acao !== '*' && origin !== null && acao === origin) {
+      const vary = listNames(getHeader(e.response.headers, 'vary'));
+      if (!vary.includes('origin') && !vary.includes('*')) {
+        warnings.push(
+          `${describeResponse(e.role, e.request.method, e.request.url)} echoes the origin in Access-Control-Allow-Origin without \`Vary: Origin\`: a shared cache may serve it to another origin.`,
+        );
+      }
+    }
+  }
+  return [...new Set(warnings)];
+}
+
+function summarize(outcome: CorsOutcome, log: readonly Exchange[], profile: ProfileName): string {
+  if (outcome.allowed) {
+    const r = outcome.response!;
+    return (
+      `Allowed in ${profile}: fetch() resolves with a ${r.type} response (status ${r.status})` +
+      (outcome.preflighted ? ' after a successful preflight' : '') +
+      `; script can read ${r.exposedHeaders.length === 0 ? 'no headers' : r.exposedHeaders.join(', ')}.`
+    );
+  }
+  const e = outcome.error!;
+  const last = log[log.length - 1];
+  const where = last === undefined ? 'before anything was sent' : `on ${describeResponse(last.role, last.request.method, last.request.url)}`;
+  return `Blocked in ${profile}: ${e.code}${e.parameter === '' ? '' : ` (${e.parameter})`} ${where}; fetch() rejects with TypeError: Failed to fetch.`;
+}
+
+/**
+ * Explain one cross-origin `fetch()`: send what a browser would send (through `options.sender`, at
+ * most once per distinct request), judge the answers in all four profiles, and find the smallest
+ * server-side fix. Throws the TypeError `fetch()` would throw for a malformed request.
+ */
+export async function explainRequest(request: CorsRequest, options: ExplainOptions): Promise<Explanation> {
+  const chosen: ProfileName = options.profile ?? 'chromium';
+  if (!ALL_PROFILES.includes(chosen)) throw new TypeError(`Unknown profile '${String(chosen)}': expected one of ${ALL_PROFILES.join(', ')}.`);
+  const order: ProfileName[] = [chosen, ...ALL_PROFILES.filter((p) => p !== chosen)];
+  const book = new ExchangeBook({ sender: options.sender, sendUnsafe: options.send === true });
+
+  const runs: { profile: ProfileName; outcome: CorsOutcome; log: Exchange[] }[] = [];
+  for (const profile of order) {
+    const log: Exchange[] = [];
+    const outcome = await simulateFetch(request, book.transport(log), { profile });
+    runs.push({ profile, outcome, log });
+  }
+  const main = runs[0]!;
+  const chromium = runs.find((r) => r.profile === 'chromium')!;
+  const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order);
+  const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
+  if (fix !== null) {
+    for (const step of fix.steps) {
+      const assumed = book.assumed.some((e) => e.request.url === step.url && step.on === 'actual');
+      if (assumed) {
+        fix.notes.push(`${describeResponse(step.on, step.method, step.url)} was not fetched; check that it really carries what the fix says.`);
+      }
+    }
+  }
+  return {
+    request: {
+      origin: request.origin,
+      url: request.url,
+      method: request.method ?? 'GET',
+      credentials: request.credentials ?? 'same-origin',
+      headers: toHeaderList(request.headers),
+    },
+    profile: chosen,
+    allowed: main.outcome.allowed,
+    preflighted: main.outcome.preflighted,
+    summary: summarize(main.outcome, main.log, chosen),
+    verdicts: runs.map((r) => verdictOf(r.profile, r.outcome)),
+    chromiumConsoleMessage: chromium.outcome.error?.message ?? null,
+    steps: main.outcome.trace,
+    exchanges: main.log,
+    outcome: main.outcome,
+    fix,
+    warnings: warningsFor(request, main.outcome, main.log),
+    assumptions,
+  };
+}

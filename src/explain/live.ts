@@ -1,0 +1,76 @@
+/**
+ * A {@link Sender} that puts requests on the network through the scanner's undici transport
+ * (keep-alive, `--resolve`, `--insecure`, one deadline per request, no retries: a preflight or a
+ * `--send` request is never repeated behind the user's back).
+ */
+import type { WireRequest } from '../browser/index.js';
+import { isSameSite } from '../fetch/origin.js';
+import { parseResolve } from '../scanner/options.js';
+import { createTransport } from '../scanner/transport.js';
+import type { Sender } from './types.js';
+
+/** Options of {@link createLiveSender}. */
+export interface LiveSenderOptions {
+  /** The page's origin (for `Sec-Fetch-Site`). */
+  origin: string;
+  /** curl-style `HOST:ADDRESS` / `HOST:PORT:ADDRESS` mappings. */
+  resolve?: readonly string[];
+  /** Accept any TLS certificate. */
+  insecure?: boolean;
+  /** Milliseconds per request; default 10000. */
+  timeout?: number;
+  /** The User-Agent sent; default `corsight explain`. */
+  userAgent?: string;
+}
+
+/** A live sender and its closer. */
+export interface LiveSender {
+  send: Sender;
+  close(): Promise<void>;
+}
+
+/**
+ * Create a sender for real HTTP(S) requests. Besides the headers the engine lists, it adds what
+ * Chromium adds below the CORS layer and servers sometimes look at: `User-Agent`, `Sec-Fetch-Mode:
+ * cors`, `Sec-Fetch-Site` and `Sec-Fetch-Dest: empty`. Throws a TypeError for a bad `--resolve`.
+ */
+export function createLiveSender(options: LiveSenderOptions): LiveSender {
+  const resolveRules = (options.resolve ?? []).map((r) => {
+    try {
+      return parseResolve(r);
+    } catch (e) {
+      throw new TypeError((e as Error).message);
+    }
+  });
+  const timeout = options.timeout ?? 10_000;
+  if (!Number.isInteger(timeout) || timeout < 1) throw new TypeError(`bad timeout '${String(timeout)}': expected a whole number of milliseconds`);
+  const transport = createTransport({
+    perHost: 4,
+    rate: 0,
+    timeout,
+    retries: 0,
+    retryDelay: 0,
+    insecure: options.insecure === true,
+    proxy: undefined,
+    bodyCap: 4096,
+    resolveRules,
+  });
+  const userAgent = options.userAgent ?? 'corsight explain';
+  const send: Sender = async (req: WireRequest) => {
+    const url = new URL(req.url);
+    let site = 'cross-site';
+    if (options.origin === 'null') site = 'cross-site';
+    else if (new URL(options.origin).origin === url.origin) site = 'same-origin';
+    else if (isSameSite(options.origin, url)) site = 'same-site';
+    const headers: [string, string][] = [
+      ...req.headers,
+      ['User-Agent', userAgent],
+      ['Sec-Fetch-Mode', 'cors'],
+      ['Sec-Fetch-Site', site],
+      ['Sec-Fetch-Dest', 'empty'],
+    ];
+    const { response } = await transport.send({ url, method: req.method, headers });
+    return { status: response.status, headers: response.headers };
+  };
+  return { send, close: () => transport.close() };
+}
