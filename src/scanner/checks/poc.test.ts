@@ -1,0 +1,127 @@
+/**
+ * The PoC pages work in a real browser: headless Chromium loads each finding's page at the attacker's
+ * origin (the document is served there through request interception; the cross-origin request itself
+ * goes over the network to the lab on loopback) and must show the lab's secret; on a secure control the
+ * same kind of page must show that the browser blocked the read.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../lab/index.js';
+import { scanTarget } from '../index.js';
+import type { Finding } from '../types.js';
+import { buildPoc, escapeHtml } from './poc.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const available = existsSync(chromiumPath);
+if (process.env.CI === 'true' && !available) throw new Error('CI=true but /usr/bin/chromium is missing: the PoC browser test must run under CI');
+
+let lab: Lab;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!available) return;
+  lab = await startLab();
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--host-resolver-rules=MAP ${lab.hostname} 127.0.0.1`,
+      // The lab is on loopback and the attacker page is not: Local Network Access would prompt (and headless
+      // denies). The attack scenario is a public target, so the check is off here.
+      '--disable-features=LocalNetworkAccessChecks',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await lab?.close();
+});
+
+/** Opens `poc` as if served from `origin` and returns what the page printed. */
+async function runPoc(poc: string, origin: string, click: boolean): Promise<string> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  try {
+    const page = await context.newPage();
+    const pageUrl = origin === 'null' ? 'https://poc-host.corsight-attacker.com/poc.html' : `${origin}/poc.html`;
+    await context.route(`${pageUrl}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: poc }));
+    await page.goto(pageUrl);
+    if (click) await page.click('#go');
+    await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'Not run yet.', undefined, { timeout: 20_000 });
+    return (await page.textContent('#out')) ?? '';
+  } finally {
+    await context.close();
+  }
+}
+
+async function findingOn(path: string, check: string): Promise<Finding> {
+  const result = await scanTarget(`${lab.httpsUrl}${path}`, { resolve: lab.resolve, insecure: true });
+  const finding = result.findings.find((f) => f.check === check);
+  if (finding === undefined) throw new Error(`no ${check} on ${path}: ${JSON.stringify(result.findings.map((f) => f.check))}`);
+  return finding;
+}
+
+describe.skipIf(!available)('PoC pages in Chromium', () => {
+  const cases: [string, string][] = [
+    ['/reflect-credentials', 'origin-reflected'],
+    ['/null-allowlist', 'null-origin-trusted'],
+    ['/prefix', 'prefix-match'],
+    ['/special-char', 'special-char-bypass'],
+    ['/third-party', 'third-party-origin-trusted'],
+    ['/permissive-preflight', 'permissive-preflight'],
+    ['/wildcard-public', 'wildcard-origin'],
+  ];
+  for (const [path, check] of cases) {
+    it(`${check} on ${path}: the page reads the response from ${check === 'null-origin-trusted' ? 'a sandboxed iframe' : 'the attacker origin'}`, async () => {
+      const finding = await findingOn(path, check);
+      const text = await runPoc(finding.poc, finding.attackerOrigin, finding.via === 'preflight');
+      expect(text).toMatch(/^Read (200|204) from the target/);
+      if (path !== '/wildcard-public') expect(text).toContain('lab-secret-0000');
+    });
+  }
+
+  it('preflight-only: the PoC passes the preflight and sends the credentialed PUT, whose answer stays unreadable', async () => {
+    const finding = await findingOn('/preflight-only', 'origin-reflected');
+    expect(finding.via).toBe('preflight');
+    expect(finding.poc).toContain('may change state');
+    const text = await runPoc(finding.poc, finding.attackerOrigin, true);
+    // As the severity model said: the PUT goes out (the preflight passed) but its answer has no CORS headers.
+    expect(text).toMatch(/^Blocked: TypeError: Failed to fetch/);
+  });
+
+  it('on a secure control the same kind of page is blocked', async () => {
+    const poc = buildPoc({
+      check: 'control',
+      title: 'control',
+      url: `${lab.httpsUrl}/exact-allowlist`,
+      attackerOrigin: 'https://corsight-attacker.com',
+      via: 'simple',
+      scenario: { method: 'GET', headers: [], credentials: 'include' },
+    });
+    expect(await runPoc(poc, 'https://corsight-attacker.com', false)).toMatch(/^Blocked: /);
+  });
+});
+
+describe('PoC markup', () => {
+  it('escapes what it shows and embeds the request safely', () => {
+    const poc = buildPoc({
+      check: 'x',
+      title: '<script>alert(1)</script>',
+      url: 'https://t.test/</script><b>',
+      attackerOrigin: 'null',
+      via: 'simple',
+      scenario: { method: 'GET', headers: [], credentials: 'include' },
+    });
+    expect(poc).not.toContain('<script>alert(1)</script>');
+    expect(poc).toContain(escapeHtml('<script>alert(1)</script>'));
+    expect(poc).not.toMatch(/<\/script><b>/);
+    expect(poc).toContain("setAttribute('sandbox', 'allow-scripts')");
+  });
+});
