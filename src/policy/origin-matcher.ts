@@ -1,5 +1,5 @@
 /**
- * Request-time origin matching: a `Map` of exact serialized origins plus a tree of reversed host characters
+ * Request-time origin matching: a `Map` of exact serialized origins plus a tree of reversed host labels
  * for `*.` patterns and `:*` ports. A lookup costs O(length of the Origin header), whatever the number of
  * configured origins.
  */
@@ -15,14 +15,15 @@ interface Spec {
   defaultPort: number;
 }
 
-/** A node of the reversed-host tree: the path from the root spells a host suffix backwards. */
+/** A node of the reversed-label tree: the path from the root spells a host's labels right to left. */
 interface Node {
-  next: Map<number, Node> | undefined;
+  next: Map<string, Node> | undefined;
   /** Patterns whose host is exactly this suffix (`http://localhost:*`). */
   exact: Spec[] | undefined;
   /**
-   * Patterns `*.suffix`: the node is reached after the "." that precedes the suffix, so a match always sits
-   * on a label boundary (jub0bs/cors GHSA-vhxv-fg4m-p2w8 was a suffix tree matching `barfoo.com` for `foo.com`).
+   * Patterns `*.suffix`: one or more further labels on the left. Nodes hold whole labels, so a match always
+   * sits on a label boundary (jub0bs/cors GHSA-vhxv-fg4m-p2w8 was a suffix tree matching `barfoo.com` for
+   * `foo.com`).
    */
   subdomains: Spec[] | undefined;
 }
@@ -59,16 +60,16 @@ export class OriginMatcher<V> {
       return;
     }
     this.hasPatterns = true;
-    // Insert the host backwards; for `*.` patterns, then the "." that must precede it.
-    const key = pattern.subdomains ? '.' + pattern.host : pattern.host;
+    // Insert the labels right to left (a bracketed IPv6 host is one label).
+    const labels = pattern.host.startsWith('[') ? [pattern.host] : pattern.host.split('.');
     let node = this.root;
-    for (let i = key.length - 1; i >= 0; i--) {
-      const c = key.charCodeAt(i);
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const label = labels[i]!;
       node.next ??= new Map();
-      let child = node.next.get(c);
+      let child = node.next.get(label);
       if (child === undefined) {
         child = newNode();
-        node.next.set(c, child);
+        node.next.set(label, child);
       }
       node = child;
     }
@@ -129,15 +130,24 @@ export class OriginMatcher<V> {
       }
       if (port > 65535) return false;
     }
-    // Walk the host backwards.
-    let node: Node | undefined = this.root;
-    for (let i = hostEnd - 1; i >= hostStart; i--) {
-      node = node.next?.get(origin.charCodeAt(i));
-      if (node === undefined) return false;
-      // `node.subdomains` sits right after a ".", so origin[hostStart, i) is a non-empty run of whole labels.
-      if (node.subdomains !== undefined && i > hostStart && this.specMatches(node.subdomains, origin, sep, port)) return true;
+    // Walk the labels right to left. The host was validated above: no empty label, so whenever labels remain
+    // on the left of a `subdomains` node, they are one or more whole, valid labels.
+    if (origin.charCodeAt(hostStart) === 0x5b) {
+      const node = this.root.next?.get(origin.slice(hostStart, hostEnd));
+      return node?.exact !== undefined && this.specMatches(node.exact, origin, sep, port);
     }
-    return node.exact !== undefined && this.specMatches(node.exact, origin, sep, port);
+    let node: Node = this.root;
+    let end = hostEnd;
+    for (;;) {
+      const dot = origin.lastIndexOf('.', end - 1);
+      const start = dot < hostStart ? hostStart : dot + 1;
+      const next = node.next?.get(origin.slice(start, end));
+      if (next === undefined) return false;
+      node = next;
+      if (start === hostStart) return node.exact !== undefined && this.specMatches(node.exact, origin, sep, port);
+      if (node.subdomains !== undefined && this.specMatches(node.subdomains, origin, sep, port)) return true;
+      end = dot;
+    }
   }
 
   private specMatches(specs: Spec[], origin: string, sep: number, port: number): boolean {

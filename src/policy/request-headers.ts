@@ -3,7 +3,7 @@
  * length cap, so a hostile value costs O(cap) whatever its size. This is the class of bug that cost rs/cors
  * (GHSA-mh55-gqvf-xfwm), go-chi/cors (#36) and hono (GHSA-8j4g-w8fx-2239) a denial of service.
  */
-import { isTokenChar } from './tokens.js';
+import { TOKEN } from './tokens.js';
 
 /** Result of a check: `OK`, `TOO_LONG`, or the index in the value where the offending element starts. */
 export const OK = -1;
@@ -20,11 +20,8 @@ const SP = 0x20;
 const HTAB = 0x09;
 const COMMA = 0x2c;
 
-interface TrieNode {
-  next: Map<number, TrieNode> | undefined;
-  /** Index of the allowed name ending here, or -1. */
-  index: number;
-}
+/** Empty list elements tolerated in one value (jub0bs/cors uses the same bound). */
+export const MAX_EMPTY_ELEMENTS = 16;
 
 /**
  * Checks ACRH values against an allowlist of lower-case names, or against "any token" for `'*'`.
@@ -32,7 +29,8 @@ interface TrieNode {
  * §5.6.1 list rule, and the `, ` that joins repeated header lines, rs/cors#184).
  */
 export class RequestHeaderChecker {
-  private readonly root: TrieNode = { next: undefined, index: -1 };
+  /** Allowed names by length: `byLength[n]` lists the indexes of the names n characters long. */
+  private readonly byLength: (number[] | undefined)[] = [];
   private readonly maxLength: number;
   /** Generation marks: `seen[i] === generation` when name i appeared in the value being checked. */
   private readonly seen: Uint32Array;
@@ -47,21 +45,7 @@ export class RequestHeaderChecker {
     readonly names: readonly string[],
     readonly wildcard: boolean,
   ) {
-    for (let n = 0; n < names.length; n++) {
-      const name = names[n]!;
-      let node = this.root;
-      for (let i = 0; i < name.length; i++) {
-        const c = name.charCodeAt(i);
-        node.next ??= new Map();
-        let child = node.next.get(c);
-        if (child === undefined) {
-          child = { next: undefined, index: -1 };
-          node.next.set(c, child);
-        }
-        node = child;
-      }
-      node.index = n;
-    }
+    names.forEach((name, i) => (this.byLength[name.length] ??= []).push(i));
     this.seen = new Uint32Array(names.length);
     this.authorizationIndex = names.indexOf('authorization');
     // A browser sends each name once, joined by ","; leave room for OWS and the ", " of repeated lines.
@@ -86,51 +70,52 @@ export class RequestHeaderChecker {
       this.generation = 1;
     }
     let i = 0;
+    let empties = 0;
     while (i < len) {
-      // Leading OWS.
       let c = value.charCodeAt(i);
-      while (c === SP || c === HTAB) c = value.charCodeAt(++i);
-      const start = i;
+      while (c === SP || c === HTAB) c = value.charCodeAt(++i); // leading OWS
       if (i >= len) break;
       if (c === COMMA) {
-        i++; // empty element
-        continue;
-      }
-      // The name: tchars, folded to lower case while walking the trie.
-      let node: TrieNode | undefined = this.root;
-      while (i < len) {
-        c = value.charCodeAt(i);
-        if (!isTokenChar(c)) break;
-        if (node !== undefined) node = node.next?.get(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+        // Browsers never send empty elements; a few are tolerated (RFC 9110 §5.6.1), a flood is refused.
+        if (++empties > MAX_EMPTY_ELEMENTS) return i;
         i++;
-      }
-      // Trailing OWS, then "," or the end.
-      while (c === SP || c === HTAB) c = value.charCodeAt(++i);
-      if (i < len && c !== COMMA) return start; // not a token
-      i++;
-      const index = node === undefined ? -1 : node.index;
-      if (wildcard) {
-        if (index !== -1 && index === this.authorizationIndex) continue;
-        if (this.isAuthorization(value, start)) return start;
         continue;
+      }
+      const start = i;
+      while (c < 128 && TOKEN[c] === 1) c = value.charCodeAt(++i);
+      const end = i;
+      while (c === SP || c === HTAB) c = value.charCodeAt(++i); // trailing OWS
+      if (start === end || (i < len && c !== COMMA)) return start; // not a token
+      i++; // past the ","
+      const n = end - start;
+      if (wildcard) {
+        if (n === 13 && this.authorizationIndex === -1 && equalsIgnoringCase(value, start, 'authorization')) return start;
+        continue;
+      }
+      const candidates = this.byLength[n];
+      let index = -1;
+      if (candidates !== undefined) {
+        for (const candidate of candidates) {
+          if (equalsIgnoringCase(value, start, this.names[candidate]!)) {
+            index = candidate;
+            break;
+          }
+        }
       }
       if (index === -1 || this.seen[index] === this.generation) return start;
       this.seen[index] = this.generation;
     }
     return OK;
   }
+}
 
-  /** Whether the element at `start` is `authorization` (case-insensitively), followed by OWS, "," or the end. */
-  private isAuthorization(value: string, start: number): boolean {
-    const word = 'authorization';
-    if (value.length - start < word.length) return false;
-    for (let k = 0; k < word.length; k++) {
-      const c = value.charCodeAt(start + k);
-      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== word.charCodeAt(k)) return false;
-    }
-    const after = value.charCodeAt(start + word.length);
-    return Number.isNaN(after) || after === COMMA || after === SP || after === HTAB;
+/** Whether `value` at `start` spells the lower-case `name`, ASCII-case-insensitively. */
+function equalsIgnoringCase(value: string, start: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = value.charCodeAt(start + k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== name.charCodeAt(k)) return false;
   }
+  return true;
 }
 
 /** The element of `value` starting at `start` (for debug reasons only). */

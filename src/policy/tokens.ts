@@ -8,16 +8,17 @@
 /**
  * Lookup table for RFC 9110 §5.6.2 `tchar`:
  * "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.
+ * `TOKEN[c] === 1` for a code unit `c < 128` that is a tchar.
  */
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
-for (let c = 0x30; c <= 0x39; c++) TCHAR[c] = 1;
-for (let c = 0x41; c <= 0x5a; c++) TCHAR[c] = 1;
-for (let c = 0x61; c <= 0x7a; c++) TCHAR[c] = 1;
+export const TOKEN = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN[c] = 1;
 
 /** Whether the code unit is a `tchar` (RFC 9110 §5.6.2). */
 export function isTokenChar(code: number): boolean {
-  return code < 128 && TCHAR[code] === 1;
+  return code < 128 && TOKEN[code] === 1;
 }
 
 /** Whether `value` is a non-empty RFC 9110 token (the syntax of methods and header names). */
