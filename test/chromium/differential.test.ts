@@ -9,6 +9,7 @@ import { loadCorpus } from './corpus.js';
 import type { CorpusCase } from './corpus.js';
 import { compareObservations, engineConsistency, reproduction } from './compare.js';
 import { runEngine } from './engine.js';
+import { differenceKind, shrinkCase } from './shrink.js';
 import { checkExpectation } from './expect.js';
 import { chooseCount, chooseSeed, generateCases } from './generate.js';
 import type { Observation } from './observe.js';
@@ -23,24 +24,46 @@ import type { RunningWorld } from './world.js';
 const runBrowser = chromiumAvailable() || process.env.CI === 'true';
 
 /**
- * Runs the engine on every browser-observed case; returns one reproduction per disagreeing case.
- * Reproductions are printed in full (they are the point of a failure) and the count is asserted.
+ * Runs the engine on every browser-observed case; returns one reproduction per disagreeing case (printed in
+ * full: they are the point of a failure) and the failing cases with their differences.
  */
 async function disagreements<S extends CaseSpec>(
   w: RunningWorld,
   label: string,
   prepared: readonly Prepared<S>[],
   seen: readonly Observation[],
-): Promise<string[]> {
-  const out: string[] = [];
+): Promise<{ repros: string[]; failing: { spec: S; diffs: string[] }[] }> {
+  const repros: string[] = [];
+  const failing: { spec: S; diffs: string[] }[] = [];
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i]!;
     const run = await runEngine(w.world, p.spec.request, p.url);
     const diffs = [...compareObservations(seen[i]!, run.observation), ...engineConsistency(run)];
-    if (diffs.length) out.push(reproduction(`${label} ${p.spec.id}`, p.spec, w.world, run, seen[i]!, diffs));
+    if (diffs.length) {
+      repros.push(reproduction(`${label} ${p.spec.id}`, p.spec, w.world, run, seen[i]!, diffs));
+      failing.push({ spec: p.spec, diffs });
+    }
   }
-  if (out.length) console.log(`${out.length} disagreement(s) in ${label}:\n\n${out.join('\n\n')}`);
-  return out;
+  if (repros.length) console.log(`${repros.length} disagreement(s) in ${label}:\n\n${repros.join('\n\n')}`);
+  return { repros, failing };
+}
+
+/** Shrinks the first disagreeing case of each kind (at most `limit`) and prints minimal reproductions. */
+async function printMinimal(w: RunningWorld, session: BrowserSession, failing: { spec: CaseSpec; diffs: string[] }[], limit = 4): Promise<void> {
+  const kinds = new Set<string>();
+  const out: string[] = [];
+  for (const f of failing) {
+    const kind = differenceKind(f.diffs[0]!);
+    if (kinds.has(kind)) continue;
+    kinds.add(kind);
+    if (kinds.size > limit) break;
+    const { spec, rounds } = await shrinkCase(session, w.log, w.world, f.spec, kind);
+    const [p] = prepare(w.world, [spec], `m${kinds.size}-`);
+    const [seen] = await runInBrowser(session, w.log, [p!]);
+    const run = await runEngine(w.world, spec.request, p!.url);
+    out.push(reproduction(`MINIMAL (${kind}; ${f.spec.id} shrunk in ${rounds} rounds)`, spec, w.world, run, seen!, compareObservations(seen!, run.observation)));
+  }
+  console.log(`minimal reproductions:\n\n${out.join('\n\n')}`);
 }
 
 const seed = chooseSeed();
@@ -125,12 +148,13 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     console.log(`generated: ${generated.length} cases in Chromium in ${Date.now() - t0} ms (seed ${seed})`);
     const broken = seen.filter((o) => o.settled === 'broken').length;
     expect(broken, 'browser runs that did not settle').toBe(0);
-    const found = await disagreements(w, `generated (seed ${seed})`, generated, seen);
+    const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
+    if (failing.length) await printMinimal(w, session, failing);
     expect(found.length, `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`).toBe(0);
   });
 
   it('simulateFetch agrees with Chromium on the hand-written corpus', async () => {
-    const found = await disagreements(w, 'corpus', corpus, corpusSeen);
+    const { repros: found } = await disagreements(w, 'corpus', corpus, corpusSeen);
     expect(found.length, `${found.length} of ${corpus.length} corpus cases disagree (reproductions printed above)`).toBe(0);
   });
 });
