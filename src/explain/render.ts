@@ -50,7 +50,8 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
   out.push('');
   out.push(paint('bold', `Steps (${x.profile})`));
   for (const s of x.steps) {
-    const mark = s.ok ? paint('green', 'pass') : paint('red', 'FAIL');
+    // A preflight-cache miss is not a failure: it only means a preflight is sent.
+    const mark = s.ok ? paint('green', 'pass') : s.step === 'cache' ? paint('dim', 'miss') : paint('red', 'FAIL');
     out.push(`  ${mark}  ${s.step.padEnd(18)} ${s.detail}`);
   }
   out.push('');
