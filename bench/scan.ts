@@ -1,0 +1,155 @@
+/**
+ * Scanner benchmark: `npm run bench:scan`.
+ *
+ * Scans N numbered copies of the lab's endpoints (`/t/<n><path>`) over https with the full check set, exactly
+ * as `corsight scan --resolve ... --insecure` does, and prints targets/s, requests per target and peak memory,
+ * at 200 and at 2,000 targets so the two peaks can be compared (memory must stay flat: results are streamed
+ * through the jsonl reporter into a null sink, never collected).
+ *
+ * The lab runs in a child process (its own event loop, as a real target would), the scanner in this one.
+ * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
+ * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
+ * `--per-host N`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createScanner } from '../dist/scanner/index.js';
+import { createReporter } from '../dist/scanner/report/index.js';
+import { labEndpoints, startLab } from '../dist/lab/index.js';
+
+interface LabInfo {
+  httpsUrl: string;
+  resolve: string[];
+}
+
+// Child mode: serve the lab until the parent disconnects.
+if (process.argv[2] === '--serve-lab') {
+  const lab = await startLab();
+  process.send?.({ httpsUrl: lab.httpsUrl, resolve: lab.resolve } satisfies LabInfo);
+  process.on('disconnect', () => {
+    void lab.close().then(() => process.exit(0));
+  });
+} else {
+  await main();
+}
+
+function flag(name: string, fallback: string): string {
+  const index = process.argv.indexOf(name);
+  return index >= 0 && process.argv[index + 1] !== undefined ? (process.argv[index + 1] as string) : fallback;
+}
+
+async function startLabProcess(): Promise<{ child: ChildProcess; info: LabInfo }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve-lab'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const info = await new Promise<LabInfo>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as LabInfo));
+    child.once('exit', (code) => reject(new Error(`lab process exited with ${code}`)));
+  });
+  return { child, info };
+}
+
+/** Targets generated lazily, as a streamed input file would deliver them. */
+function* targets(base: string, count: number): Generator<string> {
+  for (let i = 0; i < count; i++) yield `${base}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`;
+}
+
+interface Run {
+  targets: number;
+  seconds: number;
+  targetsPerSecond: number;
+  requestsPerTarget: number;
+  errors: number;
+  findings: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+  /** Largest heap left after a full GC, sampled every 100 targets (needs --expose-gc): what the run retains. */
+  retainedHeapMiB: number;
+}
+
+async function run(info: LabInfo, count: number, concurrency: number, perHost: number): Promise<Run> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const memory = process.memoryUsage();
+    peakRss = Math.max(peakRss, memory.rss);
+    peakHeap = Math.max(peakHeap, memory.heapUsed);
+  };
+  sample();
+  const sampler = setInterval(sample, 10);
+  const scanner = createScanner({
+    checks: (await import('../dist/scanner/checks/index.js')).checks,
+    resolve: info.resolve,
+    insecure: true,
+    concurrency,
+    perHost,
+  });
+  const reporter = createReporter('jsonl');
+  let done = 0;
+  let requests = 0;
+  let errors = 0;
+  let findings = 0;
+  let bytes = 0;
+  let retained = 0;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const started = performance.now();
+  for await (const result of scanner.scan(targets(info.httpsUrl, count))) {
+    done++;
+    requests += result.requests;
+    findings += result.findings.length;
+    if (result.status === 'error') {
+      errors++;
+      if (errors <= 3) process.stderr.write(`  error: ${result.url}: ${result.error}\n`);
+    }
+    bytes += reporter.target(result).length; // formatted, then dropped: a null sink
+    if (gc !== undefined && done % 100 === 0) {
+      gc();
+      retained = Math.max(retained, process.memoryUsage().heapUsed);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await scanner.close();
+  clearInterval(sampler);
+  sample();
+  if (bytes === 0) throw new Error('no report output');
+  return {
+    targets: done,
+    seconds,
+    targetsPerSecond: done / seconds,
+    requestsPerTarget: requests / done,
+    errors,
+    findings,
+    peakRssMiB: peakRss / 2 ** 20,
+    peakHeapMiB: peakHeap / 2 ** 20,
+    retainedHeapMiB: retained / 2 ** 20,
+  };
+}
+
+async function main(): Promise<void> {
+  const sizes = flag('--sizes', '200,2000')
+    .split(',')
+    .map((s) => Number(s));
+  const concurrency = Number(flag('--concurrency', '64'));
+  const perHost = Number(flag('--per-host', '32'));
+  const { child, info } = await startLabProcess();
+  try {
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    console.log(`corsight scan benchmark, ${new Date().toISOString()}`);
+    console.log(`machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+    console.log(`lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`);
+    // Warm-up (JIT, TLS session cache), not reported.
+    await run(info, 50, concurrency, perHost);
+    const rows: Run[] = [];
+    for (const size of sizes) rows.push(await run(info, size, concurrency, perHost));
+    console.log('targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB');
+    for (const r of rows) {
+      console.log(
+        `${String(r.targets).padStart(7)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.targetsPerSecond.toFixed(1).padStart(9)}  ${r.requestsPerTarget.toFixed(1).padStart(15)}  ${String(r.errors).padStart(6)}  ${String(r.findings).padStart(8)}  ${r.peakRssMiB.toFixed(1).padStart(12)}  ${r.peakHeapMiB.toFixed(1).padStart(13)}  ${r.retainedHeapMiB.toFixed(1).padStart(17)}`,
+      );
+    }
+    console.log(`\n${JSON.stringify({ concurrency, perHost, runs: rows })}`);
+    if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
+  } finally {
+    child.disconnect();
+  }
+}
