@@ -57,14 +57,15 @@ export const invalidAcao: DescribedCheck = {
       const lines = getAllHeaderValues(exchange.response.headers, 'access-control-allow-origin');
       const problem = acaoProblem(lines);
       if (problem === null) continue;
-      const shownOrigin = origin ?? arbitrary;
+      // The attacker's origin is reported even when the bad value came back for another request.
+      const shownOrigin = arbitrary;
       const containsAttacker = origin === arbitrary && lines.some((l) => l.includes(arbitrary));
       const assessment = await assessAccess({
         names,
-        origin: shownOrigin,
+        origin: origin ?? arbitrary,
         kind: 'attacker',
         via: channel,
-        simple: channel === 'simple' ? exchange : await sendSimple(ctx, shownOrigin),
+        simple: channel === 'simple' ? exchange : await sendSimple(ctx, origin ?? arbitrary),
         preflight: channel === 'preflight' ? exchange : undefined,
         baseline: await baselineOf(ctx),
         method: ctx.method,

@@ -74,7 +74,7 @@ export const missingVaryOrigin: DescribedCheck = {
     else if (cache.kind === 'shared') severity = 'medium';
     else severity = 'low';
     const shown = answers.map((a, i) => `${a.origin === null ? 'no Origin' : a.origin} → ${values[i] === null ? '(none)' : values[i]}`).join('; ');
-    const origin = missing.origin ?? arbitrary;
+    const origin = arbitrary;
     return [
       makeFinding({
         info,
