@@ -5,8 +5,9 @@
  * optional expectation for Chromium).
  *
  * Timing: steps wait real time (Max-Age is in seconds and Chromium's clock is real). The engine replays the
- * group with one PreflightCache whose clock reads the real start time of each browser step, so both see the
- * same elapsed times; schedules keep every step at least ~0.5 s away from an expiry boundary.
+ * group with one PreflightCache whose clock reads, for each step, the time its first request reached the
+ * server (when Chromium consulted and then filled its cache), so both see the same elapsed times even on a
+ * slow machine; schedules also keep every step ~0.5 s or more away from an expiry boundary.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,7 +67,12 @@ export function loadSequences(file = path.join(corpusDir, 'sequence-cache.json')
 export interface SequenceRun {
   group: SequenceGroup;
   urls: Record<string, string>;
-  steps: { observation: Observation; startMs: number }[];
+  /**
+   * Per step: the observation, when the step started, and the engine clock for it: the arrival time of the
+   * step's first request at the server (when Chromium looked the cache up and, a moment later, stored the
+   * preflight result), or the start time if nothing was sent. All in ms since the group started.
+   */
+  steps: { observation: Observation; startMs: number; clockMs: number }[];
   /** From the group's start to its last step's end (ms). */
   totalMs: number;
 }
@@ -84,6 +90,7 @@ export async function runSequenceInBrowser(session: BrowserSession, world: World
   }
   {
     const t0 = Date.now();
+    const t0Log = log.now();
     const steps: SequenceRun['steps'] = [];
     for (const step of group.steps) {
       const wait = t0 + step.at * 1000 - Date.now();
@@ -92,7 +99,8 @@ export async function runSequenceInBrowser(session: BrowserSession, world: World
       const before = log.forKey(key).length;
       const startMs = Date.now() - t0;
       const [result] = await session.run([{ key, url: urls[step.resource]!, from: step.request.from ?? 'page', init: fetchInit(step.request) }]);
-      steps.push({ observation: observeBrowser(result!, log.forKey(key).slice(before), step.request), startMs });
+      const sent = log.forKey(key).slice(before);
+      steps.push({ observation: observeBrowser(result!, sent, step.request), startMs, clockMs: sent[0] ? sent[0].at - t0Log : startMs });
     }
     return { group, urls, steps, totalMs: Date.now() - t0 };
   }
@@ -105,7 +113,7 @@ export async function runSequenceInEngine(world: World, run: SequenceRun): Promi
   const cache = new PreflightCache({ now: () => clock });
   const out: EngineRun[] = [];
   for (const [i, step] of run.group.steps.entries()) {
-    clock = base + run.steps[i]!.startMs;
+    clock = base + run.steps[i]!.clockMs;
     out.push(await runEngine(world, step.request, run.urls[step.resource]!, cache));
   }
   return out;

@@ -51,6 +51,11 @@ export class RequestLog {
     return full;
   }
 
+  /** Milliseconds since the log was created (the clock of `LoggedRequest.at`). */
+  now(): number {
+    return Date.now() - this.#start;
+  }
+
   /** The requests of one case, in arrival order. */
   forKey(key: string): LoggedRequest[] {
     return this.#byKey.get(key) ?? [];
