@@ -226,6 +226,11 @@ export class BrowserSession {
   async run(cases: readonly BrowserCase[], options: { concurrency?: number; timeoutMs?: number } = {}): Promise<BrowserResult[]> {
     const concurrency = options.concurrency ?? 16;
     const timeoutMs = options.timeoutMs ?? 20_000;
+    // A key may be run again (preflight-cache sequences reuse one URL): start its records afresh.
+    for (const c of cases) {
+      this.#failures.delete(c.key);
+      this.#console.delete(c.key);
+    }
     const strip = (c: BrowserCase) => ({ key: c.key, url: c.url, init: c.init as Record<string, unknown> });
     const pageCases = cases.filter((c) => c.from === 'page').map(strip);
     const frameCases = cases.filter((c) => c.from === 'null').map(strip);
@@ -245,11 +250,16 @@ export class BrowserSession {
         return main.some((f) => f.corsError !== undefined) && !this.#console.has(c.key);
       });
     for (let waited = 0; waited < 3000 && pending().length > 0; waited += 25) await new Promise((r) => setTimeout(r, 25));
-    return cases.map((c) => ({
-      ...(outcomes.get(c.key) ?? { key: c.key, settled: 'timeout' as const }),
-      failures: this.#failures.get(c.key) ?? [],
-      console: this.#console.get(c.key) ?? [],
-    }));
+    return cases.map((c) => {
+      const result = {
+        ...(outcomes.get(c.key) ?? { key: c.key, settled: 'timeout' as const }),
+        failures: this.#failures.get(c.key) ?? [],
+        console: this.#console.get(c.key) ?? [],
+      };
+      this.#failures.delete(c.key);
+      this.#console.delete(c.key);
+      return result;
+    });
   }
 
   /** Closes the context. */

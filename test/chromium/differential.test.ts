@@ -11,7 +11,7 @@ import { compareObservations, engineConsistency, reproduction } from './compare.
 import { runEngine } from './engine.js';
 import { differenceKind, shrinkCase } from './shrink.js';
 import { checkExpectation } from './expect.js';
-import { chooseCount, chooseSeed, generateCases } from './generate.js';
+import { chooseCount, chooseSeed, generateCases, generateSequenceGroups } from './generate.js';
 import type { Observation } from './observe.js';
 import { prepare, runInBrowser } from './run.js';
 import type { Prepared } from './run.js';
@@ -88,7 +88,8 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     console.log(`corpus: ${corpus.length} cases in Chromium in ${Date.now() - t0} ms`);
   });
   it('preflight-cache sequences: Chromium as expected, and simulateFetch with the same clock agrees', async () => {
-    const groups = loadSequences();
+    // The hand-written groups plus 30 generated ones (same seed as the generated cases).
+    const groups = [...loadSequences(), ...generateSequenceGroups(seed, 30)];
     const t0 = Date.now();
     // All groups at once so the real waits overlap (wall time ~ the longest group), spread over a few fresh
     // contexts used by nothing else. One context per group would cost ~0.5 s of startup each on 2 cores and

@@ -5,6 +5,7 @@
  * the seed comes from `CORSIGHT_SEED` or is random, and the caller always prints it.
  */
 import fc from 'fast-check';
+import type { SequenceGroup } from './sequences.js';
 import type { Answer, CaseRequest, CaseSpec, HeaderLine, Hop, OriginKey } from './spec.js';
 
 /** The seed of this run: CORSIGHT_SEED if set (must be an integer), else random. */
@@ -177,4 +178,48 @@ export const caseArbitrary: fc.Arbitrary<Omit<CaseSpec, 'id'>> = fc.record({ req
 /** `count` cases for `seed`, ids `g<index>`. */
 export function generateCases(seed: number, count: number): CaseSpec[] {
   return fc.sample(caseArbitrary, { seed, numRuns: count }).map((c, i) => ({ id: `g${i}`, ...c }));
+}
+
+/**
+ * Generated preflight-cache sequences: one resource whose preflight answer varies (methods, headers,
+ * credentials, wildcards, Max-Age), then four requests 0.35 s apart that may or may not be covered by the
+ * cached result. Max-Age values are 0, negative, unparsable (5 s), absent (5 s) or 60, so no step falls near an
+ * expiry; what is exercised is the cache's matching and replacement.
+ */
+export function generateSequenceGroups(seed: number, count: number): SequenceGroup[] {
+  const cacheAnswer = fc.record({
+    acao: fc.constantFrom('{{origin}}', '*'),
+    acac: fc.boolean(),
+    acam: fc.constantFrom<string | null>(null, '{{acrm}}', '*', 'PUT', 'PUT, DELETE', 'patch', 'PATCH, put'),
+    acah: fc.constantFrom<string | null>(null, '{{acrh}}', '*', 'x-a', 'X-A, x-b', 'authorization', '*, authorization', 'content-type'),
+    maxAge: fc.constantFrom<string | null>(null, '0', '-1', 'abc', '60', '60', '60'),
+    byMethod: fc.boolean(),
+  });
+  const step = fc.record({
+    method: fc.constantFrom('PUT', 'DELETE', 'patch', 'PATCH', 'GET', 'POST', 'put'),
+    headers: fc.subarray<HeaderLine>([['X-A', '1'], ['x-b', '2'], ['Authorization', 'x'], ['Content-Type', 'application/json']]),
+    credentials: fc.constantFrom<'omit' | 'include'>('omit', 'include'),
+  });
+  const group = fc.record({ answer: cacheAnswer, steps: fc.array(step, { minLength: 4, maxLength: 4 }) });
+  return fc.sample(group, { seed, numRuns: count }).map((g, i) => {
+    const lines: HeaderLine[] = [['Access-Control-Allow-Origin', g.answer.acao]];
+    if (g.answer.acac) lines.push(['Access-Control-Allow-Credentials', 'true']);
+    if (g.answer.acam !== null) lines.push(['Access-Control-Allow-Methods', g.answer.acam]);
+    if (g.answer.acah !== null) lines.push(['Access-Control-Allow-Headers', g.answer.acah]);
+    if (g.answer.maxAge !== null) lines.push(['Access-Control-Max-Age', g.answer.maxAge]);
+    // With byMethod, a DELETE preflight is answered with DELETE only: the next result replaces the entry.
+    const preflight: Answer[] = g.answer.byMethod
+      ? [{ when: { acrm: 'DELETE' }, headers: lines.map(([n, v]) => [n, n === 'Access-Control-Allow-Methods' ? 'DELETE' : v] as HeaderLine) }, { headers: lines }]
+      : [{ headers: lines }];
+    const actual: Answer = { headers: [['Access-Control-Allow-Origin', '{{origin}}'], ['Access-Control-Allow-Credentials', 'true']] };
+    return {
+      id: `gen-${i}`,
+      resources: { r: [{ at: 'api', preflight, actual }] },
+      steps: g.steps.map((s, j) => {
+        const request: CaseRequest = { method: s.method, headers: s.headers, credentials: s.credentials };
+        if (/^(post|put|patch|delete)$/i.test(s.method)) request.body = 'text';
+        return { at: j * 0.35, resource: 'r', request };
+      }),
+    };
+  });
 }

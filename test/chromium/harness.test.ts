@@ -213,6 +213,19 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
     ]);
   });
 
+  it('keeps the records of a key apart when it is run again (sequences reuse URLs)', async () => {
+    const key = `re${Math.random().toString(36).slice(2, 8)}`;
+    const hops: Hop[] = [{ at: 'api', preflight: { status: 403, headers: [['Access-Control-Allow-Origin', '*']] }, actual: { headers: [['Access-Control-Allow-Origin', '*']] } }];
+    const url = hopUrl(w.world, key, hops, 0);
+    const [first] = await session.run([{ key, url, from: 'page', init: { method: 'PUT' } }]);
+    expect(first!.failures.map((f) => f.corsError)).toContain('PreflightInvalidStatus');
+    expect(first!.console).toHaveLength(1);
+    const [second] = await session.run([{ key, url, from: 'page', init: {} }]);
+    expect(second!.settled).toBe('resolved');
+    expect(second!.failures).toEqual([]);
+    expect(second!.console).toEqual([]);
+  });
+
   it('tells construction TypeErrors from network errors', async () => {
     const o = await run({ id: 'nocors-put', request: { method: 'PUT', mode: 'no-cors' }, hops: [{ at: 'api' }] });
     expect(o.settled).toBe('type-error');
