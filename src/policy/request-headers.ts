@@ -23,6 +23,8 @@ const COMMA = 0x2c;
 /** Empty list elements tolerated in one value (jub0bs/cors uses the same bound). */
 export const MAX_EMPTY_ELEMENTS = 16;
 
+const NONE: number[] = [];
+
 /**
  * Checks ACRH values against an allowlist of lower-case names, or against "any token" for `'*'`.
  * Names are compared ASCII-case-insensitively; elements may be separated by OWS and empty elements (the RFC 9110
@@ -30,7 +32,7 @@ export const MAX_EMPTY_ELEMENTS = 16;
  */
 export class RequestHeaderChecker {
   /** Allowed names by length: `byLength[n]` lists the indexes of the names n characters long. */
-  private readonly byLength: (number[] | undefined)[] = [];
+  private readonly byLength: number[][];
   private readonly maxLength: number;
   /** Generation marks: `seen[i] === generation` when name i appeared in the value being checked. */
   private readonly seen: Uint32Array;
@@ -45,7 +47,10 @@ export class RequestHeaderChecker {
     readonly names: readonly string[],
     readonly wildcard: boolean,
   ) {
-    names.forEach((name, i) => (this.byLength[name.length] ??= []).push(i));
+    // Dense (no holes) so the lookup stays a fast element access.
+    const longest = names.reduce((max, n) => Math.max(max, n.length), 0);
+    this.byLength = Array.from({ length: longest + 1 }, () => [] as number[]);
+    names.forEach((name, i) => this.byLength[name.length]!.push(i));
     this.seen = new Uint32Array(names.length);
     this.authorizationIndex = names.indexOf('authorization');
     // A browser sends each name once, joined by ","; leave room for OWS and the ", " of repeated lines.
@@ -71,9 +76,10 @@ export class RequestHeaderChecker {
     }
     let i = 0;
     let empties = 0;
+    // Every read is bounds-checked: an out-of-range charCodeAt (NaN) deoptimizes this loop in V8.
     while (i < len) {
       let c = value.charCodeAt(i);
-      while (c === SP || c === HTAB) c = value.charCodeAt(++i); // leading OWS
+      while ((c === SP || c === HTAB) && ++i < len) c = value.charCodeAt(i); // leading OWS
       if (i >= len) break;
       if (c === COMMA) {
         // Browsers never send empty elements; a few are tolerated (RFC 9110 §5.6.1), a flood is refused.
@@ -82,9 +88,9 @@ export class RequestHeaderChecker {
         continue;
       }
       const start = i;
-      while (c < 128 && TOKEN[c] === 1) c = value.charCodeAt(++i);
+      while (c < 128 && TOKEN[c] === 1 && ++i < len) c = value.charCodeAt(i);
       const end = i;
-      while (c === SP || c === HTAB) c = value.charCodeAt(++i); // trailing OWS
+      while ((c === SP || c === HTAB) && ++i < len) c = value.charCodeAt(i); // trailing OWS
       if (start === end || (i < len && c !== COMMA)) return start; // not a token
       i++; // past the ","
       const n = end - start;
@@ -92,14 +98,15 @@ export class RequestHeaderChecker {
         if (n === 13 && this.authorizationIndex === -1 && equalsIgnoringCase(value, start, 'authorization')) return start;
         continue;
       }
-      const candidates = this.byLength[n];
+      const candidates = n < this.byLength.length ? this.byLength[n]! : NONE;
       let index = -1;
-      if (candidates !== undefined) {
-        for (const candidate of candidates) {
-          if (equalsIgnoringCase(value, start, this.names[candidate]!)) {
-            index = candidate;
-            break;
-          }
+      for (let k = 0; k < candidates.length; k++) {
+        const candidate = candidates[k]!;
+        const name = this.names[candidate]!;
+        // Browsers send lower case: try the native comparison first.
+        if (value.startsWith(name, start) || equalsIgnoringCase(value, start, name)) {
+          index = candidate;
+          break;
         }
       }
       if (index === -1 || this.seen[index] === this.generation) return start;
