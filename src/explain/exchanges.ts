@@ -75,7 +75,7 @@ export interface ExchangeBookOptions {
  */
 export class ExchangeBook {
   readonly #sender: Sender;
-  readonly #sendUnsafe: boolean;
+  #sendUnsafe: boolean;
   readonly #entries = new Map<string, Exchange>();
   readonly #order: Exchange[] = [];
 
@@ -83,6 +83,15 @@ export class ExchangeBook {
     if (typeof options?.sender !== 'function') throw new TypeError('ExchangeBook needs a sender function (req) => Promise<{ status, headers }>.');
     this.#sender = options.sender;
     this.#sendUnsafe = options.sendUnsafe === true;
+  }
+
+  /** Whether non-GET/HEAD actual requests not seen yet are sent (true) or assumed (false). */
+  get sendUnsafe(): boolean {
+    return this.#sendUnsafe;
+  }
+
+  set sendUnsafe(value: boolean) {
+    this.#sendUnsafe = value;
   }
 
   /** Every distinct exchange so far, in the order first seen. */

@@ -25,6 +25,12 @@ export interface ExplainOptions {
   profile?: ProfileName;
   /** Send actual requests whose method is not GET/HEAD (otherwise their response is assumed). */
   send?: boolean;
+  /**
+   * While searching for the fix, send a non-GET/HEAD actual request that the browser itself did not
+   * send (because the preflight failed), to check its response too. Default: the value of `send`.
+   * `corsight/testing` turns it off so an app under test only sees the requests a browser makes.
+   */
+  sendInFixSearch?: boolean;
 }
 
 function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
@@ -110,6 +116,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   }
   const main = runs[0]!;
   const chromium = runs.find((r) => r.profile === 'chromium')!;
+  book.sendUnsafe = options.sendInFixSearch ?? options.send === true;
   const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order);
   const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
   if (fix !== null) {
