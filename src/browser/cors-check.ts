@@ -22,9 +22,22 @@ export type CorsCheckResult =
   | { ok: true }
   | { ok: false; code: CorsCheckErrorCode; parameter: string };
 
+/**
+ * Whether Chromium's GURL accepts the header value as a URL. The value is a byte string; bytes that
+ * are not valid UTF-8 (a lone latin1 `é`) make it invalid (observed: `InvalidAllowOriginValue`).
+ */
 function isParsableUrl(value: string): boolean {
+  let text = value;
+  if (/[\u0080-\u00ff]/.test(value)) {
+    const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return false;
+    }
+  }
   try {
-    new URL(value);
+    new URL(text);
     return true;
   } catch {
     return false;

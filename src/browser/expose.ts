@@ -2,7 +2,7 @@
  * Response filtering (Fetch §2.2.6 "filtered responses"): which response header names script can
  * read, per response type, including `Access-Control-Expose-Headers`.
  */
-import { byteLowercase, getHeader, parseTokenList, sortedLowercaseSet } from '../fetch/headers.js';
+import { byteLowercase, getHeader, isToken, parseTokenList, sortedLowercaseSet } from '../fetch/headers.js';
 import { isCorsSafelistedResponseHeaderName, isForbiddenResponseHeaderName } from '../fetch/safelist.js';
 import type { CredentialsMode } from './types.js';
 
@@ -29,7 +29,7 @@ export function parseExposeHeaders(headers: readonly (readonly [string, string])
 
 /**
  * The header names script can read from the response (what `[...response.headers.keys()]` lists):
- * lowercase, sorted, unique, and only names present in the response.
+ * lowercase, sorted, unique, only names present in the response and only valid names (tokens).
  * - `basic`: every name except `Set-Cookie` / `Set-Cookie2`.
  * - `cors`: the CORS-safelisted response-header names (Cache-Control, Content-Language,
  *   Content-Length, Content-Type, Expires, Last-Modified, Pragma) plus the names listed in
@@ -40,7 +40,10 @@ export function parseExposeHeaders(headers: readonly (readonly [string, string])
  */
 export function exposedHeaderNames(input: ExposeInput): string[] {
   if (input.type === 'opaque' || input.type === 'opaqueredirect') return [];
-  const present = sortedLowercaseSet(input.headers.map(([n]) => n)).filter((n) => !isForbiddenResponseHeaderName(n));
+  // A name that is not a token never makes it into the Headers object script sees (observed in Chromium).
+  const present = sortedLowercaseSet(input.headers.map(([n]) => n)).filter(
+    (n) => isToken(n) && !isForbiddenResponseHeaderName(n),
+  );
   if (input.type === 'basic') return present;
   const listed = parseExposeHeaders(input.headers) ?? [];
   const all = input.credentials !== 'include' && listed.includes('*');

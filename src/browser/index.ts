@@ -16,4 +16,5 @@ export * from './preflight.js';
 export * from './expose.js';
 export * from './redirect.js';
 export * from './cache.js';
+export * from './blink-order.js';
 export * from './simulate.js';

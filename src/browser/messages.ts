@@ -6,14 +6,15 @@
 import { PREFLIGHT_PREFIXED_CODES, type CorsErrorCode } from './errors.js';
 
 /**
- * Escape a header value for a console message the way Chromium does: control characters (and other
- * non-printable code units) are written as `\uXXXX` (a TAB shows as `\u0009`).
+ * Escape a header value for a console message the way Chromium does: control characters and every
+ * byte outside printable ASCII are written as `\uXXXX` (a TAB shows as `\u0009`, a latin1 `é` as
+ * `\u00E9`).
  */
 export function escapeForConsole(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (c < 0x20 || c >= 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
     else out += value[i];
   }
   return out;

@@ -61,6 +61,13 @@ export interface PreflightCheckInput {
   origin: string;
   /** The use-CORS-preflight flag (only affects what is cached when ACAM is absent). */
   useCorsPreflight?: boolean;
+  /**
+   * The request's header names (lowercase) in the order the browser walks them: the first unsafe
+   * name not allowed in this order is reported. Default: the unsafe names in sorted order. Chromium
+   * walks its request header list, whose order comes from Blink's header hash map (see
+   * `chromiumRequestHeaderOrder` in blink-order.ts).
+   */
+  headerOrder?: readonly string[];
 }
 
 /** A preflight that passed: what to cache. */
@@ -100,7 +107,7 @@ export type PreflightCheckResult = PreflightSuccess | PreflightFailure;
  *    → `InvalidAllowMethodsPreflightResponse` / `InvalidAllowHeadersPreflightResponse`;
  * 4. method: listed (case-sensitive), or CORS-safelisted, or `*` without credentials →
  *    else `MethodDisallowedByPreflightResponse` (parameter: the method);
- * 5. headers: each unsafe name, in sorted order, listed (case-insensitive) or covered by `*` without
+ * 5. headers: each unsafe name, in request-header order (`headerOrder`, default sorted), listed (case-insensitive) or covered by `*` without
  *    credentials → else `HeaderDisallowedByPreflightResponse` (parameter: the first failing name).
  *    In Chromium (and the Firefox/Safari profiles) `*` covers `Authorization`; in the spec it never does,
  *    and the spec checks `Authorization` before the other names.
@@ -158,7 +165,13 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
   if (profile.authorizationCheckedFirst && input.unsafeHeaderNames.includes('authorization') && !headerNames.includes('authorization')) {
     return fail('headers', 'HeaderDisallowedByPreflightResponse', 'authorization');
   }
-  for (const name of input.unsafeHeaderNames) {
+  const ordered = input.headerOrder
+    ? [
+        ...input.headerOrder.filter((n) => input.unsafeHeaderNames.includes(n)),
+        ...input.unsafeHeaderNames.filter((n) => !input.headerOrder!.includes(n)),
+      ]
+    : input.unsafeHeaderNames;
+  for (const name of ordered) {
     if (headerNames.includes(name)) continue;
     if (wildcard && (name !== 'authorization' || profile.wildcardCoversAuthorization)) {
       if (name === 'authorization') authorizationCoveredByWildcard = true;

@@ -64,6 +64,13 @@ export interface Profile {
   readonly redirectOrder: 'network-stack' | 'spec';
   /** `Access-Control-Allow-Headers` is checked for `Authorization` before the other unsafe names (spec step order). */
   readonly authorizationCheckedFirst: boolean;
+  /**
+   * Report the first disallowed request header in Chromium's request-header order (Blink's header
+   * hash map, see blink-order.ts) rather than in sorted order.
+   */
+  readonly blinkHeaderOrder: boolean;
+  /** A no-cors request redirected to another origin carries `Origin: null` from then on (Chromium //net). */
+  readonly netNullsOriginOnRedirect: boolean;
   /** Stream uploads need HTTP/2 (Chromium). */
   readonly streamUploadNeedsH2: boolean;
 }
@@ -131,6 +138,8 @@ export const CHROMIUM: Profile = {
   redirectOrder: 'network-stack',
   redirectNeedsLocation: true,
   authorizationCheckedFirst: false,
+  blinkHeaderOrder: true,
+  netNullsOriginOnRedirect: true,
   streamUploadNeedsH2: true,
 };
 
@@ -156,6 +165,8 @@ export const SPEC: Profile = {
   redirectOrder: 'spec',
   redirectNeedsLocation: false,
   authorizationCheckedFirst: true,
+  blinkHeaderOrder: false,
+  netNullsOriginOnRedirect: false,
   streamUploadNeedsH2: false,
 };
 
@@ -181,6 +192,8 @@ export const FIREFOX: Profile = {
   redirectOrder: 'network-stack',
   redirectNeedsLocation: true,
   authorizationCheckedFirst: false,
+  blinkHeaderOrder: false,
+  netNullsOriginOnRedirect: false,
   streamUploadNeedsH2: false,
 };
 
@@ -206,6 +219,8 @@ export const SAFARI: Profile = {
   redirectOrder: 'network-stack',
   redirectNeedsLocation: true,
   authorizationCheckedFirst: false,
+  blinkHeaderOrder: false,
+  netNullsOriginOnRedirect: false,
   streamUploadNeedsH2: false,
 };
 

@@ -12,6 +12,7 @@ import {
   type HeaderList,
 } from '../fetch/headers.js';
 import { isPotentiallyTrustworthy, isSameOrigin } from '../fetch/origin.js';
+import { chromiumRequestHeaderOrder } from './blink-order.js';
 import { PreflightCache } from './cache.js';
 import { classifyRequest, constructRequest } from './classify.js';
 import { corsCheck } from './cors-check.js';
@@ -25,7 +26,14 @@ import {
 } from './messages.js';
 import { buildPreflightRequest, checkPreflightResponse } from './preflight.js';
 import { getProfile, type Profile } from './profiles.js';
-import { MAX_REDIRECTS, isRedirectResponse, locationURL, redirectTaint, rewriteForRedirect } from './redirect.js';
+import {
+  MAX_REDIRECTS,
+  isRedirectStatus,
+  locationURL,
+  redirectTaint,
+  rewriteForRedirect,
+  type LocationResult,
+} from './redirect.js';
 import type {
   CorsOutcome,
   CorsRequest,
@@ -124,11 +132,19 @@ export async function simulateFetch(
   if (!hasHeader(headers, 'accept')) headers.push(['Accept', '*/*']);
   let method = req.method;
   let body = req.body;
+  // Chromium reports the first disallowed header in its request-header order (blink-order.ts).
+  const headerOrder = profile.blinkHeaderOrder
+    ? chromiumRequestHeaderOrder(
+        req.headers.map(([n]) => n),
+        { trustworthyUrl: isPotentiallyTrustworthy(req.url) },
+      )
+    : undefined;
   const urlList: URL[] = [req.url];
   const initialHref = req.url.href;
   let tainting: 'basic' | 'cors' | 'opaque' = 'basic';
   let redirectCount = 0;
   let preflightKey: { origin: string; url: string } | null = null;
+  let netNullOrigin = false;
 
   const clearCacheOnFailure = (): void => {
     if (preflightKey !== null) {
@@ -257,6 +273,7 @@ export async function simulateFetch(
               credentials: req.credentials,
               origin: serializedOrigin,
               useCorsPreflight: req.useCorsPreflight,
+              ...(headerOrder ? { headerOrder } : {}),
             },
             profile,
           );
@@ -288,20 +305,24 @@ export async function simulateFetch(
 
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
     const wireHeaders: HeaderList = headers.map(([n, v]) => [n, v] as [string, string]);
-    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD')) wireHeaders.push(['Origin', serializedOrigin]);
-    note('send', true, `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${serializedOrigin}` : ' (no Origin)'));
+    const originValue = netNullOrigin ? 'null' : serializedOrigin;
+    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD')) wireHeaders.push(['Origin', originValue]);
+    note('send', true, `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${originValue}` : ' (no Origin)'));
     const res = await send({ method, url, headers: wireHeaders });
     if (res === null) return netFail('net::ERR_FAILED', current, method);
 
-    const redirect = isRedirectResponse(res.status, res.headers, profile);
+    // A redirect status. Chromium's //net only follows it with a (non-empty) Location; without one
+    // the response reaches Blink, which still applies the redirect mode (observed: 'manual' gives an
+    // opaqueredirect), as the spec does.
+    const redirectStatus = isRedirectStatus(res.status);
     const networkStack = profile.redirectOrder === 'network-stack';
-    let location = redirect ? locationURL(res.headers, current, profile) : ({ kind: 'none' } as const);
+    const location: LocationResult = redirectStatus ? locationURL(res.headers, current, profile) : { kind: 'none' };
 
     // //net rejects unusable Location values before the CORS layer sees the redirect.
-    if (redirect && networkStack) {
+    if (redirectStatus && networkStack && location.kind !== 'none') {
       if (location.kind === 'multiple') return netFail('net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION', current, method);
       if (location.kind === 'invalid') return netFail('net::ERR_INVALID_REDIRECT', current, method);
-      if (location.kind === 'url' && !isHttpScheme(location.url) && location.url.protocol !== 'data:') {
+      if (!isHttpScheme(location.url) && location.url.protocol !== 'data:') {
         return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
       }
     }
@@ -316,19 +337,17 @@ export async function simulateFetch(
       note('cors-check', true, `status ${res.status}: Access-Control-Allow-Origin matches ${serializedOrigin}`);
     }
 
-    if (redirect) {
+    if (redirectStatus) {
       if (req.redirect === 'manual') {
         note('redirect', true, "redirect mode 'manual': opaque-redirect response");
         return resolve({ status: 0, type: 'opaqueredirect', exposedHeaders: [], wireStatus: res.status, url: current.href, redirected: false });
       }
-      if (!networkStack) {
-        if (req.redirect === 'error') {
-          note('redirect', false, "redirect mode 'error'");
-          return netFail('net::ERR_FAILED', current, method);
-        }
-        if (location.kind === 'multiple' || location.kind === 'invalid') {
-          return netFail('net::ERR_INVALID_REDIRECT', current, method);
-        }
+      if (req.redirect === 'error' && (!networkStack || location.kind === 'none')) {
+        note('redirect', false, "redirect mode 'error'");
+        return netFail('net::ERR_FAILED', current, method);
+      }
+      if (!networkStack && (location.kind === 'multiple' || location.kind === 'invalid')) {
+        return netFail('net::ERR_INVALID_REDIRECT', current, method);
       }
       if (location.kind === 'url') {
         const next = location.url;
@@ -339,14 +358,19 @@ export async function simulateFetch(
         }
         redirectCount++;
         const hasUserinfo = next.username !== '' || next.password !== '';
-        if (
-          hasUserinfo &&
-          ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors')
-        ) {
-          note('redirect', false, 'redirect location contains credentials');
-          // Chromium 156 reports an empty failedParameter and prints '' as the location.
-          urlList.push(next);
-          return corsFail('RedirectContainsCredentials', '', next);
+        if (hasUserinfo) {
+          if ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors') {
+            note('redirect', false, 'redirect location contains credentials');
+            // Chromium 156 reports an empty failedParameter and prints '' as the location.
+            urlList.push(next);
+            return corsFail('RedirectContainsCredentials', '', next);
+          }
+          if (networkStack) {
+            // Observed: Chromium fails any redirect to a URL with credentials, same-origin and
+            // no-cors ones included, without a CORS error (the spec allows these).
+            note('redirect', false, 'redirect location contains credentials');
+            return netFail('net::ERR_FAILED', current, method);
+          }
         }
         if (body === 'stream' && res.status !== 303) {
           note('redirect', false, 'a ReadableStream body cannot be resent');
@@ -357,6 +381,17 @@ export async function simulateFetch(
           return netFail('net::ERR_FAILED', current, method);
         }
         const rewritten = rewriteForRedirect({ method, headers, body }, res.status, current, next);
+        // Chromium's //net (redirect_util.cc) replaces the Origin of a request it follows itself
+        // (no-cors) with `null` on a cross-origin hop, and it stays `null`.
+        if (
+          profile.netNullsOriginOnRedirect &&
+          req.mode === 'no-cors' &&
+          rewritten.method !== 'GET' &&
+          rewritten.method !== 'HEAD' &&
+          !isSameOrigin(current, next)
+        ) {
+          netNullOrigin = true;
+        }
         method = rewritten.method;
         headers = rewritten.headers;
         body = rewritten.body;
@@ -368,7 +403,7 @@ export async function simulateFetch(
         );
         continue;
       }
-      // Spec profile: a redirect status without Location is returned as is.
+      note('redirect', true, `status ${res.status} without Location: returned as is`);
     }
 
     const type = tainting === 'opaque' ? 'opaque' : tainting === 'cors' ? 'cors' : 'basic';

@@ -199,13 +199,14 @@ describe('exposedHeaderNames', () => {
     ['"bb-8"', 'omit', ['cache-control', 'content-type']],
     ['bb-8, "x"', 'omit', ['cache-control', 'content-type']],
     ['bb 8', 'omit', ['cache-control', 'content-type']],
+    ['*', 'omit', ['access-control-expose-headers', 'bb-8', 'cache-control', 'content-type', 'date'], [['x-\u00e9', '1'], ['a b', '1']]],
     ['set-cookie, bb-8', 'omit', ['bb-8', 'cache-control', 'content-type']],
     ['*', 'omit', ['access-control-expose-headers', 'bb-8', 'cache-control', 'content-type', 'date']],
     ['*', 'include', ['cache-control', 'content-type']],
     ['*, bb-8', 'include', ['bb-8', 'cache-control', 'content-type']],
     ['x-absent', 'omit', ['cache-control', 'content-type']],
-  ] as [string | null, 'omit' | 'include', string[]][])('ACEH %j credentials=%s', (aceh, credentials, names) => {
-    expect(exposedHeaderNames({ headers: res(aceh), type: 'cors', credentials })).toEqual(names);
+  ] as [string | null, 'omit' | 'include', string[], [string, string][]?][])('ACEH %j credentials=%s', (aceh, credentials, names, extra = []) => {
+    expect(exposedHeaderNames({ headers: res(aceh, ...extra), type: 'cors', credentials })).toEqual(names);
   });
   it('basic responses expose everything but Set-Cookie; opaque ones nothing', () => {
     expect(exposedHeaderNames({ headers: res(null), type: 'basic', credentials: 'omit' })).toEqual(['bb-8', 'cache-control', 'content-type', 'date']);
@@ -330,6 +331,6 @@ describe('errors and messages', () => {
     );
   });
   it('escapes control characters as \\uXXXX', () => {
-    expect(escapeForConsole('a\tb\u0001\u007f')).toBe('a\\u0009b\\u0001\\u007F');
+    expect(escapeForConsole('a\tb\u0001\u007f\u00e9')).toBe('a\\u0009b\\u0001\\u007F\\u00E9');
   });
 });
