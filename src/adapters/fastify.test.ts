@@ -62,6 +62,20 @@ describe('fastify per-route policies', () => {
     }
   });
 
+  it('handles route policies declared before the plugin', async () => {
+    const app = Fastify();
+    app.get('/early', { config: { cors: { origins: ['*'] } } }, async () => 'early');
+    await app.register(corsight, { policy: { origins: [ALLOWED] } });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await request(`${url}/early`, { headers: { origin: REFUSED } });
+      expect(await res.body.text()).toBe('early');
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('fails at start-up on an invalid route policy', async () => {
     const app = Fastify();
     await app.register(corsight, { policy: { origins: [ALLOWED] } });

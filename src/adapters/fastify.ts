@@ -20,7 +20,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { appendVary } from '../policy/headers.js';
-import { toPolicy, type Policy } from '../policy/policy.js';
+import { isPolicy, toPolicy, type Policy } from '../policy/policy.js';
 import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
 
 /** Plugin options. */
@@ -72,7 +72,9 @@ function pathOf(url: string): string {
 
 /**
  * The plugin. Register it before the routes it should cover; it is not encapsulated (like `fastify-plugin`),
- * so it covers the routes of the instance it is registered on and of that instance's children.
+ * so it covers the routes of the instance it is registered on and of that instance's children. (A route
+ * declared earlier still gets CORS, but its `config.cors` is compiled on its first request, and preflights to
+ * it use the plugin's policy.)
  */
 async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastifyOptions): Promise<void> {
   if (options === undefined || options.policy === undefined) {
@@ -103,10 +105,16 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     }
   });
 
+  // Routes declared before the plugin were not seen by onRoute: compile their `config.cors` on first use.
+  const late = new WeakMap<object, Policy>();
   const policyOf = (request: FastifyRequest): Policy | false => {
     const cors = request.routeOptions.config?.cors;
     if (cors === undefined) return defaultPolicy;
-    return cors === false ? false : (cors as Policy);
+    if (cors === false) return false;
+    if (isPolicy(cors)) return cors;
+    let policy = late.get(cors);
+    if (policy === undefined) late.set(cors, (policy = toPolicy(cors)));
+    return policy;
   };
 
   fastify.addHook('onRequest', (request, reply, done) => {
