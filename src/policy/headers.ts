@@ -4,22 +4,32 @@
  */
 import type { RequestHeaders } from './types.js';
 
-/** Response header names (lower-case, as they appear in `PolicyDecision.headers`). */
+/** `Access-Control-Allow-Origin` (Fetch §3.2.3), as it appears in `PolicyDecision.headers`. */
 export const ACAO = 'access-control-allow-origin';
+/** `Access-Control-Allow-Credentials`. */
 export const ACAC = 'access-control-allow-credentials';
+/** `Access-Control-Allow-Methods`. */
 export const ACAM = 'access-control-allow-methods';
+/** `Access-Control-Allow-Headers`. */
 export const ACAH = 'access-control-allow-headers';
+/** `Access-Control-Expose-Headers`. */
 export const ACEH = 'access-control-expose-headers';
+/** `Access-Control-Max-Age`. */
 export const ACMA = 'access-control-max-age';
+/** `Access-Control-Allow-Private-Network` (Private Network Access draft). */
 export const ACAPN = 'access-control-allow-private-network';
+/** `Vary`: the one header adapters append to instead of setting. */
 export const VARY = 'vary';
 /** Debug-mode header on refused preflights, carrying the (escaped) reason. */
 export const DEBUG_HEADER = 'corsight-debug';
 
-/** Request header names. */
+/** `Origin` request header. */
 export const ORIGIN = 'origin';
+/** `Access-Control-Request-Method` request header. */
 export const ACRM = 'access-control-request-method';
+/** `Access-Control-Request-Headers` request header. */
 export const ACRH = 'access-control-request-headers';
+/** `Access-Control-Request-Private-Network` request header. */
 export const ACRPN = 'access-control-request-private-network';
 
 /**
