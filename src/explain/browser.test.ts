@@ -1,0 +1,101 @@
+/**
+ * `--browser`: the explained request repeated in real headless Chromium (/usr/bin/chromium), from a
+ * page standing in for the origin, compared with the chromium profile: verdict, CDP corsError,
+ * failedParameter and the console line. Runs under CI=true always; elsewhere only without Chromium
+ * is it skipped.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CorsRequest } from '../browser/index.js';
+import { startRoutes, type RouteServer } from './__fixtures__/servers.js';
+import { CHROMIUM_PATH, compareInChromium, runInChromium } from './browser.js';
+import { Writable } from 'node:stream';
+import { explainCommand } from '../cli/commands/explain.js';
+import { explainRequest } from './explain.js';
+import { createLiveSender, type LiveSender } from './live.js';
+
+const runBrowser = existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
+const ACAO: [string, string] = ['Access-Control-Allow-Origin', '{origin}'];
+
+describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
+  let server: RouteServer;
+  let other: RouteServer;
+  let live: LiveSender;
+  beforeAll(async () => {
+    other = await startRoutes({ '/final': { actual: { headers: [['Access-Control-Allow-Origin', 'https://app.test']] } } });
+    server = await startRoutes({
+      '/missing': { actual: {} },
+      '/ok': { actual: { headers: [ACAO, ['X-Total', '1'], ['Access-Control-Expose-Headers', 'x-total']] } },
+      '/acam': {
+        preflight: { status: 204, headers: [ACAO, ['Access-Control-Allow-Methods', 'GET']] },
+        actual: { headers: [ACAO] },
+      },
+      '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${other.url}/final`]] } },
+    });
+    live = createLiveSender({ origin: 'https://app.test' });
+  });
+  afterAll(async () => {
+    await live.close();
+    await server.close();
+    await other.close();
+  });
+
+  async function compare(request: CorsRequest, send = false) {
+    const x = await explainRequest(request, { sender: live.send, send });
+    const c = await compareInChromium(request, x, { send });
+    return { x, c };
+  }
+
+  it('missing ACAO from an https: origin served by the stand-in: same error and console line', async () => {
+    const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}/missing` });
+    expect(x.allowed).toBe(false);
+    expect(c).toMatchObject({ allowed: false, corsError: 'MissingAllowOriginHeader', failedParameter: '', matches: true });
+    expect(c.consoleMessage).toBe(x.chromiumConsoleMessage);
+  });
+
+  it('an allowed request from an http: origin on another port-less host name', async () => {
+    const request: CorsRequest = { origin: 'http://app.test', url: `${server.url}/ok` };
+    const seen = await runInChromium(request);
+    expect(seen.pageOrigin).toBe('http://app.test');
+    expect(seen.allowed).toBe(true);
+    expect(seen.exposedHeaders).toContain('x-total');
+    const { c } = await compare(request);
+    expect(c.matches).toBe(true);
+  });
+
+  it('a PUT refused by Access-Control-Allow-Methods (with --send)', async () => {
+    const { c } = await compare({ origin: 'https://app.test', url: `${server.url}/acam`, method: 'PUT' }, true);
+    expect(c).toMatchObject({ corsError: 'MethodDisallowedByPreflightResponse', failedParameter: 'PUT', matches: true });
+  });
+
+  it('refuses to let Chromium send a PUT without --send', async () => {
+    await expect(runInChromium({ origin: 'https://app.test', url: `${server.url}/acam`, method: 'PUT' })).rejects.toThrow(/add --send/);
+  });
+
+  it('Origin: null from a sandboxed iframe', async () => {
+    const { x, c } = await compare({ origin: 'null', url: `${server.url}/missing` });
+    expect(x.exchanges[0]?.request.headers).toContainEqual(['Origin', 'null']);
+    expect(c).toMatchObject({ corsError: 'MissingAllowOriginHeader', matches: true });
+    expect(c.consoleMessage).toContain("from origin 'null' has been blocked");
+  });
+
+  it('a tainting cross-origin redirect: the (redirected from ...) console line matches', async () => {
+    const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}/r` });
+    expect(x.verdicts[0]).toMatchObject({ code: 'AllowOriginMismatch', parameter: 'https://app.test' });
+    expect(c).toMatchObject({ corsError: 'AllowOriginMismatch', failedParameter: 'https://app.test', matches: true });
+    expect(c.consoleMessage).toContain(`(redirected from '${server.url}/r')`);
+  });
+
+  it('through the command: --browser --format json carries the comparison, text says it matches', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
+    const code = await explainCommand(`${server.url}/missing`, { origin: 'https://app.test', browser: true, format: 'json' }, { stdout: out, stderr: out });
+    expect(code).toBe(1);
+    const j = JSON.parse(chunks.join(''));
+    expect(j.browser).toMatchObject({ allowed: false, corsError: 'MissingAllowOriginHeader', matches: true });
+    chunks.length = 0;
+    const code2 = await explainCommand(`${server.url}/ok`, { origin: 'http://app.test', browser: true, color: false }, { stdout: out, stderr: out });
+    expect(code2).toBe(0);
+    expect(chunks.join('')).toContain('Real Chromium (--browser)\n  allowed\n  matches the chromium profile');
+  });
+});
