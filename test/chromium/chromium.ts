@@ -47,6 +47,8 @@ export interface FetchInit {
   mode?: string;
   redirect?: string;
   body?: string;
+  /** Send a ReadableStream body (built in the page: streams do not serialise) with `duplex: 'half'`. */
+  stream?: boolean;
 }
 
 /** The `fetch()` init of a case request (a `text` body is the string "hello"). */
@@ -58,6 +60,7 @@ export function fetchInit(r: CaseRequest): FetchInit {
   if (r.mode !== undefined) init.mode = r.mode;
   if (r.redirect !== undefined) init.redirect = r.redirect;
   if (r.body === 'text') init.body = 'hello';
+  if (r.body === 'stream') init.stream = true;
   return init;
 }
 
@@ -106,7 +109,18 @@ const runInPage = async (arg: { cases: { key: string; url: string; init: Record<
     });
     const attempt = (async () => {
       try {
-        const r = await fetch(c.url, c.init as RequestInit);
+        const init: Record<string, unknown> = { ...c.init };
+        if (init.stream) {
+          delete init.stream;
+          init.body = new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('hello'));
+              controller.close();
+            },
+          });
+          init.duplex = 'half';
+        }
+        const r = await fetch(c.url, init as RequestInit);
         const names = [...(r.headers as unknown as { keys(): Iterable<string> }).keys()];
         try {
           await r.arrayBuffer();

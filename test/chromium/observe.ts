@@ -45,7 +45,7 @@ export interface Observation {
   cors: { code: string | null; parameter: string | null };
   /** The CORS console line, when the side produced one. */
   message: string | null;
-  /** Non-CORS network failure text, when known (browser: CDP errorText). */
+  /** Non-CORS network failure, when known (browser: CDP blockedReason, else errorText; engine: its parameter). */
   netError: string | null;
   response: { status: number; type: string; exposedHeaders: string[] } | null;
   requests: WireRequest[];
@@ -134,7 +134,10 @@ export function observeBrowser(result: BrowserResult, log: readonly LoggedReques
   const main = result.failures.filter((f) => !f.preflight);
   const withCors = main.find((f) => f.corsError !== undefined) ?? result.failures.find((f) => f.corsError !== undefined);
   const cors = withCors ? { code: withCors.corsError!, parameter: withCors.failedParameter ?? '' } : { code: null, parameter: null };
-  const netError = main[0]?.errorText ?? result.failures[0]?.errorText ?? null;
+  // A request Blink blocks itself (CDP blockedReason, e.g. "origin" for a same-origin-mode redirect away or a
+  // redirect to a URL with credentials, "mixed-content") is named by its blockedReason; otherwise by errorText.
+  const first = main[0] ?? result.failures[0];
+  const netError = first ? (first.blockedReason ?? first.errorText) : null;
   let settled: Settlement;
   let thrown: string | undefined;
   if (result.settled === 'resolved') settled = 'resolved';

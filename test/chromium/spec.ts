@@ -59,8 +59,11 @@ export interface CaseRequest {
   credentials?: 'omit' | 'same-origin' | 'include';
   mode?: 'cors' | 'no-cors' | 'same-origin';
   redirect?: 'follow' | 'error' | 'manual';
-  /** `text` sends the string body "hello" (fetch then adds `Content-Type: text/plain;charset=UTF-8`). */
-  body?: 'none' | 'text';
+  /**
+   * `text` sends the string body "hello" (fetch then adds `Content-Type: text/plain;charset=UTF-8`); `stream`
+   * sends a ReadableStream (with `duplex: 'half'`), which sets the use-CORS-preflight flag.
+   */
+  body?: 'none' | 'text' | 'stream';
 }
 
 /**
@@ -169,7 +172,7 @@ export function validateCase(value: unknown): CaseSpec {
   if (r.headers !== undefined) checkHeaderLines(`${at}.request.headers`, r.headers);
   const enums: Record<string, string[]> = {
     from: ['page', 'null'], credentials: ['omit', 'same-origin', 'include'], mode: ['cors', 'no-cors', 'same-origin'],
-    redirect: ['follow', 'error', 'manual'], body: ['none', 'text'],
+    redirect: ['follow', 'error', 'manual'], body: ['none', 'text', 'stream'],
   };
   for (const [k, allowed] of Object.entries(enums)) {
     if (r[k] !== undefined && !allowed.includes(r[k] as string)) fail(`${at}.request.${k}`, `must be one of ${allowed.join(', ')}`);
