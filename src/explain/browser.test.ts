@@ -98,4 +98,18 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     expect(code2).toBe(0);
     expect(chunks.join('')).toContain('Real Chromium (--browser)\n  allowed\n  matches the chromium profile');
   });
+
+  it('origin and target on one host name, different ports: only the origin\'s host:port goes to the stand-in', async () => {
+    const port = new URL(server.url).port;
+    const request: CorsRequest = { origin: 'http://api.test', url: `http://api.test:${port}/missing` };
+    const sender = createLiveSender({ origin: request.origin, resolve: ['api.test:127.0.0.1'] });
+    try {
+      const x = await explainRequest(request, { sender: sender.send });
+      const c = await compareInChromium(request, x, { resolve: ['api.test:127.0.0.1'] });
+      expect(c).toMatchObject({ corsError: 'MissingAllowOriginHeader', matches: true });
+      expect(server.log.at(-1)?.headers.host).toBe(`api.test:${port}`);
+    } finally {
+      await sender.close();
+    }
+  });
 });
