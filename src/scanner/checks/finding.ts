@@ -7,7 +7,7 @@ import type { ProbeKind, TargetNames } from './origins.js';
 import { targetNames } from './origins.js';
 import { buildPoc } from './poc.js';
 import { baselineOf } from './probes.js';
-import { assessAccess, moreSevere, type Assessment } from './severity.js';
+import { assessAccessOnce, moreSevere, type Assessment } from './severity.js';
 import { analyzeTrust, type TrustCheckId, type TrustHit } from './trust.js';
 
 /** What a check declares besides its logic. */
@@ -70,7 +70,7 @@ export function makeFinding(parts: FindingParts): Finding {
 /** Grades a trust hit with the browser model. */
 export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: TrustHit, simpleExchange: Exchange | undefined, kind: ProbeKind = hit.kind): Promise<Assessment> {
   const baseline = await baselineOf(ctx);
-  return assessAccess({
+  return assessAccessOnce({
     names,
     origin: hit.verdict.origin,
     kind,

@@ -13,7 +13,7 @@ import type { Exchange, ProbeContext } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
 import { baselineOf, sendPreflight, sendSimple, type Channel } from './probes.js';
-import { assessAccess } from './severity.js';
+import { assessAccessOnce } from './severity.js';
 
 /** Why an ACAO header (all its lines) can never pass the CORS check, or null when it is well-formed. */
 export function acaoProblem(lines: readonly string[]): string | null {
@@ -60,7 +60,7 @@ export const invalidAcao: DescribedCheck = {
       // The attacker's origin is reported even when the bad value came back for another request.
       const shownOrigin = arbitrary;
       const containsAttacker = origin === arbitrary && lines.some((l) => l.includes(arbitrary));
-      const assessment = await assessAccess({
+      const assessment = await assessAccessOnce({
         names,
         origin: origin ?? arbitrary,
         kind: 'attacker',

@@ -50,8 +50,19 @@ export interface TargetNames {
   readonly isIp: boolean;
 }
 
-/** Analyses the target URL's names. */
+const namesMemo = new WeakMap<URL, TargetNames>();
+
+/** Analyses the target URL's names (once per URL object: every check of a target shares `ctx.url`). */
 export function targetNames(url: URL): TargetNames {
+  let names = namesMemo.get(url);
+  if (names === undefined) {
+    names = analyseNames(url);
+    namesMemo.set(url, names);
+  }
+  return names;
+}
+
+function analyseNames(url: URL): TargetNames {
   const host = url.hostname.toLowerCase();
   const scheme = url.protocol.slice(0, -1);
   const bare = host.startsWith('[') ? host.slice(1, -1) : host;

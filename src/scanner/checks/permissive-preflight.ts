@@ -13,7 +13,7 @@ import type { Severity } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
 import { baselineOf, PREFLIGHT_HEADER_NAMES, PREFLIGHT_METHOD, PREFLIGHT_METHOD_ALT, sendPreflight, sendSimple } from './probes.js';
-import { assessAccess, looksInternal } from './severity.js';
+import { assessAccessOnce, looksInternal } from './severity.js';
 
 function tokens(value: string | null): string[] {
   if (value === null) return [];
@@ -37,7 +37,22 @@ export const permissivePreflight: DescribedCheck = {
     const origin = arbitraryOrigin(names.scheme);
     const preflight = await sendPreflight(ctx, origin);
     if (preflight === undefined) return [];
-    const assessment = await assessAccess({
+    const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
+    const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
+    // Cheap reads of the answer first; the browser model runs only when something is granted.
+    const grants: { text: string; withCredentials: boolean }[] = [];
+    if (methods.includes('*')) grants.push({ text: 'any method (`Access-Control-Allow-Methods: *`)', withCredentials: false });
+    if (headers.includes('*')) grants.push({ text: 'any header except Authorization (`Access-Control-Allow-Headers: *`)', withCredentials: false });
+    if (headers.includes('x-corsight-probe')) grants.push({ text: 'the made-up request header `x-corsight-probe` (requested headers are echoed)', withCredentials: true });
+    if (methods.length === 1 && methods[0]?.toUpperCase() === PREFLIGHT_METHOD) {
+      const alt = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
+      const altMethods = alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
+      if (altMethods.length === 1 && altMethods[0]?.toUpperCase() === PREFLIGHT_METHOD_ALT) {
+        grants.push({ text: 'whatever method is requested (`Access-Control-Allow-Methods` echoes `Access-Control-Request-Method`)', withCredentials: true });
+      }
+    }
+    if (grants.length === 0) return [];
+    const assessment = await assessAccessOnce({
       names,
       origin,
       kind: 'attacker',
@@ -50,19 +65,9 @@ export const permissivePreflight: DescribedCheck = {
     });
     if (assessment.access === 'none' || assessment.access === undefined) return [];
     const credentialed = assessment.access === 'credentialed-read' || assessment.access === 'credentialed-send';
-    const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
-    const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
-    const grants: string[] = [];
     // `*` counts only for requests without credentials (Fetch §4.8 steps 7-8).
-    if (methods.includes('*') && !credentialed) grants.push('any method (`Access-Control-Allow-Methods: *`)');
-    if (headers.includes('*') && !credentialed) grants.push('any header except Authorization (`Access-Control-Allow-Headers: *`)');
-    if (headers.includes('x-corsight-probe')) grants.push('the made-up request header `x-corsight-probe` (requested headers are echoed)');
-    if (methods.length === 1 && methods[0]?.toUpperCase() === PREFLIGHT_METHOD) {
-      const alt = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
-      const altMethods = alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
-      if (altMethods.length === 1 && altMethods[0]?.toUpperCase() === PREFLIGHT_METHOD_ALT) grants.push('whatever method is requested (`Access-Control-Allow-Methods` echoes `Access-Control-Request-Method`)');
-    }
-    if (grants.length === 0) return [];
+    const granted = grants.filter((g) => g.withCredentials || !credentialed).map((g) => g.text);
+    if (granted.length === 0) return [];
     const severity: Severity = credentialed ? 'medium' : looksInternal(names) ? 'low' : 'info';
     return [
       makeFinding({
@@ -70,11 +75,11 @@ export const permissivePreflight: DescribedCheck = {
         names,
         origin,
         via: 'preflight',
-        rule: `grants ${grants.join(' and ')} to any origin it lets through`,
+        rule: `grants ${granted.join(' and ')} to any origin it lets through`,
         evidence: preflight,
         assessment,
         severity,
-        lead: `The preflight from ${origin} is granted ${grants.join('; ')}.`,
+        lead: `The preflight from ${origin} is granted ${granted.join('; ')}.`,
       }),
     ];
   },

@@ -12,7 +12,7 @@ import { getHeader } from '../../fetch/headers.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
 import { baselineOf, sendPreflight, sendSimple } from './probes.js';
-import { assessAccess, looksInternal } from './severity.js';
+import { assessAccessOnce, looksInternal } from './severity.js';
 
 const info = {
   id: 'private-network-access' as const,
@@ -32,7 +32,7 @@ export const privateNetworkAccess: DescribedCheck = {
     const preflight = await sendPreflight(ctx, origin);
     if (preflight === undefined) return [];
     if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') return [];
-    const assessment = await assessAccess({
+    const assessment = await assessAccessOnce({
       names,
       origin,
       kind: 'attacker',

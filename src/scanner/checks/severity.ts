@@ -166,17 +166,56 @@ async function simulate(request: CorsRequest, transport: Transport): Promise<Cor
   }
 }
 
-/** The candidate non-simple requests tried through a recorded preflight, most useful first. */
-function preflightScenarios(): Scenario[] {
+/**
+ * The candidate non-simple requests tried through a recorded preflight, most useful first. Candidates the
+ * answer cannot possibly allow (a method or `content-type` that the Allow lists neither name nor cover with
+ * `*`) are skipped to save simulations; case is ignored here, so the browser model still has the last word.
+ */
+function preflightScenarios(preflight: Exchange | undefined): Scenario[] {
+  const list = (name: string) =>
+    (preflight === undefined ? '' : (getHeader(preflight.response.headers, name) ?? ''))
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t !== '');
+  const methods = list('access-control-allow-methods');
+  const headers = list('access-control-allow-headers');
+  const methodOk = (m: string) => methods.includes('*') || methods.includes(m.toLowerCase());
+  const jsonOk = headers.includes('*') || headers.includes('content-type');
   const out: Scenario[] = [];
   for (const credentials of ['include', 'omit'] as const) {
     for (const method of [PREFLIGHT_METHOD, 'DELETE', 'PATCH']) {
-      out.push({ method, headers: [['content-type', 'application/json']], credentials });
+      if (!methodOk(method)) continue;
+      if (jsonOk) out.push({ method, headers: [['content-type', 'application/json']], credentials });
       out.push({ method, headers: [], credentials });
     }
-    out.push({ method: 'POST', headers: [['content-type', 'application/json']], credentials });
+    if (jsonOk) out.push({ method: 'POST', headers: [['content-type', 'application/json']], credentials });
   }
+  // Nothing can pass: still simulate one request so the finding quotes the browser's reason.
+  if (out.length === 0) out.push({ method: PREFLIGHT_METHOD, headers: [['content-type', 'application/json']], credentials: 'include' });
   return out;
+}
+
+const assessed = new WeakMap<Exchange, Map<string, Promise<Assessment>>>();
+
+/**
+ * {@link assessAccess}, computed once per recorded answer and question: several checks grade the same
+ * exchange (the arbitrary origin's preflight feeds four of them), and the simulation is pure.
+ */
+export function assessAccessOnce(input: AccessInput): Promise<Assessment> {
+  const anchor = input.via === 'preflight' ? input.preflight : input.simple;
+  if (anchor === undefined) return assessAccess(input);
+  let byKey = assessed.get(anchor);
+  if (byKey === undefined) {
+    byKey = new Map();
+    assessed.set(anchor, byKey);
+  }
+  const key = `${input.origin}\n${input.via}\n${input.kind}\n${input.method}\n${input.simple === undefined ? '-' : 's'}`;
+  let pending = byKey.get(key);
+  if (pending === undefined) {
+    pending = assessAccess(input);
+    byKey.set(key, pending);
+  }
+  return pending;
 }
 
 /**
@@ -194,7 +233,7 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
           { method: input.method, headers: [], credentials: 'include' },
           { method: input.method, headers: [], credentials: 'omit' },
         ]
-      : preflightScenarios();
+      : preflightScenarios(input.preflight);
   for (const s of scenarios) {
     const outcome = await simulate({ origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials }, transport);
     if (outcome === undefined) continue;

@@ -12,7 +12,7 @@ import type { Exchange, Finding, ProbeContext } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
 import { baselineOf, sendPreflight, sendSimple, verdictOf, type Channel } from './probes.js';
-import { assessAccess, looksInternal, maxSeverity } from './severity.js';
+import { assessAccessOnce, looksInternal, maxSeverity } from './severity.js';
 
 interface WildcardAnswer {
   channel: Channel;
@@ -57,7 +57,7 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
   if (answer === undefined) return [];
   const origin = arbitraryOrigin(names.scheme);
   const simple = await sendSimple(ctx, origin);
-  const assessment = await assessAccess({
+  const assessment = await assessAccessOnce({
     names,
     origin,
     kind: 'attacker',
