@@ -7,7 +7,11 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession, chromiumAvailable, fetchInit, launchChromium } from './chromium.js';
 import type { Browser } from 'playwright-core';
+import { compareObservations } from './compare.js';
+import { checkExpectation } from './expect.js';
 import { chromiumDefaultAcceptLanguage, observeBrowser } from './observe.js';
+import type { Observation } from './observe.js';
+import { differenceKind } from './shrink.js';
 import { getHeader, respond } from './respond.js';
 import { decodeHops, encodeHops, expandHops, hopUrl, parseCaseUrl, validateCase } from './spec.js';
 import type { CaseSpec, Hop, World } from './spec.js';
@@ -85,6 +89,32 @@ describe('respond', () => {
     expect(respond(world, 'GET', url.replace('api.test', 'other.test'), []).status).toBe(599);
     expect(respond(world, 'GET', 'http://page.test:1001/page', []).headers[0]).toEqual(['Content-Type', 'text/html; charset=utf-8']);
     expect(respond(world, 'GET', 'http://page.test:1001/favicon.ico', []).status).toBe(404);
+  });
+});
+
+describe('comparison and expectations', () => {
+  const base: Observation = {
+    settled: 'network-error',
+    cors: { code: 'AllowOriginMismatch', parameter: 'http://x.test' },
+    message: 'Access to fetch at ...',
+    netError: 'net::ERR_FAILED',
+    response: null,
+    requests: [{ method: 'GET', url: 'http://api.test:1/c/k/0', preflight: false, origin: 'http://page.test:1', acrm: null, acrh: null, headers: { 'x-a': '1' } }],
+  };
+  it('finds every kind of difference', () => {
+    expect(compareObservations(base, base)).toEqual([]);
+    const other: Observation = { ...base, cors: { code: 'AllowOriginMismatch', parameter: 'http://y.test' }, message: 'other', requests: [{ ...base.requests[0]!, origin: 'null', headers: { 'x-a': null } }] };
+    expect(compareObservations(base, other).map(differenceKind)).toEqual(['failedParameter', 'console message', 'request N origin', 'request N header x-a']);
+    expect(compareObservations(base, { ...base, settled: 'resolved', response: { status: 200, type: 'cors', exposedHeaders: [] } })[0]).toMatch(/^settled: browser network-error, engine resolved/);
+    expect(compareObservations(base, { ...base, requests: [] })[0]).toMatch(/^requests on the wire: browser sent 1/);
+  });
+  it('checks corpus expectations', () => {
+    expect(checkExpectation({ allowed: false, error: 'AllowOriginMismatch', origins: ['$page'] }, base, { ...world, origins: { ...world.origins, page: 'http://page.test:1' } })).toEqual([]);
+    expect(checkExpectation({ allowed: true, preflight: true, parameter: '' }, base, world)).toEqual([
+      'allowed: expected true, got false',
+      'failedParameter: expected "", got "http://x.test"',
+      'preflight sent: expected true, got false',
+    ]);
   });
 });
 
