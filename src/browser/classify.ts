@@ -28,7 +28,7 @@ import type { BodyKind, CorsRequest, CredentialsMode, RedirectMode, RequestMode 
 export interface DroppedHeader {
   name: string;
   value: string;
-  reason: 'forbidden' | 'no-cors' | 'chromium-intervention';
+  reason: 'forbidden' | 'no-cors';
 }
 
 /** A request after `fetch()` argument processing: validated, normalized, with its author header list. */
@@ -158,22 +158,11 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
     append('Content-Type', 'text/plain;charset=UTF-8');
   }
 
-  // Chromium 156: a script-set `Intervention` header is safelisted (no preflight) but never reaches
-  // the server (observed); model it as dropped.
-  let finalHeaders = headers;
-  if (profile.dropsIntervention) {
-    finalHeaders = [];
-    for (const [n, v] of headers) {
-      if (byteLowercase(n) === 'intervention') dropped.push({ name: n, value: v, reason: 'chromium-intervention' });
-      else finalHeaders.push([n, v]);
-    }
-  }
-
   return {
     origin,
     url,
     method,
-    headers: finalHeaders,
+    headers,
     credentials,
     mode,
     redirect,

@@ -106,9 +106,43 @@ export function corsConsoleMessage(code: CorsErrorCode, parameter: string, ctx: 
   return `Access to ${ctx.kind ?? 'fetch'} at '${ctx.finalUrl}' ${redirected}from origin '${ctx.origin}' has been blocked by CORS policy: ${prefix}${corsErrorDetail(code, parameter)}`;
 }
 
-/** Blink's message for a cross-origin URL requested with `mode: 'same-origin'`. */
+/** Blink's `KURL::ElidedString`: URLs longer than 1024 characters print as the first 511, `...`, the last 510. */
+export function elideUrl(url: string): string {
+  return url.length <= 1024 ? url : `${url.slice(0, 511)}...${url.slice(-510)}`;
+}
+
+/** Blink's message for a cross-origin URL requested with `mode: 'same-origin'` (nothing is sent). */
 export function sameOriginModeMessage(url: string, origin: string): string {
-  return `Fetch API cannot load ${url}. Request mode is "same-origin" but the URL's origin is not same as the request origin ${origin}.`;
+  return `Fetch API cannot load ${elideUrl(url)}. Request mode is "same-origin" but the URL's origin is not same as the request origin ${origin}.`;
+}
+
+/** Blink's message for `mode: 'no-cors'` with a redirect mode other than `follow` (observed: no period after the URL). */
+export function noCorsRedirectModeMessage(url: string): string {
+  return `Fetch API cannot load ${elideUrl(url)} Request mode is "no-cors" but the redirect mode is not "follow".`;
+}
+
+/** Blink's message for a URL scheme `fetch()` does not support. */
+export function unsupportedSchemeMessage(url: string, scheme: string): string {
+  return `Fetch API cannot load ${elideUrl(url)}. URL scheme "${scheme}" is not supported.`;
+}
+
+/** Blink's message when a `same-origin` mode request is redirected to another origin (with its trailing newline). */
+export function unsafeRedirectMessage(nextUrl: string, documentUrl: string): string {
+  return `Unsafe attempt to load URL ${nextUrl} from frame with URL ${documentUrl}. Domains, protocols and ports must match.\n`;
+}
+
+/**
+ * The `failedParameter` CDP reports for a header value: the bytes decoded as UTF-8, or `''` when they
+ * are not valid UTF-8 (observed: a latin1 `é` in ACAO gives an empty failedParameter while the
+ * console still prints the value, escaped).
+ */
+export function cdpParameter(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value)) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff));
+  } catch {
+    return '';
+  }
 }
 
 /** Chromium's console line for a failed load that is not a CORS error: `<METHOD> <url> net::ERR_…`. */

@@ -14,8 +14,6 @@ export interface Profile {
   readonly chromiumSafelist: boolean;
   /** `User-Agent` is a forbidden request header (Chromium) — dropped silently, never preflighted. */
   readonly userAgentForbidden: boolean;
-  /** A script-set `Intervention` header never reaches the server (observed in Chromium 156). */
-  readonly dropsIntervention: boolean;
   /**
    * Same-name author headers become one line with values joined by `", "` before any CORS
    * classification (Blink's HTTPHeaderMap); the spec keeps them as separate entries.
@@ -71,6 +69,16 @@ export interface Profile {
   readonly blinkHeaderOrder: boolean;
   /** A no-cors request redirected to another origin carries `Origin: null` from then on (Chromium //net). */
   readonly netNullsOriginOnRedirect: boolean;
+  /**
+   * A fetch that failed after taking the preflight path clears the cache entries for its origin and
+   * URL (spec, main fetch). Chromium never does: an entry only goes when a lookup finds it stale or
+   * insufficient (observed: a failing actual response leaves the cached preflight in use).
+   */
+  readonly clearCacheOnFailure: boolean;
+  /** Requests from an opaque origin are never served from (nor stored in) the cache: Chromium's key includes a transient NetworkIsolationKey. */
+  readonly opaqueOriginNotCached: boolean;
+  /** Author-set client hints (DPR, Device-Memory, Width, Viewport-Width) are removed on a cross-origin redirect (Chromium, observed). */
+  readonly dropClientHintsOnCrossOriginRedirect: boolean;
   /** Stream uploads need HTTP/2 (Chromium). */
   readonly streamUploadNeedsH2: boolean;
 }
@@ -121,7 +129,6 @@ export const CHROMIUM: Profile = {
   name: 'chromium',
   chromiumSafelist: true,
   userAgentForbidden: true,
-  dropsIntervention: true,
   combineRequestHeaders: true,
   unsafeNamesTotalLimit: true,
   preflightStatusFirst: false,
@@ -140,6 +147,9 @@ export const CHROMIUM: Profile = {
   authorizationCheckedFirst: false,
   blinkHeaderOrder: true,
   netNullsOriginOnRedirect: true,
+  clearCacheOnFailure: false,
+  opaqueOriginNotCached: true,
+  dropClientHintsOnCrossOriginRedirect: true,
   streamUploadNeedsH2: true,
 };
 
@@ -148,7 +158,6 @@ export const SPEC: Profile = {
   name: 'spec',
   chromiumSafelist: false,
   userAgentForbidden: false,
-  dropsIntervention: false,
   combineRequestHeaders: false,
   unsafeNamesTotalLimit: true,
   preflightStatusFirst: false,
@@ -167,6 +176,9 @@ export const SPEC: Profile = {
   authorizationCheckedFirst: true,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
+  clearCacheOnFailure: true,
+  opaqueOriginNotCached: false,
+  dropClientHintsOnCrossOriginRedirect: false,
   streamUploadNeedsH2: false,
 };
 
@@ -175,7 +187,6 @@ export const FIREFOX: Profile = {
   name: 'firefox',
   chromiumSafelist: false,
   userAgentForbidden: false,
-  dropsIntervention: false,
   combineRequestHeaders: true,
   unsafeNamesTotalLimit: true,
   preflightStatusFirst: false,
@@ -194,6 +205,9 @@ export const FIREFOX: Profile = {
   authorizationCheckedFirst: false,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
+  clearCacheOnFailure: true,
+  opaqueOriginNotCached: false,
+  dropClientHintsOnCrossOriginRedirect: false,
   streamUploadNeedsH2: false,
 };
 
@@ -202,7 +216,6 @@ export const SAFARI: Profile = {
   name: 'safari',
   chromiumSafelist: false,
   userAgentForbidden: false,
-  dropsIntervention: false,
   combineRequestHeaders: true,
   unsafeNamesTotalLimit: false,
   preflightStatusFirst: true,
@@ -221,6 +234,9 @@ export const SAFARI: Profile = {
   authorizationCheckedFirst: false,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
+  clearCacheOnFailure: true,
+  opaqueOriginNotCached: false,
+  dropClientHintsOnCrossOriginRedirect: false,
   streamUploadNeedsH2: false,
 };
 

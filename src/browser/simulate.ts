@@ -19,10 +19,14 @@ import { corsCheck } from './cors-check.js';
 import type { CorsErrorCode } from './errors.js';
 import { exposedHeaderNames } from './expose.js';
 import {
+  cdpParameter,
   corsConsoleMessage,
   mixedContentMessage,
   networkErrorMessage,
+  noCorsRedirectModeMessage,
   sameOriginModeMessage,
+  unsafeRedirectMessage,
+  unsupportedSchemeMessage,
 } from './messages.js';
 import { buildPreflightRequest, checkPreflightResponse } from './preflight.js';
 import { getProfile, type Profile } from './profiles.js';
@@ -43,6 +47,9 @@ import type {
   TransportResponse,
   WireRequest,
 } from './types.js';
+
+/** Author-settable client hints Chromium removes when a redirect leaves the origin (observed). */
+const CLIENT_HINT_NAMES = ['dpr', 'device-memory', 'width', 'viewport-width'];
 
 /** A URL as it goes on the wire: the fragment is never sent. */
 export function wireURL(url: URL): string {
@@ -110,6 +117,10 @@ export async function simulateFetch(
   if (protocol !== 'http/1.1' && protocol !== 'h2') throw new TypeError(`options.protocol must be 'http/1.1' or 'h2', not '${String(protocol)}'.`);
   const cache = options.cache ?? new PreflightCache();
   const req = constructRequest(request, profile);
+  if (request.documentUrl !== undefined && typeof request.documentUrl !== 'string') {
+    throw new TypeError('documentUrl must be a string.');
+  }
+  const documentUrl = request.documentUrl ?? `${req.origin}/`;
 
   const requests: WireRequest[] = [];
   const trace: CorsOutcome['trace'] = [];
@@ -147,18 +158,15 @@ export async function simulateFetch(
   let netNullOrigin = false;
 
   const clearCacheOnFailure = (): void => {
-    if (preflightKey !== null) {
+    if (preflightKey !== null && profile.clearCacheOnFailure) {
       cache.clear(preflightKey.origin, preflightKey.url);
       note('cache', true, `preflight cache entry for ${preflightKey.url} cleared after the failure`);
     }
   };
   const corsFail = (code: CorsErrorCode, parameter: string, at: URL): CorsOutcome => {
     clearCacheOnFailure();
-    const message =
-      code === 'DisallowedByMode' && urlList.length === 1
-        ? sameOriginModeMessage(at.href, req.origin)
-        : corsConsoleMessage(code, parameter, { initialUrl: initialHref, finalUrl: at.href, origin: req.origin });
-    outcome.error = { code, kind: 'cors', parameter, message };
+    const message = corsConsoleMessage(code, parameter, { initialUrl: initialHref, finalUrl: at.href, origin: req.origin });
+    outcome.error = { code, kind: 'cors', parameter: cdpParameter(parameter), message };
     note('result', false, `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`);
     return outcome;
   };
@@ -212,21 +220,19 @@ export async function simulateFetch(
       return resolve({ status: 200, type: 'basic', exposedHeaders: ['content-type'], url: current.href, redirected: urlList.length > 1 });
     } else if (!isHttpScheme(current)) {
       note('main-fetch', false, `URL scheme "${current.protocol.slice(0, -1)}" is not supported`);
-      return netFail(
-        'net::ERR_UNKNOWN_URL_SCHEME',
-        current,
-        method,
-        `Fetch API cannot load ${current.href}. URL scheme "${current.protocol.slice(0, -1)}" is not supported.`,
-      );
+      // Blink refuses it before anything is sent (no net error in CDP).
+      return netFail('', current, method, unsupportedSchemeMessage(current.href, current.protocol.slice(0, -1)));
     } else if (isSameOrigin(current, req.origin) && tainting === 'basic') {
       note('main-fetch', true, 'same-origin request: no CORS, basic response');
     } else if (req.mode === 'same-origin') {
       note('main-fetch', false, 'mode same-origin and the URL is cross-origin');
-      return corsFail('DisallowedByMode', '', current);
+      // Blink refuses these itself: CDP reports no CORS error (and no net error name).
+      if (urlList.length === 1) return netFail('', current, method, sameOriginModeMessage(current.href, req.origin));
+      return netFail('', current, method, unsafeRedirectMessage(current.href, documentUrl));
     } else if (req.mode === 'no-cors') {
       if (req.redirect !== 'follow') {
         note('main-fetch', false, "a no-cors request must use redirect mode 'follow'");
-        return corsFail('NoCorsRedirectModeNotFollow', '', current);
+        return netFail('', current, method, noCorsRedirectModeMessage(current.href));
       }
       tainting = 'opaque';
       note('main-fetch', true, 'no-cors cross-origin request: opaque response, no CORS check');
@@ -240,7 +246,10 @@ export async function simulateFetch(
         note('classify', true, `preflight needed: ${cls.reasons.join('; ')}`);
         const cacheKey = { origin: profile.cacheOriginKey === 'initiator' ? req.origin : serializedOrigin, url };
         preflightKey = cacheKey;
-        const lookup = cache.lookup(
+        const cacheable = !(profile.opaqueOriginNotCached && req.origin === 'null');
+        const lookup = !cacheable
+          ? { hit: false, detail: 'an opaque requester is never served from the preflight cache' }
+          : cache.lookup(
           {
             ...cacheKey,
             method,
@@ -288,10 +297,12 @@ export async function simulateFetch(
             `status ${pres.status}; allowed methods [${check.methods.join(', ')}], headers [${check.headerNames.join(', ')}]; max-age ${check.maxAge}s` +
               (check.authorizationCoveredByWildcard ? '; Authorization allowed only through "*" (Chromium warns)' : ''),
           );
-          cache.store(
-            { ...cacheKey, methods: check.methods, headerNames: check.headerNames, maxAge: check.maxAge, credentials: req.credentials },
-            profile,
-          );
+          if (cacheable) {
+            cache.store(
+              { ...cacheKey, methods: check.methods, headerNames: check.headerNames, maxAge: check.maxAge, credentials: req.credentials },
+              profile,
+            );
+          }
         }
       }
     }
@@ -361,15 +372,16 @@ export async function simulateFetch(
         if (hasUserinfo) {
           if ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors') {
             note('redirect', false, 'redirect location contains credentials');
-            // Chromium 156 reports an empty failedParameter and prints '' as the location.
-            urlList.push(next);
-            return corsFail('RedirectContainsCredentials', '', next);
+            // Chromium 156 reports an empty failedParameter, prints '' as the location and names the
+            // URL that answered with the redirect.
+            return corsFail('RedirectContainsCredentials', '', current);
           }
           if (networkStack) {
             // Observed: Chromium fails any redirect to a URL with credentials, same-origin and
             // no-cors ones included, without a CORS error (the spec allows these).
             note('redirect', false, 'redirect location contains credentials');
-            return netFail('net::ERR_FAILED', current, method);
+            // CDP: loadingFailed with an empty errorText, no console line.
+            return netFail('', current, method, `${method} ${current.href} (redirect to a URL with credentials)`);
           }
         }
         if (body === 'stream' && res.status !== 303) {
@@ -381,6 +393,11 @@ export async function simulateFetch(
           return netFail('net::ERR_FAILED', current, method);
         }
         const rewritten = rewriteForRedirect({ method, headers, body }, res.status, current, next);
+        if (profile.dropClientHintsOnCrossOriginRedirect && !isSameOrigin(current, next)) {
+          const before = rewritten.headers.length;
+          rewritten.headers = rewritten.headers.filter(([n]) => !CLIENT_HINT_NAMES.includes(byteLowercase(n)));
+          if (rewritten.headers.length !== before) rewritten.changes.push('client hints removed (cross-origin redirect)');
+        }
         // Chromium's //net (redirect_util.cc) replaces the Origin of a request it follows itself
         // (no-cors) with `null` on a cross-origin hop, and it stays `null`.
         if (

@@ -47,6 +47,11 @@ export interface CorsRequest {
    * does. A `stream` body sets it too. Default false.
    */
   useCorsPreflight?: boolean;
+  /**
+   * URL of the document making the request, only used in console text (Chromium names it when it
+   * refuses a `same-origin` mode redirect). Default: `<origin>/`.
+   */
+  documentUrl?: string;
 }
 
 /** A request as it goes on the wire (see {@link CorsOutcome.requests} for which headers are listed). */
