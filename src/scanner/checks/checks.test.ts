@@ -148,9 +148,26 @@ describe('targeted servers', () => {
       if (req.headers.origin === 'null') res.setHeader('Access-Control-Allow-Origin', 'Null');
       res.end('{}');
     });
-    // The baseline-free probes carry real origins, so the bad value shows on the null probe only:
-    // invalid-acao reads the answers it shares with other checks; null-origin-trusted must stay silent.
     expect(only(result, 'null-origin-trusted')).toBeUndefined();
+    const invalid = only(result, 'invalid-acao');
+    expect(invalid?.severity).toBe('info');
+    expect(invalid?.detail).toContain('only lowercase `null` matches the opaque origin');
+  });
+
+  it('notes user-supplied credentials, and grades PNA on an internal host as medium', async () => {
+    const withCookie = await scanWith('api.target.com', '/cookie', rule(() => true), { cookie: 'sid=abc' });
+    expect(only(withCookie, 'origin-reflected')?.detail).toContain('The scan sent your credentials');
+    const pna = await scanWith('10.0.0.7', '/pna', (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'PUT');
+        if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
+        res.statusCode = 204;
+      }
+      res.end();
+    });
+    expect(only(pna, 'private-network-access')?.severity).toBe('medium');
+    expect(only(pna, 'wildcard-origin')?.severity).toBe('medium');
   });
 
   it('reports each trust class once, through the worst channel, and keeps running all checks', async () => {

@@ -34,7 +34,7 @@ const info = {
   title: 'Invalid Access-Control-Allow-Origin value',
   definition:
     'The server sends an Access-Control-Allow-Origin value that no browser accepts: several header lines, a comma- or space-separated list, a `*.domain` pattern, an origin with a path or trailing slash, wrong case, or `Null`. Nothing is exposed, but cross-origin callers break, and the value usually shows two layers adding CORS or a misunderstood syntax. Low when the value contains the attacker\'s origin (the server meant to trust it), info otherwise.',
-  probes: 'Reads the answers to the baseline, the own-origin and arbitrary-origin probes (simple and preflight); sends no probe of its own.',
+  probes: 'Reads the answers to the baseline, the own-origin and arbitrary-origin probes (simple and preflight) and the `null` probe; sends no probe of its own.',
   remediation: 'Send exactly one Access-Control-Allow-Origin line holding `*` or the one request origin that is allowed; make sure only one layer (proxy or app) handles CORS.',
 };
 
@@ -49,6 +49,8 @@ export const invalidAcao: DescribedCheck = {
       [names.ownOrigin, 'simple', sendSimple(ctx, names.ownOrigin)],
       [arbitrary, 'preflight', sendPreflight(ctx, arbitrary)],
       [names.ownOrigin, 'preflight', sendPreflight(ctx, names.ownOrigin)],
+      // The `null` probe shows `Null` and other mis-cased echoes (shared with null-origin-trusted).
+      ['null', 'simple', sendSimple(ctx, 'null')],
       [null, 'simple', baselineOf(ctx)],
     ];
     for (const [origin, channel, pending] of candidates) {
