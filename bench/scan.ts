@@ -12,7 +12,7 @@
  * `--per-host N`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createScanner } from '../dist/scanner/index.js';
 import { createReporter } from '../dist/scanner/report/index.js';
@@ -27,6 +27,8 @@ interface LabInfo {
 if (process.argv[2] === '--serve-lab') {
   const lab = await startLab();
   process.send?.({ httpsUrl: lab.httpsUrl, resolve: lab.resolve } satisfies LabInfo);
+  // The parent asks for the lab's CPU time around each run.
+  process.on('message', () => process.send?.(process.cpuUsage()));
   process.on('disconnect', () => {
     void lab.close().then(() => process.exit(0));
   });
@@ -55,6 +57,9 @@ function* targets(base: string, count: number): Generator<string> {
 
 interface Run {
   targets: number;
+  /** CPU milliseconds (user + system) per target, in the scanner process and in the lab process. */
+  scannerCpuMsPerTarget: number;
+  labCpuMsPerTarget: number;
   seconds: number;
   targetsPerSecond: number;
   requestsPerTarget: number;
@@ -66,7 +71,14 @@ interface Run {
   retainedHeapMiB: number;
 }
 
-async function run(info: LabInfo, count: number, concurrency: number, perHost: number): Promise<Run> {
+function labCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (usage) => resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1000));
+    child.send('cpu');
+  });
+}
+
+async function run(child: ChildProcess, info: LabInfo, count: number, concurrency: number, perHost: number): Promise<Run> {
   (globalThis as { gc?: () => void }).gc?.();
   let peakRss = 0;
   let peakHeap = 0;
@@ -76,7 +88,7 @@ async function run(info: LabInfo, count: number, concurrency: number, perHost: n
     peakHeap = Math.max(peakHeap, memory.heapUsed);
   };
   sample();
-  const sampler = setInterval(sample, 10);
+  const sampler = setInterval(sample, 50);
   const scanner = createScanner({
     checks: (await import('../dist/scanner/checks/index.js')).checks,
     resolve: info.resolve,
@@ -92,6 +104,8 @@ async function run(info: LabInfo, count: number, concurrency: number, perHost: n
   let bytes = 0;
   let retained = 0;
   const gc = (globalThis as { gc?: () => void }).gc;
+  const labBefore = await labCpu(child);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for await (const result of scanner.scan(targets(info.httpsUrl, count))) {
     done++;
@@ -108,12 +122,16 @@ async function run(info: LabInfo, count: number, concurrency: number, perHost: n
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const labAfter = await labCpu(child);
   await scanner.close();
   clearInterval(sampler);
   sample();
   if (bytes === 0) throw new Error('no report output');
   return {
     targets: done,
+    scannerCpuMsPerTarget: (cpu.user + cpu.system) / 1000 / done,
+    labCpuMsPerTarget: (labAfter - labBefore) / done,
     seconds,
     targetsPerSecond: done / seconds,
     requestsPerTarget: requests / done,
@@ -135,19 +153,27 @@ async function main(): Promise<void> {
   try {
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.log(`corsight scan benchmark, ${new Date().toISOString()}`);
-    console.log(`machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+    console.log(`machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`);
     // Warm-up (JIT, TLS session cache), not reported.
-    await run(info, 50, concurrency, perHost);
+    await run(child, info, 50, concurrency, perHost);
     const rows: Run[] = [];
-    for (const size of sizes) rows.push(await run(info, size, concurrency, perHost));
+    for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
     console.log('targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB');
     for (const r of rows) {
       console.log(
         `${String(r.targets).padStart(7)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.targetsPerSecond.toFixed(1).padStart(9)}  ${r.requestsPerTarget.toFixed(1).padStart(15)}  ${String(r.errors).padStart(6)}  ${String(r.findings).padStart(8)}  ${r.peakRssMiB.toFixed(1).padStart(12)}  ${r.peakHeapMiB.toFixed(1).padStart(13)}  ${r.retainedHeapMiB.toFixed(1).padStart(17)}`,
       );
     }
-    console.log(`\n${JSON.stringify({ concurrency, perHost, runs: rows })}`);
+    const [load1] = loadavg();
+    console.log(`\nCPU per target: ${rows.map((r) => `${r.targets}: scanner ${r.scannerCpuMsPerTarget.toFixed(2)} ms, lab ${r.labCpuMsPerTarget.toFixed(2)} ms`).join('; ')}`);
+    const last = rows[rows.length - 1];
+    if (last !== undefined) {
+      // With the scanner and the lab each on its own core, the busier process bounds throughput.
+      const bound = 1000 / Math.max(last.scannerCpuMsPerTarget, last.labCpuMsPerTarget);
+      console.log(`CPU-bound throughput on ${availableParallelism()} otherwise idle cores: about ${bound.toFixed(0)} targets/s (load average now ${load1?.toFixed(1)}; measured figures above suffer when the machine is shared)`);
+    }
+    console.log(`\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows })}`);
     if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
   } finally {
     child.disconnect();

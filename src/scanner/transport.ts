@@ -119,12 +119,6 @@ function createDispatcher(options: TransportOptions): Dispatcher {
   return new Agent({ ...common, connect: connector(options) });
 }
 
-function toPairs(raw: string[]): HeaderList {
-  const pairs: HeaderList = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
-  return pairs;
-}
-
 /** Creates the transport of one run. */
 export function createTransport(options: TransportOptions): Transport {
   const dispatcher = createDispatcher(options);
@@ -132,68 +126,107 @@ export function createTransport(options: TransportOptions): Transport {
   const rate = new RateLimiter(options.rate);
   const stats: TransportStats = { requests: 0, retries: 0 };
 
-  async function once(request: TransportRequest): Promise<ProbeResponse> {
+  /**
+   * One exchange, through undici's dispatcher with a handler of our own (no body stream: the few KiB we keep
+   * are copied as they arrive, and the rest is never read). One deadline covers the whole exchange: undici's
+   * headersTimeout is not refreshed while a slow server trickles header bytes, but its bodyTimeout is an idle
+   * timer that a byte-by-byte body keeps resetting.
+   */
+  function once(request: TransportRequest): Promise<ProbeResponse> {
     const { url } = request;
-    const controller = new AbortController();
-    let timedOut = false;
-    let phase: 'headers' | 'body' = 'headers';
-    // One deadline for the whole exchange: undici's headersTimeout is not refreshed while a slow server
-    // trickles header bytes, and its bodyTimeout is an idle timer that a byte-by-byte body keeps resetting.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new ProbeError('timeout', 'timeout'));
-    }, options.timeout);
     const outer = request.signal;
-    const onOuterAbort = () => controller.abort(outer?.reason);
-    outer?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      if (outer?.aborted) throw outer.reason ?? new ProbeError('aborted', 'request aborted');
-      const flat: string[] = [];
-      for (const [name, value] of request.headers) flat.push(name, value);
-      const res = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: flat,
-        signal: controller.signal,
-        responseHeaders: 'raw',
-        headersTimeout: options.timeout,
-        bodyTimeout: options.timeout,
-      });
-      phase = 'body';
+    return new Promise<ProbeResponse>((resolve, reject) => {
+      let abortRequest: ((reason: Error) => void) | undefined;
+      let abortReason: Error | undefined;
+      let settled = false;
+      let phase: 'headers' | 'body' = 'headers';
+      let status = 0;
+      let headers: HeaderList = [];
       const chunks: Buffer[] = [];
       let size = 0;
-      // Read at most bodyCap bytes; leaving the loop early destroys the body, and with it the connection, so a
-      // huge or endless body costs nothing more.
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        const room = options.bodyCap - size;
-        if (chunk.length > room) {
-          chunks.push(chunk.subarray(0, room));
-          size = options.bodyCap;
-          break;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-      return {
-        status: res.statusCode,
-        headers: toPairs(res.headers as unknown as string[]),
-        bodySnippet: Buffer.concat(chunks, size).toString('utf8'),
+
+      const stop = (reason: Error) => {
+        // Before undici hands us its abort function (the request is still queued or connecting), keep the
+        // reason: onConnect aborts at once with it.
+        abortReason = reason;
+        abortRequest?.(reason);
       };
-    } catch (error) {
-      if (timedOut) {
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onOuterAbort);
+        if (error !== undefined) reject(error);
+        else resolve({ status, headers, bodySnippet: Buffer.concat(chunks, size).toString('utf8') });
+      };
+      const timer = setTimeout(() => {
         const what = phase === 'headers' ? 'waiting for response headers' : 'reading the response body';
-        throw new ProbeError('timeout', `timeout after ${options.timeout} ms ${what}`, { cause: error });
-      }
+        const error = new ProbeError('timeout', `timeout after ${options.timeout} ms ${what}`);
+        finish(error);
+        stop(error);
+      }, options.timeout);
+      const onOuterAbort = () => {
+        const reason: unknown = outer?.reason;
+        const error = reason instanceof ProbeError ? reason : new ProbeError('aborted', 'request aborted', { cause: reason });
+        finish(error);
+        stop(error);
+      };
       if (outer?.aborted) {
-        const reason: unknown = outer.reason;
-        throw reason instanceof ProbeError ? reason : new ProbeError('aborted', 'request aborted', { cause: reason });
+        onOuterAbort();
+        return;
       }
-      throw toProbeError(error, { host: url.host, timeout: options.timeout, phase });
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    }
+      outer?.addEventListener('abort', onOuterAbort, { once: true });
+
+      const flat: string[] = [];
+      for (const [name, value] of request.headers) flat.push(name, value);
+      const handler = {
+        onConnect(abort: (reason: Error) => void) {
+          abortRequest = abort;
+          if (abortReason !== undefined) abort(abortReason);
+        },
+        onHeaders(statusCode: number, raw: Buffer[]) {
+          if (statusCode < 200) return true; // 1xx informational: the real answer follows
+          status = statusCode;
+          const list: HeaderList = [];
+          for (let i = 0; i + 1 < raw.length; i += 2) list.push([(raw[i] as Buffer).toString('latin1'), (raw[i + 1] as Buffer).toString('latin1')]);
+          headers = list;
+          phase = 'body';
+          return true;
+        },
+        onData(chunk: Buffer) {
+          if (settled) return false;
+          const room = options.bodyCap - size;
+          if (chunk.length > room) {
+            // The cap is reached: keep what fits, answer, and drop the connection rather than read on.
+            if (room > 0) chunks.push(Buffer.from(chunk.subarray(0, room)));
+            size = options.bodyCap;
+            finish();
+            stop(new ProbeError('aborted', 'body cap reached'));
+            return false;
+          }
+          chunks.push(Buffer.from(chunk));
+          size += chunk.length;
+          return true;
+        },
+        onComplete() {
+          finish();
+        },
+        onError(error: Error) {
+          finish(toProbeError(error, { host: url.host, timeout: options.timeout, phase }));
+        },
+      };
+      dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: flat,
+          headersTimeout: options.timeout,
+          bodyTimeout: options.timeout,
+        },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    });
   }
 
   return {

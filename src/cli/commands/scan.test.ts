@@ -207,6 +207,7 @@ describe('corsight scan: the built CLI', () => {
 
   it('exits 0 on a clean target and prints no colour when piped', async () => {
     const result = await cli(['scan', `${clean.url}/`, '--fail-on', 'low']);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ http:\/\/127\.0\.0\.1:\d+\/ {2}no findings/);
     expect(result.stdout).not.toContain('\u001b[');
