@@ -1,0 +1,27 @@
+/** The part of autocannon's API the end-to-end benchmark uses (the package ships no types). */
+declare module 'autocannon' {
+  namespace autocannon {
+    interface Options {
+      url: string;
+      connections?: number;
+      pipelining?: number;
+      duration?: number;
+      method?: string;
+      headers?: Record<string, string>;
+    }
+    interface Histogram {
+      average: number;
+      mean: number;
+      p50: number;
+      p99: number;
+    }
+    interface Result {
+      requests: Histogram;
+      latency: Histogram;
+      non2xx: number;
+      errors: number;
+    }
+  }
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  export default autocannon;
+}

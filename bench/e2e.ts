@@ -1,0 +1,84 @@
+/**
+ * End-to-end requests per second on loopback: Express and Fastify with no CORS middleware, with their usual
+ * peer (`cors`, `@fastify/cors`) and with corsight, each server in its own child process, load from autocannon
+ * in this process (10 connections, keep-alive), one warm-up second then a bounded measured run per row.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { allowedOrigin } from './scenarios.js';
+
+export type Framework = 'express' | 'fastify';
+export type Variant = 'none' | 'peer' | 'corsight';
+
+/** One measured row. */
+export interface E2EResult {
+  framework: Framework;
+  variant: Variant;
+  request: 'actual' | 'preflight';
+  /** Mean requests per second. */
+  rps: number;
+  /** Median latency, ms. */
+  p50: number;
+  /** Status of the responses (the first seen), and how many were not 2xx. */
+  non2xx: number;
+  errors: number;
+}
+
+const REQUESTS = {
+  actual: { method: 'GET' as const, headers: { origin: allowedOrigin(10) } },
+  preflight: {
+    method: 'OPTIONS' as const,
+    headers: { origin: allowedOrigin(10), 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization,content-type' },
+  },
+};
+
+async function startServer(framework: Framework, variant: Variant): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [new URL('./e2e-server.js', import.meta.url).pathname, framework, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  const { port } = JSON.parse(line) as { port: number };
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+function run(url: string, request: (typeof REQUESTS)['actual'] | (typeof REQUESTS)['preflight'], duration: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 10, pipelining: 1, duration, method: request.method, headers: request.headers });
+}
+
+/** Measures every framework x variant x request. */
+export async function runE2E(durationSeconds: number, log: (line: string) => void): Promise<E2EResult[]> {
+  const out: E2EResult[] = [];
+  for (const framework of ['express', 'fastify'] as const) {
+    for (const variant of ['none', 'peer', 'corsight'] as const) {
+      const server = await startServer(framework, variant);
+      try {
+        for (const kind of ['actual', 'preflight'] as const) {
+          const url = `http://127.0.0.1:${server.port}/api`;
+          await run(url, REQUESTS[kind], 1);
+          const r = await run(url, REQUESTS[kind], durationSeconds);
+          const result: E2EResult = {
+            framework,
+            variant,
+            request: kind,
+            rps: r.requests.average,
+            p50: r.latency.p50,
+            non2xx: r.non2xx,
+            errors: r.errors,
+          };
+          log(JSON.stringify(result));
+          out.push(result);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return out;
+}
