@@ -136,8 +136,10 @@ export function observeBrowser(result: BrowserResult, log: readonly LoggedReques
   const cors = withCors ? { code: withCors.corsError!, parameter: withCors.failedParameter ?? '' } : { code: null, parameter: null };
   // A request Blink blocks itself (CDP blockedReason, e.g. "origin" for a same-origin-mode redirect away or a
   // redirect to a URL with credentials, "mixed-content") is named by its blockedReason; otherwise by errorText.
+  // Blink may refuse a fetch before it reaches the network (same-origin mode to another origin, no-cors with
+  // redirect != follow): CDP then reports nothing at all, which is written as the empty name ''.
   const first = main[0] ?? result.failures[0];
-  const netError = first ? (first.blockedReason ?? first.errorText) : null;
+  const netError = first ? (first.blockedReason ?? first.errorText) : '';
   let settled: Settlement;
   let thrown: string | undefined;
   if (result.settled === 'resolved') settled = 'resolved';
