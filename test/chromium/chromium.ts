@@ -163,13 +163,15 @@ export class BrowserSession {
     this.#frame = frame;
   }
 
-  /** Opens a context on `browser`, loads `<page origin>/page` and a sandboxed srcdoc iframe in it. */
+  /** Opens a context on `browser`, loads `<page origin>/` and a sandboxed srcdoc iframe in it. */
   static async open(browser: Browser, world: World): Promise<BrowserSession> {
     // ignoreHTTPSErrors: the https target has a self-signed certificate (fetch-cors.md §4.1).
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     try {
       const page = await context.newPage();
-      await page.goto(`${world.origins.page}/page`);
+      // The document lives at the origin's root: Blink names the frame's URL in some console lines, and a
+      // CorsRequest only carries the origin, so the root is the one URL both sides can agree on.
+      await page.goto(`${world.origins.page}/`);
       await page.evaluate(() => {
         const f = document.createElement('iframe');
         // allow-scripts without allow-same-origin: the document's origin is opaque, so fetch sends Origin: null.

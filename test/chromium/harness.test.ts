@@ -87,7 +87,7 @@ describe('respond', () => {
 
   it('flags a hop reached on the wrong origin, and serves the page', () => {
     expect(respond(world, 'GET', url.replace('api.test', 'other.test'), []).status).toBe(599);
-    expect(respond(world, 'GET', 'http://page.test:1001/page', []).headers[0]).toEqual(['Content-Type', 'text/html; charset=utf-8']);
+    expect(respond(world, 'GET', 'http://page.test:1001/', []).headers[0]).toEqual(['Content-Type', 'text/html; charset=utf-8']);
     expect(respond(world, 'GET', 'http://page.test:1001/favicon.ico', []).status).toBe(404);
   });
 });

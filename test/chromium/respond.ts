@@ -45,7 +45,7 @@ function harnessError(problem: string): Reply {
  *
  * - Case URLs (`/c/<key>/<hop>?s=...`): the hop's `preflight` answers preflights, its `actual` answers everything
  *   else; the first answer whose `when` holds wins; with none, 200 with no extra headers.
- * - `/page` on any origin: the empty HTML page the browser side runs in.
+ * - `/` on any origin: the empty HTML page the browser side runs in.
  * - Anything else (e.g. `/favicon.ico`): 404.
  *
  * The harness appends `Content-Type: text/plain` and `Cache-Control: no-store` unless the answer set them, then
@@ -60,7 +60,7 @@ export function respond(world: World, method: string, url: string, headers: read
   } catch {
     return harnessError(`unparsable URL ${url}`);
   }
-  if (u.pathname === '/page') {
+  if (u.pathname === '/') {
     const body = '<!doctype html><meta charset="utf-8"><title>corsight differential page</title>\n';
     return {
       status: 200,
