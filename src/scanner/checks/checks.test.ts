@@ -100,6 +100,16 @@ describe('targeted servers', () => {
     expect(result.findings.map((x) => x.check)).toEqual(['unescaped-dot']);
   });
 
+  it('a Safari-only special character: judged with the Safari profile, one level lower', async () => {
+    // \w includes `_`, so only the backtick ends the captured host early.
+    const result = await scanWith('api.target.com', '/backtick', rule((o) => /^http:\/\/([\w.-]+)/.exec(o)?.[1] === 'api.target.com'));
+    const f = only(result, 'special-char-bypass');
+    expect(f?.attackerOrigin).toBe('http://api.target.com`.corsight-attacker.com');
+    expect(f?.severity).toBe('medium');
+    expect(f?.detail).toContain('Browsers that keep `` ` `` in a host and so can send this origin: Safari.');
+    expect(f?.detail).toContain('Only Safari sends this origin');
+  });
+
   it('builds bypasses around an --origin hint the server trusts', async () => {
     const result = await scanWith('api.target.com', '/hint', rule((o) => o.startsWith('https://partner.example')), { trustedOrigins: ['https://partner.example'] });
     expect(only(result, 'prefix-match')?.attackerOrigin).toBe('https://partner.example.corsight-attacker.com');

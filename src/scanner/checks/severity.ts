@@ -23,7 +23,7 @@
  * carries all of them. Schemeful same-site: `http://target` is cross-site to `https://target`.
  */
 import { simulateFetch } from '../../browser/index.js';
-import type { CorsOutcome, CorsRequest, Transport } from '../../browser/index.js';
+import type { CorsOutcome, CorsRequest, ProfileName, Transport } from '../../browser/index.js';
 import { getAllHeaderValues, getHeader } from '../../fetch/headers.js';
 import { isSameSite } from '../../fetch/origin.js';
 import type { Exchange, Severity } from '../types.js';
@@ -138,6 +138,8 @@ export interface AccessInput {
   method: string;
   /** The user supplied cookies or Authorization (the probes were credentialed). */
   hasCredentials: boolean;
+  /** The browser to model; default Chromium. Safari for origins only Safari can send. */
+  profile?: ProfileName;
 }
 
 /** A replay transport: answers the simulated browser from recorded exchanges, never the network. */
@@ -156,9 +158,9 @@ export function replayTransport(url: URL, preflight: Exchange | undefined, actua
   };
 }
 
-async function simulate(request: CorsRequest, transport: Transport): Promise<CorsOutcome | undefined> {
+async function simulate(request: CorsRequest, transport: Transport, profile: ProfileName): Promise<CorsOutcome | undefined> {
   try {
-    return await simulateFetch(request, transport);
+    return await simulateFetch(request, transport, { profile });
   } catch {
     // simulateFetch rejects only for requests fetch() itself would reject (e.g. an origin it cannot
     // parse): then no browser makes this request.
@@ -209,7 +211,7 @@ export function assessAccessOnce(input: AccessInput): Promise<Assessment> {
     byKey = new Map();
     assessed.set(anchor, byKey);
   }
-  const key = `${input.origin}\n${input.via}\n${input.kind}\n${input.method}\n${input.simple === undefined ? '-' : 's'}`;
+  const key = `${input.origin}\n${input.via}\n${input.kind}\n${input.method}\n${input.simple === undefined ? '-' : 's'}\n${input.profile ?? 'chromium'}`;
   let pending = byKey.get(key);
   if (pending === undefined) {
     pending = assessAccess(input);
@@ -235,7 +237,7 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
         ]
       : preflightScenarios(input.preflight);
   for (const s of scenarios) {
-    const outcome = await simulate({ origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials }, transport);
+    const outcome = await simulate({ origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials }, transport, input.profile ?? 'chromium');
     if (outcome === undefined) continue;
     const sentActual = outcome.requests.some((r) => r.method !== 'OPTIONS');
     if (outcome.allowed) {
