@@ -146,6 +146,17 @@ describe('expectCors with a URL and an http.Server', () => {
   });
 });
 
+describe('expectCors with a Fastify instance', () => {
+  it('listens on an ephemeral port per request batch and can do so again', async () => {
+    const { default: Fastify } = await import('fastify');
+    const app = Fastify();
+    app.get('/f', async (req, reply) => reply.header('access-control-allow-origin', req.headers.origin ?? '').send('f'));
+    await expectCors(app).from(APP).fetch('/f').toBeAllowed();
+    await expectCors(app).from(APP).fetch('/f', { method: 'PUT' }).toBeBlocked();
+    await app.close();
+  });
+});
+
 describe('bad input', () => {
   it('names the problem', () => {
     expect(() => expectCors(app).from('https://app.example/path')).toThrow(/not a serialized origin/);

@@ -1,5 +1,8 @@
 /** `corsight explain` end to end: flags, text and JSON output, exit codes 0/1/2, against loopback servers. */
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { labCertificate, labPrivateKey } from '../../lab/certs/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRoutes, type RouteServer } from '../../explain/__fixtures__/servers.js';
 import { run } from '../program.js';
@@ -111,5 +114,27 @@ describe('corsight explain', () => {
     expect(r.code).toBe(0);
     expect(server.log.at(-1)?.headers.host).toBe(`api.example.test:${port}`);
     expect(server.log.at(-1)?.headers['sec-fetch-mode']).toBe('cors');
+  });
+
+  it('--insecure accepts a self-signed certificate; without it the TLS failure is a network error, not a CORS fix', async () => {
+    const tls = createHttpsServer({ cert: labCertificate, key: labPrivateKey }, (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', String(req.headers.origin));
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`;
+    try {
+      const strict = await explain(url, { origin: 'https://app.test', format: 'json' });
+      expect(strict.code).toBe(1);
+      const j = JSON.parse(strict.out);
+      expect(j.verdicts[0].code).toBe('NetworkError');
+      expect(j.fix.steps[0].action).toBe('client');
+      expect(j.exchanges[0].error).toMatch(/certificate/i);
+      const relaxed = await explain(url, { origin: 'https://app.test', insecure: true });
+      expect(relaxed.code).toBe(0);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 });
