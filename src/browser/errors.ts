@@ -54,8 +54,11 @@ export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
  * - `net::ERR_INVALID_HTTP_RESPONSE` — the transport answered something that is not an HTTP response.
  * - `net::ERR_CONNECTION_FAILED` — the transport threw.
  * - `net::ERR_ALPN_NEGOTIATION_FAILED` — a stream upload over HTTP/1.1 (Chromium).
- * - `net::ERR_UNKNOWN_URL_SCHEME` — a scheme that cannot be fetched.
- * - `mixed-content` — an `https:` page fetching a non-trustworthy `http:` URL (blocked before CORS).
+ * - `mixed-content` — an `https:` page fetching a non-trustworthy `http:` URL (blocked before CORS; CDP blockedReason).
+ * - `origin` — Blink blocked it (CDP blockedReason `origin`): a `same-origin` mode request redirected to
+ *   another origin, or (Chromium) a redirect to a URL with credentials outside CORS.
+ * - `''` — Blink refused the request before it reached the network and CDP reports nothing: `same-origin`
+ *   mode to another origin, `no-cors` with a redirect mode other than `follow`, an unsupported URL scheme.
  */
 export type NetworkErrorCode = 'NetworkError';
 

@@ -294,7 +294,7 @@ describe('simulateFetch: modes', () => {
   it('same-origin mode redirected to another origin: "Unsafe attempt to load URL" and no CORS error', async () => {
     const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 302, headers: [['Location', `${B}/x`]] } });
     const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin', documentUrl: `${A}/page` }, transport);
-    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: '' });
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
     expect(out.error?.message).toBe('Unsafe attempt to load URL http://b.test/x from frame with URL http://a.test/page. Domains, protocols and ports must match.\n');
     expect(out.requests).toHaveLength(1);
   });
@@ -471,7 +471,7 @@ describe('simulateFetch: redirects', () => {
   it('Chromium fails any redirect to a URL with credentials, even same-origin (no CORS error); the spec does not', async () => {
     const routes: Routes = { [`GET ${A}/r`]: { status: 302, headers: [['Location', 'http://u:p@a.test/x']] }, [`GET ${A}/x`]: {} };
     const out = await simulateFetch({ origin: A, url: `${A}/r` }, fakeServer(routes).transport);
-    expect(out.error).toMatchObject({ kind: 'network' });
+    expect(out.error).toMatchObject({ kind: 'network', parameter: 'origin' });
     expect(out.requests).toHaveLength(1);
     expect((await simulateFetch({ origin: A, url: `${A}/r` }, fakeServer(routes).transport, { profile: 'spec' })).allowed).toBe(true);
   });

@@ -228,7 +228,8 @@ export async function simulateFetch(
       note('main-fetch', false, 'mode same-origin and the URL is cross-origin');
       // Blink refuses these itself: CDP reports no CORS error (and no net error name).
       if (urlList.length === 1) return netFail('', current, method, sameOriginModeMessage(current.href, req.origin));
-      return netFail('', current, method, unsafeRedirectMessage(current.href, documentUrl));
+      // CDP: loadingFailed with blockedReason "origin".
+      return netFail('origin', current, method, unsafeRedirectMessage(current.href, documentUrl));
     } else if (req.mode === 'no-cors') {
       if (req.redirect !== 'follow') {
         note('main-fetch', false, "a no-cors request must use redirect mode 'follow'");
@@ -380,8 +381,8 @@ export async function simulateFetch(
             // Observed: Chromium fails any redirect to a URL with credentials, same-origin and
             // no-cors ones included, without a CORS error (the spec allows these).
             note('redirect', false, 'redirect location contains credentials');
-            // CDP: loadingFailed with an empty errorText, no console line.
-            return netFail('', current, method, `${method} ${current.href} (redirect to a URL with credentials)`);
+            // CDP: loadingFailed with blockedReason "origin" (Blink blocks it), no console line.
+            return netFail('origin', current, method, `${method} ${current.href} (blocked: redirect to a URL with credentials)`);
           }
         }
         if (body === 'stream' && res.status !== 303) {
