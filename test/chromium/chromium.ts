@@ -16,7 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Frame, Page } from 'playwright-core';
 import type { CaseRequest, HeaderLine, World } from './spec.js';
 
 /** The only browser this suite drives. */
@@ -68,7 +68,7 @@ export function fetchInit(r: CaseRequest): FetchInit {
 export interface BrowserCase {
   key: string;
   url: string;
-  from: 'page' | 'null';
+  from: 'page' | 'null' | 'spage';
   init: FetchInit;
 }
 
@@ -154,13 +154,15 @@ export class BrowserSession {
   readonly #context: BrowserContext;
   readonly #page: Page;
   readonly #frame: Frame;
+  readonly #spage: Page;
   readonly #failures = new Map<string, LoadingFailure[]>();
   readonly #console = new Map<string, string[]>();
 
-  private constructor(context: BrowserContext, page: Page, frame: Frame) {
+  private constructor(context: BrowserContext, page: Page, frame: Frame, spage: Page) {
     this.#context = context;
     this.#page = page;
     this.#frame = frame;
+    this.#spage = spage;
   }
 
   /** Opens a context on `browser`, loads `<page origin>/` and a sandboxed srcdoc iframe in it. */
@@ -182,8 +184,12 @@ export class BrowserSession {
       });
       const frame = page.frames().find((f) => f !== page.mainFrame());
       if (!frame) throw new Error('the sandboxed iframe did not load');
-      const session = new BrowserSession(context, page, frame);
+      // The https page (a secure context) for mixed-content and https-origin cases.
+      const spage = await context.newPage();
+      await spage.goto(`${world.origins.spage}/`);
+      const session = new BrowserSession(context, page, frame, spage);
       await session.#listen(await context.newCDPSession(page));
+      await session.#listen(await context.newCDPSession(spage));
       // The sandboxed frame runs out of process (its network events are not on the page's target); when it is
       // in process, Playwright refuses a frame session and the page session already sees its requests.
       let frameCdp: CDPSession | undefined;
@@ -193,7 +199,7 @@ export class BrowserSession {
         frameCdp = undefined;
       }
       if (frameCdp) await session.#listen(frameCdp);
-      page.on('console', (m) => {
+      const onConsole = (m: ConsoleMessage) => {
         if (m.type() !== 'error') return;
         const text = m.text();
         const key = keyInUrl.exec(text)?.[1];
@@ -201,7 +207,9 @@ export class BrowserSession {
         const list = session.#console.get(key) ?? [];
         list.push(text);
         session.#console.set(key, list);
-      });
+      };
+      page.on('console', onConsole);
+      spage.on('console', onConsole);
       const origin = await frame.evaluate(() => self.origin);
       if (origin !== 'null') throw new Error(`the sandboxed iframe has origin ${origin}, expected null`);
       return session;
@@ -250,12 +258,14 @@ export class BrowserSession {
     const strip = (c: BrowserCase) => ({ key: c.key, url: c.url, init: c.init as Record<string, unknown> });
     const pageCases = cases.filter((c) => c.from === 'page').map(strip);
     const frameCases = cases.filter((c) => c.from === 'null').map(strip);
-    const [a, b] = await Promise.all([
+    const spageCases = cases.filter((c) => c.from === 'spage').map(strip);
+    const [a, b, d] = await Promise.all([
       pageCases.length ? this.#page.evaluate(runInPage, { cases: pageCases, concurrency, timeoutMs }) : [],
       frameCases.length ? this.#frame.evaluate(runInPage, { cases: frameCases, concurrency, timeoutMs }) : [],
+      spageCases.length ? this.#spage.evaluate(runInPage, { cases: spageCases, concurrency, timeoutMs }) : [],
     ]);
     const outcomes = new Map<string, PageOutcome>();
-    for (const o of [...a, ...b] as PageOutcome[]) outcomes.set(o.key, o);
+    for (const o of [...a, ...b, ...d] as PageOutcome[]) outcomes.set(o.key, o);
     const pending = () =>
       cases.filter((c) => {
         const o = outcomes.get(c.key);

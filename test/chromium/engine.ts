@@ -12,7 +12,8 @@ import type { CaseRequest, HeaderLine, World } from './spec.js';
 
 /** The CorsRequest equivalent of a case's fetch() call from its page (or null-origin frame). */
 export function corsRequest(world: World, request: CaseRequest, url: string): CorsRequest {
-  const r: CorsRequest = { origin: request.from === 'null' ? 'null' : world.origins.page, url };
+  const origin = request.from === 'null' ? 'null' : request.from === 'spage' ? world.origins.spage : world.origins.page;
+  const r: CorsRequest = { origin, url };
   if (request.method !== undefined) r.method = request.method;
   if (request.headers !== undefined) r.headers = request.headers.map(([n, v]) => [n, v] as [string, string]);
   if (request.credentials !== undefined) r.credentials = request.credentials;

@@ -136,7 +136,7 @@ const redirectAnswer: fc.Arbitrary<Answer> = fc.record({
   headers: corsLines(false),
 }).map((a) => ({ status: a.status, headers: [['Location', '{{next}}'] as HeaderLine, ...a.headers] }));
 
-const target = weighted<OriginKey>(['api', 10], ['other', 2], ['page', 3], ['sibling', 2], ['secure', 2]);
+const target = weighted<OriginKey>(['api', 10], ['other', 2], ['page', 3], ['sibling', 2], ['secure', 2], ['spage', 1], ['loopback', 1]);
 
 const hops: fc.Arbitrary<Hop[]> = fc
   .tuple(
@@ -153,7 +153,7 @@ const hops: fc.Arbitrary<Hop[]> = fc
 
 const request: fc.Arbitrary<CaseRequest> = fc
   .record({
-    from: weighted<'page' | 'null'>(['page', 9], ['null', 1]),
+    from: weighted<'page' | 'null' | 'spage'>(['page', 16], ['null', 2], ['spage', 2]),
     method,
     headers: fc.array(requestHeader, { maxLength: 3 }),
     credentials: weighted<CaseRequest['credentials'] | undefined>([undefined, 3], ['omit', 2], ['same-origin', 1], ['include', 3]),

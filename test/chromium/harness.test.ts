@@ -26,6 +26,8 @@ const world: World = {
     other: 'http://other.test:1003',
     sibling: 'http://page.test:1002',
     secure: 'https://api.test:1004',
+    spage: 'https://page.test:1004',
+    loopback: 'http://127.0.0.1:1002',
   },
 };
 

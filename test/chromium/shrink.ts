@@ -33,7 +33,7 @@ export function simplifications(spec: CaseSpec): CaseSpec[] {
   const r = spec.request;
   (r.headers ?? []).forEach((_, i) => push((c) => c.request.headers!.splice(i, 1)));
   for (const k of ['credentials', 'mode', 'redirect', 'body'] as const) if (r[k] !== undefined) push((c) => delete c.request[k]);
-  if (r.from === 'null') push((c) => (c.request.from = 'page'));
+  if (r.from === 'null' || r.from === 'spage') push((c) => (c.request.from = 'page'));
   if (r.method !== undefined && r.method !== 'GET') push((c) => (c.request.method = 'GET'));
   if (spec.hops.length > 1) push((c) => c.hops.pop());
   spec.hops.forEach((h, i) => {

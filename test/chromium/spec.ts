@@ -10,8 +10,8 @@
  */
 
 /** The named origins of the test world; ./world.ts gives each a real serialized origin on loopback. */
-export type OriginKey = 'page' | 'api' | 'other' | 'sibling' | 'secure';
-export const originKeys: readonly OriginKey[] = ['page', 'api', 'other', 'sibling', 'secure'];
+export type OriginKey = 'page' | 'api' | 'other' | 'sibling' | 'secure' | 'spage' | 'loopback';
+export const originKeys: readonly OriginKey[] = ['page', 'api', 'other', 'sibling', 'secure', 'spage', 'loopback'];
 
 /** Serialized origin (`scheme://host:port`) of every named origin, fixed once the listeners have ports. */
 export interface World {
@@ -51,9 +51,12 @@ export interface Hop {
   repeat?: number;
 }
 
-/** The `fetch()` call of a case, made by the page (`from: 'page'`) or a sandboxed iframe (`from: 'null'`). */
+/**
+ * The `fetch()` call of a case, made by the page (`from: 'page'`), a sandboxed iframe in it (`from: 'null'`) or
+ * the https page (`from: 'spage'`, a secure context).
+ */
 export interface CaseRequest {
-  from?: 'page' | 'null';
+  from?: 'page' | 'null' | 'spage';
   method?: string;
   headers?: HeaderLine[];
   credentials?: 'omit' | 'same-origin' | 'include';
@@ -171,7 +174,7 @@ export function validateCase(value: unknown): CaseSpec {
   const r = checkKeys(`${at}.request`, c.request, requestKeys);
   if (r.headers !== undefined) checkHeaderLines(`${at}.request.headers`, r.headers);
   const enums: Record<string, string[]> = {
-    from: ['page', 'null'], credentials: ['omit', 'same-origin', 'include'], mode: ['cors', 'no-cors', 'same-origin'],
+    from: ['page', 'null', 'spage'], credentials: ['omit', 'same-origin', 'include'], mode: ['cors', 'no-cors', 'same-origin'],
     redirect: ['follow', 'error', 'manual'], body: ['none', 'text', 'stream'],
   };
   for (const [k, allowed] of Object.entries(enums)) {

@@ -1,5 +1,5 @@
 /**
- * The test world: four loopback listeners giving five named origins, all sharing one request log and the
+ * The test world: four loopback listeners giving seven named origins, all sharing one request log and the
  * pure ./respond.ts. Chromium reaches the hostnames through `--host-resolver-rules=MAP *.test 127.0.0.1`.
  *
  * | key     | origin                  | why it exists                                        |
@@ -9,6 +9,8 @@
  * | other   | http://other.test:P3    | a third origin for redirect chains                   |
  * | sibling | http://page.test:P2     | same host as the page, other port: same-site, cross-origin |
  * | secure  | https://api.test:P4     | an https target (self-signed, accepted by the context) |
+ * | spage   | https://page.test:P4    | an https requesting page (secure context: mixed content) |
+ * | loopback| http://127.0.0.1:P2     | an http target that is potentially trustworthy (no mixed-content block) |
  */
 import { testCertificate } from './cert.js';
 import { respond } from './respond.js';
@@ -47,6 +49,8 @@ export async function startWorld(): Promise<RunningWorld> {
       other: `http://other.test:${p3}`,
       sibling: `http://page.test:${p2}`,
       secure: `https://api.test:${p4}`,
+      spage: `https://page.test:${p4}`,
+      loopback: `http://127.0.0.1:${p2}`,
     },
   };
   return {
