@@ -210,6 +210,11 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
         // Fill free places with new targets, but yield finished results as soon as there are any: the input may
         // be a slow pipe, and results must not wait for the next line.
         while (!exhausted && running < options.concurrency && finished.length === 0) {
+          // A cancelled run (options.signal) starts no new target; those in flight end as 'scan cancelled'.
+          if (options.signal?.aborted === true) {
+            exhausted = true;
+            break;
+          }
           pull ??= Promise.resolve(iterator.next());
           const woke = woken.then(() => 'woke' as const);
           const next = await Promise.race([pull, woke]);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,7 @@ describe('corsight scan: exit codes', () => {
     expect(await usage([], {})).toMatch(/^no targets/);
     expect(await usage([], { input: join(dir, 'missing.txt') })).toMatch(/^cannot read --input .*missing\.txt: ENOENT/);
     expect(await usage(['not a url'], {})).toBe('no valid targets (1 skipped)');
+    expect(await usage([], { input: dir })).toBe(`cannot read --input ${dir}: it is a directory`);
   });
 });
 
@@ -171,6 +172,35 @@ describe('corsight scan: output', () => {
   });
 });
 
+describe('corsight scan: interruption', () => {
+  it('on cancel starts no new target, completes a valid report of what finished, exits 130', async () => {
+    const slow = await httpServer((req, res) => {
+      if (req.url === '/fast') reflecting(req, res);
+      else setTimeout(() => reflecting(req, res), 30_000).unref();
+    });
+    const controller = new AbortController();
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // Cancel as soon as the first target is reported.
+      if (out.includes('"url"')) controller.abort();
+    });
+    const targets = [`${slow.url}/fast`, ...Array.from({ length: 50 }, (_, i) => `${slow.url}/slow${i}`)];
+    try {
+      const code = await runScan(targets, { format: 'json', concurrency: '2' }, { stdin: new PassThrough(), stdout, stderr: new PassThrough(), signal: controller.signal }, checks);
+      expect(code).toBe(130);
+    } finally {
+      await slow.close();
+    }
+    const report = JSON.parse(out) as { targets: { url: string; status: string; error?: string }[]; summary: { targets: number } };
+    expect(report.targets[0]).toMatchObject({ url: `${slow.url}/fast`, status: 'ok' });
+    // The one slow target in flight is reported as cancelled; the other 49 never started.
+    expect(report.targets.slice(1)).toEqual([expect.objectContaining({ status: 'error', error: 'scan cancelled' })]);
+    expect(report.summary.targets).toBe(2);
+  });
+});
+
 describe('corsight scan: the built CLI', () => {
   const main = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 
@@ -203,6 +233,33 @@ describe('corsight scan: the built CLI', () => {
     const format = await cli(['scan', server.url, '--format', 'xml']);
     expect(format.code).toBe(2);
     expect(format.stderr).toMatch(/argument 'xml' is invalid/);
+  });
+
+  it('finishes the report and exits 130 on Ctrl-C (SIGINT)', async () => {
+    const slow = await httpServer((req, res) => {
+      if (req.url === '/fast') reflecting(req, res);
+      else setTimeout(() => reflecting(req, res), 30_000).unref();
+    });
+    try {
+      const child = spawn(process.execPath, [main, 'scan', `${slow.url}/fast`, `${slow.url}/slow`, '--format', 'jsonl', '--concurrency', '1', '--quiet']);
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(code).toBe(130);
+      expect(err).toContain('corsight: interrupted; finishing the report');
+      const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { url: string; status: string; error?: string });
+      expect(lines.map((l) => [l.url.replace(slow.url, ''), l.status, l.error])).toEqual([
+        ['/fast', 'ok', undefined],
+        ['/slow', 'error', 'scan cancelled'],
+      ]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('exits 0 on a clean target and prints no colour when piped', async () => {

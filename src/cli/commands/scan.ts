@@ -4,7 +4,8 @@
  * Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '../../scanner/index.js';
@@ -49,6 +50,8 @@ export interface ScanIO {
   stdin: Readable;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean; columns?: number };
+  /** Cancels the run (Ctrl-C): no new target starts, the report is completed with what finished. */
+  signal?: AbortSignal;
 }
 
 const failOnValues = [...severities, 'none'] as const;
@@ -183,16 +186,21 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   if (!(failOnValues as readonly string[]).includes(failOn)) throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
   if (urls.length === 0 && options.input === undefined) throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
   if (options.input !== undefined && options.input !== '-') {
+    let isDirectory = false;
     try {
-      await access(options.input);
+      await access(options.input, fsConstants.R_OK);
+      isDirectory = (await stat(options.input)).isDirectory();
     } catch (error) {
       throw new UsageError(`cannot read --input ${options.input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
+    if (isDirectory) throw new UsageError(`cannot read --input ${options.input}: it is a directory`);
   }
 
   let scanner: Scanner;
   try {
-    scanner = createScanner(scanOptionsFromFlags(options, checks));
+    const scanOptions = scanOptionsFromFlags(options, checks);
+    if (io.signal !== undefined) scanOptions.signal = io.signal;
+    scanner = createScanner(scanOptions);
   } catch (error) {
     if (error instanceof ScanOptionError) throw new UsageError(error.message);
     throw error;
@@ -268,6 +276,8 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   if (options.output !== undefined) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
   if (valid === 0 && invalid > 0) throw new UsageError(`no valid targets (${invalid} skipped)`);
+  // Interrupted: the report is complete for what finished, but the scan is not (128 + SIGINT, as shells do).
+  if (io.signal?.aborted === true) return 130;
   return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
 }
 
@@ -306,6 +316,18 @@ export const registerScan: Register = (program: Command) => {
       `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error.`,
     )
     .action(async (urls: string[], options: ScanCommandOptions) => {
-      process.exitCode = await runScan(urls, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.
+      const controller = new AbortController();
+      const onInterrupt = () => {
+        process.stderr.write('\ncorsight: interrupted; finishing the report (Ctrl-C again to quit now)\n');
+        controller.abort();
+        process.once('SIGINT', () => process.exit(130));
+      };
+      process.once('SIGINT', onInterrupt);
+      try {
+        process.exitCode = await runScan(urls, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
     });
 };
