@@ -76,6 +76,7 @@ export interface ExchangeBookOptions {
 export class ExchangeBook {
   readonly #sender: Sender;
   #sendUnsafe: boolean;
+  #frozen = false;
   readonly #entries = new Map<string, Exchange>();
   readonly #order: Exchange[] = [];
 
@@ -94,6 +95,19 @@ export class ExchangeBook {
     this.#sendUnsafe = value;
   }
 
+  /**
+   * When true, nothing new is sent at all: every request not seen yet gets an assumed response
+   * (`corsight/testing` sets it for the fix search, so an app under test only ever receives what a
+   * browser sends).
+   */
+  get frozen(): boolean {
+    return this.#frozen;
+  }
+
+  set frozen(value: boolean) {
+    this.#frozen = value;
+  }
+
   /** Every distinct exchange so far, in the order first seen. */
   get exchanges(): readonly Exchange[] {
     return this.#order;
@@ -110,7 +124,9 @@ export class ExchangeBook {
     if (known !== undefined) return known;
     const role = roleOf(req);
     let exchange: Exchange;
-    if (role === 'actual' && req.method !== 'GET' && req.method !== 'HEAD' && !this.#sendUnsafe) {
+    if (this.#frozen) {
+      exchange = this.#assumeUnsent(req, role);
+    } else if (role === 'actual' && req.method !== 'GET' && req.method !== 'HEAD' && !this.#sendUnsafe) {
       exchange = await this.#assume(req);
     } else {
       exchange = { role, request: req, response: null, source: 'network' };
@@ -125,8 +141,32 @@ export class ExchangeBook {
     return exchange;
   }
 
+  #lastPreflight(url: string): Exchange | undefined {
+    return [...this.#order].reverse().find((e) => e.role === 'preflight' && e.request.url === url && e.response !== null && e.source === 'network');
+  }
+
+  /** A response for a request that is not sent because the book is frozen. */
+  #assumeUnsent(req: WireRequest, role: ResponseRole): Exchange {
+    const preflight = role === 'actual' ? this.#lastPreflight(req.url) : undefined;
+    const base = `the ${role === 'preflight' ? 'preflight' : req.method} request to ${req.url} was not sent (a browser would not have sent it); `;
+    if (role === 'preflight') {
+      return { role, request: req, response: { status: 204, headers: [] }, source: 'assumed', assumption: base + 'its response is assumed to be 204 without CORS headers' };
+    }
+    return {
+      role,
+      request: req,
+      response: { status: 200, headers: copyCorsHeaders(preflight?.response ?? null, ['access-control-allow-origin', 'access-control-allow-credentials', 'vary']) },
+      source: 'assumed',
+      assumption:
+        base +
+        (preflight === undefined
+          ? 'its response is assumed to be 200 without CORS headers'
+          : 'its response is assumed to be 200 with the same Access-Control-Allow-Origin and Access-Control-Allow-Credentials as the preflight response'),
+    };
+  }
+
   async #assume(req: WireRequest): Promise<Exchange> {
-    const preflight = [...this.#order].reverse().find((e) => e.role === 'preflight' && e.request.url === req.url && e.response !== null);
+    const preflight = this.#lastPreflight(req.url);
     if (preflight !== undefined) {
       return {
         role: 'actual',

@@ -26,9 +26,10 @@ export interface ExplainOptions {
   /** Send actual requests whose method is not GET/HEAD (otherwise their response is assumed). */
   send?: boolean;
   /**
-   * While searching for the fix, send a non-GET/HEAD actual request that the browser itself did not
-   * send (because the preflight failed), to check its response too. Default: the value of `send`.
-   * `corsight/testing` turns it off so an app under test only sees the requests a browser makes.
+   * While searching for the fix, send requests the browser itself did not send (the actual request
+   * after a failed preflight, a later redirect hop ...) to check their responses too: GET/HEAD ones
+   * always, others when `send` is true. `false`: send nothing new, assume instead (`corsight/testing`
+   * uses it so an app under test only ever receives what a browser sends). Default true.
    */
   sendInFixSearch?: boolean;
 }
@@ -116,7 +117,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   }
   const main = runs[0]!;
   const chromium = runs.find((r) => r.profile === 'chromium')!;
-  book.sendUnsafe = options.sendInFixSearch ?? options.send === true;
+  book.frozen = options.sendInFixSearch === false;
   const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order);
   const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
   if (fix !== null) {

@@ -82,6 +82,11 @@ describe('expectCors with a Node handler', () => {
     hits = [];
     await expectCors(app).from(APP).fetch('/del', { method: 'DELETE' }).toBeBlocked();
     expect(hits.map((h) => h.method)).toEqual(['OPTIONS']);
+    hits = [];
+    const x = await expectCors(app).from(APP).fetch('/get', { headers: { 'X-Token': '1' } }).toBeBlocked();
+    expect(hits.map((h) => h.method)).toEqual(['OPTIONS']);
+    // The fix still covers the GET response, from an assumption it states.
+    expect(x.assumptions.join(' ')).toContain('was not sent (a browser would not have sent it)');
   });
 
   it('failures are AssertionErrors that explain like corsight explain', async () => {
