@@ -116,9 +116,9 @@ export function sameOriginModeMessage(url: string, origin: string): string {
   return `Fetch API cannot load ${elideUrl(url)}. Request mode is "same-origin" but the URL's origin is not same as the request origin ${origin}.`;
 }
 
-/** Blink's message for `mode: 'no-cors'` with a redirect mode other than `follow` (observed: no period after the URL). */
+/** Blink's message for `mode: 'no-cors'` with a redirect mode other than `follow`. */
 export function noCorsRedirectModeMessage(url: string): string {
-  return `Fetch API cannot load ${elideUrl(url)} Request mode is "no-cors" but the redirect mode is not "follow".`;
+  return `Fetch API cannot load ${elideUrl(url)}. Request mode is "no-cors" but the redirect mode is not "follow".`;
 }
 
 /** Blink's message for a URL scheme `fetch()` does not support. */
