@@ -62,7 +62,7 @@ export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: rea
       const allowed = listNames(getHeader(e.response.headers, 'access-control-allow-headers'));
       if (requested.includes('authorization') && !allowed.includes('authorization') && allowed.includes('*') && !include && outcome.allowed) {
         warnings.push(
-          "Authorization passes only because Chromium (and this profile) lets `Access-Control-Allow-Headers: *` cover it; the Fetch Standard does not, and Chromium shows a DevTools issue. List `authorization` explicitly.",
+          "Authorization passes only because `Access-Control-Allow-Headers: *` covers it in Chromium (which shows a DevTools issue for it), Firefox and Safari; the Fetch Standard does not. List `authorization` explicitly.",
         );
       }
     }

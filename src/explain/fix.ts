@@ -28,6 +28,7 @@ function headerStep(
   value: string,
   why: string,
   verb?: string,
+  reason?: string,
 ): FixStep {
   const previous = combinedHeader(failing.response, header);
   const where = describeResponse(failing.role, method, failing.request.url);
@@ -37,6 +38,7 @@ function headerStep(
   else if (previous === null) text = `add \`${header}: ${value}\` to ${where}`;
   else if (lines > 1) text = `send one \`${header}: ${value}\` line instead of the ${lines} lines (\`${previous}\`) on ${where}`;
   else text = `change \`${header}: ${previous}\` to \`${header}: ${value}\` on ${where}`;
+  if (reason !== undefined) text += ` (${reason})`;
   return { action: 'set-header', on: failing.role, method, url: failing.request.url, header, value, previous, text, why };
 }
 
@@ -59,7 +61,8 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
   const error = outcome.error;
   if (outcome.allowed || error === undefined) return null;
   const failing = log[log.length - 1];
-  const why = `${error.code}${error.parameter === '' ? '' : ` (${error.parameter})`}: ${error.message}`;
+  const fixes = `${error.code}${error.parameter === '' ? '' : ` (${error.parameter})`}`;
+  const why = `${fixes}: ${error.message}`;
   if (failing === undefined) return clientStep(undefined, request, 'change the request: the browser rejects it before sending anything', why);
   const method = failing.role === 'preflight' ? 'OPTIONS' : failing.request.method;
   const origin = getHeader(failing.request.headers, 'origin') ?? request.origin;
@@ -82,7 +85,8 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
         'Access-Control-Allow-Origin',
         origin,
         why,
-        `replace the wildcard \`*\` with the requesting origin \`${origin}\` (a credentialed request needs the exact origin)`,
+        `replace the wildcard \`*\` with the requesting origin \`${origin}\``,
+        'a credentialed request needs the exact origin',
       );
     case 'InvalidAllowCredentials':
       return headerStep(failing, method, 'Access-Control-Allow-Credentials', 'true', why);
@@ -122,15 +126,18 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
       // GET, HEAD and POST pass without being listed (Fetch §4.8 step 7.3); other methods must appear byte for byte.
       if (!keep.includes(wanted) && !isCorsSafelistedMethod(wanted)) keep.push(wanted);
       const value = keep.join(', ');
-      const verb =
-        code === 'InvalidAllowMethodsPreflightResponse'
-          ? `send a comma-separated list of method tokens in \`Access-Control-Allow-Methods\``
-          : listed.includes('*') && include
-            ? `list \`${wanted}\` in \`Access-Control-Allow-Methods\` (\`*\` is a literal method name when credentials are included)`
-            : listed.some((m) => m.toUpperCase() === wanted.toUpperCase())
-              ? `list \`${wanted}\` in \`Access-Control-Allow-Methods\` with this exact case (methods are compared case-sensitively)`
-              : `add \`${wanted}\` to \`Access-Control-Allow-Methods\``;
-      return headerStep(failing, method, 'Access-Control-Allow-Methods', value, why, verb);
+      let verb = `add \`${wanted}\` to \`Access-Control-Allow-Methods\``;
+      let reason: string | undefined;
+      if (code === 'InvalidAllowMethodsPreflightResponse') {
+        verb = 'send a comma-separated list of method tokens in `Access-Control-Allow-Methods`';
+      } else if (listed.includes('*') && include) {
+        verb = `list \`${wanted}\` in \`Access-Control-Allow-Methods\``;
+        reason = '`*` is a literal method name when credentials are included';
+      } else if (listed.some((m) => m.toUpperCase() === wanted.toUpperCase())) {
+        verb = `list \`${wanted}\` in \`Access-Control-Allow-Methods\` with this exact case`;
+        reason = 'methods are compared case-sensitively';
+      }
+      return headerStep(failing, method, 'Access-Control-Allow-Methods', value, why, verb, reason);
     }
     case 'InvalidAllowHeadersPreflightResponse':
     case 'HeaderDisallowedByPreflightResponse': {
@@ -153,15 +160,19 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
         added.push(error.parameter);
       }
       const value = keep.join(', ');
-      const verb =
-        code === 'InvalidAllowHeadersPreflightResponse'
-          ? 'send a comma-separated list of header-name tokens in `Access-Control-Allow-Headers`'
-          : added.includes('authorization') && lower.includes('*') && !include
-            ? `list \`authorization\` explicitly in \`Access-Control-Allow-Headers\` (the wildcard \`*\` does not cover Authorization in the Fetch Standard)`
-            : lower.includes('*') && include
-              ? `list ${added.map((a) => `\`${a}\``).join(', ')} in \`Access-Control-Allow-Headers\` (\`*\` is a literal name when credentials are included)`
-              : `add ${added.map((a) => `\`${a}\``).join(', ')} to \`Access-Control-Allow-Headers\``;
-      return headerStep(failing, method, 'Access-Control-Allow-Headers', value, why, verb);
+      const names = added.map((a) => `\`${a}\``).join(', ');
+      let verb = `add ${names} to \`Access-Control-Allow-Headers\``;
+      let reason: string | undefined;
+      if (code === 'InvalidAllowHeadersPreflightResponse') {
+        verb = 'send a comma-separated list of header-name tokens in `Access-Control-Allow-Headers`';
+      } else if (added.includes('authorization') && lower.includes('*') && !include) {
+        verb = `list ${names} explicitly in \`Access-Control-Allow-Headers\``;
+        reason = 'the wildcard `*` does not cover Authorization in the Fetch Standard';
+      } else if (lower.includes('*') && include) {
+        verb = `list ${names} in \`Access-Control-Allow-Headers\``;
+        reason = '`*` is a literal name when credentials are included';
+      }
+      return headerStep(failing, method, 'Access-Control-Allow-Headers', value, why, verb, reason);
     }
     case 'RedirectContainsCredentials': {
       const location = res === null ? null : getHeader(res.headers, 'location');

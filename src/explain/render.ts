@@ -72,7 +72,8 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
     out.push(paint('bold', blockedHere ? 'Fix (smallest server-side change)' : 'Fix for the profiles that block it'));
     x.fix.steps.forEach((s, i) => {
       out.push(`  ${i + 1}. ${s.text}`);
-      out.push(paint('dim', `     fixes ${s.why.split(':')[0]}`));
+      // `why` is "<code> (<parameter>): <console text>"; the parameter may hold a URL, so cut at ": ".
+      out.push(paint('dim', `     fixes ${s.why.split(': ')[0]}`));
     });
     if (x.fix.verified) out.push(paint('green', `  Checked: with ${x.fix.steps.length === 1 ? 'this change' : 'these changes'} the request passes in ${x.fix.passes.join(', ')}.`));
     else out.push(paint('yellow', `  Not a complete server-side fix${x.fix.passes.length > 0 ? ` (passes in: ${x.fix.passes.join(', ')})` : ''}.`));
