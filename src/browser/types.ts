@@ -93,7 +93,12 @@ export interface FetchErrorInfo {
   code: CorsErrorCode | NetworkErrorCode;
   /** `cors` for CORS errors (CDP reports `corsErrorStatus`), `network` for the other network errors. */
   kind: 'cors' | 'network';
-  /** CDP `corsErrorStatus.failedParameter` for CORS errors; the `net::ERR_*` name for network errors. */
+  /**
+   * For CORS errors, CDP's `corsErrorStatus.failedParameter`. For network errors, what CDP's
+   * `Network.loadingFailed` names: its `blockedReason` (`mixed-content`, `origin`) or `errorText`
+   * (`net::ERR_TOO_MANY_REDIRECTS` …), or `''` when Chromium refused the request before the network
+   * and CDP reports nothing (see `NetworkErrorCode`).
+   */
   parameter: string;
   /** The console text Chromium prints for it. */
   message: string;
