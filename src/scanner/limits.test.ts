@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeyedLimiter, RateLimiter, Semaphore, sleep } from './limits.js';
+import { KeyedLimiter, RateLimiter, Semaphore, onAbort, sleep } from './limits.js';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -93,5 +93,17 @@ describe('sleep', () => {
     const waiting = sleep(60_000, controller.signal);
     controller.abort(new Error('stop'));
     await expect(waiting).rejects.toThrow('stop');
+  });
+});
+
+describe('onAbort', () => {
+  it('calls each live subscriber once on abort, not the unsubscribed ones', () => {
+    const controller = new AbortController();
+    const calls: number[] = [];
+    const unsubscribe = [1, 2, 3].map((n) => onAbort(controller.signal, () => calls.push(n)));
+    unsubscribe[1]?.();
+    controller.abort();
+    controller.abort();
+    expect(calls).toEqual([1, 3]);
   });
 });

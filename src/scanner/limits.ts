@@ -4,6 +4,36 @@
  * failed or timed-out target releases its place at once.
  */
 
+const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` once when `signal` aborts; returns the unsubscribe function. Every subscriber of a signal shares
+ * one real 'abort' listener: a target's signal is watched by each of its requests and waits, and adding and
+ * removing EventTarget listeners per request costs more than the request bookkeeping itself.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let set = subscribers.get(signal);
+  if (set === undefined) {
+    const created = new Set<() => void>();
+    set = created;
+    subscribers.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        subscribers.delete(signal);
+        for (const subscriber of [...created]) subscriber();
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  const live = set;
+  live.add(fn);
+  return () => {
+    live.delete(fn);
+  };
+}
+
 /** Rejects with the signal's reason, or an AbortError. */
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
@@ -13,15 +43,17 @@ function abortReason(signal: AbortSignal): unknown {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+          });
   });
 }
 
@@ -57,19 +89,21 @@ export class Semaphore {
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        waiter.abandoned = true;
-        reject(abortReason(signal as AbortSignal));
-      };
+      let unsubscribe: (() => void) | undefined;
       const waiter: Waiter = {
         abandoned: false,
         grant: () => {
-          signal?.removeEventListener('abort', onAbort);
+          unsubscribe?.();
           resolve(this.releaser());
         },
       };
       this.waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) {
+        unsubscribe = onAbort(signal, () => {
+          waiter.abandoned = true;
+          reject(abortReason(signal));
+        });
+      }
     });
   }
 

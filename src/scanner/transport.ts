@@ -1,6 +1,6 @@
 import { Agent, ProxyAgent, buildConnector, type Dispatcher } from 'undici';
 import { ProbeError, toProbeError } from './errors.js';
-import { KeyedLimiter, RateLimiter, sleep } from './limits.js';
+import { KeyedLimiter, RateLimiter, onAbort, sleep } from './limits.js';
 import type { ResolveRule, ScanOptions } from './options.js';
 import type { HeaderList, ProbeResponse } from './types.js';
 
@@ -151,11 +151,12 @@ export function createTransport(options: TransportOptions): Transport {
         abortReason = reason;
         abortRequest?.(reason);
       };
+      let unsubscribe: (() => void) | undefined;
       const finish = (error?: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        outer?.removeEventListener('abort', onOuterAbort);
+        unsubscribe?.();
         if (error !== undefined) reject(error);
         else resolve({ status, headers, bodySnippet: Buffer.concat(chunks, size).toString('utf8') });
       };
@@ -175,7 +176,7 @@ export function createTransport(options: TransportOptions): Transport {
         onOuterAbort();
         return;
       }
-      outer?.addEventListener('abort', onOuterAbort, { once: true });
+      if (outer !== undefined) unsubscribe = onAbort(outer, onOuterAbort);
 
       const flat: string[] = [];
       for (const [name, value] of request.headers) flat.push(name, value);
