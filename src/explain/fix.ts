@@ -63,6 +63,9 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
   const failing = log[log.length - 1];
   const fixes = `${error.code}${error.parameter === '' ? '' : ` (${error.parameter})`}`;
   const why = `${fixes}: ${error.message}`;
+  if (error.code === 'NetworkError') return clientStep(failing, request, networkAdvice(error.parameter, failing), why);
+  const pageSide = PAGE_SIDE[error.code];
+  if (pageSide !== undefined) return clientStep(failing, request, pageSide, why);
   if (failing === undefined) return clientStep(undefined, request, 'change the request: the browser rejects it before sending anything', why);
   const method = failing.role === 'preflight' ? 'OPTIONS' : failing.request.method;
   const origin = getHeader(failing.request.headers, 'origin') ?? request.origin;
@@ -188,17 +191,25 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
       }
       return headerStep(failing, method, 'Location', clean, why, 'remove the username and password from the redirect `Location`');
     }
-    case 'NetworkError':
-      return clientStep(failing, request, networkAdvice(error.parameter, failing), why);
     default:
       return clientStep(failing, request, `nothing on the server fixes ${error.code}: the page's request must change`, why);
   }
 }
 
-function networkAdvice(parameter: string, failing: Exchange): string {
+/** Errors that only the page can fix, and what it must change. */
+const PAGE_SIDE: Partial<Record<string, string>> = {
+  DisallowedByMode: "the page must not use mode 'same-origin' for a cross-origin URL (use the default mode 'cors')",
+  NoCorsRedirectModeNotFollow: "a no-cors request must use redirect 'follow'",
+  CorsDisabledScheme: 'fetch an http: or https: URL: other schemes do not support CORS',
+  InsecureLocalNetwork: 'serve the page from a secure context (https:) to reach a more private address space',
+  LocalNetworkAccessPermissionDenied: 'the user must grant the local network access permission',
+  InvalidLocalNetworkAccess: "the fetch() option targetAddressSpace must match the resource's address space",
+};
+
+function networkAdvice(parameter: string, failing: Exchange | undefined): string {
   if (parameter === 'mixed-content') return 'serve the resource over https: (an https: page cannot fetch an http: URL)';
   if (parameter === 'net::ERR_TOO_MANY_REDIRECTS') return 'break the redirect loop (a browser follows at most 20 redirects)';
-  if (failing.error !== undefined) return `make the server reachable: ${failing.error}`;
+  if (failing?.error !== undefined) return `make the server reachable: ${failing.error}`;
   return `fix the network error ${parameter} (not a CORS header problem)`;
 }
 
