@@ -37,6 +37,8 @@ export interface LabRequest {
   requestHeaders: string | undefined;
   /** Access-Control-Request-Private-Network, if any. */
   requestPrivateNetwork: string | undefined;
+  /** The Cookie header, if any. */
+  cookie?: string | undefined;
   /** The lab's own origin for this request (scheme + Host header). */
   ownOrigin: string;
 }
@@ -61,7 +63,14 @@ function hostnameOf(origin: string): string | null {
   }
 }
 
-const secretBody = (path: string) => JSON.stringify({ endpoint: path, account: 'alice', apiKey: 'lab-secret-0000', note: 'corsight lab data' });
+/**
+ * The account data an endpoint guards: returned only to a request that carries the lab's session cookie
+ * (as a logged-in victim's browser would), so a PoC shows whether the browser really sent it.
+ */
+const secretBody = (path: string, req: LabRequest) =>
+  /(?:^|;\s*)lab_session=s3cr3t(?:;|$)/.test(req.cookie ?? '')
+    ? JSON.stringify({ endpoint: path, account: 'alice', apiKey: 'lab-secret-0000', note: 'corsight lab data' })
+    : JSON.stringify({ endpoint: path, account: null, note: 'no session cookie: log in first' });
 const SESSION_NONE = 'lab_session=s3cr3t; Path=/; Secure; HttpOnly; SameSite=None';
 const SESSION_LAX = 'lab_session=s3cr3t; Path=/; Secure; HttpOnly; SameSite=Lax';
 
@@ -108,7 +117,7 @@ function allowlist(spec: AllowlistSpec): LabEndpointImpl {
       if (isPreflight) return { status: 204, headers, body: '' };
       if (spec.cookie !== undefined) headers['Set-Cookie'] = spec.cookie;
       headers['Content-Type'] = 'application/json';
-      return { status: spec.status ?? 200, headers, body: secretBody(spec.path) };
+      return { status: spec.status ?? 200, headers, body: secretBody(spec.path, req) };
     },
   };
 }
@@ -244,7 +253,7 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     handle(req) {
       const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true' };
       if (req.method === 'OPTIONS') return { status: 204, headers: { ...headers, 'Access-Control-Allow-Methods': 'GET' }, body: '' };
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/wildcard-credentials') };
+      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/wildcard-credentials', req) };
     },
   },
   {
@@ -252,11 +261,11 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     expected: ['invalid-acao'],
     description: 'A static list in one header: `Access-Control-Allow-Origin: https://corsight-lab.test, https://app.corsight-lab.test`.',
     secureControl: false,
-    handle() {
+    handle(req) {
       return {
         status: 200,
         headers: { 'Access-Control-Allow-Origin': `https://${LAB_DOMAIN}, ${LAB_APP_ORIGIN}`, 'Content-Type': 'application/json' },
-        body: secretBody('/invalid-acao-list'),
+        body: secretBody('/invalid-acao-list', req),
       };
     },
   },
@@ -268,7 +277,7 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     handle(req) {
       const headers: Record<string, string | string[]> = { Vary: 'Origin', 'Content-Type': 'application/json' };
       headers['Access-Control-Allow-Origin'] = req.origin !== undefined ? ['*', req.origin] : '*';
-      return { status: req.method === 'OPTIONS' ? 204 : 200, headers, body: req.method === 'OPTIONS' ? '' : secretBody('/invalid-acao-double') };
+      return { status: req.method === 'OPTIONS' ? 204 : 200, headers, body: req.method === 'OPTIONS' ? '' : secretBody('/invalid-acao-double', req) };
     },
   },
   allowlist({
@@ -312,7 +321,7 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
         headers.Vary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
         return { status: 204, headers, body: '' };
       }
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/permissive-preflight') };
+      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/permissive-preflight', req) };
     },
   },
   allowlist({
@@ -336,7 +345,7 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     secureControl: true,
     handle(req): LabResponse {
       if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: 'GET, HEAD, OPTIONS' }, body: '' };
-      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: secretBody('/no-cors') };
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: secretBody('/no-cors', req) };
     },
   },
 ];

@@ -82,6 +82,7 @@ function handler(secure: boolean): http.RequestListener {
       requestMethod: header(req, 'access-control-request-method'),
       requestHeaders: header(req, 'access-control-request-headers'),
       requestPrivateNetwork: header(req, 'access-control-request-private-network'),
+      cookie: header(req, 'cookie'),
       ownOrigin: `${scheme}://${req.headers.host ?? LAB_DOMAIN}`,
     };
     const answer = endpoint.handle(request);

@@ -4,8 +4,10 @@
  * goes over the network to the lab on loopback) and must show the lab's secret; on a secure control the
  * same kind of page must show that the browser blocked the read.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lab/index.js';
 import { scanTarget } from '../index.js';
@@ -17,14 +19,22 @@ const available = existsSync(chromiumPath);
 if (process.env.CI === 'true' && !available) throw new Error('CI=true but /usr/bin/chromium is missing: the PoC browser test must run under CI');
 
 let lab: Lab;
-let browser: Browser;
+let browser: BrowserContext;
+let profileDir: string;
 
 beforeAll(async () => {
   if (!available) return;
   lab = await startLab();
-  browser = await chromium.launch({
+  // A regular (not incognito) profile that allows third-party cookies, as Chrome's default windows do:
+  // Playwright's ordinary contexts are off-the-record, and this Chromium build blocks third-party cookies
+  // in new profiles, so neither would send the victim's SameSite=None cookie cross-site.
+  profileDir = mkdtempSync(path.join(tmpdir(), 'corsight-poc-'));
+  mkdirSync(path.join(profileDir, 'Default'));
+  writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
     headless: true,
+    ignoreHTTPSErrors: true,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -43,21 +53,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await lab?.close();
+  if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
 });
 
-/** Opens `poc` as if served from `origin` and returns what the page printed. */
-async function runPoc(poc: string, origin: string, click: boolean): Promise<string> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+/**
+ * Opens `poc` as if served from `origin` and returns what the page printed. The victim is logged in to the
+ * lab: the context holds its session cookie with the given SameSite attribute.
+ */
+async function runPoc(poc: string, origin: string, click: boolean, sameSite: 'None' | 'Lax' = 'None'): Promise<string> {
+  const context = browser;
+  await context.clearCookies();
+  await context.addCookies([{ name: 'lab_session', value: 's3cr3t', domain: lab.hostname, path: '/', secure: true, httpOnly: true, sameSite }]);
+  const pageUrl = origin === 'null' ? 'https://poc-host.corsight-attacker.com/poc.html' : `${origin}/poc.html`;
+  const page = await context.newPage();
+  await context.route(pageUrl, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: poc }));
   try {
-    const page = await context.newPage();
-    const pageUrl = origin === 'null' ? 'https://poc-host.corsight-attacker.com/poc.html' : `${origin}/poc.html`;
-    await context.route(`${pageUrl}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: poc }));
     await page.goto(pageUrl);
     if (click) await page.click('#go');
     await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'Not run yet.', undefined, { timeout: 20_000 });
     return (await page.textContent('#out')) ?? '';
   } finally {
-    await context.close();
+    await context.unroute(pageUrl);
+    await page.close();
   }
 }
 
@@ -86,6 +103,15 @@ describe.skipIf(!available)('PoC pages in Chromium', () => {
       if (path !== '/wildcard-public') expect(text).toContain('lab-secret-0000');
     });
   }
+
+  it('SameSite as the severity model assumes: a Lax cookie reaches a same-site attacker, not a cross-site one', async () => {
+    const sub = await findingOn('/any-subdomain', 'any-subdomain-trusted');
+    expect(await runPoc(sub.poc, sub.attackerOrigin, false, 'Lax')).toContain('lab-secret-0000');
+    const cross = await findingOn('/reflect-credentials', 'origin-reflected');
+    const text = await runPoc(cross.poc, cross.attackerOrigin, false, 'Lax');
+    expect(text).toMatch(/^Read 200/);
+    expect(text).toContain('no session cookie');
+  });
 
   it('preflight-only: the PoC passes the preflight and sends the credentialed PUT, whose answer stays unreadable', async () => {
     const finding = await findingOn('/preflight-only', 'origin-reflected');

@@ -275,7 +275,11 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
       if (carried.length > 0) {
         severity = 'critical';
         const names = [...new Set(carried.map((c) => c.name))].join(', ');
-        parts.push(`The target sets cookies such a request carries (${names}${sameSiteAttacker ? ', sent because the attacker is same-site' : ', SameSite=None; Secure'}), so the victim's session is read.`);
+        parts.push(
+          sameSiteAttacker
+            ? `The target sets cookies such a request carries (${names}, sent because the attacker is same-site), so the victim's session is read.`
+            : `The target sets cookies such a request carries (${names}, SameSite=None; Secure), so the victim's session is read in browsers that send third-party cookies (Chrome's default windows); Safari, Firefox's Total Cookie Protection and private windows withhold or partition them.`,
+        );
       } else if (cookies.length > 0) {
         parts.push(`Cookies the target sets (${[...new Set(cookies.map((c) => c.name))].join(', ')}) are SameSite Lax/Strict (or unmarked, which Chromium treats as Lax), so a cross-site request does not carry them; other credentials (HTTP auth, client certificates, other cookies) still would be.`);
       } else if (input.hasCredentials) {
