@@ -10,7 +10,7 @@
  *              stand-ins;
  * - `koa`:     `@koa/cors` vs `corsight/koa`, `(ctx, next)` with a real Koa context (`app.createContext`) per op;
  * - `hono`:    hono's `cors` vs `corsight/hono`, `(c, next)` with a real Hono `Context` per op over one Fetch
- *              `Request` per row.
+ *              `Request` per row; `next` sets `c.res` to a new Response, as Hono does with a handler's result.
  *
  * Prints one JSON line per row on stdout.
  */
@@ -114,14 +114,18 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
       const request = new Request('https://api.example.com/api', { method: row.method, headers: row.requestHeaders });
       const ours = corsightHono(policy) as unknown as (c: Context, next: () => Promise<void>) => Promise<unknown>;
       const theirs = honoCors(honoOptions(row) as never) as unknown as (c: Context, next: () => Promise<void>) => Promise<unknown>;
-      const probe = (mw: typeof ours) => async () => {
+      // `next` is what Hono's compose does with a handler's result: it becomes `c.res` (so a middleware that
+      // touched `c.res` before `next()` pays for Hono copying those headers onto the handler's response).
+      const run = (mw: typeof ours) => {
         const c = new Context(request);
-        const returned = await mw(c, asyncNoop);
-        return (returned instanceof Response ? returned : c.res).headers.get('access-control-allow-origin') ?? undefined;
+        return mw(c, async () => {
+          c.res = new Response(null, { status: 200 });
+        }).then((returned) => (returned instanceof Response ? returned : c.res));
       };
+      const probe = (mw: typeof ours) => async () => (await run(mw)).headers.get('access-control-allow-origin') ?? undefined;
       return [
-        { name: 'corsight', async: true, op: () => ours(new Context(request), asyncNoop), probe: probe(ours) },
-        { name: 'peer', async: true, op: () => theirs(new Context(request), asyncNoop), probe: probe(theirs) },
+        { name: 'corsight', async: true, op: () => run(ours), probe: probe(ours) },
+        { name: 'peer', async: true, op: () => run(theirs), probe: probe(theirs) },
       ];
     }
   }
