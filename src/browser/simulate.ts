@@ -248,18 +248,18 @@ export async function simulateFetch(
         const cacheKey = { origin: profile.cacheOriginKey === 'initiator' ? req.origin : serializedOrigin, url };
         preflightKey = cacheKey;
         const cacheable = !(profile.opaqueOriginNotCached && req.origin === 'null');
-        const lookup = !cacheable
-          ? { hit: false, detail: 'an opaque requester is never served from the preflight cache' }
-          : cache.lookup(
-          {
-            ...cacheKey,
-            method,
-            unsafeHeaderNames: cls.unsafeHeaderNames,
-            credentials: req.credentials,
-            useCorsPreflight: req.useCorsPreflight,
-          },
-          profile,
-        );
+        const lookup = cacheable
+          ? cache.lookup(
+              {
+                ...cacheKey,
+                method,
+                unsafeHeaderNames: cls.unsafeHeaderNames,
+                credentials: req.credentials,
+                useCorsPreflight: req.useCorsPreflight,
+              },
+              profile,
+            )
+          : { hit: false, detail: 'an opaque requester is never served from the preflight cache' };
         note('cache', lookup.hit, lookup.detail);
         if (!lookup.hit) {
           const preflight = buildPreflightRequest({ url, method, unsafeHeaderNames: cls.unsafeHeaderNames, origin: serializedOrigin });
