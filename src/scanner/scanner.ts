@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createProbeContext, type TargetProbeContext } from './context.js';
 import { ProbeError } from './errors.js';
-import { resolveScanOptions, selectedChecks, type ResolveRule, type ScanOptions } from './options.js';
+import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isRedirectStatus, maxRedirects, redirectLocation, sameSite } from './redirects.js';
 import { createTransport, type Transport, type TransportStats } from './transport.js';
 import { severities, type Check, type Finding, type HeaderList, type TargetResult } from './types.js';
@@ -243,4 +243,3 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   };
 }
 
-export type { ResolveRule };

@@ -18,6 +18,7 @@ export { fingerprint, sarifLevel, sarifReporter, securitySeverity, type SarifRep
 
 /** The report formats, in the order `--help` lists them. */
 export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown'] as const;
+/** A report format name. */
 export type ReportFormat = (typeof reportFormats)[number];
 
 /** Creates the reporter of a format; `paint` colours the text format only. */
