@@ -52,6 +52,8 @@ export interface BrowserRunOptions {
   executablePath?: string;
   /** Milliseconds the fetch may take in the page; default 20000. */
   timeoutMs?: number;
+  /** Accept any certificate from the target too, as `--insecure` does for corsight's own requests. */
+  insecure?: boolean;
 }
 
 /** What real Chromium did. */
@@ -154,7 +156,7 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
   if (allRules.length > 0) args.push(`--host-resolver-rules=${allRules.join(', ')}`);
   const browser = await playwright.chromium.launch({ executablePath, headless: true, args });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ ignoreHTTPSErrors: options.insecure === true });
     const page = await context.newPage();
     const consoleLines: string[] = [];
     page.on('console', (m) => {

@@ -99,7 +99,7 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
   if (options.browser === true) {
     const { compareInChromium } = await import('../../explain/browser.js');
     try {
-      browser = await compareInChromium(request, explanation, { resolve: options.resolve ?? [], send: options.send === true });
+      browser = await compareInChromium(request, explanation, { resolve: options.resolve ?? [], send: options.send === true, insecure: options.insecure === true });
     } catch (e) {
       io.stderr.write(`corsight: --browser failed: ${(e as Error).message}\n`);
       return ExitCode.usage;
