@@ -147,6 +147,13 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     const t0 = Date.now();
     const seen = await runInBrowser(session, w.log, generated);
     console.log(`generated: ${generated.length} cases in Chromium in ${Date.now() - t0} ms (seed ${seed})`);
+    const tally = (f: (o: Observation, i: number) => boolean) => seen.filter(f).length;
+    console.log(
+      `generated mix: ${tally((o) => o.settled === 'resolved')} resolved, ${tally((o) => o.settled === 'network-error')} network errors ` +
+        `(${tally((o) => o.cors.code !== null)} with a CORS error), ${tally((o) => o.settled === 'type-error')} TypeErrors; ` +
+        `${tally((o) => o.requests.some((r) => r.preflight))} preflighted, ${tally((o) => o.requests.filter((r) => !r.preflight).length > 1)} followed a redirect, ` +
+        `${tally((_o, i) => generated[i]!.spec.request.from === 'null')} from an opaque origin, ${tally((_o, i) => generated[i]!.spec.request.from === 'spage')} from the https page`,
+    );
     const broken = seen.filter((o) => o.settled === 'broken').length;
     expect(broken, 'browser runs that did not settle').toBe(0);
     const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
