@@ -31,6 +31,11 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
         actual: { headers: [ACAO] },
       },
       '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${other.url}/final`]] } },
+      '/wildcard': { actual: { headers: [['Access-Control-Allow-Origin', '*']] } },
+      '/multiple': { actual: { headers: [ACAO, ['Access-Control-Allow-Origin', 'https://b.test']] } },
+      '/pf-status': { preflight: { status: 404, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] }, actual: { headers: [ACAO] } },
+      '/pf-redirect': { preflight: { status: 307, headers: [['Location', '/elsewhere']] }, actual: { headers: [ACAO] } },
+      '/acah': { preflight: { status: 204, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] }, actual: { headers: [ACAO] } },
     });
     live = createLiveSender({ origin: 'https://app.test' });
   });
@@ -111,5 +116,18 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     } finally {
       await sender.close();
     }
+  });
+
+  it.each([
+    ['wildcard with credentials', { url: '/wildcard', credentials: 'include' }, 'WildcardOriginNotAllowed'],
+    ['two Access-Control-Allow-Origin lines', { url: '/multiple' }, 'MultipleAllowOriginValues'],
+    ['preflight 404', { url: '/pf-status', headers: { 'X-A': '1' } }, 'PreflightInvalidStatus'],
+    ['preflight redirect', { url: '/pf-redirect', headers: { 'X-A': '1' } }, 'PreflightDisallowedRedirect'],
+    ['several disallowed headers (Chromium names one by its header-map order)', { url: '/acah', headers: { 'X-A': '1', 'X-Zeta': '2', 'X-Beta': '3', 'X-Token': '4' } }, 'HeaderDisallowedByPreflightResponse'],
+  ] as const)('%s: the model and Chromium agree', async (_label, init, code) => {
+    const { url, ...rest } = init as { url: string } & Partial<CorsRequest>;
+    const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}${url}`, ...rest });
+    expect(x.verdicts[0]?.code).toBe(code);
+    expect(c).toMatchObject({ corsError: code, failedParameter: x.verdicts[0]?.parameter, matches: true });
   });
 });
