@@ -3,8 +3,7 @@
  * evidence exchange and a PoC page.
  */
 import type { Check, CheckId, Exchange, Finding, ProbeContext, Severity } from '../types.js';
-import type { ProbeKind, TargetNames } from './origins.js';
-import { targetNames } from './origins.js';
+import type { TargetNames } from './origins.js';
 import { buildPoc } from './poc.js';
 import { baselineOf } from './probes.js';
 import { assessAccessOnce, moreSevere, shift, type Assessment } from './severity.js';
@@ -68,7 +67,7 @@ export function makeFinding(parts: FindingParts): Finding {
 }
 
 /** Grades a trust hit with the browser model. */
-export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: TrustHit, simpleExchange: Exchange | undefined, kind: ProbeKind = hit.kind): Promise<Assessment> {
+export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: TrustHit, simpleExchange: Exchange | undefined): Promise<Assessment> {
   const baseline = await baselineOf(ctx);
   // An origin only Safari can send is judged by the Safari profile, and one level lower: most browsers
   // cannot be used for the attack.
@@ -76,7 +75,7 @@ export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: Trus
   const assessment = await assessAccessOnce({
     names,
     origin: hit.verdict.origin,
-    kind,
+    kind: hit.kind,
     via: hit.verdict.channel,
     simple: simpleExchange,
     preflight: hit.verdict.channel === 'preflight' ? hit.verdict.exchange : undefined,
@@ -105,7 +104,7 @@ export function trustCheck(info: CheckInfo & { id: TrustCheckId }): DescribedChe
     probes: info.probes,
     async run(ctx) {
       const analysis = await analyzeTrust(ctx);
-      const names = analysis.names ?? targetNames(ctx.url);
+      const names = analysis.names;
       const hits = [analysis.simple.hits.get(info.id), analysis.preflight?.hits.get(info.id)].filter((h): h is TrustHit => h !== undefined);
       let best: Finding | undefined;
       for (const hit of hits) {

@@ -63,8 +63,8 @@ export const missingVaryOrigin: DescribedCheck = {
     const values = answers.map((a) => getHeader(a.exchange.response.headers, 'access-control-allow-origin'));
     if (new Set(values).size < 2) return [];
     // The answer that shows the dependency best: one naming a specific origin, else one with `*`.
-    const specific = answers.filter((a, i) => values[i] !== null && values[i] !== '*');
-    const withAny = answers.filter((a, i) => values[i] !== null);
+    const specific = answers.filter((_a, i) => values[i] !== null && values[i] !== '*');
+    const withAny = answers.filter((_a, i) => values[i] !== null);
     const candidates = specific.length > 0 ? specific : withAny;
     const missing = candidates.find((a) => !variesOnOrigin(a.exchange));
     if (missing === undefined) return [];
