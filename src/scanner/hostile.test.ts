@@ -30,6 +30,9 @@ beforeAll(async () => {
   servers.goodTls = await httpsServer(reflecting);
   // Accepts the connection, reads the request, never answers.
   servers.silent = await rawServer((socket) => socket.resume());
+  // Accepts TCP, then never answers the TLS ClientHello; and one that resets on it.
+  servers.silentTls = await rawServer((socket) => socket.resume());
+  servers.resetTls = await rawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
   // Answers one byte at a time, forever: a status line and headers that never end.
   servers.slowHeaders = await rawServer((socket) => {
     socket.once('data', () => trickle(socket, 'HTTP/1.1 200 OK\r\nX-Slow: ' + 'a'.repeat(10_000), 20));
@@ -110,6 +113,8 @@ describe('hostile servers', () => {
       chain: [url('chain', '/0'), /^too many redirects \(more than 5\)/],
       selfSigned: [`https://localhost:${(servers.goodTls as TestServer).port}/`, /^TLS: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); use --insecure to scan it anyway$/],
       plainOnTls: [`https://127.0.0.1:${(servers.good as TestServer).port}/`, /^TLS: the server does not speak TLS on this port \(ERR_SSL_WRONG_VERSION_NUMBER\)$/],
+      silentTls: [`https://127.0.0.1:${(servers.silentTls as TestServer).port}/`, new RegExp(`^timeout after ${timeout} ms connecting to 127\\.0\\.0\\.1:\\d+$`)],
+      resetTls: [`https://127.0.0.1:${(servers.resetTls as TestServer).port}/`, /^ECONNRESET: connection reset by 127\.0\.0\.1:\d+ \(after 2 attempts\)$/],
       refused: [`http://127.0.0.1:${refused}/`, new RegExp(`^ECONNREFUSED: connection refused by 127\\.0\\.0\\.1:${refused} \\(after 2 attempts\\)$`)],
       dns: ['http://no-such-host.invalid/', /^DNS: no address for no-such-host\.invalid \(ENOTFOUND\)$/],
     };

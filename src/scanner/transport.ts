@@ -139,7 +139,8 @@ export function createTransport(options: TransportOptions): Transport {
       let abortRequest: ((reason: Error) => void) | undefined;
       let abortReason: Error | undefined;
       let settled = false;
-      let phase: 'headers' | 'body' = 'headers';
+      // 'connect' until undici writes the request on a connected socket (TCP and TLS handshakes done).
+      let phase: 'connect' | 'headers' | 'body' = 'connect';
       let status = 0;
       let headers: HeaderList = [];
       const chunks: Buffer[] = [];
@@ -161,7 +162,8 @@ export function createTransport(options: TransportOptions): Transport {
         else resolve({ status, headers, bodySnippet: Buffer.concat(chunks, size).toString('utf8') });
       };
       const timer = setTimeout(() => {
-        const what = phase === 'headers' ? 'waiting for response headers' : 'reading the response body';
+        const what =
+          phase === 'connect' ? `connecting to ${url.host}` : phase === 'headers' ? 'waiting for response headers' : 'reading the response body';
         const error = new ProbeError('timeout', `timeout after ${options.timeout} ms ${what}`);
         finish(error);
         stop(error);
@@ -183,6 +185,7 @@ export function createTransport(options: TransportOptions): Transport {
       const handler = {
         onConnect(abort: (reason: Error) => void) {
           abortRequest = abort;
+          phase = 'headers';
           if (abortReason !== undefined) abort(abortReason);
         },
         onHeaders(statusCode: number, raw: Buffer[]) {
@@ -213,7 +216,7 @@ export function createTransport(options: TransportOptions): Transport {
           finish();
         },
         onError(error: Error) {
-          finish(toProbeError(error, { host: url.host, timeout: options.timeout, phase }));
+          finish(toProbeError(error, { host: url.host, timeout: options.timeout, phase: phase === 'body' ? 'body' : 'headers' }));
         },
       };
       dispatcher.dispatch(
