@@ -66,6 +66,8 @@ async function printMinimal(w: RunningWorld, session: BrowserSession, failing: {
   console.log(`minimal reproductions:\n\n${out.join('\n\n')}`);
 }
 
+// Generous limits: a failing run also shrinks disagreements in the browser, and a slow CI machine must
+// report disagreements, not a timeout.
 const seed = chooseSeed();
 const count = chooseCount();
 // Always printed, pass or fail: CORSIGHT_SEED=<seed> reproduces the generated cases exactly.
@@ -123,7 +125,7 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     if (found.length) console.log(`${found.length} disagreement(s) in sequences:\n\n${found.join('\n\n')}`);
     expect(problems.join('\n'), 'Chromium did not behave as the sequence expects').toBe('');
     expect(found.length, `${found.length} sequence steps disagree (reproductions printed above)`).toBe(0);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await session?.close();
@@ -159,10 +161,10 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
     if (failing.length) await printMinimal(w, session, failing);
     expect(found.length, `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`).toBe(0);
-  });
+  }, 120_000 + count * 60);
 
   it('simulateFetch agrees with Chromium on the hand-written corpus', async () => {
     const { repros: found } = await disagreements(w, 'corpus', corpus, corpusSeen);
     expect(found.length, `${found.length} of ${corpus.length} corpus cases disagree (reproductions printed above)`).toBe(0);
-  });
+  }, 120_000);
 });
