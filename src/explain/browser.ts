@@ -272,6 +272,14 @@ export async function compareInChromium(request: CorsRequest, explanation: Expla
     if (model.code === 'NetworkError') matches = seen.corsError === null;
     else matches = seen.corsError === model.code && (seen.failedParameter ?? '') === (model.parameter ?? '');
   }
+  // When both allow it, script must be able to read the same header names.
+  if (matches && seen.allowed) {
+    const modelNames = explanation.verdicts[0]?.profile === 'chromium' ? (explanation.outcome.response?.exposedHeaders ?? []) : null;
+    if (modelNames !== null && modelNames.join(',') !== seen.exposedHeaders.join(',')) {
+      matches = false;
+      notes.push(`readable headers differ: model [${modelNames.join(', ')}], Chromium [${seen.exposedHeaders.join(', ')}]`);
+    }
+  }
   // The console line must match too, character for character (Blink's cors_error_string.cc).
   if (matches && seen.consoleMessage !== null && explanation.chromiumConsoleMessage !== null) {
     matches = seen.consoleMessage === explanation.chromiumConsoleMessage;

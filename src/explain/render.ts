@@ -17,7 +17,10 @@ export interface BrowserComparison {
   errorText: string | null;
   /** The CORS console line Chromium printed. */
   consoleMessage: string | null;
-  /** True when Chromium agrees with the chromium profile on allowed/blocked, error code and parameter. */
+  /**
+   * True when Chromium agrees with the chromium profile on allowed/blocked, error code, parameter and
+   * console line, and (when allowed and chromium is the chosen profile) on the readable header names.
+   */
   matches: boolean;
   /** Limits of this comparison (see docs/explain.md). */
   notes: string[];
