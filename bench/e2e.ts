@@ -1,7 +1,8 @@
 /**
  * End-to-end requests per second on loopback: Express and Fastify with no CORS middleware, with their usual
  * peer (`cors`, `@fastify/cors`) and with corsight, each server in its own child process, load from autocannon
- * in this process (10 connections, keep-alive), one warm-up second then a bounded measured run per row.
+ * in this process (10 connections, keep-alive), one warm-up second then a bounded measured run per row,
+ * repeated over several rounds.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -52,33 +53,42 @@ function run(url: string, request: (typeof REQUESTS)['actual'] | (typeof REQUEST
   return autocannon({ url, connections: 10, pipelining: 1, duration, method: request.method, headers: request.headers });
 }
 
-/** Measures every framework x variant x request. */
-export async function runE2E(durationSeconds: number, log: (line: string) => void): Promise<E2EResult[]> {
-  const out: E2EResult[] = [];
-  for (const framework of ['express', 'fastify'] as const) {
-    for (const variant of ['none', 'peer', 'corsight'] as const) {
-      const server = await startServer(framework, variant);
-      try {
-        for (const kind of ['actual', 'preflight'] as const) {
-          const url = `http://127.0.0.1:${server.port}/api`;
-          await run(url, REQUESTS[kind], 1);
-          const r = await run(url, REQUESTS[kind], durationSeconds);
-          const result: E2EResult = {
-            framework,
-            variant,
-            request: kind,
-            rps: r.requests.average,
-            p50: r.latency.p50,
-            non2xx: r.non2xx,
-            errors: r.errors,
-          };
-          log(JSON.stringify(result));
-          out.push(result);
+/**
+ * Measures every framework x variant x request, `rounds` times with the variants' order rotated each round
+ * (so slow phases of a shared machine do not always hit the same variant); reports the median round.
+ */
+export async function runE2E(durationSeconds: number, rounds: number, log: (line: string) => void): Promise<E2EResult[]> {
+  const samples = new Map<string, E2EResult[]>();
+  const variants = ['none', 'peer', 'corsight'] as const;
+  for (let round = 0; round < rounds; round++) {
+    for (const framework of ['express', 'fastify'] as const) {
+      for (let v = 0; v < variants.length; v++) {
+        const variant = variants[(v + round) % variants.length]!;
+        const server = await startServer(framework, variant);
+        try {
+          for (const kind of ['actual', 'preflight'] as const) {
+            const url = `http://127.0.0.1:${server.port}/api`;
+            await run(url, REQUESTS[kind], 1);
+            const r = await run(url, REQUESTS[kind], durationSeconds);
+            const result: E2EResult = {
+              framework,
+              variant,
+              request: kind,
+              rps: r.requests.average,
+              p50: r.latency.p50,
+              non2xx: r.non2xx,
+              errors: r.errors,
+            };
+            log(JSON.stringify({ round, ...result }));
+            const key = `${framework}/${variant}/${kind}`;
+            samples.set(key, [...(samples.get(key) ?? []), result]);
+          }
+        } finally {
+          await server.stop();
         }
-      } finally {
-        await server.stop();
       }
     }
   }
-  return out;
+  // The median round of each row, by requests per second.
+  return [...samples.values()].map((list) => [...list].sort((a, b) => a.rps - b.rps)[list.length >> 1]!);
 }
