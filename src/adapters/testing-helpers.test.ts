@@ -9,7 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPolicy, type Policy } from '../policy/index.js';
 import { expectCors, type CorsTarget } from '../testing/index.js';
 import { cors as expressCors } from './express.js';
@@ -112,5 +112,22 @@ describe.each(Object.keys(apps))('%s adapter through corsight/testing', (name) =
   it('an unlisted method or header is refused at the preflight (403 without CORS headers)', async () => {
     await expectCors(await target()).from(ALLOWED).fetch('/data', { method: 'PATCH' }).toBeBlockedWith('PreflightMissingAllowOriginHeader');
     await expectCors(await target()).from(ALLOWED).fetch('/data', { headers: { 'X-Other': '1' } }).toBeBlockedWith('PreflightMissingAllowOriginHeader');
+  });
+});
+
+describe('a refused preflight explains itself with the policy\'s own debug reason', () => {
+  const debugPolicy = () => {
+    const p = policy();
+    p.debug = true;
+    return p;
+  };
+  it.each([
+    ['node', () => withNodeCors(debugPolicy(), (_req: IncomingMessage, res: ServerResponse) => void res.end('data'))],
+    ['fetch', () => withFetchCors(debugPolicy(), (_req: Request) => new Response('data'))],
+  ] as const)('%s adapter', async (_name, make) => {
+    const x = await expectCors(make()).from(ALLOWED).fetch('/data', { method: 'PATCH' }).toBeBlocked();
+    const notes = x.fix?.notes.join(' ') ?? '';
+    expect(notes).toContain("the server's corsight policy says (corsight-debug on the preflight (OPTIONS) response");
+    expect(notes).toContain('refused with 403 and no CORS headers');
   });
 });

@@ -83,6 +83,26 @@ export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: rea
   return [...new Set(warnings)];
 }
 
+/**
+ * Hints from the answers themselves: a corsight policy in debug mode says why it refused
+ * (`corsight-debug`), and a 403 preflight without CORS headers is usually a deliberate refusal by
+ * CORS middleware, whose configuration (not a hand-added header) is the place to change.
+ */
+export function serverHints(exchanges: readonly Exchange[]): string[] {
+  const hints: string[] = [];
+  for (const e of exchanges) {
+    if (e.response === null || e.source !== 'network') continue;
+    const debug = getHeader(e.response.headers, 'corsight-debug');
+    if (debug !== null) hints.push(`the server's corsight policy says (corsight-debug on ${describeResponse(e.role, e.request.method, e.request.url)}): ${debug}`);
+    if (e.role === 'preflight' && e.response.status === 403 && getHeader(e.response.headers, 'access-control-allow-origin') === null) {
+      hints.push(
+        `the preflight was refused with 403 and no CORS headers: CORS middleware usually does that on purpose; allow the origin, method or header in its configuration rather than adding headers by hand`,
+      );
+    }
+  }
+  return [...new Set(hints)];
+}
+
 function summarize(outcome: CorsOutcome, log: readonly Exchange[], profile: ProfileName): string {
   if (outcome.allowed) {
     const r = outcome.response!;
@@ -121,6 +141,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order);
   const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
   if (fix !== null) {
+    fix.notes.push(...serverHints(book.exchanges));
     for (const step of fix.steps) {
       const assumed = book.assumed.some((e) => e.request.url === step.url && step.on === 'actual');
       if (assumed) {
