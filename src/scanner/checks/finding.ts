@@ -6,7 +6,7 @@ import type { Check, CheckId, Exchange, Finding, ProbeContext, Severity } from '
 import type { TargetNames } from './origins.js';
 import { buildPoc } from './poc.js';
 import { baselineOf } from './probes.js';
-import { assessAccessOnce, moreSevere, shift, type Assessment } from './severity.js';
+import { assessAccessOnce, moreSevere, type Assessment } from './severity.js';
 import { analyzeTrust, type TrustCheckId, type TrustHit } from './trust.js';
 
 /** What a check declares besides its logic. */
@@ -69,10 +69,7 @@ export function makeFinding(parts: FindingParts): Finding {
 /** Grades a trust hit with the browser model. */
 export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: TrustHit, simpleExchange: Exchange | undefined): Promise<Assessment> {
   const baseline = await baselineOf(ctx);
-  // An origin only Safari can send is judged by the Safari profile, and one level lower: most browsers
-  // cannot be used for the attack.
-  const safariOnly = hit.browsers !== undefined && !hit.browsers.includes('Chromium') && hit.browsers.includes('Safari');
-  const assessment = await assessAccessOnce({
+  return assessAccessOnce({
     names,
     origin: hit.verdict.origin,
     kind: hit.kind,
@@ -82,14 +79,7 @@ export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: Trus
     baseline,
     method: ctx.method,
     hasCredentials: ctx.hasCredentials,
-    ...(safariOnly ? { profile: 'safari' as const } : {}),
   });
-  if (!safariOnly) return assessment;
-  return {
-    ...assessment,
-    severity: shift(assessment.severity, -1),
-    detail: `${assessment.detail} Only Safari sends this origin (Chromium and Firefox reject the host), so the severity is one level lower.`,
-  };
 }
 
 /**

@@ -50,7 +50,7 @@ export const specialCharBypass = trustCheck({
   id: 'special-char-bypass',
   title: 'Host ended by a special character',
   definition:
-    'The server extracts or bounds the host with a parser that stops at characters browsers keep in a host name, so `https://target.tld_.attacker.tld` (sent by Chromium, Firefox and Safari) or `` https://target.tld`.attacker.tld `` (sent by Safari, whose host parser is more lenient) passes as `target.tld`. The finding names the browsers that can send the origin.',
+    'The server extracts or bounds the host with a parser that stops at characters browsers keep in a host name, so `https://target.tld_.attacker.tld` (sent by Chromium, Firefox and Safari) or `` https://target.tld`.attacker.tld `` (reported for Safari in 2018, and kept in hosts by Chromium 156 as the URL Standard allows) passes as `target.tld`. The finding names the browsers that can send the origin.',
   probes: `\`https://<trusted host>_.${ATTACKER_DOMAIN}\`, then \`https://<trusted host>\\\`.${ATTACKER_DOMAIN}\` only if \`_\` was refused.`,
   remediation: 'Parse the Origin with a WHATWG URL parser and compare the whole serialized origin, not a regex-extracted host.',
 });

@@ -122,6 +122,21 @@ describe.skipIf(!available)('PoC pages in Chromium', () => {
     expect(text).toMatch(/^Blocked: TypeError: Failed to fetch/);
   });
 
+  it('Chromium keeps a backtick in a host: a page at ``https://corsight-lab.test`.corsight-attacker.com`` reads /special-char', async () => {
+    const origin = 'https://corsight-lab.test`.corsight-attacker.com';
+    const poc = buildPoc({
+      check: 'special-char-bypass',
+      title: 'backtick',
+      url: `${lab.httpsUrl}/special-char`,
+      attackerOrigin: origin,
+      via: 'simple',
+      scenario: { method: 'GET', headers: [], credentials: 'include' },
+    });
+    const text = await runPoc(poc, origin, false);
+    expect(text).toMatch(/^Read 200/);
+    expect(text).toContain('lab-secret-0000');
+  });
+
   it('on a secure control the same kind of page is blocked', async () => {
     const poc = buildPoc({
       check: 'control',

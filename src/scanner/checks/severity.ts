@@ -138,7 +138,7 @@ export interface AccessInput {
   method: string;
   /** The user supplied cookies or Authorization (the probes were credentialed). */
   hasCredentials: boolean;
-  /** The browser to model; default Chromium. Safari for origins only Safari can send. */
+  /** The browser to model; default Chromium. */
   profile?: ProfileName;
 }
 

@@ -73,8 +73,6 @@ export interface TrustHit {
   readonly rule: string;
   /** Extra sentence for the finding's detail (e.g. which browsers accept the host). */
   readonly note?: string;
-  /** The browsers that can send this origin, when not all of them can (special-character hosts). */
-  readonly browsers?: readonly string[];
 }
 
 /** The analysis of one channel. */
@@ -233,10 +231,10 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
 
   // Classification.
   const hits = new Map<TrustCheckId, TrustHit>();
-  const add = (check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string, browsers?: readonly string[]): void => {
+  const add = (check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string): void => {
     const verdict = verdicts.get(origin);
     if (verdict === undefined || hits.has(check)) return;
-    hits.set(check, { check, verdict, kind, rule, ...(note !== undefined ? { note } : {}), ...(browsers !== undefined ? { browsers } : {}) });
+    hits.set(check, note === undefined ? { check, verdict, kind, rule } : { check, verdict, kind, rule, note });
   };
   const credNote = (origin: string): string => (verdicts.get(origin)?.credentials === true ? ', with credentials' : '');
 
@@ -290,7 +288,6 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
         'attacker',
         `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host`,
         `Browsers that keep ${code(c.char)} in a host and so can send this origin: ${c.browsers.join(', ')}.`,
-        c.browsers,
       );
       break;
     }
