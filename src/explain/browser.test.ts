@@ -5,6 +5,8 @@
  * is it skipped.
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsRequest } from '../browser/index.js';
 import { startRoutes, type RouteServer } from './__fixtures__/servers.js';
@@ -129,5 +131,27 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}${url}`, ...rest });
     expect(x.verdicts[0]?.code).toBe(code);
     expect(c).toMatchObject({ corsError: code, failedParameter: x.verdicts[0]?.parameter, matches: true });
+  });
+
+  it('an IP-literal loopback origin: the stand-in takes that very port', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const seen = await runInChromium({ origin: `http://127.0.0.1:${port}`, url: `${server.url}/missing` });
+    expect(seen.pageOrigin).toBe(`http://127.0.0.1:${port}`);
+    expect(seen.corsError).toBe('MissingAllowOriginHeader');
+  });
+
+  it('says why it cannot stand in: a busy port, a non-loopback IP', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      await expect(runInChromium({ origin: `http://127.0.0.1:${port}`, url: `${server.url}/missing` })).rejects.toThrow(`port ${port} on 127.0.0.1 is not free`);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+    await expect(runInChromium({ origin: 'http://192.0.2.1', url: `${server.url}/missing` })).rejects.toThrow('its host is a non-loopback IP address');
   });
 });
