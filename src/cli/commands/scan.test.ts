@@ -262,6 +262,26 @@ describe('corsight scan: the built CLI', () => {
     }
   });
 
+  it('stops scanning, quietly, when the reader of the report goes away (EPIPE)', async () => {
+    const paths = new Set<string>();
+    const counting = await httpServer((req, res) => {
+      paths.add(req.url ?? '');
+      reflecting(req, res);
+    });
+    const urls = Array.from({ length: 40 }, (_, i) => `${counting.url}/t${i}`);
+    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none']);
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    // Read the first line, then close the pipe as `head -1` would.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await counting.close();
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // The scan ended soon after the pipe closed instead of working through all 40 targets for nobody.
+    expect(paths.size).toBeLessThan(20);
+  });
+
   it('exits 0 on a clean target and prints no colour when piped', async () => {
     const result = await cli(['scan', `${clean.url}/`, '--fail-on', 'low']);
     expect(result.stderr).toBe('');

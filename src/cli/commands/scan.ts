@@ -110,19 +110,19 @@ export function scanOptionsFromFlags(options: ScanCommandOptions, checks: readon
 
 /** Writes with backpressure, so a slow reader of a long report keeps memory flat. */
 async function write(stream: Writable, text: string): Promise<void> {
-  if (text === '') return;
+  if (text === '' || stream.destroyed) return;
   if (!stream.write(text)) {
-    await new Promise<void>((resolve, reject) => {
+    // Errors are recorded by the stream's 'error' listener in runScan; here they only end the wait.
+    await new Promise<void>((resolve) => {
       const done = () => {
-        stream.off('error', fail);
+        stream.off('drain', done);
+        stream.off('error', done);
+        stream.off('close', done);
         resolve();
       };
-      const fail = (error: Error) => {
-        stream.off('drain', done);
-        reject(error);
-      };
       stream.once('drain', done);
-      stream.once('error', fail);
+      stream.once('error', done);
+      stream.once('close', done);
     });
   }
 }
@@ -196,10 +196,16 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     if (isDirectory) throw new UsageError(`cannot read --input ${options.input}: it is a directory`);
   }
 
+  // Ends the run early: Ctrl-C (io.signal), or the report's reader went away (EPIPE, e.g. `| head`).
+  const stop = new AbortController();
+  if (io.signal !== undefined) {
+    if (io.signal.aborted) stop.abort();
+    else io.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  }
   let scanner: Scanner;
   try {
     const scanOptions = scanOptionsFromFlags(options, checks);
-    if (io.signal !== undefined) scanOptions.signal = io.signal;
+    scanOptions.signal = stop.signal;
     scanner = createScanner(scanOptions);
   } catch (error) {
     if (error instanceof ScanOptionError) throw new UsageError(error.message);
@@ -249,6 +255,12 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     await scanner.close();
     throw error;
   }
+  let outputError: NodeJS.ErrnoException | undefined;
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    outputError ??= error;
+    stop.abort();
+  });
+  const emit = (text: string) => (outputError === undefined ? write(out, text) : Promise.resolve());
   const paint = painter(useColor(out, options.color));
   const reporter = createReporter(format, { paint });
   const progress = options.quiet !== true && io.stderr.isTTY === true ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined) : undefined;
@@ -259,12 +271,12 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   const started = performance.now();
   const summary: Summary = emptySummary();
   try {
-    await write(out, reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
+    await emit(reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
     for await (const result of scanner.scan(targets())) {
       addToSummary(summary, result);
       const text = reporter.target(result);
       if (sharesTerminal) progress?.clear();
-      await write(out, text);
+      await emit(text);
       progress?.update(result);
     }
   } finally {
@@ -272,8 +284,14 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     await scanner.close();
   }
   summary.durationMs = Math.round(performance.now() - started);
-  await write(out, reporter.end(summary, new Date()));
-  if (options.output !== undefined) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await emit(reporter.end(summary, new Date()));
+  if (options.output !== undefined && outputError === undefined) await new Promise<void>((resolve) => out.end(() => resolve()));
+  if (outputError !== undefined) {
+    // A reader that stops early (`| head`) is not an error of the scan; a full disk or a closed file is.
+    if (outputError.code === 'EPIPE') return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
+    warn(`cannot write the report${options.output === undefined ? '' : ` to ${options.output}`}: ${outputError.code ?? outputError.message}`);
+    return ExitCode.usage;
+  }
 
   if (valid === 0 && invalid > 0) throw new UsageError(`no valid targets (${invalid} skipped)`);
   // Interrupted: the report is complete for what finished, but the scan is not (128 + SIGINT, as shells do).
