@@ -61,6 +61,11 @@ describe('cookies a request carries (SameSite)', () => {
     // Schemeful same-site: the http twin is cross-site.
     expect(carriedCookies(cookies, 'http://api.target.com', target).map((c) => c.name)).toEqual(['a']);
   });
+  it('an http target gets no Secure cookie at all (so no cross-site cookie), except on loopback', () => {
+    expect(carriedCookies(cookies, attacker, new URL('http://api.target.com/')).map((c) => c.name)).toEqual([]);
+    expect(carriedCookies(cookies, 'http://evil.target.com', new URL('http://api.target.com/')).map((c) => c.name)).toEqual(['b', 'd']);
+    expect(carriedCookies(cookies, attacker, new URL('http://localhost:8080/')).map((c) => c.name)).toEqual(['a']);
+  });
 });
 
 describe('shift', () => {

@@ -25,7 +25,7 @@
 import { simulateFetch } from '../../browser/index.js';
 import type { CorsOutcome, CorsRequest, ProfileName, Transport } from '../../browser/index.js';
 import { getAllHeaderValues, getHeader } from '../../fetch/headers.js';
-import { isSameSite } from '../../fetch/origin.js';
+import { isPotentiallyTrustworthy, isSameSite } from '../../fetch/origin.js';
 import type { Exchange, Severity } from '../types.js';
 import { severities } from '../types.js';
 import type { ProbeKind, TargetNames } from './origins.js';
@@ -92,9 +92,11 @@ export function cookiesOf(exchange: Exchange): CookieInfo[] {
 /** Cookies among `cookies` that a request from `attackerOrigin` to the target would carry. */
 export function carriedCookies(cookies: readonly CookieInfo[], attackerOrigin: string, targetUrl: URL): CookieInfo[] {
   const sameSite = attackerOrigin !== 'null' && isSameSite(attackerOrigin, targetUrl);
-  // Same-site requests carry every cookie; cross-site ones only SameSite=None, which Chromium requires
-  // to be Secure (a SameSite=None cookie without Secure is rejected when set).
-  return cookies.filter((c) => sameSite || (c.sameSite === 'none' && c.secure));
+  // A Secure cookie is neither stored from nor sent to a non-secure URL (RFC 6265bis §5.7; Chromium treats
+  // loopback hosts as secure). Same-site requests carry every other cookie; cross-site ones only
+  // SameSite=None, which Chromium requires to be Secure (without Secure it is rejected when set).
+  const secureTarget = isPotentiallyTrustworthy(targetUrl);
+  return cookies.filter((c) => (secureTarget || !c.secure) && (sameSite || (c.sameSite === 'none' && c.secure)));
 }
 
 /** A request the attacker's page makes, as the PoC will make it. */
@@ -283,7 +285,9 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
       } else if (cookies.length > 0) {
         parts.push(`Cookies the target sets (${[...new Set(cookies.map((c) => c.name))].join(', ')}) are SameSite Lax/Strict (or unmarked, which Chromium treats as Lax), so a cross-site request does not carry them; other credentials (HTTP auth, client certificates, other cookies) still would be.`);
       } else if (input.hasCredentials) {
-        parts.push('The scan sent your credentials; whether a cross-site request carries your session cookie depends on its SameSite attribute (only SameSite=None; Secure is sent).');
+        parts.push(
+          'The scan sent your credentials: a cross-site request carries a session cookie only if it is SameSite=None; Secure (and HTTP authentication the browser has cached), never a bearer token the site\'s own script adds.',
+        );
       }
       break;
     }
