@@ -8,7 +8,8 @@ import type { Socket } from 'node:net';
 import { createScanner, type ScanTargetResult } from './scanner.js';
 import { closedPort, httpServer, httpsServer, rawServer, reflecting, reflectionCheck, preflightCheck, type TestServer } from './__fixtures__/servers.js';
 
-const timeout = 600;
+// Long enough for a well-behaved loopback target on a loaded 2-core CI machine.
+const timeout = 1500;
 const servers: Record<string, TestServer> = {};
 const timers = new Set<NodeJS.Timeout>();
 function trickle(socket: Socket, text: string, every: number): void {
