@@ -282,6 +282,7 @@ describe('explain: redirects and Origin: null', () => {
     const x = await explainRequest({ origin: ORIGIN, url }, { sender: live.send });
     expect(x.allowed).toBe(false);
     expect(x.verdicts[0]?.code).toBe('NetworkError');
+    expect(x.summary).toContain(`when sending GET ${url} (`);
     expect(x.fix?.verified).toBe(false);
     expect(x.fix?.steps[0]?.action).toBe('client');
     expect(x.fix?.steps[0]?.text).toContain('make the server reachable');

@@ -114,7 +114,12 @@ function summarize(outcome: CorsOutcome, log: readonly Exchange[], profile: Prof
   }
   const e = outcome.error!;
   const last = log[log.length - 1];
-  const where = last === undefined ? 'before anything was sent' : `on ${describeResponse(last.role, last.request.method, last.request.url)}`;
+  const where =
+    last === undefined
+      ? 'before anything was sent'
+      : last.response === null
+        ? `when sending ${last.request.method} ${last.request.url} (${last.error ?? 'no response'})`
+        : `on ${describeResponse(last.role, last.request.method, last.request.url)}`;
   return `Blocked in ${profile}: ${e.code}${e.parameter === '' ? '' : ` (${e.parameter})`} ${where}; fetch() rejects with TypeError: Failed to fetch.`;
 }
 
