@@ -70,6 +70,17 @@ describe('expectCors with a Node handler', () => {
     const err = await get.toExpose('x-total', 'x-secret').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssertionError);
     expect((err as Error).message).toContain('to expose x-secret, but script can only read');
+    expect((err as Error).message).toMatch(/fix: change `Access-Control-Expose-Headers: X-Total` to `Access-Control-Expose-Headers: X-Total, x-secret` on the GET response of http:\/\/127\.0\.0\.1:\d+\/items/);
+    const wild = nodeHandler((req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', String(req.headers.origin));
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Access-Control-Expose-Headers', '*');
+      res.setHeader('X-Total', '1');
+      res.end();
+    });
+    await expectCors(wild).from(APP).fetch('/w').toExpose('x-total');
+    const withCredentials = await expectCors(wild).from(APP).fetch('/w', { credentials: 'include' }).toExpose('x-total', 'x-none').catch((e: unknown) => e);
+    expect((withCredentials as Error).message).toContain('(`*` exposes nothing extra when credentials are included); the response does not send x-none at all');
   });
 
   it('blocks another origin with the Chromium error name and parameter', async () => {
