@@ -148,6 +148,13 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     status: 404,
   }),
   allowlist({
+    path: '/reflect-unauthorized',
+    expected: ['origin-reflected', 'null-origin-trusted'],
+    description: 'Echoes any Origin with credentials on a 401 login wall: one level lower, since a victim with a session would get the real page.',
+    allow: () => true,
+    status: 401,
+  }),
+  allowlist({
     path: '/null-allowlist',
     expected: ['null-origin-trusted'],
     description: "Allowlist `['https://app.corsight-lab.test', 'null']` with credentials: `null` came in for local file testing.",
@@ -158,6 +165,12 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     expected: ['prefix-match'],
     description: "`origin.startsWith('https://corsight-lab.test')` with credentials.",
     allow: (origin) => origin.startsWith(`https://${LAB_DOMAIN}`),
+  }),
+  allowlist({
+    path: '/unanchored-regex',
+    expected: ['prefix-match'],
+    description: 'A regex without an end anchor: `/^https:\\/\\/(www\\.)?corsight-lab\\.test/.test(origin)`.',
+    allow: (origin) => /^https:\/\/(www\.)?corsight-lab\.test/.test(origin),
   }),
   allowlist({
     path: '/suffix',

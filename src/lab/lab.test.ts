@@ -50,6 +50,7 @@ describe('lab', () => {
     const notFound = find('/reflect-not-found', 'origin-reflected');
     expect(notFound?.severity).toBe('low');
     expect(notFound?.detail).toMatch(/Downgraded from high: this URL answered 404/);
+    expect(find('/reflect-unauthorized', 'origin-reflected')?.severity).toBe('medium');
     const preflightOnly = find('/preflight-only', 'origin-reflected');
     expect(preflightOnly?.via).toBe('preflight');
     expect(preflightOnly?.severity).toBe('high');
