@@ -11,7 +11,7 @@ import {
 } from '../browser/index.js';
 import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
 import { ExchangeBook } from './exchanges.js';
-import { describeResponse, findFix } from './fix.js';
+import { describeResponse, exposeFix, findFix } from './fix.js';
 import type { Exchange, Explanation, ProfileVerdict, Sender } from './types.js';
 
 /** Every profile, in the order they are listed after the chosen one. */
@@ -32,6 +32,8 @@ export interface ExplainOptions {
    * uses it so an app under test only ever receives what a browser sends). Default true.
    */
   sendInFixSearch?: boolean;
+  /** Response header names the page needs to read; the explanation says whether it can (`exposure`). */
+  expose?: readonly string[];
 }
 
 function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
@@ -154,7 +156,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
       }
     }
   }
-  return {
+  const explanation: Explanation = {
     request: {
       origin: request.origin,
       url: request.url,
@@ -175,4 +177,16 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
     warnings: warningsFor(request, main.outcome, main.log),
     assumptions,
   };
+  if (options.expose !== undefined && options.expose.length > 0) {
+    const wanted = [...new Set(options.expose.map(byteLowercase))];
+    const readable = main.outcome.response?.exposedHeaders ?? [];
+    const missing = main.outcome.allowed ? wanted.filter((n) => !readable.includes(n)) : wanted;
+    explanation.exposure = {
+      wanted,
+      readable,
+      missing,
+      fix: main.outcome.allowed && missing.length > 0 ? exposeFix(explanation, missing) : null,
+    };
+  }
+  return explanation;
 }

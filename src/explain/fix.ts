@@ -9,7 +9,7 @@ import { simulateFetch, type CorsOutcome, type CorsRequest, type ProfileName } f
 import { byteLowercase, getHeader, isToken, nameEquals, splitHeaderValue } from '../fetch/headers.js';
 import { isCorsSafelistedMethod } from '../fetch/methods.js';
 import { combinedHeader, type ExchangeBook } from './exchanges.js';
-import type { Exchange, Fix, FixStep, ResponseRole } from './types.js';
+import type { Exchange, Explanation, Fix, FixStep, ResponseRole } from './types.js';
 
 /** How a response is named in fix text. */
 export function describeResponse(role: ResponseRole, method: string, url: string): string {
@@ -293,4 +293,28 @@ function securityNotes(steps: readonly FixStep[]): string[] {
     notes.push('When the server picks Access-Control-Allow-Origin per request, also send `Vary: Origin` so caches keep the answers apart.');
   }
   return notes;
+}
+
+/**
+ * The change that lets script read `missing`: list them in `Access-Control-Expose-Headers` on the
+ * final response (a response header the server does not send cannot be exposed at all).
+ */
+export function exposeFix(x: Pick<Explanation, 'exchanges' | 'request'>, missing: readonly string[]): string {
+  const last = [...x.exchanges].reverse().find((e) => e.role === 'actual' && e.response !== null);
+  if (last === undefined || last.response === null) return `list ${missing.join(', ')} in Access-Control-Expose-Headers`;
+  const present = new Set(last.response.headers.map(([n]) => n.toLowerCase()));
+  const absent = missing.filter((n) => !present.has(n));
+  const current = combinedHeader(last.response, 'access-control-expose-headers');
+  const listed = current === null ? [] : current.split(',').map((v) => v.trim()).filter((v) => v !== '' && !(v === '*' && x.request.credentials === 'include'));
+  const value = [...listed, ...missing.filter((n) => !listed.map((l) => l.toLowerCase()).includes(n))].join(', ');
+  const where = `the ${last.request.method} response of ${last.request.url}`;
+  let text =
+    current === null
+      ? `add \`Access-Control-Expose-Headers: ${value}\` to ${where}`
+      : `change \`Access-Control-Expose-Headers: ${current}\` to \`Access-Control-Expose-Headers: ${value}\` on ${where}`;
+  if (current !== null && current.split(',').some((v) => v.trim() === '*') && x.request.credentials === 'include') {
+    text += ' (`*` exposes nothing extra when credentials are included)';
+  }
+  if (absent.length > 0) text += `; the response does not send ${absent.join(', ')} at all`;
+  return text;
 }

@@ -82,6 +82,17 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
     else out.push(paint('yellow', `  Not a complete server-side fix${x.fix.passes.length > 0 ? ` (passes in: ${x.fix.passes.join(', ')})` : ''}.`));
     for (const n of x.fix.notes) out.push(`  note: ${n}`);
   }
+  if (x.exposure !== undefined) {
+    out.push('');
+    out.push(paint('bold', 'Readable response headers'));
+    const e = x.exposure;
+    if (!x.allowed) out.push(paint('red', `  none: the request is blocked (wanted ${e.wanted.join(', ')})`));
+    else if (e.missing.length === 0) out.push(paint('green', `  script can read ${e.wanted.join(', ')}`));
+    else {
+      out.push(paint('red', `  script cannot read ${e.missing.join(', ')} (readable: ${e.readable.join(', ') || 'nothing'})`));
+      if (e.fix !== null) out.push(`  fix: ${e.fix}`);
+    }
+  }
   if (x.warnings.length > 0) {
     out.push('');
     out.push(paint('bold', 'Warnings'));

@@ -128,4 +128,18 @@ export interface Explanation {
   warnings: string[];
   /** Responses that were assumed rather than fetched, and what was assumed. */
   assumptions: string[];
+  /** Present when response headers the page needs to read were named (`--expose`). */
+  exposure?: Exposure;
+}
+
+/** Whether script can read the response headers the page needs (`--expose`). */
+export interface Exposure {
+  /** The names asked for, lowercase. */
+  wanted: string[];
+  /** What script can read (chosen profile), lowercase, sorted. */
+  readable: string[];
+  /** Wanted but not readable. */
+  missing: string[];
+  /** The change that makes them readable, when something is missing and the request is allowed. */
+  fix: string | null;
 }

@@ -6,8 +6,8 @@
  */
 import { AssertionError } from 'node:assert';
 import { isCorsErrorCode, type CorsErrorCode, type CredentialsMode, type ProfileName, type RedirectMode, type RequestMode } from '../browser/index.js';
-import { combinedHeader } from '../explain/exchanges.js';
 import { explainRequest } from '../explain/explain.js';
+import { exposeFix } from '../explain/fix.js';
 import type { Explanation } from '../explain/types.js';
 import { parseOrigin } from '../fetch/origin.js';
 import { connect, type CorsTarget } from './target.js';
@@ -54,30 +54,6 @@ export function describeForAssertion(x: Explanation): string {
   for (const w of x.warnings) lines.push(`warning: ${w}`);
   for (const a of x.assumptions) lines.push(`assumed: ${a}`);
   return lines.join('\n');
-}
-
-/**
- * The change that lets script read `missing`: list them in `Access-Control-Expose-Headers` on the
- * final response (a response header the server does not send cannot be exposed at all).
- */
-function exposeFix(x: Explanation, missing: readonly string[]): string {
-  const last = [...x.exchanges].reverse().find((e) => e.role === 'actual' && e.response !== null);
-  if (last === undefined || last.response === null) return `list ${missing.join(', ')} in Access-Control-Expose-Headers`;
-  const present = new Set(last.response.headers.map(([n]) => n.toLowerCase()));
-  const absent = missing.filter((n) => !present.has(n));
-  const current = combinedHeader(last.response, 'access-control-expose-headers');
-  const listed = current === null ? [] : current.split(',').map((v) => v.trim()).filter((v) => v !== '' && !(v === '*' && x.request.credentials === 'include'));
-  const value = [...listed, ...missing.filter((n) => !listed.map((l) => l.toLowerCase()).includes(n))].join(', ');
-  const where = `the ${last.request.method} response of ${last.request.url}`;
-  let text =
-    current === null
-      ? `add \`Access-Control-Expose-Headers: ${value}\` to ${where}`
-      : `change \`Access-Control-Expose-Headers: ${current}\` to \`Access-Control-Expose-Headers: ${value}\` on ${where}`;
-  if (current !== null && current.split(',').some((v) => v.trim() === '*') && x.request.credentials === 'include') {
-    text += ' (`*` exposes nothing extra when credentials are included)';
-  }
-  if (absent.length > 0) text += `; the response does not send ${absent.join(', ')} at all`;
-  return text;
 }
 
 /** One request from one origin, with its assertions. Each assertion resolves with the explanation. */

@@ -137,4 +137,17 @@ describe('corsight explain', () => {
       await new Promise<void>((resolve) => tls.close(() => resolve()));
     }
   });
+
+  it('--expose: exit 0 when script can read the header, 1 with the Access-Control-Expose-Headers fix when not', async () => {
+    const ok = await explain(`${server.url}/ok`, { origin: 'https://app.test', expose: ['X-Total'] });
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('script can read x-total');
+    const missing = await explain(`${server.url}/ok`, { origin: 'https://app.test', expose: ['x-total', 'date'] });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('script cannot read date');
+    expect(missing.out).toContain(`fix: change \`Access-Control-Expose-Headers: x-total\` to \`Access-Control-Expose-Headers: x-total, date\` on the GET response of ${server.url}/ok`);
+    const json = JSON.parse((await explain(`${server.url}/ok`, { origin: 'https://app.test', expose: ['date'], format: 'json' })).out);
+    expect(json.exposure).toMatchObject({ wanted: ['date'], missing: ['date'] });
+    await expect(explain(`${server.url}/ok`, { origin: 'https://app.test', expose: ['bad name'] })).rejects.toThrow(/bad --expose/);
+  });
 });

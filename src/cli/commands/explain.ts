@@ -22,6 +22,8 @@ export interface ExplainCommandOptions {
   send?: boolean;
   browser?: boolean;
   format?: 'text' | 'json';
+  /** Response headers the page needs to read (`--expose`, repeatable). */
+  expose?: string[];
   resolve?: string[];
   insecure?: boolean;
   timeout?: number;
@@ -75,6 +77,9 @@ export function buildRequest(url: string, options: ExplainCommandOptions): CorsR
  */
 export async function explainCommand(url: string, options: ExplainCommandOptions, io: ExplainIO): Promise<number> {
   const request = buildRequest(url, options);
+  for (const name of options.expose ?? []) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new UsageError(`bad --expose '${name}': not a header name`);
+  }
   let live;
   try {
     live = createLiveSender({
@@ -88,7 +93,12 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
   }
   let explanation: Explanation;
   try {
-    explanation = await explainRequest(request, { sender: live.send, profile: options.profile ?? 'chromium', send: options.send === true });
+    explanation = await explainRequest(request, {
+      sender: live.send,
+      profile: options.profile ?? 'chromium',
+      send: options.send === true,
+      expose: options.expose ?? [],
+    });
   } catch (e) {
     if (e instanceof TypeError) throw new UsageError(`fetch() would reject this request before sending it: ${e.message}`);
     throw e;
@@ -110,7 +120,8 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
   } else {
     io.stdout.write(renderExplanation(explanation, painter(useColor(io.stdout as never, options.color)), browser));
   }
-  return explanation.allowed ? ExitCode.ok : ExitCode.findings;
+  const unreadable = explanation.exposure !== undefined && explanation.exposure.missing.length > 0;
+  return explanation.allowed && !unreadable ? ExitCode.ok : ExitCode.findings;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -126,6 +137,7 @@ export const registerExplain: Register = (program: Command) => {
     .option('--header <header>', "request header 'Name: value' (repeatable)", collect, [])
     .addOption(new Option('--credentials <mode>', 'fetch() credentials mode').choices(['omit', 'same-origin', 'include']).default('same-origin'))
     .addOption(new Option('--profile <profile>', 'browser profile of the main verdict').choices(['chromium', 'firefox', 'safari', 'spec']).default('chromium'))
+    .option('--expose <name>', 'a response header the page needs to read (repeatable); exit 1 if it cannot', collect, [])
     .option('--send', 'also send a non-GET/HEAD actual request (otherwise only its preflight is sent and its response is assumed)')
     .option('--browser', 'repeat the request in headless Chromium (/usr/bin/chromium) and compare')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
