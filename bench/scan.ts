@@ -123,6 +123,7 @@ async function run(child: ChildProcess, info: LabInfo, count: number, concurrenc
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  if (scanner.stats.retries > 0) process.stderr.write(`  ${scanner.stats.retries} retries of ${scanner.stats.requests} requests\n`);
   const labAfter = await labCpu(child);
   await scanner.close();
   clearInterval(sampler);
@@ -147,8 +148,8 @@ async function main(): Promise<void> {
   const sizes = flag('--sizes', '200,2000')
     .split(',')
     .map((s) => Number(s));
-  const concurrency = Number(flag('--concurrency', '64'));
-  const perHost = Number(flag('--per-host', '32'));
+  const concurrency = Number(flag('--concurrency', '16'));
+  const perHost = Number(flag('--per-host', '8'));
   const { child, info } = await startLabProcess();
   try {
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     console.log(`machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`);
     // Warm-up (JIT, TLS session cache), not reported.
-    await run(child, info, 50, concurrency, perHost);
+    await run(child, info, 200, concurrency, perHost);
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
     console.log('targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB');
