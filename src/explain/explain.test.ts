@@ -273,6 +273,7 @@ describe('explain: redirects and Origin: null', () => {
     const x = await explainRequest({ origin: 'null', url: `${server.url}/missing` }, { sender: live.send });
     expect(x.chromiumConsoleMessage).toContain("from origin 'null' has been blocked");
     expect(x.fix?.steps[0]).toMatchObject({ header: 'Access-Control-Allow-Origin', value: 'null' });
+    expect(x.fix?.notes.join(' ')).toContain('give the page a real origin');
   });
 
   it('an unreachable server is a network error with no header fix', async () => {

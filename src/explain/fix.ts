@@ -247,7 +247,7 @@ export async function findFix(request: CorsRequest, book: ExchangeBook, profiles
     const passes = runs.filter((r) => r.outcome.allowed).map((r) => r.profile);
     if (failing === undefined) {
       if (round === 0) return null;
-      return { steps, verified: true, passes, notes: [...notes, ...securityNotes(steps)] };
+      return { steps, verified: true, passes, notes: [...notes, ...securityNotes(steps, request)] };
     }
     const step = round === MAX_STEPS ? null : nextFixStep(failing.outcome, failing.log, request);
     if (step === null) return { steps, verified: false, passes, notes };
@@ -282,11 +282,13 @@ function rewordReplaced(step: FixStep, prev: FixStep): string {
     : `change \`${step.header}: ${prev.previous}\` to \`${step.header}: ${step.value}\` on ${where}`;
 }
 
-function securityNotes(steps: readonly FixStep[]): string[] {
+function securityNotes(steps: readonly FixStep[], request: CorsRequest): string[] {
   const notes: string[] = [];
   if (steps.some((s) => s.header === 'Access-Control-Allow-Origin' && s.value === 'null')) {
     notes.push(
-      "Allowing the origin `null` lets every sandboxed iframe, data: and file: page read the response; the request's origin became `null` because of a cross-origin redirect — prefer requesting the final URL directly so the real origin is sent.",
+      request.origin === 'null'
+        ? 'Allowing the origin `null` lets every sandboxed iframe, data: and file: page read the response, not just yours; give the page a real origin (e.g. serve it over http(s), or sandbox it with allow-same-origin) instead when you can.'
+        : "Allowing the origin `null` lets every sandboxed iframe, data: and file: page read the response; the request's origin became `null` because of a cross-origin redirect — prefer requesting the final URL directly so the real origin is sent.",
     );
   }
   if (steps.some((s) => s.header === 'Access-Control-Allow-Origin' && s.value !== '*' && s.value !== 'null')) {
