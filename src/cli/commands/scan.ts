@@ -331,7 +331,7 @@ export const registerScan: Register = (program: Command) => {
     .option('-q, --quiet', 'no progress display on stderr')
     .addHelpText(
       'after',
-      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error.`,
+      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error, 130 interrupted (Ctrl-C).`,
     )
     .action(async (urls: string[], options: ScanCommandOptions) => {
       // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.
