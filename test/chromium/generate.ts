@@ -133,10 +133,23 @@ const finalAnswer: fc.Arbitrary<Answer> = fc.record({
   headers: corsLines(false),
 });
 
+/** Location lines of a redirect: nearly always the next hop, sometimes odd (scheme, syntax, repeated, empty). */
+const location = weighted<HeaderLine[]>(
+  [[['Location', '{{next}}']], 40],
+  [[['Location', '{{next}}'], ['Location', '{{next}}']], 1],
+  [[['Location', '{{next}}'], ['Location', '{{self}}']], 1],
+  [[['Location', '']], 1],
+  [[['Location', 'ftp://x.test/']], 1],
+  [[['Location', 'data:,x']], 1],
+  [[['Location', 'http://[']], 1],
+  [[['Location', '{{next}}#f']], 1],
+);
+
 const redirectAnswer: fc.Arbitrary<Answer> = fc.record({
   status: fc.constantFrom(301, 302, 303, 307, 308),
+  location,
   headers: corsLines(false),
-}).map((a) => ({ status: a.status, headers: [['Location', '{{next}}'] as HeaderLine, ...a.headers] }));
+}).map((a) => ({ status: a.status, headers: [...a.location, ...a.headers] }));
 
 const target = weighted<OriginKey>(['api', 10], ['other', 2], ['page', 3], ['sibling', 2], ['secure', 2], ['spage', 1], ['loopback', 1]);
 
