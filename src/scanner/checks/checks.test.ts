@@ -5,6 +5,7 @@
  * preflight-only bypasses, false-positive guards).
  */
 import http from 'node:http';
+import cors from 'cors';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lab/index.js';
@@ -184,5 +185,32 @@ describe('targeted servers', () => {
     const ids = result.findings.map((f) => f.check).sort();
     expect(ids).toEqual(['missing-vary-origin', 'null-origin-trusted', 'origin-reflected']);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('configurations of the `cors` package seen in the wild', () => {
+  const withCorsPackage =
+    (options: cors.CorsOptions): Handler =>
+    (req, res) =>
+      cors(options)(req as never, res as never, () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"data":"secret"}');
+      });
+
+  it('origin: true with credentials reflects everything, preflight headers included', async () => {
+    const result = await scanWith('api.shop.test', '/cors-true', withCorsPackage({ origin: true, credentials: true }));
+    expect(result.findings.map((f) => f.check).sort()).toEqual(['null-origin-trusted', 'origin-reflected', 'permissive-preflight']);
+    expect(only(result, 'origin-reflected')?.severity).toBe('high');
+  });
+
+  it('origin: /shop\\.test$/ (the documented regex form) is a suffix match', async () => {
+    const result = await scanWith('api.shop.test', '/cors-regex', withCorsPackage({ origin: /shop\.test$/, credentials: true }));
+    expect(result.findings.map((f) => f.check)).toEqual(['suffix-match']);
+    expect(only(result, 'suffix-match')?.attackerOrigin).toBe('http://attackershop.test');
+  });
+
+  it('an exact list is clean', async () => {
+    const result = await scanWith('api.shop.test', '/cors-list', withCorsPackage({ origin: ['http://app.shop.test'], credentials: true }));
+    expect(result.findings).toEqual([]);
   });
 });
