@@ -12,6 +12,7 @@ declare module 'autocannon' {
     interface Histogram {
       average: number;
       mean: number;
+      total: number;
       p50: number;
       p99: number;
     }

@@ -2,7 +2,8 @@
  * A server for the end-to-end benchmark, run as a child process so the load generator (autocannon, in the
  * parent) does not share its event loop: `node e2e-server.js <express|fastify> <none|peer|corsight>`.
  * Plain HTTP on 127.0.0.1, one route `GET /api` answering a small JSON body; CORS configured as in the 10-origin
- * rows of the micro-benchmark. Prints `{"port":N}` once listening.
+ * rows of the micro-benchmark. Prints `{"port":N}` once listening; answers the IPC message `cpu` with
+ * `process.cpuUsage()`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
     throw new Error('usage: e2e-server.js <express|fastify> <none|peer|corsight>');
   }
   if (!['none', 'peer', 'corsight'].includes(variant ?? '')) throw new Error(`unknown variant ${variant}`);
+  // The parent asks for this process's CPU time around each measured run (server CPU per request is far less
+  // sensitive to other load on the machine than requests per second).
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.(process.cpuUsage());
+  });
   process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n');
 }
 

@@ -20,6 +20,8 @@ export interface E2EResult {
   request: 'actual' | 'preflight';
   /** Mean requests per second. */
   rps: number;
+  /** Server CPU time (user + system) per request, µs. */
+  cpuPerRequest: number;
   /** Median latency, ms. */
   p50: number;
   /** Status of the responses (the first seen), and how many were not 2xx. */
@@ -35,13 +37,19 @@ const REQUESTS = {
   },
 };
 
-async function startServer(framework: Framework, variant: Variant): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [new URL('./e2e-server.js', import.meta.url).pathname, framework, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(framework: Framework, variant: Variant): Promise<{ port: number; cpu(): Promise<number>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [new URL('./e2e-server.js', import.meta.url).pathname, framework, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await once(lines, 'line')) as [string];
   const { port } = JSON.parse(line) as { port: number };
   return {
     port,
+    /** The server's CPU time so far, µs. */
+    cpu: async () => {
+      child.send('cpu');
+      const [usage] = (await once(child, 'message')) as [{ user: number; system: number }];
+      return usage.user + usage.system;
+    },
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -69,12 +77,15 @@ export async function runE2E(durationSeconds: number, rounds: number, log: (line
           for (const kind of ['actual', 'preflight'] as const) {
             const url = `http://127.0.0.1:${server.port}/api`;
             await run(url, REQUESTS[kind], 1);
+            const cpu0 = await server.cpu();
             const r = await run(url, REQUESTS[kind], durationSeconds);
+            const cpu1 = await server.cpu();
             const result: E2EResult = {
               framework,
               variant,
               request: kind,
               rps: r.requests.average,
+              cpuPerRequest: (cpu1 - cpu0) / Math.max(1, r.requests.total),
               p50: r.latency.p50,
               non2xx: r.non2xx,
               errors: r.errors,
@@ -89,6 +100,10 @@ export async function runE2E(durationSeconds: number, rounds: number, log: (line
       }
     }
   }
-  // The median round of each row, by requests per second.
-  return [...samples.values()].map((list) => [...list].sort((a, b) => a.rps - b.rps)[list.length >> 1]!);
+  // Per row: the median requests/s and, separately, the median server CPU per request of the rounds.
+  return [...samples.values()].map((list) => {
+    const byRps = [...list].sort((a, b) => a.rps - b.rps)[list.length >> 1]!;
+    const cpu = [...list].map((r) => r.cpuPerRequest).sort((a, b) => a - b)[list.length >> 1]!;
+    return { ...byRps, cpuPerRequest: cpu };
+  });
 }

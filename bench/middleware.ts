@@ -105,15 +105,19 @@ function microTable(all: MicroResult[], scalingResults: ScalingResult[]): { tabl
 }
 
 function e2eTable(results: E2EResult[]): string {
-  const lines = ['| framework | request | none | peer | corsight | corsight / peer |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| framework | request | none | peer | corsight | corsight / peer (req/s) | corsight / peer (CPU) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const framework of ['express', 'fastify'] as const) {
     for (const request of ['actual', 'preflight'] as const) {
       const get = (v: E2EResult['variant']) => results.find((r) => r.framework === framework && r.request === request && r.variant === v);
-      const cell = (r: E2EResult | undefined) => (r ? `${Math.round(r.rps)} req/s (p50 ${r.p50} ms${r.non2xx ? `, ${r.non2xx} non-2xx` : ''}${r.errors ? `, ${r.errors} errors` : ''})` : '—');
+      const cell = (r: E2EResult | undefined) =>
+        r ? `${Math.round(r.rps)} req/s, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''}${r.errors ? `, ${r.errors} errors` : ''}` : '—';
       const peer = get('peer');
       const ours = get('corsight');
       lines.push(
-        `| ${framework} | ${request} | ${cell(get('none'))} | ${cell(peer)} | ${cell(ours)} | ${peer && ours ? (ours.rps / peer.rps).toFixed(2) + 'x' : '—'} |`,
+        `| ${framework} | ${request} | ${cell(get('none'))} | ${cell(peer)} | ${cell(ours)} | ${peer && ours ? (ours.rps / peer.rps).toFixed(2) + 'x' : '—'} | ${peer && ours ? (ours.cpuPerRequest / peer.cpuPerRequest).toFixed(2) + 'x' : '—'} |`,
       );
     }
   }
@@ -139,7 +143,8 @@ async function main(): Promise<void> {
     console.log(`## End to end (autocannon, 10 connections, ${duration} s per row after 1 s warm-up, loopback; median of ${rounds} rounds)\n`);
     const results = await runE2E(duration, rounds, (line) => process.stderr.write(`  e2e ${line}\n`));
     console.log(e2eTable(results));
-    console.log('\n"none" has no CORS middleware: its preflight row is the framework\'s own answer to OPTIONS (Express 5: 200 with Allow; Fastify: 404).');
+    console.log('\nCPU/req: user + system CPU time of the server process during the measured run, divided by the requests served (lower is better; robust to other load on the machine, unlike req/s).');
+    console.log('"none" has no CORS middleware: its preflight row is the framework\'s own answer to OPTIONS (Express 5: 200 with Allow; Fastify: 404).');
   }
   console.log(`\nFinished ${new Date().toISOString()}`);
 }
