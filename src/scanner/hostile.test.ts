@@ -75,6 +75,10 @@ beforeAll(async () => {
   servers.badHeaderName = await rawServer((socket) => {
     socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n'));
   });
+  // Promises 1000 body bytes, sends 10 and hangs up.
+  servers.shortBody = await rawServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789'));
+  });
   // Not HTTP at all.
   servers.garbage = await rawServer((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH_9.2\r\n')));
   // Redirects to itself forever, and through ever new paths.
@@ -106,6 +110,7 @@ describe('hostile servers', () => {
       slowBody: [url('slowBody'), new RegExp(`^timeout after ${timeout} ms reading the response body$`)],
       reset: [url('reset'), /^ECONNRESET: connection reset by 127\.0\.0\.1:\d+ \(after 2 attempts\)$/],
       hangUp: [url('hangUp'), /^connection closed by 127\.0\.0\.1:\d+ \(other side closed\) \(after 2 attempts\)$/],
+      shortBody: [url('shortBody'), /^connection closed by 127\.0\.0\.1:\d+ while reading the response body \(/],
       hugeHeaders: [url('hugeHeaders'), /^response headers too large \(over the 16 KiB limit\)/],
       badHeaderValue: [url('badHeaderValue'), /^invalid HTTP response from 127\.0\.0\.1:\d+: Invalid header value char$/],
       badHeaderName: [url('badHeaderName'), /^invalid HTTP response from 127\.0\.0\.1:\d+: Invalid header token$/],
