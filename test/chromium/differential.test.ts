@@ -103,6 +103,9 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
       if (lines.length) problems.push(`${p.spec.id} (${p.spec.why ?? ''})\n    ${lines.join('\n    ')}`);
     });
     expect(problems.join('\n')).toBe('');
+    // A 599 means a case sent the browser somewhere its hops do not serve (a broken case, not a finding).
+    const refused = corpus.flatMap((p) => w.log.forKey(p.key).filter((e) => e.status === 599).map((e) => `${p.spec.id}: ${e.method} ${e.url}`));
+    expect(refused, 'requests the harness refused').toEqual([]);
   });
 
   // Time limits are generous: a failing run also shrinks disagreements in the browser, and a slow CI machine
@@ -121,6 +124,8 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     );
     const broken = seen.filter((o) => o.settled === 'broken').length;
     expect(broken, 'browser runs that did not settle').toBe(0);
+    const refused = generated.flatMap((p) => w.log.forKey(p.key).filter((e) => e.status === 599).map((e) => `${p.spec.id}: ${e.method} ${e.url}`));
+    expect(refused, 'requests the harness refused').toEqual([]);
     const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
     if (failing.length) await printMinimal(w, session, failing);
     expect(found.length, `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`).toBe(0);

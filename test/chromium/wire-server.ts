@@ -31,6 +31,8 @@ export interface LoggedRequest {
   /** Case key and hop index when `url` is a case URL. */
   key?: string;
   hop?: number;
+  /** The status answered (599 = the harness refused the request: see respond.ts). */
+  status?: number;
 }
 
 /** Every request every wire server saw, in arrival order, indexed by case key. */
@@ -141,8 +143,9 @@ export async function startWireServer(options: {
         const host = parsed.headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? `127.0.0.1:${port}`;
         const url = /^[a-z]+:\/\//i.test(parsed.target) ? parsed.target : `${scheme}://${host}${parsed.target}`;
         const where = caseKeyOf(url) ?? undefined;
-        options.log.add({ scheme, port, method: parsed.method, target: parsed.target, url, headers: parsed.headers, ...where });
+        const entry = options.log.add({ scheme, port, method: parsed.method, target: parsed.target, url, headers: parsed.headers, ...where });
         const reply = options.handler(parsed.method, url, parsed.headers);
+        entry.status = reply.status;
         socket.write(serializeReply(reply, parsed.method));
         const connection = parsed.headers.find(([n]) => n.toLowerCase() === 'connection')?.[1] ?? '';
         if (/close/i.test(connection)) {
