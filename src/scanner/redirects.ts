@@ -16,6 +16,7 @@ export function redirectLocation(response: ProbeResponse, base: URL): { raw: str
   const raw = header[1];
   try {
     const url = new URL(raw, base);
+    url.hash = ''; // never sent on the wire; keeps loop detection exact
     return { raw, url: url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined };
   } catch {
     return { raw, url: undefined };
