@@ -49,11 +49,12 @@ export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
  * - `net::ERR_TOO_MANY_REDIRECTS` — a 21st redirect.
  * - `net::ERR_FAILED` — a redirect with `redirect: 'error'`, a stream body redirected with a status other than 303.
  * - `net::ERR_INVALID_REDIRECT` — a redirect `Location` that does not parse as a URL.
- * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a non-HTTP(S) URL outside CORS.
+ * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a local scheme (`data:` …), or to another non-HTTP(S) URL outside CORS.
  * - `net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` — several different `Location` lines.
  * - `net::ERR_INVALID_HTTP_RESPONSE` — the transport answered something that is not an HTTP response.
  * - `net::ERR_CONNECTION_FAILED` — the transport threw.
  * - `net::ERR_ALPN_NEGOTIATION_FAILED` — a stream upload over HTTP/1.1 (Chromium).
+ * - `net::ERR_UNSAFE_PORT` — a Fetch "bad port" in the URL or a redirect's Location.
  * - `mixed-content` — an `https:` page fetching a non-trustworthy `http:` URL (blocked before CORS; CDP blockedReason).
  * - `origin` — Blink blocked it (CDP blockedReason `origin`): a `same-origin` mode request redirected to
  *   another origin, or (Chromium) a redirect to a URL with credentials outside CORS.

@@ -128,7 +128,7 @@ export function unsupportedSchemeMessage(url: string, scheme: string): string {
 
 /** Blink's message when a `same-origin` mode request is redirected to another origin (with its trailing newline). */
 export function unsafeRedirectMessage(nextUrl: string, documentUrl: string): string {
-  return `Unsafe attempt to load URL ${nextUrl} from frame with URL ${documentUrl}. Domains, protocols and ports must match.\n`;
+  return `Unsafe attempt to load URL ${elideUrl(nextUrl)} from frame with URL ${documentUrl}. Domains, protocols and ports must match.\n`;
 }
 
 /**
@@ -152,5 +152,5 @@ export function networkErrorMessage(method: string, url: string, netError: strin
 
 /** Chromium's console text for mixed content blocked on an `https:` page. */
 export function mixedContentMessage(origin: string, url: string): string {
-  return `Mixed Content: The page at '${origin}/' was loaded over HTTPS, but requested an insecure resource '${url}'. This request has been blocked; the content must be served over HTTPS.`;
+  return `Mixed Content: The page at '${origin}/' was loaded over HTTPS, but requested an insecure resource '${elideUrl(url)}'. This request has been blocked; the content must be served over HTTPS.`;
 }

@@ -79,6 +79,8 @@ export interface Profile {
   readonly opaqueOriginNotCached: boolean;
   /** Author-set client hints (DPR, Device-Memory, Width, Viewport-Width) are removed on a cross-origin redirect (Chromium, observed). */
   readonly dropClientHintsOnCrossOriginRedirect: boolean;
+  /** A credentialed no-cors GET/HEAD from an opaque origin to a URL same-site with `topLevelOrigin` carries `Origin: null` (Chromium, observed). */
+  readonly opaqueCredentialedOriginHeader: boolean;
   /** Stream uploads need HTTP/2 (Chromium). */
   readonly streamUploadNeedsH2: boolean;
 }
@@ -150,6 +152,7 @@ export const CHROMIUM: Profile = {
   clearCacheOnFailure: false,
   opaqueOriginNotCached: true,
   dropClientHintsOnCrossOriginRedirect: true,
+  opaqueCredentialedOriginHeader: true,
   streamUploadNeedsH2: true,
 };
 
@@ -179,6 +182,7 @@ export const SPEC: Profile = {
   clearCacheOnFailure: true,
   opaqueOriginNotCached: false,
   dropClientHintsOnCrossOriginRedirect: false,
+  opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
 };
 
@@ -208,6 +212,7 @@ export const FIREFOX: Profile = {
   clearCacheOnFailure: true,
   opaqueOriginNotCached: false,
   dropClientHintsOnCrossOriginRedirect: false,
+  opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
 };
 
@@ -237,6 +242,7 @@ export const SAFARI: Profile = {
   clearCacheOnFailure: true,
   opaqueOriginNotCached: false,
   dropClientHintsOnCrossOriginRedirect: false,
+  opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
 };
 

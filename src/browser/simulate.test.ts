@@ -84,6 +84,33 @@ describe('simulateFetch: simple requests', () => {
     expect(header(out.requests[1], 'width')).toBeNull();
   });
 
+  it("Chromium keeps author client hints only on hops to the page's own origin (observed: api -> api drops, api -> page keeps)", async () => {
+    const acah: [string, string][] = [...star, ['Access-Control-Allow-Headers', '*']];
+    const routes: Routes = {
+      [`GET ${B}/r`]: { status: 307, headers: [...star, ['Location', `${B}/s`]] },
+      [`GET ${B}/s`]: { headers: star },
+      [`GET ${B}/t`]: { status: 307, headers: [...star, ['Location', `${A}/x`]] },
+      [`GET ${A}/x`]: { headers: acah },
+      [`OPTIONS ${A}/x`]: { headers: acah },
+    };
+    const apiApi = await simulateFetch({ origin: A, url: `${B}/r`, headers: { DPR: '2' } }, fakeServer(routes).transport);
+    expect(apiApi.requests.map((r) => header(r, 'dpr'))).toEqual(['2', null]);
+    const apiPage = await simulateFetch({ origin: A, url: `${B}/t`, headers: { DPR: '2' } }, fakeServer(routes).transport);
+    expect(apiPage.requests.map((r) => header(r, 'dpr'))).toEqual(['2', '2']);
+  });
+
+  it('an https page in same-origin mode redirected to http gets the mode refusal, not mixed content', async () => {
+    const S = 'https://a.test';
+    const routes: Routes = { [`GET ${S}/r`]: { status: 302, headers: [['Location', 'http://b.test/x']] } };
+    const out = await simulateFetch({ origin: S, url: `${S}/r`, mode: 'same-origin' }, fakeServer(routes).transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
+    const first = await simulateFetch({ origin: S, url: 'http://b.test/x', mode: 'same-origin' }, fakeServer({}).transport);
+    expect(first.error?.message).toContain('Request mode is "same-origin"');
+    const mixed = await simulateFetch({ origin: S, url: `http://b.test/${'y'.repeat(1100)}` }, fakeServer({}).transport);
+    expect(mixed.error?.parameter).toBe('mixed-content');
+    expect(mixed.error?.message).toContain('...');
+  });
+
   it('Chromium combines same-name author headers before classifying them', async () => {
     const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: star }, [`POST ${B}/x`]: { headers: star } });
     const out = await simulateFetch(
@@ -492,12 +519,37 @@ describe('simulateFetch: redirects', () => {
   });
 
   it.each([
-    ['http://[bad', 'net::ERR_INVALID_REDIRECT'],
-    ['ftp://c.test/x', 'net::ERR_UNSAFE_REDIRECT'],
-  ])('Location %j -> %s', async (loc, err) => {
-    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', loc]] } });
-    const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
-    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: err });
+    ['http://[bad', 'cors', 'NetworkError', 'net::ERR_INVALID_REDIRECT'],
+    ['data:,hello', 'cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
+    ['data:,hello', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
+    ['ftp://c.test/x', 'cors', 'CorsDisabledScheme', ''],
+    ['ftp://c.test/x', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
+    ['//c.test:1/x', 'cors', 'NetworkError', 'net::ERR_UNSAFE_PORT'],
+    ['http://c.test:6667/x', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_PORT'],
+  ] as const)('Location %j (%s) -> %s %s', async (loc, mode, code, parameter) => {
+    const { transport, log } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', loc]] } });
+    const out = await simulateFetch({ origin: A, url: `${B}/r`, mode }, transport);
+    expect(out.error).toMatchObject({ code, parameter });
+    expect(log).toHaveLength(1);
+  });
+
+  it('a bad port in the request URL is blocked before anything is sent; default ports never are', async () => {
+    const { transport, log } = fakeServer({ 'GET http://b.test:80/': { headers: star } });
+    const out = await simulateFetch({ origin: A, url: 'http://b.test:25/' }, transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_UNSAFE_PORT' });
+    expect(log).toEqual([]);
+    expect((await simulateFetch({ origin: A, url: 'http://b.test:80/' }, fakeServer({ 'GET http://b.test/': { headers: star } }).transport)).allowed).toBe(true);
+  });
+
+  it('Chromium: a credentialed no-cors GET from an opaque origin to a URL same-site with the top-level page carries Origin: null', async () => {
+    const t = fakeServer({ [`GET ${A}/x`]: {}, [`GET ${B}/x`]: {} }).transport;
+    const base: CorsRequest = { origin: 'null', url: `${A}/x`, mode: 'no-cors', credentials: 'include', topLevelOrigin: A };
+    expect(header((await simulateFetch(base, t)).requests[0], 'origin')).toBe('null');
+    expect(header((await simulateFetch({ ...base, url: `${B}/x` }, t)).requests[0], 'origin')).toBeNull();
+    expect(header((await simulateFetch({ ...base, credentials: 'same-origin' }, t)).requests[0], 'origin')).toBeNull();
+    expect(header((await simulateFetch({ ...base, topLevelOrigin: undefined }, t)).requests[0], 'origin')).toBeNull();
+    expect(header((await simulateFetch(base, t, { profile: 'spec' })).requests[0], 'origin')).toBeNull();
+    await expect(simulateFetch({ ...base, topLevelOrigin: 'a.test' }, t)).rejects.toThrow(/topLevelOrigin/);
   });
 
   it('no-cors follows redirects and still resolves opaque', async () => {

@@ -11,7 +11,7 @@ import {
   trimHttpTabOrSpace,
   type HeaderList,
 } from '../fetch/headers.js';
-import { isPotentiallyTrustworthy, isSameOrigin } from '../fetch/origin.js';
+import { isPotentiallyTrustworthy, isSameOrigin, isSameSite, parseOrigin } from '../fetch/origin.js';
 import { chromiumRequestHeaderOrder } from './blink-order.js';
 import { PreflightCache } from './cache.js';
 import { classifyRequest, constructRequest } from './classify.js';
@@ -48,8 +48,25 @@ import type {
   WireRequest,
 } from './types.js';
 
-/** Author-settable client hints Chromium removes when a redirect leaves the origin (observed). */
+/** Author-settable client hints Chromium removes when a redirect goes to an origin other than the page's (observed). */
 const CLIENT_HINT_NAMES = ['dpr', 'device-memory', 'width', 'viewport-width'];
+
+/** Schemes //net never follows a redirect to (net::ERR_UNSAFE_REDIRECT). */
+const NET_UNSAFE_REDIRECT_SCHEMES = ['data:', 'file:', 'blob:', 'filesystem:', 'about:', 'javascript:'];
+
+/** Fetch "bad port": ports fetch() never connects to (Fetch §2.9 "port blocking"). */
+export const BAD_PORTS: readonly number[] = [
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
+  110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
+  532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060,
+  5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+];
+
+/** True if an HTTP(S) URL uses a bad port (Fetch "bad port"); default ports never are. */
+export function isBadPort(url: URL): boolean {
+  if (!isHttpScheme(url) || url.port === '') return false;
+  return BAD_PORTS.includes(Number(url.port));
+}
 
 /** A URL as it goes on the wire: the fragment is never sent. */
 export function wireURL(url: URL): string {
@@ -121,6 +138,9 @@ export async function simulateFetch(
     throw new TypeError('documentUrl must be a string.');
   }
   const documentUrl = request.documentUrl ?? `${req.origin}/`;
+  if (request.topLevelOrigin !== undefined && (typeof request.topLevelOrigin !== 'string' || parseOrigin(request.topLevelOrigin) === null)) {
+    throw new TypeError(`Invalid topLevelOrigin '${String(request.topLevelOrigin)}': expected a serialized origin.`);
+  }
 
   const requests: WireRequest[] = [];
   const trace: CorsOutcome['trace'] = [];
@@ -207,34 +227,43 @@ export async function simulateFetch(
     const serializedOrigin = taint === 'same-origin' ? req.origin : 'null';
     const url = wireURL(current);
 
-    // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content).
-    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current)) {
-      note('mixed-content', false, `an https: page may not fetch ${url}`);
-      return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
-    }
-
-    // Main fetch (Fetch §4.1 step 12): pick the branch.
+    // Main fetch (Fetch §4.1 step 12), in the order Blink checks (FetchManager::Loader::Start): the
+    // request-mode refusals come before the scheme check and before mixed-content blocking.
     let preflightBranch = false;
+    const sameOriginBasic = isSameOrigin(current, req.origin) && tainting === 'basic';
     if (current.protocol === 'data:') {
       note('main-fetch', true, 'data: URL: basic response without network access');
       return resolve({ status: 200, type: 'basic', exposedHeaders: ['content-type'], url: current.href, redirected: urlList.length > 1 });
-    } else if (!isHttpScheme(current)) {
-      note('main-fetch', false, `URL scheme "${current.protocol.slice(0, -1)}" is not supported`);
-      // Blink refuses it before anything is sent (no net error in CDP).
-      return netFail('', current, method, unsupportedSchemeMessage(current.href, current.protocol.slice(0, -1)));
-    } else if (isSameOrigin(current, req.origin) && tainting === 'basic') {
-      note('main-fetch', true, 'same-origin request: no CORS, basic response');
-    } else if (req.mode === 'same-origin') {
+    }
+    if (!sameOriginBasic && req.mode === 'same-origin') {
       note('main-fetch', false, 'mode same-origin and the URL is cross-origin');
       // Blink refuses these itself: CDP reports no CORS error (and no net error name).
       if (urlList.length === 1) return netFail('', current, method, sameOriginModeMessage(current.href, req.origin));
       // CDP: loadingFailed with blockedReason "origin".
       return netFail('origin', current, method, unsafeRedirectMessage(current.href, documentUrl));
+    }
+    if (!sameOriginBasic && req.mode === 'no-cors' && req.redirect !== 'follow') {
+      note('main-fetch', false, "a no-cors request must use redirect mode 'follow'");
+      return netFail('', current, method, noCorsRedirectModeMessage(current.href));
+    }
+    if (!isHttpScheme(current)) {
+      note('main-fetch', false, `URL scheme "${current.protocol.slice(0, -1)}" is not supported`);
+      // Blink refuses it before anything is sent (no net error in CDP).
+      return netFail('', current, method, unsupportedSchemeMessage(current.href, current.protocol.slice(0, -1)));
+    }
+    // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content).
+    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current)) {
+      note('mixed-content', false, `an https: page may not fetch ${url}`);
+      return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
+    }
+    // Fetch "bad port" (main fetch step 7): blocked before anything is sent.
+    if (isBadPort(current)) {
+      note('bad-port', false, `port ${current.port} is a bad port`);
+      return netFail('net::ERR_UNSAFE_PORT', current, method);
+    }
+    if (sameOriginBasic) {
+      note('main-fetch', true, 'same-origin request: no CORS, basic response');
     } else if (req.mode === 'no-cors') {
-      if (req.redirect !== 'follow') {
-        note('main-fetch', false, "a no-cors request must use redirect mode 'follow'");
-        return netFail('', current, method, noCorsRedirectModeMessage(current.href));
-      }
       tainting = 'opaque';
       note('main-fetch', true, 'no-cors cross-origin request: opaque response, no CORS check');
     } else {
@@ -318,7 +347,18 @@ export async function simulateFetch(
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
     const wireHeaders: HeaderList = headers.map(([n, v]) => [n, v] as [string, string]);
     const originValue = netNullOrigin ? 'null' : serializedOrigin;
-    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD')) wireHeaders.push(['Origin', originValue]);
+    // Observed in Chromium: a credentialed no-cors GET/HEAD from an opaque origin to a URL same-site
+    // with the top-level page carries `Origin: null` (Chromium adds Origin where storage access could
+    // apply; see docs/browser.md).
+    const credentialedOpaqueSameSite =
+      profile.opaqueCredentialedOriginHeader &&
+      req.origin === 'null' &&
+      req.credentials === 'include' &&
+      request.topLevelOrigin !== undefined &&
+      isSameSite(current, request.topLevelOrigin);
+    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD') || credentialedOpaqueSameSite) {
+      wireHeaders.push(['Origin', originValue]);
+    }
     note('send', true, `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${originValue}` : ' (no Origin)'));
     const res = await send({ method, url, headers: wireHeaders });
     if (res === null) return netFail('net::ERR_FAILED', current, method);
@@ -334,8 +374,14 @@ export async function simulateFetch(
     if (redirectStatus && networkStack && location.kind !== 'none') {
       if (location.kind === 'multiple') return netFail('net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION', current, method);
       if (location.kind === 'invalid') return netFail('net::ERR_INVALID_REDIRECT', current, method);
-      if (!isHttpScheme(location.url) && location.url.protocol !== 'data:') {
+      // Local schemes are never a safe redirect target for //net (observed for data:); other
+      // non-HTTP(S) schemes reach the CORS layer.
+      if (NET_UNSAFE_REDIRECT_SCHEMES.includes(location.url.protocol)) {
         return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+      }
+      if (isHttpScheme(location.url) && isBadPort(location.url)) {
+        note('redirect', false, `port ${location.url.port} is a bad port`);
+        return netFail('net::ERR_UNSAFE_PORT', current, method);
       }
     }
 
@@ -365,7 +411,14 @@ export async function simulateFetch(
       }
       if (location.kind === 'url') {
         const next = location.url;
-        if (!networkStack && !isHttpScheme(next)) return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+        if (!isHttpScheme(next)) {
+          note('redirect', false, `redirect to a ${next.protocol} URL`);
+          if (networkStack && req.mode === 'cors') {
+            // Chromium's CORS layer: a CORS-enabled request may only go to HTTP(S) (observed for ftp:).
+            return corsFail('CorsDisabledScheme', '', next);
+          }
+          return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+        }
         if (redirectCount === MAX_REDIRECTS) {
           note('redirect', false, `redirect count is already ${MAX_REDIRECTS}`);
           return netFail('net::ERR_TOO_MANY_REDIRECTS', current, method);
@@ -396,7 +449,8 @@ export async function simulateFetch(
           return netFail('net::ERR_FAILED', current, method);
         }
         const rewritten = rewriteForRedirect({ method, headers, body }, res.status, current, next);
-        if (profile.dropClientHintsOnCrossOriginRedirect && !isSameOrigin(current, next)) {
+        // Observed: the hints survive a hop to the page's own origin and are dropped on any other hop.
+        if (profile.dropClientHintsOnCrossOriginRedirect && !isSameOrigin(req.origin, next)) {
           const before = rewritten.headers.length;
           rewritten.headers = rewritten.headers.filter(([n]) => !CLIENT_HINT_NAMES.includes(byteLowercase(n)));
           if (rewritten.headers.length !== before) rewritten.changes.push('client hints removed (cross-origin redirect)');

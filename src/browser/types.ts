@@ -52,6 +52,12 @@ export interface CorsRequest {
    * refuses a `same-origin` mode redirect). Default: `<origin>/`.
    */
   documentUrl?: string;
+  /**
+   * Serialized origin of the top-level page (the frame's ancestor at the top). Only used for one
+   * Chromium behaviour: a credentialed `no-cors` GET/HEAD from an opaque origin (sandboxed iframe) to
+   * a URL same-site with the top-level page carries `Origin: null`. Default: unknown (not applied).
+   */
+  topLevelOrigin?: string;
 }
 
 /** A request as it goes on the wire (see {@link CorsOutcome.requests} for which headers are listed). */
