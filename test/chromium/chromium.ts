@@ -87,7 +87,7 @@ export interface BrowserResult {
   key: string;
   settled: 'resolved' | 'rejected' | 'timeout';
   error?: { name: string; message: string };
-  response?: { type: string; status: number; headerNames: string[] };
+  response?: { type: string; status: number; headerNames: string[]; url: string; redirected: boolean };
   failures: LoadingFailure[];
   /** Console lines that mention the case (the CORS error text). */
   console: string[];
@@ -127,7 +127,7 @@ const runInPage = async (arg: { cases: { key: string; url: string; init: Record<
         } catch {
           // The body is irrelevant; reading it only frees the connection.
         }
-        return { key: c.key, settled: 'resolved', response: { type: r.type, status: r.status, headerNames: names } };
+        return { key: c.key, settled: 'resolved', response: { type: r.type, status: r.status, headerNames: names, url: r.url, redirected: r.redirected } };
       } catch (e) {
         const err = e as { name?: unknown; message?: unknown };
         return { key: c.key, settled: 'rejected', error: { name: String(err?.name), message: String(err?.message) } };

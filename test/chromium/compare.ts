@@ -2,7 +2,7 @@
  * Compares the browser's and the engine's observation of one case and formats a minimal reproduction when
  * they differ. Compared: how the fetch settled; the CORS error code, parameter and console text (text only
  * when Chromium printed one); the non-CORS network error; the response status, type and readable header
- * names; and every request on the wire, in order (method, URL, preflight or not, Origin, ACRM, ACRH and the
+ * names (and response.url / response.redirected when the engine gives them); and every request on the wire, in order (method, URL, preflight or not, Origin, ACRM, ACRH and the
  * compared request headers). Also the engine's own consistency: `outcome.requests` must be exactly what it
  * asked the Transport to send.
  */
@@ -56,6 +56,9 @@ export function compareObservations(browser: Observation, engine: Observation): 
     if (b?.status !== e?.status) out.push(`response status: browser ${b?.status}, engine ${e?.status}`);
     if (b?.type !== e?.type) out.push(`response type: browser ${b?.type}, engine ${e?.type}`);
     if (show(b?.exposedHeaders) !== show(e?.exposedHeaders)) out.push(`readable headers: browser ${show(b?.exposedHeaders)}, engine ${show(e?.exposedHeaders)}`);
+    // response.url and response.redirected are optional in the engine's outcome: compared when it gives them.
+    if (e?.url !== undefined && b?.url !== e.url) out.push(`response.url: browser ${show(b?.url)}, engine ${show(e.url)}`);
+    if (e?.redirected !== undefined && b?.redirected !== e.redirected) out.push(`response.redirected: browser ${b?.redirected}, engine ${e.redirected}`);
   }
   out.push(...compareRequests(browser.requests, engine.requests));
   return out;

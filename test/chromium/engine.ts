@@ -64,7 +64,13 @@ export async function runEngine(world: World, request: CaseRequest, url: string,
       message: error?.message ?? null,
       netError: error?.kind === 'network' ? error.parameter : null,
       response: outcome.response
-        ? { status: outcome.response.status, type: outcome.response.type, exposedHeaders: [...outcome.response.exposedHeaders] }
+        ? {
+            status: outcome.response.status,
+            type: outcome.response.type,
+            exposedHeaders: [...outcome.response.exposedHeaders],
+            ...(outcome.response.url !== undefined ? { url: outcome.response.url } : {}),
+            ...(outcome.response.redirected !== undefined ? { redirected: outcome.response.redirected } : {}),
+          }
         : null,
       requests,
     };

@@ -47,7 +47,8 @@ export interface Observation {
   message: string | null;
   /** Non-CORS network failure, when known (browser: CDP blockedReason, else errorText; engine: its parameter). */
   netError: string | null;
-  response: { status: number; type: string; exposedHeaders: string[] } | null;
+  /** `url` / `redirected` are `response.url` / `response.redirected` (absent when the engine does not say). */
+  response: { status: number; type: string; exposedHeaders: string[]; url?: string; redirected?: boolean } | null;
   requests: WireRequest[];
 }
 
@@ -160,7 +161,13 @@ export function observeBrowser(result: BrowserResult, log: readonly LoggedReques
     message: result.console[0] ?? null,
     netError: settled === 'network-error' ? netError : null,
     response: result.response
-      ? { status: result.response.status, type: result.response.type, exposedHeaders: [...result.response.headerNames].sort() }
+      ? {
+          status: result.response.status,
+          type: result.response.type,
+          exposedHeaders: [...result.response.headerNames].sort(),
+          url: result.response.url,
+          redirected: result.response.redirected,
+        }
       : null,
     requests,
   };
