@@ -44,7 +44,17 @@ async function disagreements<S extends CaseSpec>(
       failing.push({ spec: p.spec, diffs });
     }
   }
-  if (repros.length) console.log(`${repros.length} disagreement(s) in ${label}:\n\n${repros.join('\n\n')}`);
+  if (repros.length) {
+    // Every case by kind, then the first reproductions in full (a long failing run must stay readable in CI).
+    const kinds = new Map<string, number>();
+    for (const f of failing) for (const k of new Set(f.diffs.map(differenceKind))) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    const table = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join('\n');
+    const shown = repros.slice(0, 25);
+    console.log(
+      `${repros.length} disagreement(s) in ${label}, by kind:\n${table}\n\n${shown.join('\n\n')}` +
+        (repros.length > shown.length ? `\n\n(${repros.length - shown.length} more not shown)` : ''),
+    );
+  }
   return { repros, failing };
 }
 
