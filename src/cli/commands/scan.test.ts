@@ -170,6 +170,20 @@ describe('corsight scan: output', () => {
     expect(seen.length).toBeGreaterThan(1);
     expect(new Set(seen)).toEqual(new Set(['t1|sid=42']));
   });
+
+  it('keeps the user\'s cookie and --header values out of the report unless --show-secrets', async () => {
+    const flags = { header: ['X-Token: t1', 'Authorization: Bearer abc'], cookie: 'sid=42', format: 'json', failOn: 'none' };
+    const hidden = (await scan([`${server.url}/`], flags)).stdout;
+    expect(hidden).not.toMatch(/sid=42|"t1"|Bearer abc/);
+    const evidence = (JSON.parse(hidden) as { targets: { findings: { evidence: { request: { headers: [string, string][] } } }[] }[] }).targets[0]?.findings[0]?.evidence.request.headers;
+    expect(evidence).toContainEqual(['Cookie', '[redacted]']);
+    expect(evidence).toContainEqual(['X-Token', '[redacted]']);
+    expect(evidence).toContainEqual(['Authorization', '[redacted]']);
+    expect(evidence).toContainEqual(['Origin', 'https://attacker-corsight.example']);
+    const shown = (await scan([`${server.url}/`], { ...flags, showSecrets: true })).stdout;
+    expect(shown).toContain('sid=42');
+    expect(shown).toContain('Bearer abc');
+  });
 });
 
 describe('corsight scan: interruption', () => {

@@ -12,7 +12,16 @@ import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '
 import { checks as allChecks } from '../../scanner/checks/index.js';
 import { normalizeTarget, readTargets } from '../../scanner/input.js';
 import { parseHeader } from '../../scanner/options.js';
-import { addToSummary, createReporter, emptySummary, reachesThreshold, reportFormats, type ReportFormat, type Summary } from '../../scanner/report/index.js';
+import {
+  addToSummary,
+  createReporter,
+  defaultRedactedHeaders,
+  emptySummary,
+  reachesThreshold,
+  reportFormats,
+  type ReportFormat,
+  type Summary,
+} from '../../scanner/report/index.js';
 import type { Check, Severity } from '../../scanner/types.js';
 import { severities } from '../../scanner/types.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
@@ -43,6 +52,8 @@ export interface ScanCommandOptions {
   /** `false` for `--no-color`. */
   color?: boolean;
   quiet?: boolean;
+  /** Keep Cookie, Authorization and --header values in the report's evidence (redacted by default). */
+  showSecrets?: boolean;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -262,7 +273,10 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   });
   const emit = (text: string) => (outputError === undefined ? write(out, text) : Promise.resolve());
   const paint = painter(useColor(out, options.color));
-  const reporter = createReporter(format, { paint });
+  // The user's own credentials and --header values stay out of reports unless asked for.
+  const redact =
+    options.showSecrets === true ? [] : [...defaultRedactedHeaders, ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase())];
+  const reporter = createReporter(format, { paint, redact });
   const progress = options.quiet !== true && io.stderr.isTTY === true ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined) : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
   const sharesTerminal = progress !== undefined && out === io.stdout && io.stdout.isTTY === true;
@@ -329,6 +343,7 @@ export const registerScan: Register = (program: Command) => {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices([...failOnValues]).default('high'))
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
+    .option('--show-secrets', 'keep Cookie, Authorization and --header values in the report evidence (redacted by default)')
     .addHelpText(
       'after',
       `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error, 130 interrupted (Ctrl-C).`,

@@ -5,7 +5,7 @@
 import type { Paint } from '../../cli/output.js';
 import { jsonReporter, jsonlReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
-import type { Reporter } from './reporter.js';
+import type { ReportOptions, Reporter } from './reporter.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 
@@ -21,18 +21,21 @@ export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown'] as c
 /** A report format name. */
 export type ReportFormat = (typeof reportFormats)[number];
 
-/** Creates the reporter of a format; `paint` colours the text format only. */
-export function createReporter(format: ReportFormat, options: { paint?: Paint } = {}): Reporter {
+/** Creates the reporter of a format; `paint` colours the text format only; `redact` see `ReportOptions`. */
+export function createReporter(format: ReportFormat, options: ReportOptions & { paint?: Paint } = {}): Reporter {
+  const common: ReportOptions = options.redact === undefined ? {} : { redact: options.redact };
   switch (format) {
     case 'text':
+      // The text report shows only Origin and Access-Control-Request-* request headers: nothing to redact.
       return textReporter(options.paint === undefined ? {} : { paint: options.paint });
     case 'json':
-      return jsonReporter();
+      return jsonReporter(common);
     case 'jsonl':
-      return jsonlReporter();
+      return jsonlReporter(common);
     case 'sarif':
+      // SARIF carries no request headers.
       return sarifReporter();
     case 'markdown':
-      return markdownReporter();
+      return markdownReporter(common);
   }
 }

@@ -1,12 +1,13 @@
-import type { Reporter } from './reporter.js';
-import { jsonTarget } from './reporter.js';
+import type { ReportOptions, Reporter } from './reporter.js';
+import { jsonTarget, redactionSet } from './reporter.js';
 
 /**
  * `--format json`: one document `{ tool, version, startedAt, targets: [...], finishedAt, summary }`. It is
  * written incrementally (each target as it finishes), so `finishedAt` follows `targets` in the text; key
  * order carries no meaning in JSON.
  */
-export function jsonReporter(): Reporter {
+export function jsonReporter(options: ReportOptions = {}): Reporter {
+  const redact = redactionSet(options);
   let first = true;
   return {
     begin(meta) {
@@ -14,7 +15,7 @@ export function jsonReporter(): Reporter {
       return `{\n${field('tool', meta.tool)}${field('version', meta.version)}${field('startedAt', meta.startedAt.toISOString())}  "targets": [`;
     },
     target(result) {
-      const body = JSON.stringify(jsonTarget(result), null, 2).replace(/\n/g, '\n    ');
+      const body = JSON.stringify(jsonTarget(result, redact), null, 2).replace(/\n/g, '\n    ');
       const text = `${first ? '\n' : ',\n'}    ${body}`;
       first = false;
       return text;
@@ -27,10 +28,11 @@ export function jsonReporter(): Reporter {
 }
 
 /** `--format jsonl`: one JSON target per line, written as each target finishes; nothing else. */
-export function jsonlReporter(): Reporter {
+export function jsonlReporter(options: ReportOptions = {}): Reporter {
+  const redact = redactionSet(options);
   return {
     begin: () => '',
-    target: (result) => `${JSON.stringify(jsonTarget(result))}\n`,
+    target: (result) => `${JSON.stringify(jsonTarget(result, redact))}\n`,
     end: () => '',
   };
 }

@@ -1,5 +1,6 @@
 import type { Exchange, Finding, TargetResult } from '../types.js';
-import type { Reporter } from './reporter.js';
+import type { ReportOptions, Reporter } from './reporter.js';
+import { redactExchange, redactionSet } from './reporter.js';
 import { describeCounts } from './summary.js';
 
 /** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
@@ -32,7 +33,7 @@ function httpText(exchange: Exchange): string {
   return `${request.join('\n')}\n\n${response.join('\n')}`;
 }
 
-function renderFinding(finding: Finding): string {
+function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
   const lines = [
     `### ${finding.severity.toUpperCase()}: ${escape(finding.title)} (${code(finding.check)})`,
     '',
@@ -46,7 +47,7 @@ function renderFinding(finding: Finding): string {
     '',
     '<details><summary>Evidence</summary>',
     '',
-    fenced(httpText(finding.evidence), 'http'),
+    fenced(httpText(redactExchange(finding.evidence, redact)), 'http'),
     '',
     '</details>',
     '',
@@ -60,7 +61,7 @@ function renderFinding(finding: Finding): string {
   return lines.join('\n');
 }
 
-function renderTarget(result: TargetResult & { finalUrl?: string }): string {
+function renderTarget(result: TargetResult & { finalUrl?: string }, redact: ReadonlySet<string>): string {
   const lines = [`## ${code(result.url)}`, ''];
   if (result.status === 'error') lines.push(`**Error:** ${escape(result.error ?? 'unknown error')}`, '');
   if (result.finalUrl !== undefined) lines.push(`Scanned after redirects: ${code(result.finalUrl)}`, '');
@@ -68,17 +69,18 @@ function renderTarget(result: TargetResult & { finalUrl?: string }): string {
     lines.push(`Redirect ${result.redirect.status} to ${code(result.redirect.location)}, not followed.`, '');
   }
   if (result.status === 'ok' && result.findings.length === 0) lines.push(`No findings (${result.requests} requests).`, '');
-  for (const finding of result.findings) lines.push(renderFinding(finding));
+  for (const finding of result.findings) lines.push(renderFinding(finding, redact));
   return `${lines.join('\n')}\n`;
 }
 
 /** `--format markdown`: a section per target, ready to paste into a ticket, then a summary table. */
-export function markdownReporter(): Reporter {
+export function markdownReporter(options: ReportOptions = {}): Reporter {
+  const redact = redactionSet(options);
   return {
     begin(meta) {
       return `# CORS scan by ${meta.tool} ${meta.version}\n\nStarted ${meta.startedAt.toISOString()} with ${meta.checks.length} checks.\n\n`;
     },
-    target: renderTarget,
+    target: (result) => renderTarget(result, redact),
     end(summary, finishedAt) {
       const rows = Object.entries(summary.byCheck)
         .sort(([, a], [, b]) => b - a)

@@ -93,6 +93,37 @@ describe('json', () => {
   });
 });
 
+describe('redaction', () => {
+  function credentialed(): ScanTargetResult {
+    const copy = structuredClone(results.find((r) => r.findings.length > 0) as ScanTargetResult);
+    for (const finding of copy.findings) finding.evidence.request.headers.push(['Cookie', 'session=s3cr3t'], ['X-Key', 'k-123']);
+    return copy;
+  }
+
+  it('replaces the values of Cookie and Authorization request headers in json, jsonl and markdown by default', () => {
+    for (const format of ['json', 'jsonl', 'markdown'] as const) {
+      const text = render(format, [credentialed()]);
+      expect({ format, leaked: text.includes('session=s3cr3t') }).toEqual({ format, leaked: false });
+      expect(text).toContain('[redacted]');
+      expect(text).toContain('k-123');
+    }
+  });
+
+  it('redacts the names it is given, and nothing with an empty list', () => {
+    const reporter = createReporter('jsonl', { redact: ['x-key'] });
+    const line = reporter.target(credentialed());
+    expect(line).toContain('session=s3cr3t');
+    expect(line).not.toContain('k-123');
+    expect(createReporter('json', { redact: [] }).target(credentialed())).toContain('session=s3cr3t');
+  });
+
+  it('never changes the finding itself (the evidence stays exact for library users)', () => {
+    const result = credentialed();
+    render('json', [result]);
+    expect(result.findings[0]?.evidence.request.headers).toContainEqual(['Cookie', 'session=s3cr3t']);
+  });
+});
+
 describe('jsonl', () => {
   it('writes exactly one JSON target per line and nothing else', () => {
     const lines = render('jsonl').trimEnd().split('\n');

@@ -1,5 +1,19 @@
-import type { Check, Finding, TargetResult } from '../types.js';
+import type { Check, Exchange, Finding, TargetResult } from '../types.js';
 import type { Summary } from './summary.js';
+
+/** Options every format accepts. */
+export interface ReportOptions {
+  /**
+   * Lower-case request header names whose values are replaced by `[redacted]` in evidence (default
+   * `defaultRedactedHeaders`; the CLI adds the names given with --header). An empty list shows everything.
+   */
+  redact?: readonly string[];
+}
+
+/** The redaction set of the options. */
+export function redactionSet(options: ReportOptions = {}): ReadonlySet<string> {
+  return new Set((options.redact ?? defaultRedactedHeaders).map((name) => name.toLowerCase()));
+}
 
 /** What every report knows before the first result. */
 export interface ReportMeta {
@@ -46,18 +60,40 @@ export interface JsonTarget {
   findings: JsonFinding[];
 }
 
-/** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped). */
-export function jsonTarget(result: TargetResult & { finalUrl?: string }): JsonTarget {
+/**
+ * Request headers whose values are the user's own secrets (`--cookie`, `Authorization`...): reports replace
+ * their values so a report pasted into a ticket does not carry the session it was made with. The response
+ * side is never redacted: it is the evidence.
+ */
+export const defaultRedactedHeaders: readonly string[] = ['cookie', 'authorization', 'proxy-authorization'];
+
+/** The placeholder written instead of a redacted value. */
+export const redacted = '[redacted]';
+
+/** The exchange with the values of `redact` (lower-case names) request headers replaced by `[redacted]`. */
+export function redactExchange(exchange: Exchange, redact: ReadonlySet<string>): Exchange {
+  if (redact.size === 0 || !exchange.request.headers.some(([name]) => redact.has(name.toLowerCase()))) return exchange;
+  return {
+    request: {
+      ...exchange.request,
+      headers: exchange.request.headers.map(([name, value]) => [name, redact.has(name.toLowerCase()) ? redacted : value]),
+    },
+    response: exchange.response,
+  };
+}
+
+/** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped, secrets redacted). */
+export function jsonTarget(result: TargetResult & { finalUrl?: string }, redact: ReadonlySet<string> = new Set(defaultRedactedHeaders)): JsonTarget {
   const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
   if (result.error !== undefined) target.error = result.error;
   if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
   if (result.redirect !== undefined) target.redirect = result.redirect;
   // Re-create the object so `findings` comes last, after the short fields a reader scans first.
-  const ordered: JsonTarget = { ...target, findings: result.findings.map(jsonFinding) };
+  const ordered: JsonTarget = { ...target, findings: result.findings.map((finding) => jsonFinding(finding, redact)) };
   return ordered;
 }
 
-function jsonFinding(finding: Finding): JsonFinding {
+function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding {
   const json: JsonFinding = {
     check: finding.check,
     severity: finding.severity,
@@ -66,7 +102,7 @@ function jsonFinding(finding: Finding): JsonFinding {
     attackerOrigin: finding.attackerOrigin,
     via: finding.via,
     rule: finding.rule,
-    evidence: finding.evidence,
+    evidence: redactExchange(finding.evidence, redact),
     poc: finding.poc,
   };
   if (finding.remediation !== undefined) json.remediation = finding.remediation;
