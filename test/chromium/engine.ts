@@ -13,7 +13,9 @@ import type { CaseRequest, HeaderLine, World } from './spec.js';
 /** The CorsRequest equivalent of a case's fetch() call from its page (or null-origin frame). */
 export function corsRequest(world: World, request: CaseRequest, url: string): CorsRequest {
   const origin = request.from === 'null' ? 'null' : request.from === 'spage' ? world.origins.spage : world.origins.page;
-  const r: CorsRequest = { origin, url };
+  // The page the request comes from is always the top-level document: the http page itself, the https page
+  // itself, or (for the sandboxed frame) the http page that embeds it.
+  const r: CorsRequest = { origin, url, topLevelOrigin: request.from === 'spage' ? world.origins.spage : world.origins.page };
   if (request.method !== undefined) r.method = request.method;
   if (request.headers !== undefined) r.headers = request.headers.map(([n, v]) => [n, v] as [string, string]);
   if (request.credentials !== undefined) r.credentials = request.credentials;
