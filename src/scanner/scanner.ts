@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createProbeContext, type TargetProbeContext } from './context.js';
+import { onAbort } from './limits.js';
 import { ProbeError } from './errors.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isRedirectStatus, maxRedirects, redirectLocation, sameSite } from './redirects.js';
@@ -124,9 +125,11 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     );
     const signals = [runSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
     const onRunAbort = () => controller.abort(new ProbeError('aborted', 'scan cancelled'));
+    // Every target in flight watches the run's signals: one shared listener each (onAbort), not one per target.
+    const unsubscribe: (() => void)[] = [];
     for (const s of signals) {
       if (s.aborted) onRunAbort();
-      else s.addEventListener('abort', onRunAbort, { once: true });
+      else unsubscribe.push(onAbort(s, onRunAbort));
     }
     let requests = 0;
     let ctx: TargetProbeContext | undefined;
@@ -173,7 +176,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
       result.error = errorMessage(error);
     } finally {
       clearTimeout(deadline);
-      for (const s of signals) s.removeEventListener('abort', onRunAbort);
+      for (const stop of unsubscribe) stop();
       // Stop anything still in flight for this target (checks may have left probes nobody awaits).
       if (!controller.signal.aborted) controller.abort(new ProbeError('aborted', 'target finished'));
     }

@@ -235,12 +235,15 @@ describe('corsight scan: the built CLI', () => {
     expect(existsSync(main)).toBe(true);
   });
 
-  it('runs the real checks: exit 1 with the reflection found, JSON on stdout', async () => {
-    const result = await cli(['scan', `${server.url}/api`, '--format', 'json', '--quiet']);
+  it('runs the real checks: exit 1 with the reflection found, JSON on stdout, nothing on stderr', async () => {
+    // More targets at once than Node's default listener limit: no MaxListenersExceededWarning either.
+    const urls = Array.from({ length: 24 }, (_, i) => `${server.url}/api${i}`);
+    const result = await cli(['scan', ...urls, '--format', 'json', '--quiet', '--concurrency', '24']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { targets: { status: string; findings: { check: string }[] }[] };
-    expect(report.targets[0]?.status).toBe('ok');
+    expect(report.targets).toHaveLength(24);
+    expect(report.targets.every((t) => t.status === 'ok')).toBe(true);
     expect(report.targets[0]?.findings.map((f) => f.check)).toContain('origin-reflected');
   });
 
