@@ -32,6 +32,16 @@ export class FakeNodeResponse {
     this.finished = true;
     return this;
   }
+  /** Event methods Koa's request handling (on-finished) attaches to; nothing is ever emitted. */
+  on(): this {
+    return this;
+  }
+  once(): this {
+    return this;
+  }
+  removeListener(): this {
+    return this;
+  }
 }
 
 /** A Fastify `Reply` stand-in with the chainable methods both Fastify plugins use. */

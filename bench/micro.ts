@@ -9,6 +9,9 @@
  * - `fastify`: `@fastify/cors` vs `corsight/fastify`, the `onRequest` hook each registers, with Request/Reply
  *              stand-ins;
  * - `koa`:     `@koa/cors` vs `corsight/koa`, `(ctx, next)` with a real Koa context (`app.createContext`) per op;
+ * - `koa-app`: the same two through Koa's whole request handling (`app.callback()`: compose, then Koa's
+ *              `respond`), with no other middleware, so what a middleware hands on to the application (Koa's
+ *              404) is counted too;
  * - `hono`:    hono's `cors` vs `corsight/hono`, `(c, next)` with a real Hono `Context` per op over one Fetch
  *              `Request` per row; `next` sets `c.res` to a new Response, as Hono does with a handler's result.
  *
@@ -29,8 +32,8 @@ import { captureOnRequest, FakeFastifyReply, FakeNodeResponse } from './fakes.js
 import { measureRow, type Candidate, type MeasureOptions } from './measure.js';
 import { corsightConfig, corsOptions, honoOptions, koaOptions, rows, type Row } from './scenarios.js';
 
-export type Layer = 'core' | 'express' | 'fastify' | 'koa' | 'hono';
-export const LAYERS: readonly Layer[] = ['core', 'express', 'fastify', 'koa', 'hono'];
+export type Layer = 'core' | 'express' | 'fastify' | 'koa' | 'koa-app' | 'hono';
+export const LAYERS: readonly Layer[] = ['core', 'express', 'fastify', 'koa', 'koa-app', 'hono'];
 
 /** The peer each layer is compared with. */
 export const PEERS: Record<Layer, string | undefined> = {
@@ -38,6 +41,7 @@ export const PEERS: Record<Layer, string | undefined> = {
   express: 'cors',
   fastify: '@fastify/cors',
   koa: '@koa/cors',
+  'koa-app': '@koa/cors',
   hono: 'hono/cors',
 };
 
@@ -108,6 +112,25 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
       return [
         { name: 'corsight', async: true, op: () => ours(ctx(), asyncNoop), probe: probe(ours) },
         { name: 'peer', async: true, op: () => theirs(ctx(), asyncNoop), probe: probe(theirs) },
+      ];
+    }
+    case 'koa-app': {
+      const req = { method: row.method, url: '/api', headers: row.requestHeaders, httpVersionMajor: 1, socket: {} };
+      const handler = (mw: unknown) => {
+        const app = new Koa();
+        app.use(mw as never);
+        return app.callback() as unknown as (q: unknown, s: FakeNodeResponse) => Promise<void>;
+      };
+      const ours = handler(corsightKoa(policy));
+      const theirs = handler(koaCors(koaOptions(row) as never));
+      const probe = (h: typeof ours) => async () => {
+        const res = new FakeNodeResponse();
+        await h(req, res);
+        return res.getHeader('access-control-allow-origin');
+      };
+      return [
+        { name: 'corsight', async: true, op: () => ours(req, new FakeNodeResponse()), probe: probe(ours) },
+        { name: 'peer', async: true, op: () => theirs(req, new FakeNodeResponse()), probe: probe(theirs) },
       ];
     }
     case 'hono': {
