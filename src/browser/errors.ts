@@ -49,7 +49,8 @@ export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
  * - `net::ERR_TOO_MANY_REDIRECTS` — a 21st redirect.
  * - `net::ERR_FAILED` — a redirect with `redirect: 'error'`, a stream body redirected with a status other than 303.
  * - `net::ERR_INVALID_REDIRECT` — a redirect `Location` that does not parse as a URL.
- * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a local scheme (`data:` …), or to another non-HTTP(S) URL outside CORS.
+ * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a local scheme (`data:` …).
+ * - `net::ERR_UNKNOWN_URL_SCHEME` — a `no-cors` redirect to another non-HTTP(S) scheme (`ftp:`).
  * - `net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` — several different `Location` lines.
  * - `net::ERR_INVALID_HTTP_RESPONSE` — the transport answered something that is not an HTTP response.
  * - `net::ERR_CONNECTION_FAILED` — the transport threw.

@@ -50,7 +50,7 @@ export function corsErrorDetail(code: CorsErrorCode, parameter: string): string 
     case 'PreflightInvalidAllowCredentials':
       return `The value of the 'Access-Control-Allow-Credentials' header in the response is '${v}' which must be 'true' when the request's credentials mode is 'include'.`;
     case 'CorsDisabledScheme':
-      return 'Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app.';
+      return 'Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.';
     case 'PreflightInvalidStatus':
       return 'It does not have HTTP ok status.';
     case 'PreflightDisallowedRedirect':

@@ -523,7 +523,7 @@ describe('simulateFetch: redirects', () => {
     ['data:,hello', 'cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
     ['data:,hello', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
     ['ftp://c.test/x', 'cors', 'CorsDisabledScheme', ''],
-    ['ftp://c.test/x', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
+    ['ftp://c.test/x', 'no-cors', 'NetworkError', 'net::ERR_UNKNOWN_URL_SCHEME'],
     ['//c.test:1/x', 'cors', 'NetworkError', 'net::ERR_UNSAFE_PORT'],
     ['http://c.test:6667/x', 'no-cors', 'NetworkError', 'net::ERR_UNSAFE_PORT'],
   ] as const)('Location %j (%s) -> %s %s', async (loc, mode, code, parameter) => {
@@ -531,6 +531,31 @@ describe('simulateFetch: redirects', () => {
     const out = await simulateFetch({ origin: A, url: `${B}/r`, mode }, transport);
     expect(out.error).toMatchObject({ code, parameter });
     expect(log).toHaveLength(1);
+  });
+
+  it.each([
+    // [redirect mode, same-origin first hop?, ACAO of the 3xx, Location, expected code, parameter] — Chromium 156 (D27)
+    ['manual', true, null, 'data:,x', 'opaqueredirect', ''],
+    ['error', false, '*', 'data:,x', 'NetworkError', 'net::ERR_UNSAFE_REDIRECT'],
+    ['error', true, null, 'ftp://x.test/', 'NetworkError', 'net::ERR_FAILED'],
+    ['error', false, '*', 'ftp://x.test/', 'NetworkError', 'net::ERR_FAILED'],
+    ['follow', false, 'http://x.test', 'data:,x', 'AllowOriginMismatch', 'http://x.test'],
+    ['follow', false, null, 'ftp://x.test/', 'MissingAllowOriginHeader', ''],
+    ['follow', true, null, 'ftp://x.test/', 'CorsDisabledScheme', ''],
+  ] as const)('redirect check order: %s, same-origin=%s, ACAO %j, Location %s -> %s', async (redirect, same, acao, loc, code, parameter) => {
+    const start = same ? `${A}/r` : `${B}/r`;
+    const headers: [string, string][] = [['Location', loc], ...(acao === null ? [] : ([['Access-Control-Allow-Origin', acao]] as [string, string][]))];
+    const out = await simulateFetch({ origin: A, url: start, redirect }, fakeServer({ [`GET ${start}`]: { status: 302, headers } }).transport);
+    if (code === 'opaqueredirect') expect(out.response?.type).toBe('opaqueredirect');
+    else expect(out.error).toMatchObject({ code, parameter });
+  });
+
+  it('response.url has no fragment and an opaque response is never "redirected"', async () => {
+    const routes: Routes = { [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x#frag`]] }, [`GET ${B}/x`]: { headers: star } };
+    const cors = await simulateFetch({ origin: A, url: `${B}/r` }, fakeServer(routes).transport);
+    expect(cors.response).toMatchObject({ url: `${B}/x`, redirected: true });
+    const opaque = await simulateFetch({ origin: A, url: `${B}/r`, mode: 'no-cors' }, fakeServer(routes).transport);
+    expect(opaque.response).toMatchObject({ url: '', redirected: false, type: 'opaque' });
   });
 
   it('a bad port in the request URL is blocked before anything is sent; default ports never are', async () => {
@@ -550,6 +575,10 @@ describe('simulateFetch: redirects', () => {
     expect(header((await simulateFetch({ ...base, topLevelOrigin: undefined }, t)).requests[0], 'origin')).toBeNull();
     expect(header((await simulateFetch(base, t, { profile: 'spec' })).requests[0], 'origin')).toBeNull();
     await expect(simulateFetch({ ...base, topLevelOrigin: 'a.test' }, t)).rejects.toThrow(/topLevelOrigin/);
+    // Decided by the first request: a chain that starts cross-site gets no Origin after redirecting home.
+    const chain = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] }, [`GET ${A}/x`]: {} }).transport;
+    const out = await simulateFetch({ ...base, url: `${B}/r` }, chain);
+    expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, null]);
   });
 
   it('no-cors follows redirects and still resolves opaque', async () => {

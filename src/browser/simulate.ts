@@ -350,12 +350,13 @@ export async function simulateFetch(
     // Observed in Chromium: a credentialed no-cors GET/HEAD from an opaque origin to a URL same-site
     // with the top-level page carries `Origin: null` (Chromium adds Origin where storage access could
     // apply; see docs/browser.md).
+    // Decided by the first request of the chain (observed): a redirect neither adds nor removes it.
     const credentialedOpaqueSameSite =
       profile.opaqueCredentialedOriginHeader &&
       req.origin === 'null' &&
       req.credentials === 'include' &&
       request.topLevelOrigin !== undefined &&
-      isSameSite(current, request.topLevelOrigin);
+      isSameSite(req.url, request.topLevelOrigin);
     if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD') || credentialedOpaqueSameSite) {
       wireHeaders.push(['Origin', originValue]);
     }
@@ -374,15 +375,6 @@ export async function simulateFetch(
     if (redirectStatus && networkStack && location.kind !== 'none') {
       if (location.kind === 'multiple') return netFail('net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION', current, method);
       if (location.kind === 'invalid') return netFail('net::ERR_INVALID_REDIRECT', current, method);
-      // Local schemes are never a safe redirect target for //net (observed for data:); other
-      // non-HTTP(S) schemes reach the CORS layer.
-      if (NET_UNSAFE_REDIRECT_SCHEMES.includes(location.url.protocol)) {
-        return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
-      }
-      if (isHttpScheme(location.url) && isBadPort(location.url)) {
-        note('redirect', false, `port ${location.url.port} is a bad port`);
-        return netFail('net::ERR_UNSAFE_PORT', current, method);
-      }
     }
 
     // HTTP fetch: the CORS check runs on every response of a cors-tainted request, redirects included.
@@ -411,12 +403,19 @@ export async function simulateFetch(
       }
       if (location.kind === 'url') {
         const next = location.url;
-        if (!isHttpScheme(next)) {
+        // Observed order in Chromium: after the CORS check of the redirect response and 'manual',
+        // //net refuses local schemes (data: …) and bad ports; other schemes (ftp:) are only refused
+        // once the redirect is followed, after the 'error' mode check (see below).
+        if (networkStack && NET_UNSAFE_REDIRECT_SCHEMES.includes(next.protocol)) {
           note('redirect', false, `redirect to a ${next.protocol} URL`);
-          if (networkStack && req.mode === 'cors') {
-            // Chromium's CORS layer: a CORS-enabled request may only go to HTTP(S) (observed for ftp:).
-            return corsFail('CorsDisabledScheme', '', next);
-          }
+          return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
+        }
+        if (networkStack && isBadPort(next)) {
+          note('redirect', false, `port ${next.port} is a bad port`);
+          return netFail('net::ERR_UNSAFE_PORT', current, method);
+        }
+        if (!networkStack && !isHttpScheme(next)) {
+          note('redirect', false, `redirect to a ${next.protocol} URL`);
           return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
         }
         if (redirectCount === MAX_REDIRECTS) {
@@ -447,6 +446,13 @@ export async function simulateFetch(
         if (networkStack && req.redirect === 'error') {
           note('redirect', false, "redirect mode 'error'");
           return netFail('net::ERR_FAILED', current, method);
+        }
+        if (!isHttpScheme(next)) {
+          note('redirect', false, `redirect to a ${next.protocol} URL`);
+          // Chromium's CORS layer refuses a CORS-enabled request to a non-HTTP(S) URL; a no-cors
+          // request fails in //net (both observed for ftp:).
+          if (req.mode === 'cors') return corsFail('CorsDisabledScheme', '', next);
+          return netFail('net::ERR_UNKNOWN_URL_SCHEME', current, method);
         }
         const rewritten = rewriteForRedirect({ method, headers, body }, res.status, current, next);
         // Observed: the hints survive a hop to the page's own origin and are dropped on any other hop.
@@ -486,8 +492,9 @@ export async function simulateFetch(
       type,
       exposedHeaders: exposedHeaderNames({ headers: res.headers, type, credentials: req.credentials }),
       wireStatus: res.status,
-      url: type === 'opaque' ? '' : current.href,
-      redirected: urlList.length > 1,
+      // Response's url getter excludes the fragment; an opaque response has an empty URL list.
+      url: type === 'opaque' ? '' : wireURL(current),
+      redirected: type !== 'opaque' && urlList.length > 1,
     });
   }
 }
