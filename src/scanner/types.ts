@@ -85,6 +85,23 @@ export interface Finding {
   poc: string;
   /** How to fix it, one or two sentences. */
   remediation?: string;
+  /**
+   * What the browser model says the attacker's page gets (absent for hygiene findings that grade
+   * themselves). `--confirm` attempts only 'read' and 'credentialed-read'.
+   */
+  access?: 'credentialed-read' | 'credentialed-send' | 'read' | 'send' | 'none';
+  /** Set by `corsight scan --confirm`: what headless Chromium did with the PoC. */
+  confirmation?: Confirmation;
+}
+
+/** The outcome of running a finding's PoC in headless Chromium from the attacker origin (`--confirm`). */
+export interface Confirmation {
+  /** True when the page read the target's response, as the browser model predicted. */
+  confirmed: boolean;
+  /** What the page reported, e.g. "read 200 from the target (1234 bytes)" or "blocked: TypeError: Failed to fetch". */
+  detail: string;
+  /** The CORS error Chromium printed to the console, when it blocked the read. */
+  corsError?: string;
 }
 
 /** A scanner check: one misconfiguration class, with its definition and the probes it sends. */

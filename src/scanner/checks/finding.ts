@@ -63,6 +63,7 @@ export function makeFinding(parts: FindingParts): Finding {
       scenario: parts.assessment.scenario,
     }),
     remediation: parts.info.remediation,
+    ...(parts.assessment.access === undefined ? {} : { access: parts.assessment.access }),
   };
 }
 

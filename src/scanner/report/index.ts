@@ -1,8 +1,9 @@
 /**
  * Scan reports. Every format streams (see `Reporter`): `text` for people, `json` for tools, `jsonl` for
- * pipelines, `sarif` for code scanning, `markdown` for tickets.
+ * pipelines, `sarif` for code scanning, `markdown` for tickets, `html` for a self-contained page.
  */
 import type { Paint } from '../../cli/output.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter, jsonlReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
 import type { ReportOptions, Reporter } from './reporter.js';
@@ -14,10 +15,11 @@ export * from './summary.js';
 export { renderTarget, textReporter, type TextReportOptions } from './text.js';
 export { jsonReporter, jsonlReporter } from './json.js';
 export { markdownReporter } from './markdown.js';
+export { htmlReporter, htmlReportCsp } from './html.js';
 export { fingerprint, sarifLevel, sarifReporter, securitySeverity, type SarifReportOptions } from './sarif.js';
 
 /** The report formats, in the order `--help` lists them. */
-export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown'] as const;
+export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown', 'html'] as const;
 /** A report format name. */
 export type ReportFormat = (typeof reportFormats)[number];
 
@@ -37,5 +39,7 @@ export function createReporter(format: ReportFormat, options: ReportOptions & { 
       return sarifReporter();
     case 'markdown':
       return markdownReporter(common);
+    case 'html':
+      return htmlReporter(common);
   }
 }

@@ -1,6 +1,6 @@
 import type { Exchange, Finding, TargetResult } from '../types.js';
 import type { ReportOptions, Reporter } from './reporter.js';
-import { redactExchange, redactionSet } from './reporter.js';
+import { describeConfirmation, redactExchange, redactionSet } from './reporter.js';
 import { describeCounts } from './summary.js';
 
 /** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
@@ -43,6 +43,7 @@ function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
     `- **Rule the server applies:** ${escape(finding.rule)}`,
   ];
   if (finding.remediation !== undefined) lines.push(`- **Fix:** ${escape(finding.remediation)}`);
+  if (finding.confirmation !== undefined) lines.push(`- **Browser:** ${escape(describeConfirmation(finding.confirmation))}`);
   lines.push(
     '',
     '<details><summary>Evidence</summary>',

@@ -235,5 +235,5 @@ describe('sarif', () => {
 });
 
 it('offers exactly the documented formats', () => {
-  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown']);
+  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown', 'html']);
 });

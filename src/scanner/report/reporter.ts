@@ -47,6 +47,9 @@ export interface JsonFinding {
   evidence: Finding['evidence'];
   poc: string;
   remediation?: string;
+  /** Present after `--confirm` attempted the finding in Chromium (a copy of `confirmation.confirmed`). */
+  confirmed?: boolean;
+  confirmation?: Finding['confirmation'];
 }
 
 /** The JSON form of a target result (`json` and `jsonl` formats). */
@@ -106,7 +109,17 @@ function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding
     poc: finding.poc,
   };
   if (finding.remediation !== undefined) json.remediation = finding.remediation;
+  if (finding.confirmation !== undefined) {
+    json.confirmed = finding.confirmation.confirmed;
+    json.confirmation = finding.confirmation;
+  }
   return json;
+}
+
+/** One line on a `--confirm` outcome, e.g. "confirmed in Chromium: read 200 ..." (shared by the text formats). */
+export function describeConfirmation(confirmation: NonNullable<Finding['confirmation']>): string {
+  const head = confirmation.confirmed ? 'confirmed in Chromium' : 'not confirmed in Chromium';
+  return `${head}: ${confirmation.detail}${confirmation.corsError === undefined ? '' : ` (console: ${confirmation.corsError})`}`;
 }
 
 /** The value of the first header named `name` (case-insensitive). */

@@ -108,6 +108,10 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
           via: finding.via,
           rule: finding.rule,
         };
+        if (finding.confirmation !== undefined) {
+          properties.confirmed = finding.confirmation.confirmed;
+          properties.confirmation = finding.confirmation;
+        }
         const score = securitySeverity[finding.severity];
         if (score !== undefined) properties['security-severity'] = score;
         const sarifResult: Record<string, unknown> = {

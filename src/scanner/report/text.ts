@@ -1,7 +1,7 @@
 import type { Paint, Style } from '../../cli/output.js';
 import type { Finding, Severity, TargetResult } from '../types.js';
 import type { Reporter } from './reporter.js';
-import { corsHeaders } from './reporter.js';
+import { corsHeaders, describeConfirmation } from './reporter.js';
 import { describeCounts } from './summary.js';
 
 const severityStyle: Record<Severity, Style> = {
@@ -51,6 +51,10 @@ function renderFinding(finding: Finding, paint: Paint): string {
     `${pad}${paint('dim', 'response:')} ${clean(responseLine(finding))}`,
   ];
   if (finding.remediation !== undefined) lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(clean(finding.remediation), `${pad}          `)}`);
+  if (finding.confirmation !== undefined) {
+    const style = finding.confirmation.confirmed ? 'red' : 'green';
+    lines.push(`${pad}${paint('dim', 'browser:')}  ${paint(style, indent(clean(describeConfirmation(finding.confirmation)), `${pad}          `))}`);
+  }
   return lines.join('\n');
 }
 
