@@ -208,7 +208,8 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
       }],
     });
     expect(o.settled).toBe('resolved');
-    expect(o.response).toEqual({ status: 500, type: 'cors', exposedHeaders: ['cache-control', 'content-length', 'content-type', 'x-shown'] });
+    expect(o.response).toMatchObject({ status: 500, type: 'cors', exposedHeaders: ['cache-control', 'content-length', 'content-type', 'x-shown'], redirected: false });
+    expect(o.response!.url).toMatch(/^https:\/\/api\.test:\d+\/c\//);
     expect(o.requests.map((r) => [r.method, r.preflight, r.headers])).toEqual([
       ['OPTIONS', true, { 'content-type': null, 'x-a': null }],
       ['POST', false, { 'content-type': 'text/plain;charset=UTF-8', 'x-a': 'v' }],
