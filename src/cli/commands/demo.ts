@@ -48,7 +48,7 @@ export const registerDemo: Register = (program: Command) => {
   program
     .command('demo')
     .description('start the vulnerable lab, scan it over https with --resolve and --insecure, print the report')
-    .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown', 'text')
+    .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown, html', 'text')
     .option('--no-color', 'never colour the report (NO_COLOR is honoured too)')
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });

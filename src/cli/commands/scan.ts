@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '../../scanner/index.js';
 import { checks as allChecks } from '../../scanner/checks/index.js';
+import { ChromiumMissingError, createConfirmer, type Confirmer } from '../../scanner/confirm.js';
 import { normalizeTarget, readTargets } from '../../scanner/input.js';
 import { parseHeader } from '../../scanner/options.js';
 import {
@@ -54,6 +55,8 @@ export interface ScanCommandOptions {
   quiet?: boolean;
   /** Keep Cookie, Authorization and --header values in the report's evidence (redacted by default). */
   showSecrets?: boolean;
+  /** Run each exploitable finding's PoC in headless Chromium and record whether the read succeeded. */
+  confirm?: boolean;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -252,6 +255,20 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     }
   }
 
+  // --confirm: Chromium must be there before anything is sent (exit 2 naming the path otherwise).
+  let confirmer: Confirmer | undefined;
+  if (options.confirm === true) {
+    try {
+      const confirmOptions: Parameters<typeof createConfirmer>[0] = { resolve: options.resolve ?? [] };
+      if (options.cookie !== undefined) confirmOptions.cookie = options.cookie;
+      confirmer = await createConfirmer(confirmOptions);
+    } catch (error) {
+      await scanner.close();
+      if (error instanceof ChromiumMissingError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
   const out: Writable & { isTTY?: boolean } = options.output === undefined ? io.stdout : createWriteStream(options.output);
   const outputOpened =
     options.output === undefined
@@ -264,6 +281,7 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     await outputOpened;
   } catch (error) {
     await scanner.close();
+    await confirmer?.close();
     throw error;
   }
   let outputError: NodeJS.ErrnoException | undefined;
@@ -287,6 +305,7 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   try {
     await emit(reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
     for await (const result of scanner.scan(targets())) {
+      if (confirmer !== undefined) await confirmer.confirm(result);
       addToSummary(summary, result);
       const text = reporter.target(result);
       if (sharesTerminal) progress?.clear();
@@ -296,6 +315,7 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   } finally {
     progress?.clear();
     await scanner.close();
+    await confirmer?.close();
   }
   summary.durationMs = Math.round(performance.now() - started);
   await emit(reporter.end(summary, new Date()));
@@ -343,6 +363,7 @@ export const registerScan: Register = (program: Command) => {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices([...failOnValues]).default('high'))
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
+    .option('--confirm', 'run each exploitable finding\'s PoC in headless Chromium ($CORSIGHT_CHROMIUM or /usr/bin/chromium) and record whether the read succeeded')
     .option('--show-secrets', 'keep Cookie, Authorization and --header values in the report evidence (redacted by default)')
     .addHelpText(
       'after',

@@ -1,0 +1,127 @@
+/**
+ * `--confirm` against the lab in real headless Chromium: every finding the browser model calls a read is
+ * confirmed by the browser, hygiene findings are never attempted, a read the browser blocks is reported
+ * with Chromium's CORS console error, and the only requests are to the lab and the local attacker server.
+ */
+import { existsSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScan } from '../cli/commands/scan.js';
+import { UsageError } from '../cli/exit-codes.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { buildPoc } from './checks/poc.js';
+import { ChromiumMissingError, chromiumPath, createConfirmer, isExploitable, type Confirmer } from './confirm.js';
+import { scanTarget } from './index.js';
+import type { Finding, TargetResult } from './types.js';
+
+const executable = chromiumPath();
+const available = existsSync(executable);
+if (process.env.CI === 'true' && !available) throw new Error(`CI=true but ${executable} is missing: the --confirm tests must run under CI`);
+
+describe('which findings --confirm attempts', () => {
+  const base = { severity: 'high', title: 't', detail: 'd', attackerOrigin: 'https://a.example', via: 'simple', rule: 'r', poc: '' } as const;
+  const evidence = { request: { method: 'GET', url: 'https://t.example/', headers: [] }, response: { status: 200, headers: [], bodySnippet: '' } };
+  it('reads only; never hygiene findings', () => {
+    expect(isExploitable({ ...base, evidence, check: 'origin-reflected', access: 'credentialed-read' })).toBe(true);
+    expect(isExploitable({ ...base, evidence, check: 'wildcard-origin', access: 'read' })).toBe(true);
+    expect(isExploitable({ ...base, evidence, check: 'origin-reflected', access: 'credentialed-send' })).toBe(false);
+    expect(isExploitable({ ...base, evidence, check: 'origin-reflected' })).toBe(false);
+    expect(isExploitable({ ...base, evidence, check: 'missing-vary-origin', access: 'credentialed-read' })).toBe(false);
+    expect(isExploitable({ ...base, evidence, check: 'wildcard-with-credentials', access: 'read' })).toBe(false);
+    expect(isExploitable({ ...base, evidence, check: 'invalid-acao', access: 'read' })).toBe(false);
+  });
+
+  it('Chromium missing: a clear error naming the path and CORSIGHT_CHROMIUM; the CLI exits 2', async () => {
+    await expect(createConfirmer({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(ChromiumMissingError);
+    await expect(createConfirmer({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(/\/nonexistent\/chromium does not exist.*CORSIGHT_CHROMIUM/);
+    expect(chromiumPath({})).toBe('/usr/bin/chromium');
+    expect(chromiumPath({ CORSIGHT_CHROMIUM: '/opt/c' })).toBe('/opt/c');
+    const saved = process.env.CORSIGHT_CHROMIUM;
+    process.env.CORSIGHT_CHROMIUM = '/nonexistent/chromium';
+    try {
+      const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+      await expect(runScan(['https://t.example/'], { confirm: true }, io)).rejects.toThrow(UsageError);
+      await expect(runScan(['https://t.example/'], { confirm: true }, io)).rejects.toThrow(/\/usr\/bin\/chromium|\/nonexistent\/chromium/);
+    } finally {
+      if (saved === undefined) delete process.env.CORSIGHT_CHROMIUM;
+      else process.env.CORSIGHT_CHROMIUM = saved;
+    }
+  });
+});
+
+describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
+  let lab: Lab;
+  let confirmer: Confirmer;
+  const results: TargetResult[] = [];
+
+  beforeAll(async () => {
+    lab = await startLab();
+    confirmer = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
+    for (const endpoint of lab.endpoints) {
+      const result = await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true, cookie: 'lab_session=s3cr3t' });
+      results.push(await confirmer.confirm(result));
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await confirmer?.close();
+    await lab?.close();
+  });
+
+  it('every finding the model calls a read is confirmed by Chromium', () => {
+    const attempted = results.flatMap((result) => result.findings.filter(isExploitable));
+    expect(attempted.length).toBeGreaterThan(10);
+    for (const finding of attempted) {
+      expect({ check: finding.check, url: finding.evidence.request.url, confirmation: finding.confirmation }).toMatchObject({ confirmation: { confirmed: true } });
+    }
+    // The victim's cookie travelled: credentialed reads show the lab's secret.
+    const credentialed = attempted.find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
+    expect(credentialed?.confirmation?.detail).toContain('lab-secret-0000');
+    // Opaque origin, http sibling and localhost origins are served and mapped too.
+    const checks = new Set(attempted.map((f) => f.check));
+    for (const check of ['null-origin-trusted', 'insecure-origin-trusted', 'localhost-trusted', 'special-char-bypass', 'any-subdomain-trusted', 'wildcard-origin']) {
+      expect(checks).toContain(check);
+    }
+  });
+
+  it('hygiene findings and non-reads are not attempted', () => {
+    const skipped = results.flatMap((result) => result.findings.filter((finding) => !isExploitable(finding)));
+    expect(skipped.map((f) => f.check)).toEqual(expect.arrayContaining(['missing-vary-origin', 'wildcard-with-credentials', 'invalid-acao']));
+    for (const finding of skipped) expect(finding.confirmation).toBeUndefined();
+  });
+
+  it('nothing is requested but the lab and the local attacker server', () => {
+    const attackerPages = confirmer.attackerRequests.map((entry) => entry.url);
+    expect(attackerPages.length).toBeGreaterThan(10);
+    // The PoC pages, and the favicon Chromium asks every page's origin for.
+    for (const url of attackerPages) expect(url).toMatch(/^\/(corsight-poc-\d+\.html|favicon\.ico)$/);
+    const attackerOrigins = new Set(results.flatMap((r) => r.findings.filter(isExploitable).map((f) => (f.attackerOrigin === 'null' ? 'https://poc.corsight-attacker.com' : f.attackerOrigin))));
+    for (const url of confirmer.browserRequests) {
+      const { origin } = new URL(url);
+      expect(origin === new URL(lab.httpsUrl).origin || attackerOrigins.has(origin) || url.startsWith('about:'), url).toBe(true);
+    }
+    // http attacker origins (insecure-origin-trusted, localhost-trusted) were served over plain http, not upgraded.
+    expect(confirmer.attackerRequests.some((entry) => !entry.tls && /^\/corsight-poc-/.test(entry.url))).toBe(true);
+    // Every attacker-page request reached the local server with the attacker's host name.
+    for (const entry of confirmer.attackerRequests) expect(entry.host).not.toContain(lab.httpsUrl.replace(/^https:\/\//, ''));
+  });
+
+  it('a read the browser blocks is reported false, with the CORS error Chromium printed', async () => {
+    const real = results.flatMap((r) => r.findings).find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
+    expect(real).toBeDefined();
+    // The same finding, but its PoC reads the secure control (exact allowlist), which does not trust the attacker.
+    const url = `${lab.httpsUrl}/exact-allowlist`;
+    const blocked: Finding = {
+      ...(real as Finding),
+      confirmation: undefined,
+      evidence: { ...(real as Finding).evidence, request: { ...(real as Finding).evidence.request, url } },
+      poc: buildPoc({ check: 'origin-reflected', title: 't', url, attackerOrigin: (real as Finding).attackerOrigin, via: 'simple', scenario: { method: 'GET', headers: [], credentials: 'include' } }),
+    };
+    delete blocked.confirmation;
+    const result = await confirmer.confirm({ url, status: 'ok', findings: [blocked], requests: 1 });
+    const confirmation = result.findings[0]?.confirmation;
+    expect(confirmation?.confirmed).toBe(false);
+    expect(confirmation?.detail).toMatch(/blocked the read/);
+    expect(confirmation?.corsError).toMatch(/has been blocked by CORS policy/);
+  });
+});
