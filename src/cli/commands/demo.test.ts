@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { labEndpoints } from '../../lab/index.js';
@@ -11,8 +14,22 @@ describe('corsight demo', () => {
     let err = '';
     stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await runDemo({}, { stdin: new PassThrough(), stdout, stderr });
+    const dir = mkdtempSync(path.join(tmpdir(), 'corsight-demo-'));
+    const htmlFile = path.join(dir, 'report.html');
+    let code: number;
+    let html: string;
+    try {
+      code = await runDemo({ output: htmlFile }, { stdin: new PassThrough(), stdout, stderr });
+      html = readFileSync(htmlFile, 'utf8');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(code).toBe(0);
+    // It ends by writing the HTML report and naming it on the last stderr line (stdout is only the report).
+    expect(err.trimEnd().split('\n').at(-1)).toBe(`corsight demo: HTML report written to ${htmlFile}`);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`${labEndpoints.length} targets (${labEndpoints.length} ok, 0 with errors)`);
+    expect(out).not.toContain('<!doctype html>');
     expect(err).toMatch(/corsight scan --resolve corsight-lab\.test:127\.0\.0\.1 --insecure/);
     // Every endpoint is in the report, in the lab's order, and none failed (TLS and --resolve worked).
     const reported = [...out.matchAll(/^[✓✗!] https:\/\/corsight-lab\.test:\d+(\/\S*)/gmu)].map((m) => m[1]);

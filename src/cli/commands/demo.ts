@@ -1,8 +1,11 @@
 /**
  * `corsight demo` (what `npm start` runs): starts the vulnerable lab on loopback, scans every endpoint over
  * https exactly as a user would (`--resolve` for the lab's name, no /etc/hosts edit; `--insecure` for its
- * self-signed certificate), prints the text report, and stops the lab. Exit 0: the findings are the point.
+ * self-signed certificate), prints the text report, writes the HTML report (`./corsight-demo-report.html`
+ * unless `--output` says otherwise) and stops the lab. The HTML report's path is the last line on stderr, so
+ * stdout stays exactly the report in the chosen format. Exit 0: the findings are the point.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startLab } from '../../lab/index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -15,7 +18,12 @@ export interface DemoOptions {
   color?: boolean;
   /** Report format (text by default; any `scan` format works). */
   format?: string;
+  /** Where the HTML report is written (default `corsight-demo-report.html` in the current directory). */
+  output?: string;
 }
+
+/** The HTML report's default file name, in the current directory. */
+export const demoReportFile = 'corsight-demo-report.html';
 
 /** Runs the demo and returns the exit code (0 unless the lab cannot start). */
 export async function runDemo(options: DemoOptions, io: ScanIO): Promise<number> {
@@ -37,6 +45,10 @@ export async function runDemo(options: DemoOptions, io: ScanIO): Promise<number>
     };
     if (options.color !== undefined) scan.color = options.color;
     await runScan(urls, scan, io);
+    // The same scan again for the HTML report (the lab answers the same; a scan of it takes about a second).
+    const htmlFile = path.resolve(options.output ?? demoReportFile);
+    await runScan(urls, { ...scan, format: 'html', output: htmlFile }, io);
+    io.stderr.write(`\ncorsight demo: HTML report written to ${htmlFile}\n`);
     return ExitCode.ok;
   } finally {
     await lab.close();
@@ -47,8 +59,9 @@ export async function runDemo(options: DemoOptions, io: ScanIO): Promise<number>
 export const registerDemo: Register = (program: Command) => {
   program
     .command('demo')
-    .description('start the vulnerable lab, scan it over https with --resolve and --insecure, print the report')
+    .description('start the vulnerable lab, scan it over https with --resolve and --insecure, print the report and write an HTML report')
     .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown, html', 'text')
+    .option('-o, --output <file>', `where to write the HTML report (default ./${demoReportFile})`)
     .option('--no-color', 'never colour the report (NO_COLOR is honoured too)')
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
