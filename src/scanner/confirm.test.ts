@@ -106,6 +106,36 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     for (const entry of confirmer.attackerRequests) expect(entry.host).not.toContain(lab.httpsUrl.replace(/^https:\/\//, ''));
   });
 
+  it('corsight scan --confirm shows the outcome in every report format', async () => {
+    const urls = ['/reflect-credentials', '/missing-vary'].map((p) => `${lab.httpsUrl}${p}`);
+    const run = async (format: string) => {
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const code = await runScan(
+        urls,
+        { confirm: true, cookie: 'lab_session=s3cr3t', resolve: lab.resolve, insecure: true, format, failOn: 'none', quiet: true, concurrency: '1' },
+        { stdin: new PassThrough(), stdout, stderr: new PassThrough() },
+      );
+      expect(code).toBe(0);
+      return out;
+    };
+    const json = JSON.parse(await run('json')) as { targets: { url: string; findings: { check: string; confirmed?: boolean; confirmation?: { confirmed: boolean } }[] }[] };
+    const reflect = json.targets.find((t) => t.url.endsWith('/reflect-credentials'));
+    expect(reflect?.findings.find((f) => f.check === 'origin-reflected')).toMatchObject({ confirmed: true, confirmation: { confirmed: true } });
+    const vary = json.targets.find((t) => t.url.endsWith('/missing-vary'))?.findings.find((f) => f.check === 'missing-vary-origin');
+    expect(vary).toBeDefined();
+    expect(vary?.confirmed).toBeUndefined();
+    expect(await run('jsonl')).toContain('"confirmed":true');
+    const sarif = JSON.parse(await run('sarif')) as { runs: { results: { properties: { confirmed?: boolean } }[] }[] };
+    expect(sarif.runs[0]?.results.some((r) => r.properties.confirmed === true)).toBe(true);
+    expect(await run('markdown')).toContain('**Browser:** confirmed in Chromium');
+    expect(await run('text')).toContain('browser:  confirmed in Chromium');
+    const html = await run('html');
+    expect(html).toContain('Confirmed in Chromium');
+    expect(html).toContain('data-key="confirmed"');
+  });
+
   it('a read the browser blocks is reported false, with the CORS error Chromium printed', async () => {
     const real = results.flatMap((r) => r.findings).find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
     expect(real).toBeDefined();
