@@ -326,6 +326,16 @@ describe('simulateFetch: modes', () => {
     expect(out.requests).toHaveLength(1);
   });
 
+  it.each([
+    ['http://u:p@b.test/x', 'userinfo'],
+    ['ftp://b.test/x', 'ftp'],
+  ])('same-origin mode redirected to %s: the same-origin check comes first (%s)', async (loc) => {
+    const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 302, headers: [['Location', loc]] } });
+    const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin' }, transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
+    expect(out.error?.message).toBe(`Unsafe attempt to load URL ${loc} from frame with URL http://a.test/. Domains, protocols and ports must match.\n`);
+  });
+
   it('no-cors with a redirect mode other than follow is refused before sending', async () => {
     const { transport, log } = fakeServer({});
     const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', redirect: 'manual' }, transport);
@@ -579,6 +589,10 @@ describe('simulateFetch: redirects', () => {
     const chain = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] }, [`GET ${A}/x`]: {} }).transport;
     const out = await simulateFetch({ ...base, url: `${B}/r` }, chain);
     expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, null]);
+    // A POST (Origin: null) redirected by 303 to a GET loses the header with the method change.
+    const post = fakeServer({ [`POST ${A}/p`]: { status: 303, headers: [['Location', `${B}/x`]] }, [`GET ${B}/x`]: {} }).transport;
+    const out2 = await simulateFetch({ ...base, url: `${A}/p`, method: 'POST', body: 'text' }, post);
+    expect(out2.requests.map((r) => header(r, 'origin'))).toEqual(['null', null]);
   });
 
   it('no-cors follows redirects and still resolves opaque', async () => {
