@@ -56,7 +56,7 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
 
   beforeAll(async () => {
     lab = await startLab();
-    confirmer = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
+    confirmer = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve, insecure: true });
     for (const endpoint of lab.endpoints) {
       const result = await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true, cookie: 'lab_session=s3cr3t' });
       results.push(await confirmer.confirm(result));
@@ -134,6 +134,26 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     const html = await run('html');
     expect(html).toContain('Confirmed in Chromium');
     expect(html).toContain('data-key="confirmed"');
+  });
+
+  it('without --insecure the target\'s certificate is verified: the lab\'s self-signed one fails, only the attacker servers\' key is accepted', async () => {
+    const strict = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
+    try {
+      const result = await scanTarget(`${lab.httpsUrl}/reflect-credentials`, { resolve: lab.resolve, insecure: true, cookie: 'lab_session=s3cr3t' });
+      await strict.confirm(result);
+      const finding = result.findings.find((f) => f.check === 'origin-reflected');
+      // The attacker page itself loaded over https (its key is pinned); the fetch to the lab failed on TLS.
+      expect(strict.attackerRequests.some((entry) => entry.tls && /^\/corsight-poc-/.test(entry.url))).toBe(true);
+      if (strict.certificate === 'ephemeral') {
+        expect(finding?.confirmation).toMatchObject({ confirmed: false });
+        expect(finding?.confirmation?.detail).toMatch(/Failed to fetch/);
+      } else {
+        // No openssl: the attacker servers use the lab's own key, so pinning it accepts the lab as well (documented).
+        expect(finding?.confirmation).toMatchObject({ confirmed: true });
+      }
+    } finally {
+      await strict.close();
+    }
   });
 
   it('a read the browser blocks is reported false, with the CORS error Chromium printed', async () => {

@@ -23,8 +23,10 @@
  * Preflight findings make the non-simple request the PoC makes (e.g. a credentialed PUT): `--confirm`
  * sends it, which may change state on the target, as the PoC page warns.
  */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate, createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Server as NetServer } from 'node:net';
@@ -77,6 +79,50 @@ export interface ConfirmOptions {
   resolve?: readonly string[];
   /** How long a PoC may take to report (default 15 000 ms). */
   timeoutMs?: number;
+  /** `--insecure`: the browser accepts any certificate of the target too (otherwise only the attacker servers' own). */
+  insecure?: boolean;
+}
+
+/** The attacker servers' TLS key pair and the base64 SHA-256 of its SubjectPublicKeyInfo (Chromium's pin format). */
+interface AttackerCertificate {
+  cert: string;
+  key: string;
+  spki: string;
+  /** 'ephemeral': made for this run with openssl; 'lab': the lab's published certificate (openssl missing). */
+  kind: 'ephemeral' | 'lab';
+}
+
+/**
+ * A certificate for the attacker servers. Chromium is told to accept exactly this key
+ * (`--ignore-certificate-errors-spki-list`), so the target's certificate is still verified unless
+ * `--insecure`. A fresh key per run (openssl) means no one else holds it; without openssl the lab's
+ * certificate is used, whose key is public (then a network attacker could pass for the target too).
+ */
+function attackerCertificate(): AttackerCertificate {
+  let cert = labCertificate;
+  let key = labPrivateKey;
+  let kind: AttackerCertificate['kind'] = 'lab';
+  const dir = mkdtempSync(path.join(tmpdir(), 'corsight-cert-'));
+  try {
+    const keyFile = path.join(dir, 'key.pem');
+    const certFile = path.join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=corsight attacker origin'],
+      { stdio: 'ignore', timeout: 10_000 },
+    );
+    cert = readFileSync(certFile, 'utf8');
+    key = readFileSync(keyFile, 'utf8');
+    kind = 'ephemeral';
+  } catch {
+    // No openssl: fall back to the lab's certificate (see above).
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const spki = createHash('sha256')
+    .update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+  return { cert, key, spki, kind };
 }
 
 /** One request the local attacker server answered (for tests and audits). */
@@ -94,6 +140,8 @@ export interface Confirmer {
   readonly attackerRequests: readonly AttackerRequest[];
   /** Every request a PoC page made (URL), in the order Chromium issued them. */
   readonly browserRequests: readonly string[];
+  /** Where the attacker servers' certificate came from (see `attackerCertificate`). */
+  readonly certificate: 'ephemeral' | 'lab';
   close(): Promise<void>;
 }
 
@@ -109,7 +157,11 @@ function hostPort(origin: string): { host: string; port: number; secure: boolean
 const nullPocOrigin = 'https://poc.corsight-attacker.com';
 
 /** Loopback servers for the attacker origin's pages: one plain HTTP, one HTTPS. */
-async function startAttackerServer(pages: Map<string, string>, log: AttackerRequest[]): Promise<{ httpPort: number; httpsPort: number; close(): Promise<void> }> {
+async function startAttackerServer(
+  pages: Map<string, string>,
+  log: AttackerRequest[],
+  tls: { cert: string; key: string },
+): Promise<{ httpPort: number; httpsPort: number; close(): Promise<void> }> {
   const handler = (tls: boolean) => (req: http.IncomingMessage, res: http.ServerResponse) => {
     const host = req.headers.host ?? '';
     log.push({ host, url: req.url ?? '', tls });
@@ -123,8 +175,7 @@ async function startAttackerServer(pages: Map<string, string>, log: AttackerRequ
     res.end(page);
   };
   const plain = http.createServer(handler(false));
-  // The lab's self-signed certificate: the browser context ignores certificate errors for the attacker host.
-  const secure = https.createServer({ cert: labCertificate, key: labPrivateKey }, handler(true));
+  const secure = https.createServer({ cert: tls.cert, key: tls.key }, handler(true));
   const listen = (server: NetServer) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -206,7 +257,8 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
   const pages = new Map<string, string>();
   const attackerRequests: AttackerRequest[] = [];
   const browserRequests: string[] = [];
-  const server = await startAttackerServer(pages, attackerRequests);
+  const certificate = attackerCertificate();
+  const server = await startAttackerServer(pages, attackerRequests, certificate);
   const timeout = options.timeoutMs ?? 15_000;
   let sequence = 0;
 
@@ -236,8 +288,10 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
       const context = await chromium.launchPersistentContext(profile, {
         executablePath,
         headless: true,
-        ignoreHTTPSErrors: true,
+        ignoreHTTPSErrors: options.insecure === true,
         args: [
+          // Accept the attacker servers' own key, nothing else (the target is verified unless --insecure).
+          `--ignore-certificate-errors-spki-list=${certificate.spki}`,
           '--no-sandbox',
           '--disable-gpu',
           '--disable-quic',
@@ -304,6 +358,7 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
     confirm,
     attackerRequests,
     browserRequests,
+    certificate: certificate.kind,
     close: () => server.close(),
   };
 }

@@ -259,7 +259,7 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   let confirmer: Confirmer | undefined;
   if (options.confirm === true) {
     try {
-      const confirmOptions: Parameters<typeof createConfirmer>[0] = { resolve: options.resolve ?? [] };
+      const confirmOptions: Parameters<typeof createConfirmer>[0] = { resolve: options.resolve ?? [], insecure: options.insecure === true };
       if (options.cookie !== undefined) confirmOptions.cookie = options.cookie;
       confirmer = await createConfirmer(confirmOptions);
     } catch (error) {
