@@ -18,6 +18,16 @@ export { defaultScanOptions, parseHeader, parseResolve, parseTrustedOrigin, type
 export { createTransport, type Transport, type TransportRequest, type TransportResult, type TransportStats } from './transport.js';
 export { normalizeTarget, readTargets, type InvalidTarget } from './input.js';
 export { checks, checkIds } from './checks/index.js';
+export {
+  ChromiumMissingError,
+  chromiumPath,
+  createConfirmer,
+  defaultChromiumPath,
+  isExploitable,
+  type AttackerRequest,
+  type ConfirmOptions,
+  type Confirmer,
+} from './confirm.js';
 
 /** The full check set of `./checks/` (what a scan runs unless told otherwise). */
 export function defaultChecks(): readonly Check[] {
