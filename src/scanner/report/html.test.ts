@@ -183,6 +183,30 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     }
   });
 
+  it('the PoC Download button saves the PoC source exactly; Copy puts it on the clipboard', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    try {
+      await page.goto(pathToFileURL(reportFile).href);
+      const first = page.locator('.finding').first();
+      await first.locator('details').nth(1).evaluate((node) => node.setAttribute('open', ''));
+      const source = (await first.locator('pre[id$="-poc"]').textContent()) ?? '';
+      expect(source).toMatch(/^<!doctype html>/);
+      const [download] = await Promise.all([page.waitForEvent('download'), first.locator('button[data-action=download]').click()]);
+      expect(download.suggestedFilename()).toMatch(/^corsight-poc-[a-z-]+\.html$/);
+      const saved = await download.path();
+      expect(readFileSync(saved, 'utf8')).toBe(source);
+      await first.locator('button[data-action=copy]').click();
+      await expect.poll(() => first.locator('button[data-action=copy]').textContent()).toBe('Copied');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(source);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a hostile report stays inert in the browser: nothing it carries runs', async () => {
     const file = path.join(outDir, 'corsight-report-hostile.html');
     const { writeFileSync } = await import('node:fs');
