@@ -4,19 +4,20 @@
  * failedParameter and the console line. Runs under CI=true always; elsewhere only without Chromium
  * is it skipped.
  */
-import { existsSync } from 'node:fs';
+
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsRequest } from '../browser/index.js';
 import { startRoutes, type RouteServer } from './__fixtures__/servers.js';
-import { CHROMIUM_PATH, compareInChromium, runInChromium } from './browser.js';
+import { compareInChromium, runInChromium } from './browser.js';
+import { chromiumAvailable } from '../../test/support/chromium.js';
 import { Writable } from 'node:stream';
 import { explainCommand } from '../cli/commands/explain.js';
 import { explainRequest } from './explain.js';
 import { createLiveSender, type LiveSender } from './live.js';
 
-const runBrowser = existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
+const runBrowser = chromiumAvailable('the explain --browser tests');
 const ACAO: [string, string] = ['Access-Control-Allow-Origin', '{origin}'];
 
 describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {

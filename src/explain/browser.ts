@@ -17,30 +17,17 @@
  * an origin whose host is an IP literal (or localhost) must have its port free on this machine.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
+
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import type { CorsRequest } from '../browser/index.js';
+import { chromiumPath, chromiumSwitches, requireChromium } from '../chromium/index.js';
 import { toHeaderList } from '../fetch/headers.js';
 import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
 import { parseResolve } from '../scanner/options.js';
 import type { BrowserComparison } from './render.js';
 import type { Explanation } from './types.js';
-
-/** The browser `--browser` drives. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** The project's standard Chromium switches (see the contributor brief). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Options of {@link runInChromium}. */
 export interface BrowserRunOptions {
@@ -48,7 +35,7 @@ export interface BrowserRunOptions {
   resolve?: readonly string[];
   /** The request's method is not GET/HEAD: Chromium would send it for real; the caller must allow it. */
   send?: boolean;
-  /** Default `/usr/bin/chromium`. */
+  /** Default `$CORSIGHT_CHROMIUM`, else `/usr/bin/chromium`. */
   executablePath?: string;
   /** Milliseconds the fetch may take in the page; default 20000. */
   timeoutMs?: number;
@@ -138,8 +125,7 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
   if (method !== 'GET' && method !== 'HEAD' && options.send !== true) {
     throw new Error(`Chromium would send the ${request.method} request itself once the preflight passes; add --send to allow that`);
   }
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}`);
+  const executablePath = requireChromium('--browser', options.executablePath ?? chromiumPath());
   let playwright: typeof import('playwright-core');
   try {
     playwright = await import('playwright-core');
@@ -151,7 +137,7 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
     const rule = parseResolve(r);
     return `MAP ${hostPattern(rule.host, rule.port)} ${rule.family === 6 ? `[${rule.address}]` : rule.address}`;
   });
-  const args = [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(labCertificate)}`];
+  const args = [...chromiumSwitches, `--ignore-certificate-errors-spki-list=${spkiHash(labCertificate)}`];
   const allRules = [...rules, ...resolveRules];
   if (allRules.length > 0) args.push(`--host-resolver-rules=${allRules.join(', ')}`);
   const browser = await playwright.chromium.launch({ executablePath, headless: true, args });

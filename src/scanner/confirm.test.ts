@@ -3,7 +3,7 @@
  * confirmed by the browser, hygiene findings are never attempted, a read the browser blocks is reported
  * with Chromium's CORS console error, and the only requests are to the lab and the local attacker server.
  */
-import { existsSync } from 'node:fs';
+
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../cli/commands/scan.js';
@@ -12,11 +12,10 @@ import { startLab, type Lab } from '../lab/index.js';
 import { buildPoc } from './checks/poc.js';
 import { ChromiumMissingError, chromiumPath, createConfirmer, isExploitable, type Confirmer } from './confirm.js';
 import { scanTarget } from './index.js';
+import { chromiumAvailable } from '../../test/support/chromium.js';
 import type { Finding, TargetResult } from './types.js';
 
-const executable = chromiumPath();
-const available = existsSync(executable);
-if (process.env.CI === 'true' && !available) throw new Error(`CI=true but ${executable} is missing: the --confirm tests must run under CI`);
+const available = chromiumAvailable('the --confirm tests');
 
 describe('which findings --confirm attempts', () => {
   const base = { severity: 'high', title: 't', detail: 'd', attackerOrigin: 'https://a.example', via: 'simple', rule: 'r', poc: '' } as const;

@@ -26,7 +26,7 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Server as NetServer } from 'node:net';
@@ -34,25 +34,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
 import type { Confirmation, Finding, TargetResult } from './types.js';
+import { chromiumPath, chromiumSwitches, requireChromium } from '../chromium/index.js';
 
-/** The default Chromium executable (Debian's package); `CORSIGHT_CHROMIUM` points elsewhere. */
-export const defaultChromiumPath = '/usr/bin/chromium';
-
-/** The Chromium executable `--confirm` uses: `$CORSIGHT_CHROMIUM`, else `/usr/bin/chromium`. */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.CORSIGHT_CHROMIUM;
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultChromiumPath;
-}
-
-/** Chromium is not where `--confirm` looks for it. */
-export class ChromiumMissingError extends Error {
-  override name = 'ChromiumMissingError';
-  constructor(readonly executable: string) {
-    super(
-      `--confirm needs Chromium, but ${executable} does not exist: install it (Debian/Ubuntu: apt-get install chromium) or set CORSIGHT_CHROMIUM to its path (default ${defaultChromiumPath})`,
-    );
-  }
-}
+export { ChromiumMissingError, chromiumPath, defaultChromiumPath } from '../chromium/index.js';
 
 /**
  * Checks that hygiene findings never reach the browser: an invalid ACAO, `*` with credentials or a missing
@@ -250,8 +234,7 @@ function outcome(text: string, consoleErrors: readonly string[], url: string, or
 
 /** Starts the local attacker server; Chromium is launched per target (the host mapping is fixed at launch). */
 export async function createConfirmer(options: ConfirmOptions = {}): Promise<Confirmer> {
-  const executablePath = options.executablePath ?? chromiumPath();
-  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
+  const executablePath = requireChromium('--confirm', options.executablePath ?? chromiumPath());
   // Loaded only here, so the rest of the scanner never needs playwright-core.
   const { chromium } = await import('playwright-core');
   const pages = new Map<string, string>();
@@ -292,13 +275,7 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
         args: [
           // Accept the attacker servers' own key, nothing else (the target is verified unless --insecure).
           `--ignore-certificate-errors-spki-list=${certificate.spki}`,
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
+          ...chromiumSwitches,
           '--disable-domain-reliability',
           `--host-resolver-rules=${resolverRules([...attackers.values()], server, { host: target.hostname, address })}`,
           // The PoC page is on loopback; a public target is not more private than it, but a target on a

@@ -11,34 +11,16 @@
  * Deliberately not used: `page.route()` (Fetch interception changes preflight and redirect behaviour,
  * fetch-cors.md §4.2) and `--disable-features` (it would replace Playwright's own list).
  */
-import { existsSync } from 'node:fs';
+import { chromiumPath, chromiumSwitches } from '../../src/chromium/index.js';
+import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Frame, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
 /** The project's standard switches, plus the loopback mapping for `.test` names and our test certificate. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
-  '--ignore-certificate-errors',
-];
+const CHROMIUM_ARGS = [...chromiumSwitches, '--host-resolver-rules=MAP *.test 127.0.0.1', '--ignore-certificate-errors'];
 
-/**
- * Whether the suite can run. Under `CI=true` a missing browser is an error, never a skip (the brief's rule);
- * elsewhere the suite may skip when `/usr/bin/chromium` is absent.
- */
+/** Whether the suite can run (under `CI=true` a missing browser is an error, never a skip). */
 export function chromiumAvailable(): boolean {
-  const present = existsSync(CHROMIUM_PATH);
-  if (!present && process.env.CI === 'true') {
-    throw new Error(`CI=true but ${CHROMIUM_PATH} is missing: the middleware Chromium suite must run in CI (.ci/run installs it).`);
-  }
-  return present;
+  return requireBrowserForSuite('the middleware Chromium suite');
 }
 
 /** What the page passes to `fetch(url, init)` (JSON-serialisable). */
@@ -82,7 +64,7 @@ export interface BrowserHarness {
 }
 
 export async function launchBrowser(): Promise<BrowserHarness> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   return {
     browser,

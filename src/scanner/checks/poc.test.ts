@@ -4,7 +4,7 @@
  * goes over the network to the lab on loopback) and must show the lab's secret; on a secure control the
  * same kind of page must show that the browser blocked the read.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -13,10 +13,10 @@ import { startLab, type Lab } from '../../lab/index.js';
 import { scanTarget } from '../index.js';
 import type { Finding } from '../types.js';
 import { buildPoc, escapeHtml } from './poc.js';
+import { chromiumPath, chromiumSwitches } from '../../chromium/index.js';
+import { chromiumAvailable } from '../../../test/support/chromium.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const available = existsSync(chromiumPath);
-if (process.env.CI === 'true' && !available) throw new Error('CI=true but /usr/bin/chromium is missing: the PoC browser test must run under CI');
+const available = chromiumAvailable('the PoC browser test');
 
 let lab: Lab;
 let browser: BrowserContext;
@@ -32,17 +32,11 @@ beforeAll(async () => {
   mkdirSync(path.join(profileDir, 'Default'));
   writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
   browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
+    executablePath: chromiumPath(),
     headless: true,
     ignoreHTTPSErrors: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...chromiumSwitches,
       `--host-resolver-rules=MAP ${lab.hostname} 127.0.0.1`,
       // The lab is on loopback and the attacker page is not: Local Network Access would prompt (and headless
       // denies). The attack scenario is a public target, so the check is off here.

@@ -4,11 +4,13 @@
  * table, shows the same counts as the JSON report, and fits a phone screen. Screenshots go to
  * `test-results/` (gitignored) for a person to look at.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumPath, chromiumSwitches } from '../../chromium/index.js';
+import { chromiumAvailable } from '../../../test/support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../../cli/commands/scan.js';
 import { startLab, type Lab } from '../../lab/index.js';
@@ -16,9 +18,7 @@ import type { Finding, TargetResult } from '../types.js';
 import { htmlReporter, htmlReportCsp } from './html.js';
 import { addToSummary, emptySummary } from './summary.js';
 
-const chromiumPath = process.env.CORSIGHT_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(chromiumPath);
-if (process.env.CI === 'true' && !available) throw new Error(`CI=true but ${chromiumPath} is missing: the HTML report browser test must run under CI`);
+const available = chromiumAvailable('the HTML report browser test');
 
 const outDir = path.resolve('test-results');
 
@@ -90,8 +90,8 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     expect(await runScan(urls, { ...flags, format: 'json', output: jsonFile }, io())).toBe(0);
     json = JSON.parse(readFileSync(jsonFile, 'utf8')) as typeof json;
     browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: chromiumPath(),
+      args: [...chromiumSwitches],
     });
   }, 120_000);
 
