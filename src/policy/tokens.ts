@@ -1,9 +1,12 @@
 /**
- * Small pieces of HTTP and Fetch Standard vocabulary the policy needs on its hot path.
+ * The HTTP token table the policy needs on its hot path, and the Fetch Standard lists it uses, indexed.
  *
- * They are written here as byte-level loops over `charCodeAt` (no RegExp, no split) so that the
- * request path stays allocation-free and linear in the length of its input.
+ * The hot-path helpers are byte-level loops over `charCodeAt` (no RegExp, no split) so that the request path
+ * stays allocation-free and linear in the length of its input; the lists themselves come from src/fetch.
  */
+
+import { CORS_SAFELISTED_METHODS } from '../fetch/methods.js';
+import { CORS_SAFELISTED_RESPONSE_HEADER_NAMES, isForbiddenRequestHeader } from '../fetch/safelist.js';
 
 /**
  * Lookup table for RFC 9110 §5.6.2 `tchar`:
@@ -31,90 +34,29 @@ export function isToken(value: string): boolean {
   return true;
 }
 
-/**
- * Fetch §2.2.1 "normalize a method": DELETE, GET, HEAD, OPTIONS, POST and PUT are byte-uppercased when they
- * match case-insensitively; every other method is case-sensitive and kept as is. Browsers send ACRM already
- * normalized, so configured methods are normalized the same way before they are indexed.
- */
-export function normalizeMethod(method: string): string {
-  const upper = method.toUpperCase();
-  switch (upper) {
-    case 'DELETE':
-    case 'GET':
-    case 'HEAD':
-    case 'OPTIONS':
-    case 'POST':
-    case 'PUT':
-      return upper;
-    default:
-      return method;
-  }
-}
+
+// The Fetch Standard's lists live once, in src/fetch; the policy indexes them as sets for its own use.
+export { isForbiddenMethod, normalizeMethod } from '../fetch/methods.js';
+export { isForbiddenResponseHeaderName } from '../fetch/safelist.js';
 
 /** Fetch §2.2.1: CORS-safelisted methods. A browser never needs `Access-Control-Allow-Methods` for them. */
-export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(CORS_SAFELISTED_METHODS);
 
 /**
- * Fetch §2.2.1 "forbidden method" (CONNECT, TRACE, TRACK, byte-case-insensitive): `fetch()` refuses them, so
- * allowing them in a policy is always a mistake.
- */
-export function isForbiddenMethod(method: string): boolean {
-  const upper = method.toUpperCase();
-  return upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK';
-}
-
-/** Fetch §2.2.2 forbidden request-header names (lower-case), excluding the `proxy-` and `sec-` prefixes. */
-const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
-  'accept-charset',
-  'accept-encoding',
-  'access-control-request-headers',
-  'access-control-request-method',
-  'access-control-request-private-network',
-  'connection',
-  'content-length',
-  'cookie',
-  'cookie2',
-  'date',
-  'dnt',
-  'expect',
-  'host',
-  'keep-alive',
-  'origin',
-  'referer',
-  'set-cookie',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-]);
-
-/**
- * Whether a browser refuses to let a script set this request header (Fetch §2.2.2 "forbidden request-header"),
- * so listing it in `requestHeaders` can never have an effect. `name` must be lower-case.
+ * Whether listing this request header in `requestHeaders` can never have an effect: a forbidden request-header
+ * name (Fetch §2.2.2, scripts cannot set it), or `Access-Control-Request-Private-Network`, which only the
+ * browser sends. `name` must be lower-case.
  */
 export function isForbiddenRequestHeaderName(name: string): boolean {
-  return FORBIDDEN_REQUEST_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
-}
-
-/** Fetch §2.2.2 forbidden response-header names: a browser never exposes them to scripts. */
-export function isForbiddenResponseHeaderName(name: string): boolean {
-  return name === 'set-cookie' || name === 'set-cookie2';
+  // An empty value: the X-HTTP-Method-Override family is forbidden only with a forbidden method as its value.
+  return isForbiddenRequestHeader(name, '') || name === 'access-control-request-private-network';
 }
 
 /**
  * Fetch §2.2.2 CORS-safelisted response-header names: always readable by scripts, so listing them in
  * `exposeHeaders` is redundant.
  */
-export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
-  'cache-control',
-  'content-language',
-  'content-length',
-  'content-type',
-  'expires',
-  'last-modified',
-  'pragma',
-]);
+export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(CORS_SAFELISTED_RESPONSE_HEADER_NAMES);
 
 /**
  * Makes an attacker-controlled value safe to embed in a debug reason, a log line or a response header:
