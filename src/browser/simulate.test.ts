@@ -336,6 +336,12 @@ describe('simulateFetch: modes', () => {
     expect(out.error?.message).toBe(`Unsafe attempt to load URL ${loc} from frame with URL http://a.test/. Domains, protocols and ports must match.\n`);
   });
 
+  it("same-origin mode with redirect 'error': the redirect mode wins over the same-origin check (observed)", async () => {
+    const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 307, headers: [['Location', `${C}/x`]] } });
+    const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin', redirect: 'error' }, transport);
+    expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_FAILED' });
+  });
+
   it('no-cors with a redirect mode other than follow is refused before sending', async () => {
     const { transport, log } = fakeServer({});
     const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', redirect: 'manual' }, transport);

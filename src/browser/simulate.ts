@@ -402,9 +402,11 @@ export async function simulateFetch(
       }
       if (location.kind === 'url') {
         const next = location.url;
-        // Observed order in Chromium: after the CORS check of the redirect response and 'manual',
-        // //net refuses local schemes (data: …) and bad ports; other schemes (ftp:) are only refused
-        // once the redirect is followed, after the 'error' mode check (see below).
+        // Chromium's order, pinned case by case against Chromium 156: the network service first (after
+        // the CORS check of the redirect response and 'manual'): //net refuses local schemes (data: …)
+        // and bad ports, then the redirect count, the CORS userinfo rule and the stream-body rule;
+        // then Blink: redirect mode 'error', the same-origin mode check, any other userinfo; other
+        // schemes (ftp:) are only refused once the redirect is followed.
         if (networkStack && NET_UNSAFE_REDIRECT_SCHEMES.includes(next.protocol)) {
           note('redirect', false, `redirect to a ${next.protocol} URL`);
           return netFail('net::ERR_UNSAFE_REDIRECT', current, method);
@@ -412,12 +414,6 @@ export async function simulateFetch(
         if (networkStack && isBadPort(next)) {
           note('redirect', false, `port ${next.port} is a bad port`);
           return netFail('net::ERR_UNSAFE_PORT', current, method);
-        }
-        if (networkStack && req.mode === 'same-origin' && !isSameOrigin(req.origin, next)) {
-          // Blink's same-origin check of the redirect comes before the scheme and userinfo checks
-          // (observed for ftp: and for a Location with credentials, which it prints as is).
-          note('redirect', false, 'mode same-origin and the redirect leaves the origin');
-          return netFail('origin', current, method, unsafeRedirectMessage(next.href, documentUrl));
         }
         if (!networkStack && !isHttpScheme(next)) {
           note('redirect', false, `redirect to a ${next.protocol} URL`);
@@ -429,20 +425,11 @@ export async function simulateFetch(
         }
         redirectCount++;
         const hasUserinfo = next.username !== '' || next.password !== '';
-        if (hasUserinfo) {
-          if ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors') {
-            note('redirect', false, 'redirect location contains credentials');
-            // Chromium 156 reports an empty failedParameter, prints '' as the location and names the
-            // URL that answered with the redirect.
-            return corsFail('RedirectContainsCredentials', '', current);
-          }
-          if (networkStack) {
-            // Observed: Chromium fails any redirect to a URL with credentials, same-origin and
-            // no-cors ones included, without a CORS error (the spec allows these).
-            note('redirect', false, 'redirect location contains credentials');
-            // CDP: loadingFailed with blockedReason "origin" (Blink blocks it), no console line.
-            return netFail('origin', current, method, `${method} ${current.href} (blocked: redirect to a URL with credentials)`);
-          }
+        if (hasUserinfo && ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors')) {
+          note('redirect', false, 'redirect location contains credentials');
+          // Chromium 156 reports an empty failedParameter, prints '' as the location and names the
+          // URL that answered with the redirect.
+          return corsFail('RedirectContainsCredentials', '', current);
         }
         if (body === 'stream' && res.status !== 303) {
           note('redirect', false, 'a ReadableStream body cannot be resent');
@@ -451,6 +438,18 @@ export async function simulateFetch(
         if (networkStack && req.redirect === 'error') {
           note('redirect', false, "redirect mode 'error'");
           return netFail('net::ERR_FAILED', current, method);
+        }
+        if (networkStack && req.mode === 'same-origin' && !isSameOrigin(req.origin, next)) {
+          // Blink's same-origin check of the redirect: before the scheme and userinfo checks (observed
+          // for ftp: and for a Location with credentials, which it prints as is), after 'error'.
+          note('redirect', false, 'mode same-origin and the redirect leaves the origin');
+          return netFail('origin', current, method, unsafeRedirectMessage(next.href, documentUrl));
+        }
+        if (hasUserinfo && networkStack) {
+          // Observed: Chromium fails any redirect to a URL with credentials, same-origin and no-cors
+          // ones included, without a CORS error (the spec allows these). CDP: blockedReason "origin".
+          note('redirect', false, 'redirect location contains credentials');
+          return netFail('origin', current, method, `${method} ${current.href} (blocked: redirect to a URL with credentials)`);
         }
         if (!isHttpScheme(next)) {
           note('redirect', false, `redirect to a ${next.protocol} URL`);
