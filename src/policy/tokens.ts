@@ -1,42 +1,13 @@
 /**
- * The HTTP token table the policy needs on its hot path, and the Fetch Standard lists it uses, indexed.
- *
- * The hot-path helpers are byte-level loops over `charCodeAt` (no RegExp, no split) so that the request path
- * stays allocation-free and linear in the length of its input; the lists themselves come from src/fetch.
+ * What the policy takes from the Fetch vocabulary, indexed for its hot path, and the escaping of
+ * attacker-controlled values. The rules themselves live once, in src/fetch.
  */
 
 import { CORS_SAFELISTED_METHODS } from '../fetch/methods.js';
 import { CORS_SAFELISTED_RESPONSE_HEADER_NAMES, isForbiddenRequestHeader } from '../fetch/safelist.js';
 
-/**
- * Lookup table for RFC 9110 §5.6.2 `tchar`:
- * "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.
- * `TOKEN[c] === 1` for a code unit `c < 128` that is a tchar.
- */
-export const TOKEN = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~") TOKEN[c.charCodeAt(0)] = 1;
-for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
-for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
-for (let c = 0x61; c <= 0x7a; c++) TOKEN[c] = 1;
-
-/** Whether the code unit is a `tchar` (RFC 9110 §5.6.2). */
-export function isTokenChar(code: number): boolean {
-  return code < 128 && TOKEN[code] === 1;
-}
-
-/** Whether `value` is a non-empty RFC 9110 token (the syntax of methods and header names). */
-export function isToken(value: string): boolean {
-  const n = value.length;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    if (!isTokenChar(value.charCodeAt(i))) return false;
-  }
-  return true;
-}
-
-
-// The Fetch Standard's lists live once, in src/fetch; the policy indexes them as sets for its own use.
 export { isForbiddenMethod, normalizeMethod } from '../fetch/methods.js';
+export { TCHAR as TOKEN, isToken } from '../fetch/headers.js';
 export { isForbiddenResponseHeaderName } from '../fetch/safelist.js';
 
 /** Fetch §2.2.1: CORS-safelisted methods. A browser never needs `Access-Control-Allow-Methods` for them. */
