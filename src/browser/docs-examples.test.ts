@@ -1,4 +1,4 @@
-/** The examples of docs/browser.md and docs/readme-browser-section.md, run as written. */
+/** The examples of docs/browser.md and of the README's corsight/browser section, run as written. */
 import { expect, it } from 'vitest';
 import { PreflightCache, simulateFetch } from './index.js';
 
