@@ -14,29 +14,18 @@
  * Deliberately not used: `page.route()` (Fetch interception changes redirect and preflight behaviour,
  * fetch-cors.md §4.2) and any `--disable-features` switch (it would replace Playwright's list).
  */
-import { existsSync } from 'node:fs';
+import { chromiumPath, chromiumSwitches } from '../../src/chromium/index.js';
+import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Frame, Page } from 'playwright-core';
 import type { CaseRequest, HeaderLine, World } from './spec.js';
 
-/** The only browser this suite drives. */
-export const chromiumPath = '/usr/bin/chromium';
-
 /** Launch switches: the project's standard set plus the loopback host mapping for the `.test` names. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
-];
+export const chromiumArgs = [...chromiumSwitches, '--host-resolver-rules=MAP *.test 127.0.0.1'];
 
-/** Whether the browser suite can run here. */
+/** Whether the browser suite can run here (under `CI=true` a missing browser fails the run, never skips it). */
 export function chromiumAvailable(): boolean {
-  return existsSync(chromiumPath);
+  return requireBrowserForSuite('the differential Chromium suite');
 }
 
 /** What the page passes to `fetch(url, init)`. */
@@ -296,5 +285,5 @@ export class BrowserSession {
 
 /** Launches headless Chromium with the suite's switches. */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
 }

@@ -21,7 +21,7 @@ import type { SequenceRun } from './sequences.js';
 import { startWorld } from './world.js';
 import type { RunningWorld } from './world.js';
 
-const runBrowser = chromiumAvailable() || process.env.CI === 'true';
+const runBrowser = chromiumAvailable();
 
 /**
  * Runs the engine on every browser-observed case; returns one reproduction per disagreeing case (printed in
