@@ -6,6 +6,7 @@
  * default) through playwright-core's `executablePath`.
  */
 import { existsSync } from 'node:fs';
+import type { Frame, Page } from 'playwright-core';
 
 /** Debian's Chromium; `CORSIGHT_CHROMIUM` points elsewhere. */
 export const defaultChromiumPath = '/usr/bin/chromium';
@@ -52,4 +53,22 @@ export class ChromiumMissingError extends Error {
 export function requireChromium(feature: string, executable: string = chromiumPath()): string {
   if (!existsSync(executable)) throw new ChromiumMissingError(executable, feature);
   return executable;
+}
+
+/**
+ * Opens a sandboxed `srcdoc` iframe (`allow-scripts` without `allow-same-origin`) in `page` and returns its
+ * frame. Its document has an opaque origin, so a `fetch()` run there sends `Origin: null` (HTML's origin
+ * serialization); Chromium runs it out of process, so CDP observers need the frame's own session.
+ */
+export async function openOpaqueFrame(page: Page): Promise<Frame> {
+  await page.evaluate(() => {
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.setAttribute('srcdoc', '<!doctype html><title>null origin</title>');
+    document.body.append(f);
+    return new Promise((resolve) => f.addEventListener('load', resolve, { once: true }));
+  });
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  if (frame === undefined) throw new Error('the sandboxed iframe did not load');
+  return frame;
 }

@@ -22,7 +22,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import type { CorsRequest } from '../browser/index.js';
-import { chromiumPath, chromiumSwitches, requireChromium } from '../chromium/index.js';
+import { chromiumPath, chromiumSwitches, openOpaqueFrame, requireChromium } from '../chromium/index.js';
 import { toHeaderList } from '../fetch/headers.js';
 import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
 import { parseResolve } from '../scanner/options.js';
@@ -149,19 +149,7 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleLines.push(m.text());
     });
     await page.goto(pageUrl);
-    let frame = page.mainFrame();
-    if (request.origin === 'null') {
-      await page.evaluate(() => {
-        const f = document.createElement('iframe');
-        f.setAttribute('sandbox', 'allow-scripts');
-        f.setAttribute('srcdoc', '<!doctype html><title>null origin</title>');
-        document.body.append(f);
-        return new Promise((resolve) => f.addEventListener('load', resolve, { once: true }));
-      });
-      const child = page.frames().find((f) => f !== page.mainFrame());
-      if (child === undefined) throw new Error('the sandboxed iframe did not load');
-      frame = child;
-    }
+    const frame = request.origin === 'null' ? await openOpaqueFrame(page) : page.mainFrame();
     const failures: { url: string; preflight: boolean; errorText: string; corsError?: string; failedParameter?: string }[] = [];
     const listenCdp = async (cdp: import('playwright-core').CDPSession) => {
       const requests = new Map<string, { url: string; preflight: boolean }>();

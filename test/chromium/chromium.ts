@@ -14,7 +14,7 @@
  * Deliberately not used: `page.route()` (Fetch interception changes redirect and preflight behaviour,
  * fetch-cors.md §4.2) and any `--disable-features` switch (it would replace Playwright's list).
  */
-import { chromiumPath, chromiumSwitches } from '../../src/chromium/index.js';
+import { chromiumPath, chromiumSwitches, openOpaqueFrame } from '../../src/chromium/index.js';
 import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Frame, Page } from 'playwright-core';
@@ -163,16 +163,8 @@ export class BrowserSession {
       // The document lives at the origin's root: Blink names the frame's URL in some console lines, and a
       // CorsRequest only carries the origin, so the root is the one URL both sides can agree on.
       await page.goto(`${world.origins.page}/`);
-      await page.evaluate(() => {
-        const f = document.createElement('iframe');
-        // allow-scripts without allow-same-origin: the document's origin is opaque, so fetch sends Origin: null.
-        f.setAttribute('sandbox', 'allow-scripts');
-        f.setAttribute('srcdoc', '<!doctype html><title>null origin</title>');
-        document.body.append(f);
-        return new Promise((resolve) => f.addEventListener('load', resolve, { once: true }));
-      });
-      const frame = page.frames().find((f) => f !== page.mainFrame());
-      if (!frame) throw new Error('the sandboxed iframe did not load');
+      // allow-scripts without allow-same-origin: the document's origin is opaque, so fetch sends Origin: null.
+      const frame = await openOpaqueFrame(page);
       // The https page (a secure context) for mixed-content and https-origin cases.
       const spage = await context.newPage();
       await spage.goto(`${world.origins.spage}/`);
