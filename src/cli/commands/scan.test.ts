@@ -79,6 +79,14 @@ describe('corsight scan: exit codes', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
   });
 
+  it('with --fail-on-error exits 3 when a target could not be scanned, unless a finding already exits 1', async () => {
+    const down = 'http://down.invalid/';
+    expect((await scan([down, `${clean.url}/`], { format: 'jsonl', failOnError: true })).code).toBe(3);
+    expect((await scan([`${clean.url}/`], { format: 'jsonl', failOnError: true })).code).toBe(0);
+    expect((await scan([down, `${server.url}/a`], { format: 'jsonl', failOnError: true })).code).toBe(1);
+    expect((await scan([down, `${server.url}/a`], { format: 'jsonl', failOnError: true, failOn: 'none' })).code).toBe(3);
+  });
+
   it('names bad flag values as usage errors', async () => {
     expect(await usage([server.url], { checks: 'origin-reflected,nope' })).toBe("unknown check id 'nope' (known: origin-reflected, permissive-preflight)");
     expect(await usage([server.url], { resolve: ['lab.test'] })).toMatch(/^bad --resolve 'lab\.test': no HOST: before the address/);
@@ -97,6 +105,11 @@ describe('corsight scan: exit codes', () => {
     expect(await usage([], { input: join(dir, 'missing.txt') })).toMatch(/^cannot read --input .*missing\.txt: ENOENT/);
     expect(await usage(['not a url'], {})).toBe('no valid targets (1 skipped)');
     expect(await usage([], { input: dir })).toBe(`cannot read --input ${dir}: it is a directory`);
+    expect(await usage([server.url], { report: ['xml:out.xml'] })).toBe("bad --report 'xml:out.xml': expected FORMAT:FILE with FORMAT one of text, json, jsonl, sarif, markdown, html");
+    expect(await usage([server.url], { report: ['sarif'] })).toBe("bad --report 'sarif': no FILE after 'sarif:'");
+    expect(await usage([server.url], { report: ['sarif:'] })).toBe("bad --report 'sarif:': no FILE after 'sarif:'");
+    expect(await usage([server.url], { output: join(dir, 'r'), report: [`json:${join(dir, 'r')}`] })).toBe(`bad --report 'json:${join(dir, 'r')}': ${join(dir, 'r')} is already written by --output`);
+    expect(await usage([server.url], { report: ['json:r.json', 'sarif:./r.json'] })).toBe("bad --report 'sarif:./r.json': ./r.json is already written by --report json:r.json");
   });
 });
 
@@ -145,6 +158,55 @@ describe('corsight scan: output', () => {
     const log = JSON.parse(await readFile(file, 'utf8')) as { version: string; runs: { results: unknown[] }[] };
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0]?.results).toHaveLength(2);
+  });
+
+  it('writes every --report from the same scan: one set of probes, the same results in each format', async () => {
+    let requests = 0;
+    const counted = await httpServer((req, res) => {
+      requests++;
+      reflecting(req, res);
+    });
+    const sarif = join(dir, 'extra.sarif');
+    const markdown = join(dir, 'extra.md');
+    let result: Captured;
+    let single: number;
+    try {
+      result = await scan([`${counted.url}/x`], { format: 'json', report: [`sarif:${sarif}`, `markdown:${markdown}`] });
+      single = requests;
+      requests = 0;
+      await scan([`${counted.url}/x`], { format: 'json' });
+    } finally {
+      await counted.close();
+    }
+    // The extra reports cost no extra request.
+    expect(single).toBe(requests);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout) as { targets: { url: string; findings: { check: string }[] }[] };
+    expect(json.targets[0]?.findings.map((f) => f.check).sort()).toEqual(['origin-reflected', 'permissive-preflight']);
+    const log = JSON.parse(await readFile(sarif, 'utf8')) as { version: string; runs: { results: { ruleId: string }[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results.map((r) => r.ruleId).sort()).toEqual(['origin-reflected', 'permissive-preflight']);
+    const md = await readFile(markdown, 'utf8');
+    expect(md).toContain(`${counted.url}/x`);
+    expect(md).toContain('origin-reflected');
+    // Files never get colour, even when stdout is a terminal.
+    await scan([`${server.url}/`], { report: [`text:${join(dir, 'plain.txt')}`] }, { ttyOut: true });
+    expect(await readFile(join(dir, 'plain.txt'), 'utf8')).not.toContain('\u001b[');
+  });
+
+  it('refuses a --report file it cannot create before sending anything', async () => {
+    let requests = 0;
+    const counted = await httpServer((req, res) => {
+      requests++;
+      reflecting(req, res);
+    });
+    try {
+      const message = await usage([`${counted.url}/`], { report: [`json:${join(dir, 'no-such-dir', 'r.json')}`] });
+      expect(message).toBe(`cannot write --report ${join(dir, 'no-such-dir', 'r.json')}: ENOENT`);
+    } finally {
+      await counted.close();
+    }
+    expect(requests).toBe(0);
   });
 
   it('draws progress on a TTY stderr only, and not with --quiet', async () => {
@@ -301,6 +363,22 @@ describe('corsight scan: the built CLI', () => {
     expect(code).toBe(0);
     // The scan ended soon after the pipe closed instead of working through all 40 targets for nobody.
     expect(paths.size).toBeLessThan(20);
+  });
+
+  it('keeps scanning for a --report file when the reader of stdout goes away', async () => {
+    const counting = await httpServer(reflecting);
+    const urls = Array.from({ length: 40 }, (_, i) => `${counting.url}/t${i}`);
+    const file = join(dir, 'kept.jsonl');
+    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none', '--report', `jsonl:${file}`]);
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await counting.close();
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(40);
   });
 
   it('exits 0 on a clean target and prints no colour when piped', async () => {

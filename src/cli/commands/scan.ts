@@ -1,9 +1,10 @@
 /**
  * `corsight scan [URL...] [--input FILE|-] ...`: scans targets for CORS misconfigurations and prints a report.
  * Results go to stdout (or --output FILE) as each target finishes; progress and warnings go to stderr.
- * Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error.
+ * Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error, 3 with
+ * --fail-on-error when a target could not be scanned.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
@@ -15,18 +16,18 @@ import { normalizeTarget, readTargets } from '../../scanner/input.js';
 import { parseHeader } from '../../scanner/options.js';
 import {
   addToSummary,
-  createReporter,
   defaultRedactedHeaders,
   emptySummary,
   reachesThreshold,
   reportFormats,
   type ReportFormat,
+  type Reporter,
   type Summary,
 } from '../../scanner/report/index.js';
 import type { Check, Severity } from '../../scanner/types.js';
 import { severities } from '../../scanner/types.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { painter, useColor } from '../output.js';
+import { closeReportOutput, discardReportOutputs, emit, openReportOutput, parseReportRequests, type ReportOutput } from '../report-outputs.js';
 import { version } from '../version.js';
 import type { Register } from './index.js';
 
@@ -57,6 +58,10 @@ export interface ScanCommandOptions {
   showSecrets?: boolean;
   /** Run each exploitable finding's PoC in headless Chromium and record whether the read succeeded. */
   confirm?: boolean;
+  /** Extra reports from the same scan, `FORMAT:FILE` each. */
+  report?: string[];
+  /** Exit 3 when a target could not be scanned (and no finding reached --fail-on). */
+  failOnError?: boolean;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -122,25 +127,6 @@ export function scanOptionsFromFlags(options: ScanCommandOptions, checks: readon
   return scan;
 }
 
-/** Writes with backpressure, so a slow reader of a long report keeps memory flat. */
-async function write(stream: Writable, text: string): Promise<void> {
-  if (text === '' || stream.destroyed) return;
-  if (!stream.write(text)) {
-    // Errors are recorded by the stream's 'error' listener in runScan; here they only end the wait.
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('error', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.once('drain', done);
-      stream.once('error', done);
-      stream.once('close', done);
-    });
-  }
-}
-
 /** A one-line progress display on a TTY stderr, redrawn at most ten times a second. */
 class Progress {
   private done = 0;
@@ -198,6 +184,7 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   if (!reportFormats.includes(format)) throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
   const failOn = (options.failOn ?? 'high') as Severity | 'none';
   if (!(failOnValues as readonly string[]).includes(failOn)) throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
+  const extraReports = parseReportRequests(options.report ?? [], options.output);
   if (urls.length === 0 && options.input === undefined) throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
   if (options.input !== undefined && options.input !== '-') {
     let isDirectory = false;
@@ -269,47 +256,45 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     }
   }
 
-  const out: Writable & { isTTY?: boolean } = options.output === undefined ? io.stdout : createWriteStream(options.output);
-  const outputOpened =
-    options.output === undefined
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          out.once('open', () => resolve());
-          out.once('error', (error) => reject(new UsageError(`cannot write --output ${options.output}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
-        });
+  // The user's own credentials and --header values stay out of reports unless asked for.
+  const redact =
+    options.showSecrets === true ? [] : [...defaultRedactedHeaders, ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase())];
+  // Every report must have somewhere to go before anything is sent. A file that cannot be written ends the
+  // run (exit 2); stdout's reader going away (`| head`) ends it only when no report file is still being written.
+  const outputs: ReportOutput[] = [];
+  const onError = () => {
+    if (outputs.some((o) => o.error !== undefined && o.file !== undefined) || outputs.every((o) => o.error !== undefined)) stop.abort();
+  };
   try {
-    await outputOpened;
+    outputs.push(await openReportOutput(format, options.output, io.stdout, { color: options.color, redact, flag: '--output', onError }));
+    // Extra reports are files: never coloured.
+    for (const extra of extraReports) {
+      outputs.push(await openReportOutput(extra.format, extra.file, io.stdout, { color: false, redact, flag: '--report', onError }));
+    }
   } catch (error) {
+    discardReportOutputs(outputs);
     await scanner.close();
     await confirmer?.close();
     throw error;
   }
-  let outputError: NodeJS.ErrnoException | undefined;
-  out.on('error', (error: NodeJS.ErrnoException) => {
-    outputError ??= error;
-    stop.abort();
-  });
-  const emit = (text: string) => (outputError === undefined ? write(out, text) : Promise.resolve());
-  const paint = painter(useColor(out, options.color));
-  // The user's own credentials and --header values stay out of reports unless asked for.
-  const redact =
-    options.showSecrets === true ? [] : [...defaultRedactedHeaders, ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase())];
-  const reporter = createReporter(format, { paint, redact });
+  const main = outputs[0]!;
+  const emitAll = async (render: (reporter: Reporter) => string) => {
+    for (const output of outputs) await emit(output, render(output.reporter));
+  };
   const progress = options.quiet !== true && io.stderr.isTTY === true ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined) : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
-  const sharesTerminal = progress !== undefined && out === io.stdout && io.stdout.isTTY === true;
+  const sharesTerminal = progress !== undefined && main.file === undefined && io.stdout.isTTY === true;
 
   const startedAt = new Date();
   const started = performance.now();
   const summary: Summary = emptySummary();
   try {
-    await emit(reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
+    await emitAll((reporter) => reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
     for await (const result of scanner.scan(targets())) {
       if (confirmer !== undefined) await confirmer.confirm(result);
       addToSummary(summary, result);
-      const text = reporter.target(result);
       if (sharesTerminal) progress?.clear();
-      await emit(text);
+      await emitAll((reporter) => reporter.target(result));
       progress?.update(result);
     }
   } finally {
@@ -318,19 +303,27 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     await confirmer?.close();
   }
   summary.durationMs = Math.round(performance.now() - started);
-  await emit(reporter.end(summary, new Date()));
-  if (options.output !== undefined && outputError === undefined) await new Promise<void>((resolve) => out.end(() => resolve()));
-  if (outputError !== undefined) {
+  const finishedAt = new Date();
+  await emitAll((reporter) => reporter.end(summary, finishedAt));
+  for (const output of outputs) await closeReportOutput(output);
+  let failed = false;
+  for (const output of outputs) {
+    const error = output.error;
     // A reader that stops early (`| head`) is not an error of the scan; a full disk or a closed file is.
-    if (outputError.code === 'EPIPE') return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
-    warn(`cannot write the report${options.output === undefined ? '' : ` to ${options.output}`}: ${outputError.code ?? outputError.message}`);
-    return ExitCode.usage;
+    if (error === undefined || (error.code === 'EPIPE' && output.file === undefined)) continue;
+    warn(`cannot write the ${output.format} report${output.file === undefined ? '' : ` to ${output.file}`}: ${error.code ?? error.message}`);
+    failed = true;
   }
+  if (failed) return ExitCode.usage;
+  if (main.error !== undefined) return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
 
   if (valid === 0 && invalid > 0) throw new UsageError(`no valid targets (${invalid} skipped)`);
   // Interrupted: the report is complete for what finished, but the scan is not (128 + SIGINT, as shells do).
   if (io.signal?.aborted === true) return 130;
-  return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
+  if (reachesThreshold(summary.highest, failOn)) return ExitCode.findings;
+  // --fail-on-error: a target that could not be scanned is a gap in the assessment, which a CI gate may refuse.
+  if (options.failOnError === true && summary.errors > 0) return ExitCode.incomplete;
+  return ExitCode.ok;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -346,6 +339,7 @@ export const registerScan: Register = (program: Command) => {
     .option('-i, --input <file>', 'read target URLs from FILE, one per line (- for stdin); # starts a comment')
     .addOption(new Option('-f, --format <format>', 'report format').choices([...reportFormats]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .option('--report <format:file>', 'also write a report in FORMAT to FILE, from the same scan, e.g. sarif:corsight.sarif (repeatable)', collect, [])
     .option('-H, --header <header>', "send 'Name: value' with every request (repeatable)", collect, [])
     .option('--cookie <cookie>', "send 'Cookie: a=b; c=d' with every request (credentialed probes)")
     .option('--origin <origin>', 'an origin the owner trusts, e.g. https://app.example.com (repeatable)', collect, [])
@@ -361,13 +355,14 @@ export const registerScan: Register = (program: Command) => {
     .option('-L, --follow-redirects', 'follow redirects of the target within its site (never to another site)')
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices([...failOnValues]).default('high'))
+    .option('--fail-on-error', 'exit 3 when a target could not be scanned (unreachable, timed out...) and no finding reached --fail-on')
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
     .option('--confirm', 'run each exploitable finding\'s PoC in headless Chromium ($CORSIGHT_CHROMIUM or /usr/bin/chromium) and record whether the read succeeded')
     .option('--show-secrets', 'keep Cookie, Authorization and --header values in the report evidence (redacted by default)')
     .addHelpText(
       'after',
-      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error, 130 interrupted (Ctrl-C).`,
+      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
     )
     .action(async (urls: string[], options: ScanCommandOptions) => {
       // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.
