@@ -345,6 +345,16 @@ describe('corsight scan: the built CLI', () => {
     }
   });
 
+  /** Runs the built CLI on `urls` (jsonl, 2 at once) and, like `head -1`, closes its stdout after the first chunk. */
+  async function scanLikeHead(urls: string[], extra: string[] = []): Promise<{ code: number | null; err: string }> {
+    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none', ...extra]);
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    return { code, err };
+  }
+
   it('stops scanning, quietly, when the reader of the report goes away (EPIPE)', async () => {
     const paths = new Set<string>();
     const counting = await httpServer((req, res) => {
@@ -352,12 +362,7 @@ describe('corsight scan: the built CLI', () => {
       reflecting(req, res);
     });
     const urls = Array.from({ length: 40 }, (_, i) => `${counting.url}/t${i}`);
-    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none']);
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    // Read the first line, then close the pipe as `head -1` would.
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const { code, err } = await scanLikeHead(urls);
     await counting.close();
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -369,11 +374,7 @@ describe('corsight scan: the built CLI', () => {
     const counting = await httpServer(reflecting);
     const urls = Array.from({ length: 40 }, (_, i) => `${counting.url}/t${i}`);
     const file = join(dir, 'kept.jsonl');
-    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none', '--report', `jsonl:${file}`]);
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const { code, err } = await scanLikeHead(urls, ['--report', `jsonl:${file}`]);
     await counting.close();
     expect(err).toBe('');
     expect(code).toBe(0);
