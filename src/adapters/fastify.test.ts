@@ -62,6 +62,34 @@ describe('fastify per-route policies', () => {
     }
   });
 
+  it('tells host-constrained routes apart for a preflight', async () => {
+    const app = Fastify();
+    await app.register(corsight, { policy: { origins: [ALLOWED] } });
+    const a = 'https://a.example.com';
+    const b = 'https://b.example.com';
+    app.put('/api', { constraints: { host: 'a.test' }, config: { cors: { origins: [a], methods: ['PUT'] } } }, async () => 'a');
+    app.put('/api', { constraints: { host: 'b.test' }, config: { cors: { origins: [b], methods: ['PUT'] } } }, async () => 'b');
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const preflight = (host: string, origin: string) =>
+      request(`${url}/api`, { method: 'OPTIONS', headers: { host, origin, 'access-control-request-method': 'PUT' } });
+    try {
+      const forA = await preflight('a.test', a);
+      expect(forA.statusCode).toBe(204);
+      expect(forA.headers['access-control-allow-origin']).toBe(a);
+      expect((await preflight('a.test', b)).statusCode).toBe(403);
+      const forB = await preflight('b.test', b);
+      expect(forB.statusCode).toBe(204);
+      expect(forB.headers['access-control-allow-origin']).toBe(b);
+      // Another host has no route of its own: the plugin's policy answers.
+      expect((await preflight('c.test', a)).statusCode).toBe(403);
+      expect((await preflight('c.test', ALLOWED)).statusCode).toBe(403);
+      const def = await request(`${url}/api`, { method: 'OPTIONS', headers: { host: 'c.test', origin: ALLOWED, 'access-control-request-method': 'GET' } });
+      expect(def.statusCode).toBe(204);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('handles route policies declared before the plugin', async () => {
     const app = Fastify();
     app.get('/early', { config: { cors: { origins: ['*'] } } }, async () => 'early');

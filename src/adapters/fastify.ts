@@ -7,7 +7,8 @@
  *
  * Per-route policies: `{ config: { cors: policyOrConfig } }` on a route replaces the plugin's policy for it,
  * `{ config: { cors: false } }` turns CORS off for it. A preflight uses the policy of the route that would
- * serve the requested method (`Access-Control-Request-Method`) on that path.
+ * serve the requested method (`Access-Control-Request-Method`) on that path and, for routes constrained by
+ * host, that `Host`.
  *
  * @example
  * import Fastify from 'fastify';
@@ -41,8 +42,8 @@ declare module 'fastify' {
 
 /** The router Fastify itself uses, loaded through Fastify's own resolution so the versions always agree. */
 interface ShadowRouter {
-  on(method: string | string[], path: string, handler: () => void, store: { policy: Policy | false }): void;
-  find(method: string, path: string): { store: { policy: Policy | false } } | null;
+  on(method: string | string[], path: string, opts: { constraints?: Record<string, unknown> }, handler: () => void, store: { policy: Policy | false }): void;
+  find(method: string, path: string, derivedConstraints: Record<string, unknown>): { store: { policy: Policy | false } } | null;
 }
 
 function loadRouter(options: Record<string, unknown>): ShadowRouter {
@@ -90,6 +91,7 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     maxParamLength: routerOptions.maxParamLength ?? initial.maxParamLength ?? 100,
   });
   let hasRoutePolicies = false;
+  let hasHostConstraints = false;
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const cors = route.config?.cors;
@@ -98,8 +100,13 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     const policy = cors === false ? false : toPolicy(cors);
     route.config = { ...route.config, cors: policy === false ? false : policy };
     hasRoutePolicies = true;
+    // A preflight carries the Host of the request it announces, so host-constrained routes are told apart.
+    // It carries no header values (Fetch §4.8 CORS-preflight fetch: only ACRM and ACRH, the names), so other
+    // constraints (version, custom strategies) cannot select a route: the first such route's policy answers.
+    const host = (route.constraints as Record<string, unknown> | undefined)?.host;
+    if (host !== undefined) hasHostConstraints = true;
     try {
-      shadow.on(route.method as string | string[], route.url, () => {}, { policy });
+      shadow.on(route.method as string | string[], route.url, host === undefined ? {} : { constraints: { host } }, () => {}, { policy });
     } catch {
       // Fastify already rejects true duplicates; its automatic HEAD routes may repeat a GET path.
     }
@@ -123,7 +130,8 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     // A preflight is routed like the request it announces: the route for ACRM on this path decides.
     if (request.method === 'OPTIONS' && hasRoutePolicies && headers.origin !== undefined && headers['access-control-request-method'] !== undefined) {
       const acrm = headers['access-control-request-method'];
-      const found = typeof acrm === 'string' ? shadow.find(acrm, pathOf(request.url)) : null;
+      const derived = hasHostConstraints && headers.host !== undefined ? { host: headers.host } : {};
+      const found = typeof acrm === 'string' ? shadow.find(acrm, pathOf(request.url), derived) : null;
       policy = found ? found.store.policy : defaultPolicy;
     }
     if (policy === false) {
