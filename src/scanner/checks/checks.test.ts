@@ -115,6 +115,13 @@ describe('targeted servers', () => {
     expect(only(result, 'prefix-match')?.attackerOrigin).toBe('https://partner.example.corsight-attacker.com');
   });
 
+  it('finds a null rule that exists only on preflights (a sandboxed page can pass the preflight)', async () => {
+    const result = await scanWith('api.target.com', '/pf-null', rule((o) => o === 'null', { preflightOnly: true }));
+    const f = only(result, 'null-origin-trusted');
+    expect(f?.via).toBe('preflight');
+    expect(f?.attackerOrigin).toBe('null');
+  });
+
   it('finds a prefix bypass that exists only on preflights', async () => {
     const result = await scanWith('api.target.com', '/pf-prefix', rule((o) => o.startsWith('http://api.target.com'), { preflightOnly: true }));
     const f = only(result, 'prefix-match');

@@ -14,11 +14,11 @@
  *    unescaped-dot variants, the http twin; and the infix probe only when both prefix and suffix passed
  *    (to tell one `includes()` from a `startsWith()` plus an `endsWith()`).
  *
- * Preflights: the own origin, the arbitrary origin (and the trusted sibling, if that is what the
- * server trusts) are also sent as preflights. Only if a preflight trusts one of them where the simple
- * probe did not (or adds credentials) is the whole plan re-run through preflights: servers that answer
- * CORS only on `OPTIONS` get the full treatment, and the usual server, whose two paths agree, costs
- * two or three extra requests.
+ * Preflights: the own origin, the arbitrary origin, `null` (and the trusted sibling, if that is what
+ * the server trusts) are also sent as preflights. Only if a preflight trusts one of them where the
+ * simple probe did not (or adds credentials) is the whole plan re-run through preflights: servers that
+ * answer CORS only on `OPTIONS` get the full treatment, and the usual server, whose two paths agree,
+ * costs three or four extra requests.
  *
  * How findings relate (no misleading duplicates): a class is reported when its probe passed and no
  * broader rule that also accepts that probe holds. `origin-reflected` (anyone) covers every name-based
@@ -94,7 +94,7 @@ export interface TrustAnalysis {
   readonly simple: ChannelTrust;
   /** Present when preflights were answered differently and the plan was re-run through them. */
   readonly preflight?: ChannelTrust;
-  /** Preflight answers to the reference origins (own, arbitrary, trusted sibling). */
+  /** Preflight answers to the reference origins (own, arbitrary, `null`, trusted sibling). */
   readonly preflightRefs: ReadonlyMap<string, Verdict>;
 }
 
@@ -123,7 +123,9 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
   const names = targetNames(ctx.url);
   const simple = await analyzeChannel(ctx, names, 'simple');
   const arbitrary = arbitraryOrigin(names.scheme);
-  const refs = [names.ownOrigin, arbitrary];
+  // `null` too: an opaque origin is what a sandboxed attacker page sends, and a rule for it is not a name rule
+  // the other references would reveal.
+  const refs = [names.ownOrigin, arbitrary, 'null'];
   const sibling = simple.trusted.find((o) => o !== names.ownOrigin);
   if (sibling !== undefined && !simple.trusted.includes(names.ownOrigin)) refs.push(sibling);
   const preflightRefs = new Map<string, Verdict>();
