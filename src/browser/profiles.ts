@@ -83,6 +83,11 @@ export interface Profile {
   readonly opaqueCredentialedOriginHeader: boolean;
   /** Stream uploads need HTTP/2 (Chromium). */
   readonly streamUploadNeedsH2: boolean;
+  /**
+   * Local Network Access (Chromium ≥ 142, WICG "Local Network Access"): a request to a more private address
+   * space than the page's fails unless the page is a secure context and the user granted the permission.
+   */
+  readonly localNetworkAccess: boolean;
 }
 
 /** Default lifetime when `Access-Control-Max-Age` is absent or unusable. */
@@ -154,6 +159,7 @@ export const CHROMIUM: Profile = {
   dropClientHintsOnCrossOriginRedirect: true,
   opaqueCredentialedOriginHeader: true,
   streamUploadNeedsH2: true,
+  localNetworkAccess: true,
 };
 
 /** The Fetch Standard, literally. */
@@ -184,6 +190,7 @@ export const SPEC: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  localNetworkAccess: false,
 };
 
 /** Firefox, from `nsCORSListenerProxy.cpp` (not verified against Firefox). */
@@ -214,6 +221,7 @@ export const FIREFOX: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  localNetworkAccess: false,
 };
 
 /** Safari / WebKit, from `CrossOriginAccessControl.cpp` and `CrossOriginPreflightResultCache.cpp` (not verified against Safari). */
@@ -244,6 +252,7 @@ export const SAFARI: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  localNetworkAccess: false,
 };
 
 /** All profiles by name. */

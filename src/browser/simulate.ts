@@ -11,6 +11,7 @@ import {
   trimHttpTabOrSpace,
   type HeaderList,
 } from '../fetch/headers.js';
+import { addressSpaceOfHost, addressSpaces, isMorePrivate, type AddressSpace } from '../fetch/address-space.js';
 import { isPotentiallyTrustworthy, isSameOrigin, isSameSite, parseOrigin } from '../fetch/origin.js';
 import { chromiumRequestHeaderOrder } from './blink-order.js';
 import { PreflightCache } from './cache.js';
@@ -80,6 +81,44 @@ function isHttpScheme(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
 }
 
+/** What the Local Network Access check needs, or null when the request does not say where the page is. */
+interface LocalNetworkAccess {
+  initiator: AddressSpace;
+  secureContext: boolean;
+  permission: 'granted' | 'denied';
+  resolve: (url: URL) => AddressSpace | undefined;
+}
+
+function localNetworkAccessOf(request: CorsRequest, origin: string, options: SimulateOptions): LocalNetworkAccess | null {
+  const { addressSpace, secureContext, localNetworkAccess } = request;
+  if (secureContext !== undefined && typeof secureContext !== 'boolean') throw new TypeError('secureContext must be a boolean.');
+  if (localNetworkAccess !== undefined && localNetworkAccess !== 'granted' && localNetworkAccess !== 'denied') {
+    throw new TypeError(`localNetworkAccess must be 'granted' or 'denied', not '${String(localNetworkAccess)}'.`);
+  }
+  const resolve = options.resolveAddressSpace;
+  if (resolve !== undefined && typeof resolve !== 'function') throw new TypeError('options.resolveAddressSpace must be a function (url) => address space.');
+  if (addressSpace === undefined) return null;
+  if (!addressSpaces.includes(addressSpace)) {
+    throw new TypeError(`addressSpace must be one of ${addressSpaces.join(', ')}, not '${String(addressSpace)}'.`);
+  }
+  // A sandboxed (opaque-origin) document is a secure context when its creator is (HTML "secure context").
+  const secure =
+    secureContext ??
+    (origin === 'null' ? request.topLevelOrigin === undefined || isPotentiallyTrustworthy(request.topLevelOrigin) : isPotentiallyTrustworthy(origin));
+  return {
+    initiator: addressSpace,
+    secureContext: secure,
+    permission: localNetworkAccess ?? 'denied',
+    resolve: (url) => {
+      const space = resolve?.(url);
+      if (space !== undefined && !addressSpaces.includes(space)) {
+        throw new TypeError(`options.resolveAddressSpace returned '${String(space)}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`);
+      }
+      return space;
+    },
+  };
+}
+
 /**
  * Normalize what a transport returned into an HTTP response a browser could have received, or null
  * if it cannot be one. Header values lose leading/trailing tab and space (as an HTTP parser strips
@@ -141,6 +180,7 @@ export async function simulateFetch(
   if (request.topLevelOrigin !== undefined && (typeof request.topLevelOrigin !== 'string' || parseOrigin(request.topLevelOrigin) === null)) {
     throw new TypeError(`Invalid topLevelOrigin '${String(request.topLevelOrigin)}': expected a serialized origin.`);
   }
+  const lna = localNetworkAccessOf(request, req.origin, options);
 
   const requests: WireRequest[] = [];
   const trace: CorsOutcome['trace'] = [];
@@ -192,10 +232,11 @@ export async function simulateFetch(
       note('cache', true, `preflight cache entry for ${preflightKey.url} cleared after the failure`);
     }
   };
-  const corsFail = (code: CorsErrorCode, parameter: string, at: URL): CorsOutcome => {
+  // `cdp` overrides what CDP reports as failedParameter when it is not the value the console names.
+  const corsFail = (code: CorsErrorCode, parameter: string, at: URL, cdp?: string): CorsOutcome => {
     clearCacheOnFailure();
     const message = corsConsoleMessage(code, parameter, { initialUrl: initialHref, finalUrl: at.href, origin: req.origin });
-    outcome.error = { code, kind: 'cors', parameter: cdpParameter(parameter), message };
+    outcome.error = { code, kind: 'cors', parameter: cdp ?? cdpParameter(parameter), message };
     note('result', false, `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`);
     return outcome;
   };
@@ -269,6 +310,23 @@ export async function simulateFetch(
     if (isBadPort(current)) {
       note('bad-port', false, `port ${current.port} is a bad port`);
       return netFail('net::ERR_UNSAFE_PORT', current, method);
+    }
+    // Local Network Access (WICG LNA; Chromium ≥ 142), on every hop, after mixed content (observed), before
+    // anything is sent: a preflight that would be needed is not sent either, and no-cors requests are checked too.
+    // Chromium 156 checks only requests from a public page (observed: a local page reaches loopback unchecked,
+    // even from a non-secure context), although the spaces are ranked public < local < loopback.
+    if (lna !== null && profile.localNetworkAccess) {
+      const target = lna.resolve(current) ?? addressSpaceOfHost(current.hostname) ?? 'public';
+      if (lna.initiator === 'public' && isMorePrivate(target, lna.initiator)) {
+        const code: CorsErrorCode | null = !lna.secureContext ? 'InsecureLocalNetwork' : lna.permission !== 'granted' ? 'LocalNetworkAccessPermissionDenied' : null;
+        note(
+          'local-network-access',
+          code === null,
+          `the ${target} address space is more private than the page's (${lna.initiator}): ` +
+            (code === 'InsecureLocalNetwork' ? 'the page is not a secure context' : `permission ${lna.permission}`),
+        );
+        if (code !== null) return corsFail(code, target, current, '');
+      }
     }
     if (sameOriginBasic) {
       note('main-fetch', true, 'same-origin request: no CORS, basic response');

@@ -2,7 +2,10 @@
  * Public types of `corsight/browser`: the request a page makes, the transport that answers it, and
  * the outcome a browser would produce.
  */
+import type { AddressSpace } from '../fetch/address-space.js';
 import type { CorsErrorCode, NetworkErrorCode } from './errors.js';
+
+export type { AddressSpace } from '../fetch/address-space.js';
 import type { PreflightCache } from './cache.js';
 
 /** The name of a browser profile. `chromium` is the default and the one verified against a real browser. */
@@ -58,6 +61,26 @@ export interface CorsRequest {
    * a URL same-site with the top-level page carries `Origin: null`. Default: unknown (not applied).
    */
   topLevelOrigin?: string;
+  /**
+   * The IP address space of the page: that of the address its document was loaded from (a sandboxed
+   * iframe shares its parent's). When given, Chromium's Local Network Access check runs on every request
+   * of the fetch, redirects included: a request from a `public` page to a `local` or `loopback` server fails
+   * before anything is sent, unless the page is a secure context and the user granted the permission
+   * (Chromium 156 does not check `local` pages reaching `loopback`). Default: not checked (as between two
+   * loopback servers, where it never applies).
+   */
+  addressSpace?: AddressSpace;
+  /**
+   * Whether the page is a secure context (only Local Network Access looks at it). Default: whether its
+   * origin is potentially trustworthy (`https:`, loopback, `localhost`); for an opaque origin, whether
+   * `topLevelOrigin` is, or true when that is not given (a sandboxed iframe inherits its parent's).
+   */
+  secureContext?: boolean;
+  /**
+   * The user's answer to Chromium's local network access permission prompt. Default `denied`: headless
+   * Chromium denies it, and a real one asks the user, whose answer the model cannot know.
+   */
+  localNetworkAccess?: 'granted' | 'denied';
 }
 
 /** A request as it goes on the wire (see {@link CorsOutcome.requests} for which headers are listed). */
@@ -91,6 +114,12 @@ export interface SimulateOptions {
    * `net::ERR_ALPN_NEGOTIATION_FAILED`.
    */
   protocol?: 'http/1.1' | 'h2';
+  /**
+   * The address space of the server of a URL: that of the IP address its host resolves to. Only used when
+   * the request gives its `addressSpace`. Default: IP literals and `localhost` are classified
+   * (`addressSpaceOfHost`), any other name is `public`. Return `undefined` for the default.
+   */
+  resolveAddressSpace?: (url: URL) => AddressSpace | undefined;
 }
 
 /** The error of a failed fetch. */

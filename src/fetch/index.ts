@@ -1,7 +1,8 @@
 /**
  * `corsight/fetch`: the Fetch Standard vocabulary shared by every part of corsight — origins and
- * sites, header lists, methods and the header safelists.
+ * sites, header lists, methods, the header safelists, and the IP address spaces of Local Network Access.
  */
+export * from './address-space.js';
 export * from './headers.js';
 export * from './methods.js';
 export * from './origin.js';
