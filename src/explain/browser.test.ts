@@ -61,6 +61,18 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     expect(c.consoleMessage).toBe(x.chromiumConsoleMessage);
   });
 
+  it('Local Network Access: a public page reaching the loopback server, denied, granted, and not secure', async () => {
+    const base = { origin: 'https://app.test', url: `${server.url}/ok`, addressSpace: 'public' as const };
+    const denied = await compare(base);
+    expect(denied.x.outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
+    expect(denied.c).toMatchObject({ allowed: false, corsError: 'LocalNetworkAccessPermissionDenied', failedParameter: '', matches: true });
+    expect(denied.c.consoleMessage).toBe(denied.x.chromiumConsoleMessage);
+    const granted = await compare({ ...base, localNetworkAccess: 'granted' });
+    expect(granted.c).toMatchObject({ allowed: true, matches: true });
+    const insecure = await compare({ ...base, origin: 'http://app.test' });
+    expect(insecure.c).toMatchObject({ allowed: false, corsError: 'InsecureLocalNetwork', matches: true });
+  });
+
   it('an allowed request from an http: origin on another port-less host name', async () => {
     const request: CorsRequest = { origin: 'http://app.test', url: `${server.url}/ok` };
     const seen = await runInChromium(request);

@@ -140,9 +140,16 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
   const args = [...chromiumSwitches, `--ignore-certificate-errors-spki-list=${spkiHash(labCertificate)}`];
   const allRules = [...rules, ...resolveRules];
   if (allRules.length > 0) args.push(`--host-resolver-rules=${allRules.join(', ')}`);
+  // Local Network Access: the stand-in is on loopback; Chromium is told to put it in the page's address space
+  // instead (an override by IP endpoint, fetch-cors.md §2.4), so a public page meets the same checks as the model.
+  if (request.addressSpace !== undefined && request.addressSpace !== 'loopback') {
+    const { address, port, family } = server.address() as AddressInfo;
+    args.push(`--ip-address-space-overrides=${family === 'IPv6' ? `[${address}]` : address}:${port}=${request.addressSpace}`);
+  }
   const browser = await playwright.chromium.launch({ executablePath, headless: true, args });
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: options.insecure === true });
+    if (request.localNetworkAccess === 'granted') await context.grantPermissions(['local-network-access']);
     const page = await context.newPage();
     const consoleLines: string[] = [];
     page.on('console', (m) => {

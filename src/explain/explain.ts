@@ -5,9 +5,11 @@
  */
 import {
   simulateFetch,
+  type AddressSpace,
   type CorsOutcome,
   type CorsRequest,
   type ProfileName,
+  type SimulateOptions,
 } from '../browser/index.js';
 import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
 import { ExchangeBook } from './exchanges.js';
@@ -34,6 +36,15 @@ export interface ExplainOptions {
   sendInFixSearch?: boolean;
   /** Response header names the page needs to read; the explanation says whether it can (`exposure`). */
   expose?: readonly string[];
+  /**
+   * The address space of the server of a URL, for Local Network Access (used when the request gives the
+   * page's `addressSpace`; see `SimulateOptions.resolveAddressSpace`).
+   */
+  resolveAddressSpace?: (url: URL) => AddressSpace | undefined;
+}
+
+function simulateOptions(profile: ProfileName, options: ExplainOptions): SimulateOptions {
+  return options.resolveAddressSpace === undefined ? { profile } : { profile, resolveAddressSpace: options.resolveAddressSpace };
 }
 
 function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
@@ -139,13 +150,13 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const runs: { profile: ProfileName; outcome: CorsOutcome; log: Exchange[] }[] = [];
   for (const profile of order) {
     const log: Exchange[] = [];
-    const outcome = await simulateFetch(request, book.transport(log), { profile });
+    const outcome = await simulateFetch(request, book.transport(log), simulateOptions(profile, options));
     runs.push({ profile, outcome, log });
   }
   const main = runs[0]!;
   const chromium = runs.find((r) => r.profile === 'chromium')!;
   book.frozen = options.sendInFixSearch === false;
-  const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order);
+  const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order, options.resolveAddressSpace);
   const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
   if (fix !== null) {
     fix.notes.push(...serverHints(book.exchanges));

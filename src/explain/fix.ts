@@ -5,7 +5,9 @@
  * profile, and repeats until the request passes everywhere or a failure is left that the server
  * cannot fix. So every fix corsight prints has been checked by the same model that found the error.
  */
-import { simulateFetch, type CorsOutcome, type CorsRequest, type ProfileName } from '../browser/index.js';
+import { simulateFetch, type CorsOutcome, type CorsRequest, type ProfileName, type SimulateOptions } from '../browser/index.js';
+
+type ResolveAddressSpace = NonNullable<SimulateOptions['resolveAddressSpace']>;
 import { byteLowercase, getHeader, isToken, nameEquals, splitHeaderValue } from '../fetch/headers.js';
 import { isCorsSafelistedMethod } from '../fetch/methods.js';
 import { combinedHeader, type ExchangeBook } from './exchanges.js';
@@ -220,11 +222,11 @@ interface Run {
   log: Exchange[];
 }
 
-async function runAll(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[], steps: readonly FixStep[]): Promise<Run[]> {
+async function runAll(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[], steps: readonly FixStep[], resolveAddressSpace?: ResolveAddressSpace): Promise<Run[]> {
   const runs: Run[] = [];
   for (const profile of profiles) {
     const log: Exchange[] = [];
-    const outcome = await simulateFetch(request, book.transport(log, steps), { profile });
+    const outcome = await simulateFetch(request, book.transport(log, steps), resolveAddressSpace === undefined ? { profile } : { profile, resolveAddressSpace });
     runs.push({ profile, outcome, log });
   }
   return runs;
@@ -238,11 +240,11 @@ const MAX_STEPS = 12;
  * `profiles` (the first is fixed first), by applying one {@link nextFixStep} at a time to the
  * responses in `book` and re-running the engine. Returns null when every profile already passes.
  */
-export async function findFix(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[]): Promise<Fix | null> {
+export async function findFix(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[], resolveAddressSpace?: ResolveAddressSpace): Promise<Fix | null> {
   const steps: FixStep[] = [];
   const notes: string[] = [];
   for (let round = 0; round <= MAX_STEPS; round++) {
-    const runs = await runAll(request, book, profiles, steps);
+    const runs = await runAll(request, book, profiles, steps, resolveAddressSpace);
     const failing = runs.find((r) => !r.outcome.allowed);
     const passes = runs.filter((r) => r.outcome.allowed).map((r) => r.profile);
     if (failing === undefined) {

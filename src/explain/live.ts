@@ -3,10 +3,12 @@
  * (keep-alive, `--resolve`, `--insecure`, one deadline per request, no retries: a preflight or a
  * `--send` request is never repeated behind the user's back).
  */
-import type { WireRequest } from '../browser/index.js';
+import { lookup } from 'node:dns/promises';
+import type { AddressSpace, WireRequest } from '../browser/index.js';
+import { addressSpaceOfHost } from '../fetch/address-space.js';
 import { isSameSite } from '../fetch/origin.js';
-import { parseResolve } from '../scanner/options.js';
-import { createTransport } from '../scanner/transport.js';
+import { parseResolve, type ResolveRule } from '../scanner/options.js';
+import { createTransport, findResolveRule } from '../scanner/transport.js';
 import type { Sender } from './types.js';
 
 /** Options of {@link createLiveSender}. */
@@ -73,4 +75,40 @@ export function createLiveSender(options: LiveSenderOptions): LiveSender {
     return { status: response.status, headers: response.headers };
   };
   return { send, close: () => transport.close() };
+}
+
+function defaultPort(url: URL): number {
+  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * The address spaces of the servers a live explanation talks to, for Local Network Access: a `--resolve`
+ * mapping decides by its address, an IP literal or `localhost` by itself, and the first URL's host name is
+ * looked up in DNS now (the engine asks synchronously). Other names (a redirect to another host) count as
+ * public, as does a name that does not resolve. Throws a TypeError for a bad `--resolve`.
+ */
+export async function liveAddressSpaces(url: string, resolve: readonly string[] = []): Promise<(url: URL) => AddressSpace | undefined> {
+  const rules: ResolveRule[] = resolve.map((r) => {
+    try {
+      return parseResolve(r);
+    } catch (e) {
+      throw new TypeError((e as Error).message);
+    }
+  });
+  const looked = new Map<string, AddressSpace>();
+  const first = new URL(url);
+  if (findResolveRule(rules, first.hostname, defaultPort(first)) === undefined && addressSpaceOfHost(first.hostname) === undefined) {
+    try {
+      const { address } = await lookup(first.hostname);
+      const space = addressSpaceOfHost(address);
+      if (space !== undefined) looked.set(first.hostname, space);
+    } catch {
+      // An unresolvable name fails when sent; for LNA it stays public.
+    }
+  }
+  return (target) => {
+    const rule = findResolveRule(rules, target.hostname, defaultPort(target));
+    if (rule !== undefined) return addressSpaceOfHost(rule.address);
+    return addressSpaceOfHost(target.hostname) ?? looked.get(target.hostname);
+  };
 }

@@ -107,6 +107,28 @@ describe('corsight explain', () => {
     }
   });
 
+  it('--page-address-space: a public page reaching the loopback server meets Local Network Access', async () => {
+    const denied = await explain(`${server.url}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public' });
+    expect(denied.code).toBe(1);
+    expect(denied.out).toMatch(/chromium \*\s+blocked\s+LocalNetworkAccessPermissionDenied/);
+    expect(denied.out).toContain('Permission was denied for this request to access the `loopback` address space.');
+    expect(denied.out).toContain('the user must grant the local network access permission');
+    // Chromium sends nothing (the other profiles, which do not model LNA, still fetch the URL).
+    const json = await explain(`${server.url}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', format: 'json' });
+    expect((JSON.parse(json.out) as { exchanges: unknown[] }).exchanges).toEqual([]);
+    const granted = await explain(`${server.url}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', localNetworkAccess: 'granted' });
+    expect(granted.code).toBe(0);
+    const insecure = await explain(`${server.url}/ok`, { origin: 'http://app.test', pageAddressSpace: 'public', localNetworkAccess: 'granted' });
+    expect(insecure.out).toMatch(/chromium \*\s+blocked\s+InsecureLocalNetwork/);
+    // A host name mapped with --resolve is judged by the address it is mapped to.
+    const port = new URL(server.url).port;
+    const named = await explain(`https://api.example.test:${port}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', resolve: ['api.example.test:127.0.0.1'] });
+    expect(named.out).toContain('LocalNetworkAccessPermissionDenied');
+    // Without the page's address space nothing changes (a loopback page, as in every other test here).
+    expect((await explain(`${server.url}/ok`, { origin: 'https://app.test' })).code).toBe(0);
+    await expect(explain(`${server.url}/ok`, { origin: 'https://app.test', localNetworkAccess: 'granted' })).rejects.toThrow(/--local-network-access needs --page-address-space/);
+  });
+
   it('--resolve maps a host name to the loopback server', async () => {
     const port = new URL(server.url).port;
     // An http: page: from an https: one, http://api.example.test would be mixed content.

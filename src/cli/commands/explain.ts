@@ -5,8 +5,8 @@
  * `--browser` repeats the request in headless Chromium and compares.
  */
 import { Option, type Command } from 'commander';
-import type { CorsRequest, CredentialsMode, ProfileName } from '../../browser/index.js';
-import { createLiveSender, explainRequest, renderExplanation, type BrowserComparison, type Explanation } from '../../explain/index.js';
+import type { AddressSpace, CorsRequest, CredentialsMode, ProfileName } from '../../browser/index.js';
+import { createLiveSender, explainRequest, liveAddressSpaces, renderExplanation, type BrowserComparison, type Explanation } from '../../explain/index.js';
 import { parseOrigin } from '../../fetch/origin.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
@@ -29,6 +29,10 @@ export interface ExplainCommandOptions {
   timeout?: number;
   /** `false` for `--no-color`. */
   color?: boolean;
+  /** `--page-address-space`: the page's IP address space; turns on Chromium's Local Network Access check. */
+  pageAddressSpace?: AddressSpace;
+  /** `--local-network-access`: the user's answer to the permission prompt (default denied). */
+  localNetworkAccess?: 'granted' | 'denied';
 }
 
 /** Where the command writes. */
@@ -68,6 +72,11 @@ export function buildRequest(url: string, options: ExplainCommandOptions): CorsR
     credentials: options.credentials ?? 'same-origin',
     mode: 'cors',
   };
+  if (options.pageAddressSpace !== undefined) request.addressSpace = options.pageAddressSpace;
+  if (options.localNetworkAccess !== undefined) {
+    if (options.pageAddressSpace === undefined) throw new UsageError('--local-network-access needs --page-address-space (where the page is, e.g. public)');
+    request.localNetworkAccess = options.localNetworkAccess;
+  }
   return request;
 }
 
@@ -98,6 +107,7 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
       profile: options.profile ?? 'chromium',
       send: options.send === true,
       expose: options.expose ?? [],
+      ...(request.addressSpace === undefined ? {} : { resolveAddressSpace: await liveAddressSpaces(request.url, options.resolve ?? []) }),
     });
   } catch (e) {
     if (e instanceof TypeError) throw new UsageError(`fetch() would reject this request before sending it: ${e.message}`);
@@ -148,6 +158,8 @@ export const registerExplain: Register = (program: Command) => {
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`bad --timeout '${v}': expected a whole number of milliseconds`);
       return n;
     }, 10_000)
+    .addOption(new Option('--page-address-space <space>', "the page's IP address space: check Chromium's Local Network Access (a public page reaching a local or loopback server)").choices(['public', 'local', 'loopback']))
+    .addOption(new Option('--local-network-access <answer>', "the user's answer to Chromium's local network access prompt").choices(['granted', 'denied']))
     .option('--no-color', 'no ANSI colours')
     .action(async (url: string, opts: ExplainCommandOptions) => {
       process.exitCode = await explainCommand(url, opts, { stdout: process.stdout, stderr: process.stderr });
