@@ -101,7 +101,9 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
     'RequestCredentials',
   );
   const redirect = checkEnum<RedirectMode>(request.redirect, ['follow', 'error', 'manual'], 'follow', 'RequestRedirect');
-  const body = checkEnum<BodyKind>(request.body, ['none', 'text', 'stream'], 'none', 'BodyKind');
+  const givenBody = checkEnum<BodyKind>(request.body, ['none', 'text', 'stream'], 'none', 'BodyKind');
+  // Without request streams the stream object is stringified like any other non-body value: a text body.
+  const body: BodyKind = givenBody === 'stream' && !profile.requestStreams ? 'text' : givenBody;
 
   const rawMethod = request.method ?? 'GET';
   if (typeof rawMethod !== 'string' || !isMethod(rawMethod)) {
@@ -201,7 +203,9 @@ export function classifyRequest(input: ClassifyInput, profile: Profile = CHROMIU
   const safelistedMethod = isCorsSafelistedMethod(input.method);
   const unsafeHeaderNames = corsUnsafeRequestHeaderNames(input.headers, {
     chromium: profile.chromiumSafelist,
+    asciiOnly: profile.asciiOnlySafelist,
     totalLimit: profile.unsafeNamesTotalLimit,
+    unique: profile.uniqueUnsafeNames,
   });
   const reasons: string[] = [];
   if (input.useCorsPreflight) reasons.push('the use-CORS-preflight flag is set (stream body or upload listeners)');

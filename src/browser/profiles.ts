@@ -12,6 +12,8 @@ export interface Profile {
   readonly name: ProfileName;
   /** Chromium's extra safelisted request headers (DPR, Device-Memory, Width, Viewport-Width, Save-Data, Intervention). */
   readonly chromiumSafelist: boolean;
+  /** A byte above 0x7F makes `Accept` and `Content-Type` CORS-unsafe (Firefox, observed). */
+  readonly asciiOnlySafelist: boolean;
   /** `User-Agent` is a forbidden request header (Chromium) — dropped silently, never preflighted. */
   readonly userAgentForbidden: boolean;
   /**
@@ -21,6 +23,29 @@ export interface Profile {
   readonly combineRequestHeaders: boolean;
   /** Apply the 1024-byte total rule of CORS-unsafe request-header names (WebKit's builder lacks it). */
   readonly unsafeNamesTotalLimit: boolean;
+  /**
+   * Firefox keeps same-name author headers as separate entries for the CORS rules, but its network stack merges
+   * them into one line on the wire, except these "singleton" names, where the last value replaces the others
+   * (necko's `SetHeader(merge)`, observed for each name in Firefox 153). `null`: no such merge.
+   */
+  readonly singletonRequestHeaders: readonly string[] | null;
+  /**
+   * `Access-Control-Request-Headers` lists each unsafe name once (the spec's sorted-lowercase set); Firefox
+   * lists a name once per header-list entry (`x-a,x-a`, observed).
+   */
+  readonly uniqueUnsafeNames: boolean;
+  /**
+   * `fetch()` takes a `ReadableStream` body (Chromium). Firefox does not: it stringifies the stream, so the
+   * request has the text body `[object ReadableStream]` (observed: `text/plain`, no preflight, allowed in no-cors).
+   */
+  readonly requestStreams: boolean;
+  /**
+   * CORS-unsafe headers in the request as made (even on a same-origin first hop), or a hop that needed a
+   * preflight, make every later cross-origin hop preflighted, even once a redirect made it simple (Firefox,
+   * observed: a 303 from a preflighted PUT, a redirect that dropped Authorization; an unsafe method alone on a
+   * same-origin first hop does not).
+   */
+  readonly preflightSticksAcrossRedirects: boolean;
   /** Check the preflight status before the CORS check (WebKit); Chromium and the spec run the CORS check first. */
   readonly preflightStatusFirst: boolean;
   /** `Access-Control-Allow-Headers: *` covers `Authorization` on a preflight (non-credentialed). */
@@ -54,6 +79,11 @@ export interface Profile {
   /** A 3xx response is only a redirect when it has a `Location` header (Chromium's net stack); otherwise the redirect mode is consulted first (spec). */
   readonly redirectNeedsLocation: boolean;
   /**
+   * Several `Location` lines with the same value count as one (Chromium's //net, and Firefox, observed); the
+   * spec's header-list "get" combines them into one value that is not a URL.
+   */
+  readonly identicalLocationsAreOne: boolean;
+  /**
    * Order of the checks on a redirect response. `network-stack` (Chromium's `CorsURLLoader` on top of
    * `//net`): an unusable `Location` fails first, then the CORS check, `manual`, the redirect count,
    * userinfo, and only then `redirect: 'error'`. `spec` (HTTP fetch + HTTP-redirect fetch): CORS check,
@@ -83,6 +113,19 @@ export interface Profile {
   readonly opaqueCredentialedOriginHeader: boolean;
   /** Stream uploads need HTTP/2 (Chromium). */
   readonly streamUploadNeedsH2: boolean;
+  /**
+   * Fetch "append a request Origin header" step 4 with the default referrer policy: a non-CORS request that is
+   * not GET/HEAD from an https page to a non-https URL sends `Origin: null` (spec; Firefox, observed even for
+   * `http://127.0.0.1`). Chromium sends the page's origin.
+   */
+  readonly originNullOnDowngrade: boolean;
+  /** Several different `Location` values fail the fetch even in `manual` redirect mode (Firefox, observed). */
+  readonly multipleLocationsFailBeforeManual: boolean;
+  /**
+   * A preflight after a tainting (cross-origin) redirect still carries the page's origin, and its answer is
+   * checked against it; the actual requests send `Origin: null` as the spec says (Firefox 153, observed).
+   */
+  readonly preflightIgnoresTaint: boolean;
   /**
    * Local Network Access (Chromium ≥ 142, WICG "Local Network Access"): a request to a more private address
    * space than the page's fails unless the page is a secure context and the user granted the permission.
@@ -135,9 +178,14 @@ export function parseMaxAgeSafari(value: string | null): number {
 export const CHROMIUM: Profile = {
   name: 'chromium',
   chromiumSafelist: true,
+  asciiOnlySafelist: false,
   userAgentForbidden: true,
   combineRequestHeaders: true,
   unsafeNamesTotalLimit: true,
+  singletonRequestHeaders: null,
+  uniqueUnsafeNames: true,
+  requestStreams: true,
+  preflightSticksAcrossRedirects: false,
   preflightStatusFirst: false,
   wildcardCoversAuthorization: true,
   cacheWildcardCoversAuthorization: false,
@@ -151,6 +199,7 @@ export const CHROMIUM: Profile = {
   parseMaxAge: (v) => parseMaxAgeChromium(v),
   redirectOrder: 'network-stack',
   redirectNeedsLocation: true,
+  identicalLocationsAreOne: true,
   authorizationCheckedFirst: false,
   blinkHeaderOrder: true,
   netNullsOriginOnRedirect: true,
@@ -159,6 +208,9 @@ export const CHROMIUM: Profile = {
   dropClientHintsOnCrossOriginRedirect: true,
   opaqueCredentialedOriginHeader: true,
   streamUploadNeedsH2: true,
+  originNullOnDowngrade: false,
+  multipleLocationsFailBeforeManual: false,
+  preflightIgnoresTaint: false,
   localNetworkAccess: true,
 };
 
@@ -166,9 +218,14 @@ export const CHROMIUM: Profile = {
 export const SPEC: Profile = {
   name: 'spec',
   chromiumSafelist: false,
+  asciiOnlySafelist: false,
   userAgentForbidden: false,
   combineRequestHeaders: false,
   unsafeNamesTotalLimit: true,
+  singletonRequestHeaders: null,
+  uniqueUnsafeNames: true,
+  requestStreams: true,
+  preflightSticksAcrossRedirects: false,
   preflightStatusFirst: false,
   wildcardCoversAuthorization: false,
   cacheWildcardCoversAuthorization: false,
@@ -182,6 +239,7 @@ export const SPEC: Profile = {
   parseMaxAge: parseMaxAgeSpec,
   redirectOrder: 'spec',
   redirectNeedsLocation: false,
+  identicalLocationsAreOne: false,
   authorizationCheckedFirst: true,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
@@ -190,6 +248,9 @@ export const SPEC: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  originNullOnDowngrade: true,
+  multipleLocationsFailBeforeManual: false,
+  preflightIgnoresTaint: false,
   localNetworkAccess: false,
 };
 
@@ -197,9 +258,14 @@ export const SPEC: Profile = {
 export const FIREFOX: Profile = {
   name: 'firefox',
   chromiumSafelist: false,
+  asciiOnlySafelist: true,
   userAgentForbidden: false,
-  combineRequestHeaders: true,
+  combineRequestHeaders: false,
   unsafeNamesTotalLimit: true,
+  singletonRequestHeaders: ['authorization', 'content-disposition', 'content-type', 'from', 'if-modified-since', 'if-unmodified-since', 'location', 'max-forwards', 'user-agent'],
+  uniqueUnsafeNames: false,
+  requestStreams: false,
+  preflightSticksAcrossRedirects: true,
   preflightStatusFirst: false,
   wildcardCoversAuthorization: true,
   cacheWildcardCoversAuthorization: true,
@@ -211,8 +277,9 @@ export const FIREFOX: Profile = {
   cacheMaxUrlLength: Infinity,
   maxAgeCap: 86400,
   parseMaxAge: (v) => parseMaxAgeFirefox(v),
-  redirectOrder: 'network-stack',
-  redirectNeedsLocation: true,
+  redirectOrder: 'spec',
+  redirectNeedsLocation: false,
+  identicalLocationsAreOne: true,
   authorizationCheckedFirst: false,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
@@ -221,6 +288,9 @@ export const FIREFOX: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  originNullOnDowngrade: true,
+  multipleLocationsFailBeforeManual: true,
+  preflightIgnoresTaint: true,
   localNetworkAccess: false,
 };
 
@@ -228,9 +298,14 @@ export const FIREFOX: Profile = {
 export const SAFARI: Profile = {
   name: 'safari',
   chromiumSafelist: false,
+  asciiOnlySafelist: false,
   userAgentForbidden: false,
   combineRequestHeaders: true,
   unsafeNamesTotalLimit: false,
+  singletonRequestHeaders: null,
+  uniqueUnsafeNames: true,
+  requestStreams: true,
+  preflightSticksAcrossRedirects: false,
   preflightStatusFirst: true,
   wildcardCoversAuthorization: true,
   cacheWildcardCoversAuthorization: true,
@@ -244,6 +319,7 @@ export const SAFARI: Profile = {
   parseMaxAge: (v) => parseMaxAgeSafari(v),
   redirectOrder: 'network-stack',
   redirectNeedsLocation: true,
+  identicalLocationsAreOne: true,
   authorizationCheckedFirst: false,
   blinkHeaderOrder: false,
   netNullsOriginOnRedirect: false,
@@ -252,6 +328,9 @@ export const SAFARI: Profile = {
   dropClientHintsOnCrossOriginRedirect: false,
   opaqueCredentialedOriginHeader: false,
   streamUploadNeedsH2: false,
+  originNullOnDowngrade: false,
+  multipleLocationsFailBeforeManual: false,
+  preflightIgnoresTaint: false,
   localNetworkAccess: false,
 };
 

@@ -42,7 +42,7 @@ export function locationURL(
   if (profile.redirectNeedsLocation) values = values.filter((v) => v !== '');
   if (values.length === 0) return { kind: 'none' };
   const distinct = [...new Set(values)];
-  if (profile.redirectNeedsLocation ? distinct.length > 1 : values.length > 1) return { kind: 'multiple', values };
+  if (profile.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1) return { kind: 'multiple', values };
   const value = values[0]!;
   let url: URL;
   try {

@@ -81,6 +81,27 @@ function isHttpScheme(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
 }
 
+/**
+ * The author headers as the network stack sends them. Firefox merges same-name entries into one line, except
+ * its singleton names, where the last value wins (`Profile.singletonRequestHeaders`); but a request with a
+ * body takes its Content-Type from the first entry (the upload stream is set with it; observed). Elsewhere the
+ * list goes out as it is (Chromium combined the entries when the request was built).
+ */
+function mergeForWire(headers: HeaderList, profile: Profile, hasBody: boolean): HeaderList {
+  const singletons = profile.singletonRequestHeaders;
+  if (singletons === null) return headers.map(([n, v]) => [n, v] as [string, string]);
+  const out: [string, string][] = [];
+  for (const [name, value] of headers) {
+    const lower = byteLowercase(name);
+    const entry = out.find(([n]) => byteLowercase(n) === lower);
+    if (entry === undefined) out.push([name, value]);
+    else if (hasBody && lower === 'content-type') continue;
+    // Observed: an empty entry empties the line, and a line that is empty takes the next value as it is.
+    else entry[1] = singletons.includes(lower) || value === '' || entry[1] === '' ? value : `${entry[1]}, ${value}`;
+  }
+  return out;
+}
+
 /** What the Local Network Access check needs, or null when the request does not say where the page is. */
 interface LocalNetworkAccess {
   initiator: AddressSpace;
@@ -216,6 +237,9 @@ export async function simulateFetch(
   let redirectCount = 0;
   let preflightKey: { origin: string; url: string } | null = null;
   let netNullOrigin = false;
+  // Firefox (Profile.preflightSticksAcrossRedirects): CORS-unsafe headers in the request as made, or a hop that
+  // needed a preflight, make every later cross-origin hop preflighted, even once a redirect made it simple.
+  let preflightSticks = profile.preflightSticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
   // Observed in Chromium: a credentialed no-cors GET/HEAD from an opaque origin to a URL same-site
   // with the top-level page carries `Origin: null` (presumably its Storage Access headers logic). It
   // is decided by the first request; //net keeps the header across redirects unless the method changes.
@@ -275,6 +299,7 @@ export async function simulateFetch(
     const current = urlList[urlList.length - 1]!;
     const taint = redirectTaint(urlList, req.origin);
     const serializedOrigin = taint === 'same-origin' ? req.origin : 'null';
+    const preflightOrigin = profile.preflightIgnoresTaint ? req.origin : serializedOrigin;
     const url = wireURL(current);
 
     // Main fetch (Fetch §4.1 step 12), in the order Blink checks (FetchManager::Loader::Start): the
@@ -335,7 +360,8 @@ export async function simulateFetch(
       note('main-fetch', true, 'no-cors cross-origin request: opaque response, no CORS check');
     } else {
       tainting = 'cors';
-      const cls = classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile);
+      const cls = classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight || preflightSticks }, profile);
+      if (cls.needsPreflight && profile.preflightSticksAcrossRedirects) preflightSticks = true;
       if (!cls.needsPreflight) {
         note('classify', true, 'no preflight needed: safelisted method and headers');
       } else {
@@ -358,14 +384,14 @@ export async function simulateFetch(
           : { hit: false, detail: 'an opaque requester is never served from the preflight cache' };
         note('cache', lookup.hit, lookup.detail);
         if (!lookup.hit) {
-          const preflight = buildPreflightRequest({ url, method, unsafeHeaderNames: cls.unsafeHeaderNames, origin: serializedOrigin });
+          const preflight = buildPreflightRequest({ url, method, unsafeHeaderNames: cls.unsafeHeaderNames, origin: preflightOrigin });
           outcome.preflighted = true;
           note(
             'preflight',
             true,
             `OPTIONS ${url} Access-Control-Request-Method: ${method}` +
               (cls.unsafeHeaderNames.length > 0 ? `, Access-Control-Request-Headers: ${cls.unsafeHeaderNames.join(',')}` : '') +
-              `, Origin: ${serializedOrigin}`,
+              `, Origin: ${preflightOrigin}`,
           );
           const pres = await send(preflight);
           if (pres === null) return netFail('net::ERR_FAILED', current, 'OPTIONS');
@@ -377,7 +403,7 @@ export async function simulateFetch(
               method,
               unsafeHeaderNames: cls.unsafeHeaderNames,
               credentials: req.credentials,
-              origin: serializedOrigin,
+              origin: preflightOrigin,
               useCorsPreflight: req.useCorsPreflight,
               ...(headerOrder ? { headerOrder } : {}),
             },
@@ -412,8 +438,12 @@ export async function simulateFetch(
     }
 
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
-    const wireHeaders: HeaderList = headers.map(([n, v]) => [n, v] as [string, string]);
-    const originValue = netNullOrigin ? 'null' : serializedOrigin;
+    const wireHeaders: HeaderList = mergeForWire(headers, profile, body !== 'none');
+    // Fetch §3.1 step 4, default referrer policy (strict-origin-when-cross-origin): a non-CORS, non-GET/HEAD
+    // request from an https origin to a non-https URL carries `null` (Profile.originNullOnDowngrade).
+    const downgrade =
+      profile.originNullOnDowngrade && tainting !== 'cors' && method !== 'GET' && method !== 'HEAD' && serializedOrigin.startsWith('https:') && current.protocol !== 'https:';
+    const originValue = netNullOrigin || downgrade ? 'null' : serializedOrigin;
     if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD') || opaqueSameSiteOrigin) {
       wireHeaders.push(['Origin', originValue]);
     }
@@ -445,6 +475,10 @@ export async function simulateFetch(
     }
 
     if (redirectStatus) {
+      if (profile.multipleLocationsFailBeforeManual && location.kind === 'multiple') {
+        note('redirect', false, 'several different Location values');
+        return netFail('net::ERR_INVALID_REDIRECT', current, method);
+      }
       if (req.redirect === 'manual') {
         note('redirect', true, "redirect mode 'manual': opaque-redirect response");
         return resolve({ status: 0, type: 'opaqueredirect', exposedHeaders: [], wireStatus: res.status, url: current.href, redirected: false });

@@ -4,7 +4,7 @@
  * request-header, forbidden response-header name, CORS-safelisted response-header name,
  * no-CORS-safelisted request-header).
  */
-import { byteLowercase, isHttpWhitespace, isToken, sortedLowercaseSet, splitHeaderValue } from './headers.js';
+import { byteLowercase, compareBytes, isHttpWhitespace, isToken, sortedLowercaseSet, splitHeaderValue } from './headers.js';
 import { isForbiddenMethod } from './methods.js';
 
 /** Options shared by the safelist checks. */
@@ -16,6 +16,12 @@ export interface SafelistOptions {
    * ASCII case-insensitive) and `Intervention` (any value). Default false (the spec's list).
    */
   chromium?: boolean;
+  /**
+   * A byte above 0x7F makes `Accept` and `Content-Type` unsafe (Firefox, observed in Firefox 153: `Accept: é`
+   * and `Content-Type: text/plain;a=é` are preflighted). Default false: the spec only lists control bytes
+   * and a few delimiters as CORS-unsafe request-header bytes.
+   */
+  asciiOnly?: boolean;
 }
 
 /** Maximum length in bytes of a CORS-safelisted request-header value. */
@@ -118,6 +124,7 @@ function isLanguageValue(value: string): boolean {
 export function isCorsSafelistedRequestHeader(name: string, value: string, options: SafelistOptions = {}): boolean {
   if (value.length > SAFELISTED_VALUE_MAX) return false;
   const n = byteLowercase(name);
+  if (options.asciiOnly && (n === 'accept' || n === 'content-type') && /[\u0080-\uffff]/.test(value)) return false;
   switch (n) {
     case 'accept':
       return !hasUnsafeByte(value);
@@ -150,6 +157,8 @@ export function isCorsSafelistedRequestHeader(name: string, value: string, optio
 export interface UnsafeNamesOptions extends SafelistOptions {
   /** Apply the 1024-byte total rule (default true; WebKit's builder has no such rule). */
   totalLimit?: boolean;
+  /** Remove repeated names (default true, the spec's "sorted-lowercase set"; Firefox keeps them, observed). */
+  unique?: boolean;
 }
 
 /**
@@ -174,6 +183,7 @@ export function corsUnsafeRequestHeaderNames(
     }
   }
   if ((options.totalLimit ?? true) && safelistValueSize > SAFELISTED_TOTAL_MAX) unsafe.push(...potentiallyUnsafe);
+  if (options.unique === false) return unsafe.map(byteLowercase).sort(compareBytes);
   return sortedLowercaseSet(unsafe);
 }
 

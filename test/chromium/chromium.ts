@@ -88,7 +88,7 @@ type PageOutcome = Pick<BrowserResult, 'key' | 'settled' | 'error' | 'response'>
  * Runs cases in the page with at most `concurrency` in flight; each fetch races a timeout so a hung request
  * cannot stall the suite. Executed inside the browser (serialised by Playwright), so self-contained.
  */
-const runInPage = async (arg: { cases: { key: string; url: string; init: Record<string, unknown> }[]; concurrency: number; timeoutMs: number }) => {
+export const runInPage = async (arg: { cases: { key: string; url: string; init: Record<string, unknown> }[]; concurrency: number; timeoutMs: number }) => {
   const out: unknown[] = new Array(arg.cases.length);
   let next = 0;
   const one = async (c: { key: string; url: string; init: Record<string, unknown> }) => {

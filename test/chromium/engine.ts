@@ -4,7 +4,7 @@
  * its own record of the requests it was asked to send, which must equal `outcome.requests`.
  */
 import { simulateFetch } from '../../src/browser/index.js';
-import type { CorsOutcome, CorsRequest, PreflightCache, Transport } from '../../src/browser/index.js';
+import type { CorsOutcome, CorsRequest, PreflightCache, ProfileName, Transport } from '../../src/browser/index.js';
 import { comparedHeaderNames, wireRequest } from './observe.js';
 import type { Observation } from './observe.js';
 import { respond } from './respond.js';
@@ -45,14 +45,14 @@ export interface EngineRun {
 }
 
 /** Runs simulateFetch for one case and observes it like the browser side. */
-export async function runEngine(world: World, request: CaseRequest, url: string, cache?: PreflightCache): Promise<EngineRun> {
+export async function runEngine(world: World, request: CaseRequest, url: string, cache?: PreflightCache, profile: ProfileName = 'chromium'): Promise<EngineRun> {
   const req = corsRequest(world, request, url);
   const calls: EngineRun['calls'] = [];
   const compared = comparedHeaderNames(request);
   let outcome: CorsOutcome | undefined;
   let thrown: unknown;
   try {
-    outcome = await simulateFetch(req, respondTransport(world, calls), cache ? { cache } : {});
+    outcome = await simulateFetch(req, respondTransport(world, calls), cache ? { cache, profile } : { profile });
   } catch (e) {
     thrown = e;
   }
