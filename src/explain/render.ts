@@ -30,6 +30,14 @@ function headerLines(headers: readonly (readonly [string, string])[], indent: st
   return headers.map(([n, v]) => `${indent}${n}: ${v}`);
 }
 
+/** How far each profile's verdict is checked against a real browser (docs/browser.md, test/firefox/README.md). */
+const PROFILE_NOTES: Record<string, string> = {
+  chromium: '',
+  firefox: 'outcome verified against Firefox ESR; error names are Chromium\'s',
+  safari: 'not verified against the browser',
+  spec: 'the Fetch Standard as written',
+};
+
 /** Render an explanation for a terminal. */
 export function renderExplanation(x: Explanation, paint: Paint = plain, browser?: BrowserComparison): string {
   const out: string[] = [];
@@ -44,8 +52,8 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
     const tag = v.allowed ? paint('green', 'allowed') : paint('red', 'blocked');
     const why = v.allowed ? (v.preflighted ? 'after a preflight' : '') : `${v.code}${v.parameter ? ` (${v.parameter})` : ''}`;
     const mark = v.profile === x.profile ? ' *' : '';
-    const verified = v.profile === 'chromium' ? '' : paint('dim', ' [not verified against the browser]');
-    out.push(`  ${(v.profile + mark).padEnd(11)} ${tag}  ${why}${v.profile === 'chromium' ? '' : verified}`);
+    const note = PROFILE_NOTES[v.profile];
+    out.push(`  ${(v.profile + mark).padEnd(11)} ${tag}  ${why}${note === '' ? '' : paint('dim', ` [${note}]`)}`);
   }
   out.push('');
   out.push(paint('bold', 'Chromium console'));
