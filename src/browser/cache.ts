@@ -220,7 +220,7 @@ export class PreflightCache {
     const include = credentials === 'include';
     // Cache entry match: entry.credentials true, or the request's credentials mode is not include.
     if (profile.cacheCredentialsExact ? item.credentials !== include : !item.credentials && include) return false;
-    const wildcardOk = profile.cacheWildcardIgnoresCredentials || !item.credentials;
+    const wildcardOk = profile.cacheWildcardMatches && (profile.cacheWildcardIgnoresCredentials || !item.credentials);
     if (kind === 'method') return item.value === value || (item.value === '*' && wildcardOk);
     if (item.value === value) return true;
     return (

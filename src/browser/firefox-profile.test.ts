@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fakeServer, header, type Routes } from './__fixtures__/server.js';
+import { PreflightCache } from './cache.js';
 import { simulateFetch } from './simulate.js';
 import type { CorsRequest, ProfileName } from './types.js';
 
@@ -93,5 +94,19 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
     const r = await both({ origin: 'https://page.test', url: 'http://127.0.0.1/r', method: 'POST', mode: 'no-cors' }, { '* http://127.0.0.1/r': {} });
     expect(header(r.chromium.sent[0], 'origin')).toBe('https://page.test');
     expect(header(r.firefox.sent[0], 'origin')).toBe('null');
+  });
+
+  it('does not let a cached `*` cover another method: the next request is preflighted again', async () => {
+    const routes: Routes = { [`OPTIONS ${API}`]: { status: 204, headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', '*'], ['Access-Control-Max-Age', '600']] }, [`* ${API}`]: { headers: [['Access-Control-Allow-Origin', '*']] } };
+    const methods: Record<string, string[]> = {};
+    for (const profile of ['chromium', 'firefox'] as ProfileName[]) {
+      const cache = new PreflightCache();
+      const { transport, log } = fakeServer(routes);
+      await simulateFetch({ origin: PAGE, url: API, method: 'PUT' }, transport, { profile, cache });
+      await simulateFetch({ origin: PAGE, url: API, method: 'DELETE' }, transport, { profile, cache });
+      methods[profile] = log.map((r) => r.method);
+    }
+    expect(methods.chromium).toEqual(['OPTIONS', 'PUT', 'DELETE']);
+    expect(methods.firefox).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'DELETE']);
   });
 });

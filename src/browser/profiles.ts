@@ -65,6 +65,11 @@ export interface Profile {
   /** In `item` caches a `*` entry matches whatever its credentials (the spec's "method cache entry match" does not look at them). */
   readonly cacheWildcardIgnoresCredentials: boolean;
   /**
+   * A cached `*` (methods or headers) covers other names on a lookup. Firefox stores `*` as a name and matches
+   * names exactly, so a request that only `*` allowed is preflighted again (observed in Firefox 153).
+   */
+  readonly cacheWildcardMatches: boolean;
+  /**
    * The origin a cache entry is keyed by: `initiator` — the page's origin even when redirect-taint
    * made the request's origin `null` (Chromium keys by `request_initiator`); `serialized` — the
    * byte-serialized request origin (spec).
@@ -193,6 +198,7 @@ export const CHROMIUM: Profile = {
   cacheModel: 'entry',
   cacheCredentialsExact: false,
   cacheWildcardIgnoresCredentials: false,
+  cacheWildcardMatches: true,
   cacheOriginKey: 'initiator',
   cacheMaxUrlLength: 1024,
   maxAgeCap: 7200,
@@ -233,6 +239,7 @@ export const SPEC: Profile = {
   cacheModel: 'item',
   cacheCredentialsExact: false,
   cacheWildcardIgnoresCredentials: true,
+  cacheWildcardMatches: true,
   cacheOriginKey: 'serialized',
   cacheMaxUrlLength: Infinity,
   maxAgeCap: Infinity,
@@ -273,6 +280,7 @@ export const FIREFOX: Profile = {
   cacheModel: 'item',
   cacheCredentialsExact: true,
   cacheWildcardIgnoresCredentials: false,
+  cacheWildcardMatches: false,
   cacheOriginKey: 'serialized',
   cacheMaxUrlLength: Infinity,
   maxAgeCap: 86400,
@@ -313,6 +321,7 @@ export const SAFARI: Profile = {
   cacheModel: 'entry',
   cacheCredentialsExact: false,
   cacheWildcardIgnoresCredentials: false,
+  cacheWildcardMatches: true,
   cacheOriginKey: 'serialized',
   cacheMaxUrlLength: Infinity,
   maxAgeCap: 600,

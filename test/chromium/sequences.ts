@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PreflightCache } from '../../src/browser/index.js';
+import { PreflightCache, type ProfileName } from '../../src/browser/index.js';
 import { fetchInit } from './chromium.js';
 import type { BrowserSession } from './chromium.js';
 import { corpusDir } from './corpus.js';
@@ -81,7 +81,7 @@ export interface SequenceRun {
  * Runs a group in `session`, waiting real time between steps. Several groups may share a session at once:
  * their URLs differ, and Chromium keys preflight-cache entries by URL, so no group can see another's entries.
  */
-export async function runSequenceInBrowser(session: BrowserSession, world: World, log: RequestLog, group: SequenceGroup, index: number): Promise<SequenceRun> {
+export async function runSequenceInBrowser(session: Pick<BrowserSession, 'run'>, world: World, log: RequestLog, group: SequenceGroup, index: number): Promise<SequenceRun> {
   const urls: Record<string, string> = {};
   const keys: Record<string, string> = {};
   for (const name of Object.keys(group.resources)) {
@@ -107,14 +107,14 @@ export async function runSequenceInBrowser(session: BrowserSession, world: World
 }
 
 /** Replays a browser run's steps through simulateFetch with one cache on the browser's measured clock. */
-export async function runSequenceInEngine(world: World, run: SequenceRun): Promise<EngineRun[]> {
+export async function runSequenceInEngine(world: World, run: SequenceRun, profile: ProfileName = 'chromium'): Promise<EngineRun[]> {
   let clock = 1_000_000;
   const base = clock;
   const cache = new PreflightCache({ now: () => clock });
   const out: EngineRun[] = [];
   for (const [i, step] of run.group.steps.entries()) {
     clock = base + run.steps[i]!.clockMs;
-    out.push(await runEngine(world, step.request, run.urls[step.resource]!, cache));
+    out.push(await runEngine(world, step.request, run.urls[step.resource]!, cache, profile));
   }
   return out;
 }

@@ -13,7 +13,8 @@ import { observeBrowser, type Observation } from '../chromium/observe.js';
 import { fetchInit } from '../chromium/chromium.js';
 import { prepare } from '../chromium/run.js';
 import { startWorld, type RunningWorld } from '../chromium/world.js';
-import { chooseCount, chooseSeed, generateCases } from '../chromium/generate.js';
+import { chooseCount, chooseSeed, generateCases, generateSequenceGroups } from '../chromium/generate.js';
+import { loadSequences, runSequenceInBrowser, runSequenceInEngine } from '../chromium/sequences.js';
 import type { CaseSpec } from '../chromium/spec.js';
 import { FirefoxSession, firefoxAvailable } from './firefox.js';
 
@@ -54,6 +55,24 @@ describe.runIf(available)('corsight/browser firefox profile against Firefox ESR'
 
   it('agrees on the hand-written corpus', async () => {
     expect(await disagreements(loadCorpus(), 'corpus')).toEqual([]);
+  }, 300_000);
+
+  it('agrees on the preflight-cache sequences (real waits, the engine on the browser\'s clock)', async () => {
+    const groups = [...loadSequences(), ...generateSequenceGroups(chooseSeed(), 30)];
+    // All groups at once so the waits overlap; their URLs differ, so no group sees another's cache entries.
+    const runs = await Promise.all(groups.map((g, i) => runSequenceInBrowser(session, w.world, w.log, g, i)));
+    const failing: string[] = [];
+    for (const run of runs) {
+      const engine = await runSequenceInEngine(w.world, run, 'firefox');
+      run.steps.forEach((step, i) => {
+        const diffs = compareObservations(pageLevel(step.observation), pageLevel(engine[i]!.observation));
+        if (diffs.length > 0) failing.push(`${run.group.id} step ${i + 1} (at ${step.clockMs} ms)\n    ${diffs.join('\n    ')}`);
+      });
+    }
+    const steps = groups.reduce((n, g) => n + g.steps.length, 0);
+    console.log(`Firefox ${session.version}, sequences: ${groups.length} groups, ${steps - failing.length} of ${steps} steps agree`);
+    if (failing.length > 0) console.log(failing.slice(0, 30).join('\n'));
+    expect(failing).toEqual([]);
   }, 300_000);
 
   it('agrees on generated cases (the Chromium suite\'s seed and count)', async () => {
