@@ -109,4 +109,21 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
     expect(methods.chromium).toEqual(['OPTIONS', 'PUT', 'DELETE']);
     expect(methods.firefox).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'DELETE']);
   });
+
+  it('follows two identical Location lines as one, and an empty Location as a redirect to the same URL (a loop)', async () => {
+    const same = await both({}, { [`* ${API}`]: { status: 302, headers: [['Location', OTHER], ['Location', OTHER], ['Access-Control-Allow-Origin', '*']] }, [`* ${OTHER}`]: { headers: [['Access-Control-Allow-Origin', '*']] } });
+    expect(same.firefox.sent.map((r) => r.url)).toEqual([API, OTHER]);
+    const empty = await both({}, { [`* ${API}`]: { status: 302, headers: [['Location', ''], ['Access-Control-Allow-Origin', '*']] } });
+    expect(empty.chromium.allowed).toBe(true);
+    expect(empty.firefox.allowed).toBe(false);
+    expect(empty.firefox.sent).toHaveLength(21);
+  });
+
+  it('merges an empty header value as Firefox does: an empty entry empties the line, an empty line takes the next value', async () => {
+    const routes = { [`* ${API}`]: { headers: reflect } };
+    const emptyFirst = await both({ headers: [['Accept-Language', ''], ['Accept-Language', 'fr']] }, routes);
+    expect(header(emptyFirst.firefox.sent[0], 'accept-language')).toBe('fr');
+    const emptyLast = await both({ headers: [['Accept-Language', 'fr'], ['Accept-Language', '']] }, routes);
+    expect(header(emptyLast.firefox.sent[0], 'accept-language')).toBe('');
+  });
 });
