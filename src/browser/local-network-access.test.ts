@@ -117,4 +117,45 @@ describe('Local Network Access (Chromium)', () => {
     await expect(run({ addressSpace: 'public', localNetworkAccess: 'prompt' as 'granted', url: LOOPBACK })).rejects.toThrow(/localNetworkAccess must be 'granted' or 'denied'/);
     await expect(run({ addressSpace: 'public', url: LOOPBACK }, { resolveAddressSpace: () => 'private' as AddressSpace })).rejects.toThrow(/resolveAddressSpace returned 'private'/);
   });
+
+  describe('targetAddressSpace', () => {
+    const NAMED = 'http://printer.lan/data';
+    const lan = (url: URL): AddressSpace | undefined => (url.hostname === 'printer.lan' ? 'local' : undefined);
+    const routesFor = { [`* ${NAMED}`]: { headers: reflect } };
+    async function runNamed(request: Partial<CorsRequest>) {
+      const { transport, log } = fakeServer(routesFor);
+      const outcome = await simulateFetch({ origin: PAGE, url: NAMED, addressSpace: 'public', ...request }, transport, { resolveAddressSpace: lan });
+      return { outcome, sent: log.map((r) => r.method) };
+    }
+
+    it('exempts a plain-http private server from mixed content, then asks for the permission', async () => {
+      expect((await runNamed({})).outcome.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
+      expect((await runNamed({ targetAddressSpace: 'local' })).outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
+      expect((await runNamed({ targetAddressSpace: 'local', localNetworkAccess: 'granted' })).outcome.allowed).toBe(true);
+      // `public` is no exemption.
+      expect((await runNamed({ targetAddressSpace: 'public' })).outcome.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
+    });
+
+    it('fails a server in another space with InvalidLocalNetworkAccess, naming both spaces', async () => {
+      const r = await runNamed({ targetAddressSpace: 'loopback', localNetworkAccess: 'granted' });
+      expect(r.outcome.error?.code).toBe('InvalidLocalNetworkAccess');
+      expect(r.outcome.error?.message).toContain('Request had a target IP address space of `loopback` yet the resource is in address space `local`.');
+      expect(r.sent).toEqual([]);
+    });
+
+    it('checks the declared space on the actual request: a preflight goes out first when permitted', async () => {
+      const granted = await runNamed({ targetAddressSpace: 'loopback', localNetworkAccess: 'granted', method: 'PUT' });
+      expect(granted.outcome.error?.code).toBe('InvalidLocalNetworkAccess');
+      expect(granted.sent).toEqual(['OPTIONS']);
+      // Denied: the preflight itself meets the permission check.
+      const denied = await runNamed({ targetAddressSpace: 'loopback', method: 'PUT' });
+      expect(denied.outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
+      expect(denied.sent).toEqual([]);
+    });
+
+    it('is refused without the page\'s address space, and for an unknown value', async () => {
+      await expect(run({ url: LOOPBACK, targetAddressSpace: 'loopback' })).rejects.toThrow(/targetAddressSpace needs addressSpace/);
+      await expect(run({ url: LOOPBACK, addressSpace: 'public', targetAddressSpace: 'private' as AddressSpace })).rejects.toThrow(/not a valid enum value of type IPAddressSpace/);
+    });
+  });
 });

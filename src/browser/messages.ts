@@ -24,7 +24,7 @@ export function escapeForConsole(value: string): string {
  * The part of the console message after "has been blocked by CORS policy: " (without the preflight
  * prefix) for a CORS error, as printed for `fetch()`.
  */
-export function corsErrorDetail(code: CorsErrorCode, parameter: string): string {
+export function corsErrorDetail(code: CorsErrorCode, parameter: string, resourceAddressSpace = 'unknown'): string {
   const v = escapeForConsole(parameter);
   switch (code) {
     case 'DisallowedByMode':
@@ -68,7 +68,7 @@ export function corsErrorDetail(code: CorsErrorCode, parameter: string): string 
     case 'InsecureLocalNetwork':
       return `The request client is not a secure context and the resource is in more-private address space \`${v}\`.`;
     case 'InvalidLocalNetworkAccess':
-      return `Request had a target IP address space of \`${v}\` yet the resource is in address space \`unknown\`.`;
+      return `Request had a target IP address space of \`${v}\` yet the resource is in address space \`${resourceAddressSpace}\`.`;
     case 'LocalNetworkAccessPermissionDenied':
       return `Permission was denied for this request to access the \`${v}\` address space.`;
     case 'NoCorsRedirectModeNotFollow':
@@ -90,6 +90,8 @@ export interface MessageContext {
   finalUrl: string;
   /** The page's serialized origin (`null` for an opaque origin). */
   origin: string;
+  /** For `InvalidLocalNetworkAccess`: the address space the resource turned out to be in. */
+  resourceAddressSpace?: string;
 }
 
 /**
@@ -103,7 +105,7 @@ export function corsConsoleMessage(code: CorsErrorCode, parameter: string, ctx: 
   const prefix = PREFLIGHT_PREFIXED_CODES.includes(code)
     ? "Response to preflight request doesn't pass access control check: "
     : '';
-  return `Access to ${ctx.kind ?? 'fetch'} at '${ctx.finalUrl}' ${redirected}from origin '${ctx.origin}' has been blocked by CORS policy: ${prefix}${corsErrorDetail(code, parameter)}`;
+  return `Access to ${ctx.kind ?? 'fetch'} at '${ctx.finalUrl}' ${redirected}from origin '${ctx.origin}' has been blocked by CORS policy: ${prefix}${corsErrorDetail(code, parameter, ctx.resourceAddressSpace)}`;
 }
 
 /** Blink's `KURL::ElidedString`: URLs longer than 1024 characters print as the first 511, `...`, the last 510. */

@@ -105,6 +105,8 @@ function mergeForWire(headers: HeaderList, profile: Profile, hasBody: boolean): 
 /** What the Local Network Access check needs, or null when the request does not say where the page is. */
 interface LocalNetworkAccess {
   initiator: AddressSpace;
+  /** `targetAddressSpace` of the request, if given. */
+  target: AddressSpace | undefined;
   secureContext: boolean;
   permission: 'granted' | 'denied';
   resolve: (url: URL) => AddressSpace | undefined;
@@ -118,6 +120,14 @@ function localNetworkAccessOf(request: CorsRequest, origin: string, options: Sim
   }
   const resolve = options.resolveAddressSpace;
   if (resolve !== undefined && typeof resolve !== 'function') throw new TypeError('options.resolveAddressSpace must be a function (url) => address space.');
+  const target = request.targetAddressSpace;
+  if (target !== undefined && !addressSpaces.includes(target)) {
+    // fetch()'s own refusal of an unknown enum value.
+    throw new TypeError(`Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${String(target)}' is not a valid enum value of type IPAddressSpace.`);
+  }
+  if (target !== undefined && addressSpace === undefined) {
+    throw new TypeError('targetAddressSpace needs addressSpace (where the page is) to be modelled.');
+  }
   if (addressSpace === undefined) return null;
   if (!addressSpaces.includes(addressSpace)) {
     throw new TypeError(`addressSpace must be one of ${addressSpaces.join(', ')}, not '${String(addressSpace)}'.`);
@@ -128,6 +138,7 @@ function localNetworkAccessOf(request: CorsRequest, origin: string, options: Sim
     (origin === 'null' ? request.topLevelOrigin === undefined || isPotentiallyTrustworthy(request.topLevelOrigin) : isPotentiallyTrustworthy(origin));
   return {
     initiator: addressSpace,
+    target,
     secureContext: secure,
     permission: localNetworkAccess ?? 'denied',
     resolve: (url) => {
@@ -237,6 +248,8 @@ export async function simulateFetch(
   let redirectCount = 0;
   let preflightKey: { origin: string; url: string } | null = null;
   let netNullOrigin = false;
+  // LNA: the server's space differs from the request's targetAddressSpace (checked on the actual request).
+  let tasMismatch: AddressSpace | null = null;
   // Firefox (Profile.preflightSticksAcrossRedirects): CORS-unsafe headers in the request as made, or a hop that
   // needed a preflight, make every later cross-origin hop preflighted, even once a redirect made it simple.
   let preflightSticks = profile.preflightSticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
@@ -257,9 +270,14 @@ export async function simulateFetch(
     }
   };
   // `cdp` overrides what CDP reports as failedParameter when it is not the value the console names.
-  const corsFail = (code: CorsErrorCode, parameter: string, at: URL, cdp?: string): CorsOutcome => {
+  const corsFail = (code: CorsErrorCode, parameter: string, at: URL, cdp?: string, resourceAddressSpace?: string): CorsOutcome => {
     clearCacheOnFailure();
-    const message = corsConsoleMessage(code, parameter, { initialUrl: initialHref, finalUrl: at.href, origin: req.origin });
+    const message = corsConsoleMessage(code, parameter, {
+      initialUrl: initialHref,
+      finalUrl: at.href,
+      origin: req.origin,
+      ...(resourceAddressSpace === undefined ? {} : { resourceAddressSpace }),
+    });
     outcome.error = { code, kind: 'cors', parameter: cdp ?? cdpParameter(parameter), message };
     note('result', false, `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`);
     return outcome;
@@ -326,8 +344,10 @@ export async function simulateFetch(
       // Blink refuses it before anything is sent (no net error in CDP).
       return netFail('', current, method, unsupportedSchemeMessage(current.href, current.protocol.slice(0, -1)));
     }
-    // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content).
-    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current)) {
+    // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content), unless
+    // the request declares a targetAddressSpace (LNA): Chromium then only warns and lets LNA decide (observed).
+    const lnaExempt = lna !== null && (lna.target === 'local' || lna.target === 'loopback') && profile.localNetworkAccess;
+    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current) && !lnaExempt) {
       note('mixed-content', false, `an https: page may not fetch ${url}`);
       return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
     }
@@ -342,6 +362,15 @@ export async function simulateFetch(
     // even from a non-secure context), although the spaces are ranked public < local < loopback.
     if (lna !== null && profile.localNetworkAccess) {
       const target = lna.resolve(current) ?? addressSpaceOfHost(current.hostname) ?? 'public';
+      tasMismatch = lna.target !== undefined && lna.target !== target ? target : null;
+      // Observed: the preflight does not carry targetAddressSpace, so a request that will be preflighted meets
+      // only the permission check there, and the declared space is checked on the actual request (below).
+      const preflighted =
+        !isSameOrigin(current, req.origin) && req.mode === 'cors' && classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile).needsPreflight;
+      if (tasMismatch !== null && !preflighted) {
+        note('local-network-access', false, `targetAddressSpace is ${lna.target} but the server is in the ${tasMismatch} address space`);
+        return corsFail('InvalidLocalNetworkAccess', lna.target!, current, '', tasMismatch);
+      }
       if (lna.initiator === 'public' && isMorePrivate(target, lna.initiator)) {
         const code: CorsErrorCode | null = !lna.secureContext ? 'InsecureLocalNetwork' : lna.permission !== 'granted' ? 'LocalNetworkAccessPermissionDenied' : null;
         note(
@@ -437,6 +466,10 @@ export async function simulateFetch(
       return netFail('net::ERR_ALPN_NEGOTIATION_FAILED', current, method);
     }
 
+    if (tasMismatch !== null && lna !== null) {
+      note('local-network-access', false, `targetAddressSpace is ${lna.target} but the server is in the ${tasMismatch} address space`);
+      return corsFail('InvalidLocalNetworkAccess', lna.target!, current, '', tasMismatch);
+    }
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
     const wireHeaders: HeaderList = mergeForWire(headers, profile, body !== 'none');
     // Fetch §3.1 step 4, default referrer policy (strict-origin-when-cross-origin): a non-CORS, non-GET/HEAD

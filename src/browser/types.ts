@@ -81,6 +81,12 @@ export interface CorsRequest {
    * Chromium denies it, and a real one asks the user, whose answer the model cannot know.
    */
   localNetworkAccess?: 'granted' | 'denied';
+  /**
+   * `fetch()`'s `targetAddressSpace` option (Local Network Access): the space the page expects the server to
+   * be in. Chromium then exempts a plain-http URL from mixed-content blocking (a console warning instead), and
+   * fails the request with `InvalidLocalNetworkAccess` when the server is in another space. Needs `addressSpace`.
+   */
+  targetAddressSpace?: AddressSpace;
 }
 
 /** A request as it goes on the wire (see {@link CorsOutcome.requests} for which headers are listed). */

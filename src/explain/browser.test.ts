@@ -71,6 +71,9 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     expect(granted.c).toMatchObject({ allowed: true, matches: true });
     const insecure = await compare({ ...base, origin: 'http://app.test' });
     expect(insecure.c).toMatchObject({ allowed: false, corsError: 'InsecureLocalNetwork', matches: true });
+    const declared = await compare({ ...base, localNetworkAccess: 'granted', targetAddressSpace: 'local' });
+    expect(declared.c).toMatchObject({ allowed: false, corsError: 'InvalidLocalNetworkAccess', matches: true });
+    expect(declared.c.consoleMessage).toBe(declared.x.chromiumConsoleMessage);
   });
 
   it('an allowed request from an http: origin on another port-less host name', async () => {

@@ -185,6 +185,7 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
     }
     const pageOrigin = await frame.evaluate(() => self.origin);
     const init: Record<string, unknown> = { method: request.method ?? 'GET', headers: toHeaderList(request.headers), credentials: request.credentials ?? 'same-origin', mode: 'cors' };
+    if (request.targetAddressSpace !== undefined) init.targetAddressSpace = request.targetAddressSpace;
     const result = await frame.evaluate(
       async ({ url, init, timeoutMs }) => {
         const timeout = new Promise<{ settled: string }>((resolve) => setTimeout(() => resolve({ settled: 'timeout' }), timeoutMs));

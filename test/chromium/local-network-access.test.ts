@@ -22,7 +22,7 @@ import { chromiumAvailable } from '../support/chromium.js';
 import { testCertificate } from './cert.js';
 
 type PageKind = 'https-public' | 'http-public' | 'http-local' | 'http-loopback';
-type Target = 'loopback' | 'local' | 'public' | 'public-redirecting-to-loopback';
+type Target = 'loopback' | 'local' | 'public' | 'public-redirecting-to-loopback' | 'loopback-by-name';
 
 interface LnaCase {
   page: PageKind;
@@ -30,7 +30,11 @@ interface LnaCase {
   target: Target;
   method: 'GET' | 'PUT';
   mode: 'cors' | 'no-cors';
+  /** Makes the case's URLs its own, so no case is served from another's preflight-cache entry. */
+  id?: number;
   granted: boolean;
+  /** fetch()'s targetAddressSpace option. */
+  tas?: AddressSpace;
 }
 
 const pageSpace: Record<PageKind, AddressSpace> = { 'https-public': 'public', 'http-public': 'public', 'http-local': 'local', 'http-loopback': 'loopback' };
@@ -39,7 +43,7 @@ const seen: string[] = [];
 const api: RequestListener = (req, res) => {
   seen.push(`${req.method} ${req.url}`);
   if (req.url?.startsWith('/redirect')) {
-    res.writeHead(302, { location: `http://127.0.0.1:${ports.loopback}/data`, 'access-control-allow-origin': '*' }).end();
+    res.writeHead(302, { location: `http://127.0.0.1:${ports.loopback}/data${req.url.slice('/redirect'.length)}`, 'access-control-allow-origin': '*' }).end();
     return;
   }
   res.setHeader('access-control-allow-origin', (req.headers.origin as string | undefined) ?? '*');
@@ -79,7 +83,11 @@ function pageUrl(kind: PageKind): string {
   }
 }
 
-function targetUrl(target: Target): string {
+function targetUrl(target: Target, id = 0): string {
+  return `${targetBase(target)}?case=${id}`;
+}
+
+function targetBase(target: Target): string {
   switch (target) {
     case 'loopback':
       return `http://127.0.0.1:${ports.loopback}/data`;
@@ -89,6 +97,9 @@ function targetUrl(target: Target): string {
       return `http://127.0.0.1:${ports.public}/data`;
     case 'public-redirecting-to-loopback':
       return `http://127.0.0.1:${ports.public}/redirect`;
+    case 'loopback-by-name':
+      // A host name, so not potentially trustworthy: from an https page, mixed content unless targetAddressSpace.
+      return `http://api.test:${ports.loopback}/data`;
   }
 }
 
@@ -137,7 +148,11 @@ afterAll(async () => {
 
 /** Sends a wire request to the loopback server its URL names, as the browser's network stack would. */
 const transport: Transport = async (wire) => {
-  const res = await undiciRequest(wire.url, { method: wire.method as 'GET', headers: Object.fromEntries(wire.headers) });
+  // Every name is on 127.0.0.1 (Chromium maps *.test there); the Host header keeps the name.
+  const url = new URL(wire.url);
+  const host = url.host;
+  url.hostname = '127.0.0.1';
+  const res = await undiciRequest(url, { method: wire.method as 'GET', headers: { ...Object.fromEntries(wire.headers), host } });
   await res.body.dump();
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(res.headers)) {
@@ -160,7 +175,7 @@ async function inChromium(c: LnaCase): Promise<{ resolved: boolean; console: str
         return false;
       }
     },
-    [targetUrl(c.target), { method: c.method, mode: c.mode }] as [string, RequestInit],
+    [targetUrl(c.target, c.id), { method: c.method, mode: c.mode, ...(c.tas ? { targetAddressSpace: c.tas } : {}) }] as [string, RequestInit],
   );
   // The console line travels on another channel than the promise.
   for (let waited = 0; !resolved && where.console.length === 0 && waited < 2000; waited += 25) await new Promise((r) => setTimeout(r, 25));
@@ -171,19 +186,20 @@ async function inEngine(c: LnaCase): Promise<{ resolved: boolean; console: strin
   const page = pageUrl(c.page);
   const request: CorsRequest = {
     origin: c.frame === 'null' ? 'null' : page,
-    url: targetUrl(c.target),
+    url: targetUrl(c.target, c.id),
     method: c.method,
     mode: c.mode,
     addressSpace: pageSpace[c.page],
     localNetworkAccess: c.granted ? 'granted' : 'denied',
   };
+  if (c.tas !== undefined) request.targetAddressSpace = c.tas;
   if (c.frame === 'null') request.topLevelOrigin = page;
   seen.length = 0;
   const outcome = await simulateFetch(request, transport, { resolveAddressSpace: (url) => spaceOfPort(Number(url.port)) });
   return {
     resolved: outcome.allowed,
-    console: outcome.error?.kind === 'cors' ? [outcome.error.message] : [],
-    requests: outcome.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`),
+    console: outcome.error === undefined ? [] : [outcome.error.message],
+    requests: outcome.requests.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`),
     code: outcome.error?.code,
   };
 }
@@ -197,10 +213,20 @@ for (const granted of [false, true]) {
   cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'PUT', mode: 'cors', granted });
   cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'GET', mode: 'no-cors', granted });
   cases.push({ page: 'https-public', frame: 'page', target: 'public-redirecting-to-loopback', method: 'GET', mode: 'cors', granted });
+  // targetAddressSpace: exempts a plain-http name from mixed content, and must match the server's space.
+  cases.push({ page: 'https-public', frame: 'page', target: 'loopback-by-name', method: 'GET', mode: 'cors', granted });
+  for (const tas of ['loopback', 'local', 'public'] as const) {
+    cases.push({ page: 'https-public', frame: 'page', target: 'loopback-by-name', method: 'GET', mode: 'cors', granted, tas });
+    cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'PUT', mode: 'cors', granted, tas });
+  }
+  cases.push({ page: 'https-public', frame: 'page', target: 'public', method: 'GET', mode: 'cors', granted, tas: 'public' });
+  cases.push({ page: 'https-public', frame: 'page', target: 'local', method: 'GET', mode: 'cors', granted, tas: 'local' });
 }
 
+cases.forEach((c, i) => (c.id = i));
+
 describe.runIf(available)('Local Network Access: corsight/browser against Chromium', () => {
-  it.each(cases.map((c) => [`${c.granted ? 'granted' : 'denied'}: ${c.frame === 'null' ? 'null frame in ' : ''}${c.page} page -> ${c.target} ${c.method} ${c.mode}`, c] as const))(
+  it.each(cases.map((c) => [`${c.granted ? 'granted' : 'denied'}: ${c.frame === 'null' ? 'null frame in ' : ''}${c.page} page -> ${c.target} ${c.method} ${c.mode}${c.tas ? ` targetAddressSpace ${c.tas}` : ''}`, c] as const))(
     '%s',
     async (_label, c) => {
       const browserSide = await inChromium(c);
@@ -212,6 +238,6 @@ describe.runIf(available)('Local Network Access: corsight/browser against Chromi
   it('exercises both LNA errors and the permission (the table is not trivially all-allowed)', async () => {
     const codes = new Set<string | undefined>();
     for (const c of cases) codes.add((await inEngine(c)).code);
-    expect(codes).toEqual(new Set([undefined, 'LocalNetworkAccessPermissionDenied', 'InsecureLocalNetwork']));
+    expect(codes).toEqual(new Set([undefined, 'LocalNetworkAccessPermissionDenied', 'InsecureLocalNetwork', 'InvalidLocalNetworkAccess', 'NetworkError']));
   });
 });

@@ -127,6 +127,10 @@ describe('corsight explain', () => {
     // Without the page's address space nothing changes (a loopback page, as in every other test here).
     expect((await explain(`${server.url}/ok`, { origin: 'https://app.test' })).code).toBe(0);
     await expect(explain(`${server.url}/ok`, { origin: 'https://app.test', localNetworkAccess: 'granted' })).rejects.toThrow(/--local-network-access needs --page-address-space/);
+    // --target-address-space: a loopback server declared local is InvalidLocalNetworkAccess.
+    const declared = await explain(`${server.url}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', localNetworkAccess: 'granted', targetAddressSpace: 'local' });
+    expect(declared.out).toContain('Request had a target IP address space of `local` yet the resource is in address space `loopback`.');
+    await expect(explain(`${server.url}/ok`, { origin: 'https://app.test', targetAddressSpace: 'local' })).rejects.toThrow(/--target-address-space needs --page-address-space/);
   });
 
   it('--resolve maps a host name to the loopback server', async () => {

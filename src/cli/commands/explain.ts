@@ -33,6 +33,8 @@ export interface ExplainCommandOptions {
   pageAddressSpace?: AddressSpace;
   /** `--local-network-access`: the user's answer to the permission prompt (default denied). */
   localNetworkAccess?: 'granted' | 'denied';
+  /** `--target-address-space`: fetch()'s targetAddressSpace option. */
+  targetAddressSpace?: AddressSpace;
 }
 
 /** Where the command writes. */
@@ -76,6 +78,10 @@ export function buildRequest(url: string, options: ExplainCommandOptions): CorsR
   if (options.localNetworkAccess !== undefined) {
     if (options.pageAddressSpace === undefined) throw new UsageError('--local-network-access needs --page-address-space (where the page is, e.g. public)');
     request.localNetworkAccess = options.localNetworkAccess;
+  }
+  if (options.targetAddressSpace !== undefined) {
+    if (options.pageAddressSpace === undefined) throw new UsageError('--target-address-space needs --page-address-space (where the page is, e.g. public)');
+    request.targetAddressSpace = options.targetAddressSpace;
   }
   return request;
 }
@@ -160,6 +166,7 @@ export const registerExplain: Register = (program: Command) => {
     }, 10_000)
     .addOption(new Option('--page-address-space <space>', "the page's IP address space: check Chromium's Local Network Access (a public page reaching a local or loopback server)").choices(['public', 'local', 'loopback']))
     .addOption(new Option('--local-network-access <answer>', "the user's answer to Chromium's local network access prompt").choices(['granted', 'denied']))
+    .addOption(new Option('--target-address-space <space>', "fetch()'s targetAddressSpace option (with --page-address-space)").choices(['public', 'local', 'loopback']))
     .option('--no-color', 'no ANSI colours')
     .action(async (url: string, opts: ExplainCommandOptions) => {
       process.exitCode = await explainCommand(url, opts, { stdout: process.stdout, stderr: process.stderr });
