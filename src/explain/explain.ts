@@ -11,6 +11,7 @@ import {
   type ProfileName,
   type SimulateOptions,
 } from '../browser/index.js';
+import { addressSpaceOfHost } from '../fetch/address-space.js';
 import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
 import { ExchangeBook } from './exchanges.js';
 import { describeResponse, exposeFix, findFix } from './fix.js';
@@ -91,6 +92,17 @@ export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: rea
           `${describeResponse(e.role, e.request.method, e.request.url)} echoes the origin in Access-Control-Allow-Origin without \`Vary: Origin\`: a shared cache may serve it to another origin.`,
         );
       }
+    }
+  }
+  // A page on a public host calling a loopback or private IP (or localhost) meets Local Network Access in
+  // Chromium 142+, which only a model told where the page is can judge.
+  if (request.addressSpace === undefined && outcome.allowed) {
+    const page = request.origin === 'null' ? null : addressSpaceOfHost(new URL(request.origin).hostname);
+    const target = addressSpaceOfHost(new URL(request.url).hostname);
+    if (page === undefined && target !== undefined && target !== 'public') {
+      warnings.push(
+        `The server is in the ${target} address space. If the page is served from a public address, Chromium 142+ blocks this request unless the user allows local network access (Local Network Access): check with --page-address-space public.`,
+      );
     }
   }
   return [...new Set(warnings)];

@@ -124,8 +124,12 @@ describe('corsight explain', () => {
     const port = new URL(server.url).port;
     const named = await explain(`https://api.example.test:${port}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', resolve: ['api.example.test:127.0.0.1'] });
     expect(named.out).toContain('LocalNetworkAccessPermissionDenied');
-    // Without the page's address space nothing changes (a loopback page, as in every other test here).
-    expect((await explain(`${server.url}/ok`, { origin: 'https://app.test' })).code).toBe(0);
+    // Without the page's address space the verdict is unchanged, with a warning that LNA may apply.
+    const unsaid = await explain(`${server.url}/ok`, { origin: 'https://app.test' });
+    expect(unsaid.code).toBe(0);
+    expect(unsaid.out).toContain('Chromium 142+ blocks this request unless the user allows local network access');
+    // A page on localhost is itself on loopback: nothing to warn about.
+    expect((await explain(`${server.url}/ok`, { origin: 'http://localhost:5173' })).out).not.toContain('Local Network Access');
     await expect(explain(`${server.url}/ok`, { origin: 'https://app.test', localNetworkAccess: 'granted' })).rejects.toThrow(/--local-network-access needs --page-address-space/);
     // --target-address-space: a loopback server declared local is InvalidLocalNetworkAccess.
     const declared = await explain(`${server.url}/ok`, { origin: 'https://app.test', pageAddressSpace: 'public', localNetworkAccess: 'granted', targetAddressSpace: 'local' });
