@@ -42,6 +42,12 @@ export interface ExplainOptions {
    * page's `addressSpace`; see `SimulateOptions.resolveAddressSpace`).
    */
   resolveAddressSpace?: (url: URL) => AddressSpace | undefined;
+  /**
+   * Warn when a page on a named host calls a loopback or private address without `addressSpace` (Local
+   * Network Access may apply). Default true; `corsight/testing` turns it off, as its servers are on loopback
+   * only because the test runs there.
+   */
+  addressSpaceHint?: boolean;
 }
 
 function simulateOptions(profile: ProfileName, options: ExplainOptions): SimulateOptions {
@@ -64,7 +70,7 @@ function listNames(value: string | null): string[] {
 }
 
 /** Things that pass today but a reader should know. */
-export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: readonly Exchange[]): string[] {
+export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: readonly Exchange[], options: { addressSpaceHint?: boolean } = {}): string[] {
   const warnings: string[] = [];
   const include = request.credentials === 'include';
   for (const e of log) {
@@ -96,7 +102,7 @@ export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: rea
   }
   // A page on a public host calling a loopback or private IP (or localhost) meets Local Network Access in
   // Chromium 142+, which only a model told where the page is can judge.
-  if (request.addressSpace === undefined && outcome.allowed) {
+  if (options.addressSpaceHint !== false && request.addressSpace === undefined && outcome.allowed) {
     const page = request.origin === 'null' ? null : addressSpaceOfHost(new URL(request.origin).hostname);
     const target = addressSpaceOfHost(new URL(request.url).hostname);
     if (page === undefined && target !== undefined && target !== 'public') {
@@ -197,7 +203,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
     exchanges: main.log,
     outcome: main.outcome,
     fix,
-    warnings: warningsFor(request, main.outcome, main.log),
+    warnings: warningsFor(request, main.outcome, main.log, { addressSpaceHint: options.addressSpaceHint !== false }),
     assumptions,
   };
   if (options.expose !== undefined && options.expose.length > 0) {

@@ -100,7 +100,7 @@ export class CorsRequestExpectation {
           redirect: this.#init.redirect ?? 'follow',
           body: this.#init.body ?? 'none',
         },
-        { sender: conn.send, profile: this.#options.profile ?? 'chromium', send: this.#options.send ?? true, sendInFixSearch: false },
+        { sender: conn.send, profile: this.#options.profile ?? 'chromium', send: this.#options.send ?? true, sendInFixSearch: false, addressSpaceHint: false },
       );
     } finally {
       await conn.close();
