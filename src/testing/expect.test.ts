@@ -70,6 +70,8 @@ describe('expectCors with a Node handler', () => {
     const err = await get.toExpose('x-total', 'x-secret').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssertionError);
     expect((err as Error).message).toContain('to expose x-secret, but script can only read');
+    // The app under test is on loopback only because the test is: no Local Network Access hint.
+    expect((err as Error).message).not.toContain('Local Network Access');
     expect((err as Error).message).toMatch(/fix: change `Access-Control-Expose-Headers: X-Total` to `Access-Control-Expose-Headers: X-Total, x-secret` on the GET response of http:\/\/127\.0\.0\.1:\d+\/items/);
     const wild = nodeHandler((req, res) => {
       res.setHeader('Access-Control-Allow-Origin', String(req.headers.origin));
