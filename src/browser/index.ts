@@ -15,6 +15,8 @@ export * from './cors-check.js';
 export * from './preflight.js';
 export * from './expose.js';
 export * from './redirect.js';
+export * from './local-network.js';
+export * from './wire-headers.js';
 export * from './cache.js';
 export * from './blink-order.js';
 export * from './simulate.js';

@@ -11,7 +11,7 @@ import {
   trimHttpTabOrSpace,
   type HeaderList,
 } from '../fetch/headers.js';
-import { addressSpaceOfHost, addressSpaces, isMorePrivate, type AddressSpace } from '../fetch/address-space.js';
+import type { AddressSpace } from '../fetch/address-space.js';
 import { isPotentiallyTrustworthy, isSameOrigin, isSameSite, parseOrigin } from '../fetch/origin.js';
 import { chromiumRequestHeaderOrder } from './blink-order.js';
 import { PreflightCache } from './cache.js';
@@ -19,6 +19,7 @@ import { classifyRequest, constructRequest } from './classify.js';
 import { corsCheck } from './cors-check.js';
 import type { CorsErrorCode } from './errors.js';
 import { exposedHeaderNames } from './expose.js';
+import { checkLocalNetworkAccess, exemptsMixedContent, localNetworkAccessOf, mismatchDetail } from './local-network.js';
 import {
   cdpParameter,
   corsConsoleMessage,
@@ -39,6 +40,7 @@ import {
   rewriteForRedirect,
   type LocationResult,
 } from './redirect.js';
+import { mergeForWire } from './wire-headers.js';
 import type {
   CorsOutcome,
   CorsRequest,
@@ -79,76 +81,6 @@ export function wireURL(url: URL): string {
 
 function isHttpScheme(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
-}
-
-/**
- * The author headers as the network stack sends them. Firefox merges same-name entries into one line, except
- * its singleton names, where the last value wins (`Profile.singletonRequestHeaders`); but a request with a
- * body takes its Content-Type from the first entry (the upload stream is set with it; observed). Elsewhere the
- * list goes out as it is (Chromium combined the entries when the request was built).
- */
-function mergeForWire(headers: HeaderList, profile: Profile, hasBody: boolean): HeaderList {
-  const singletons = profile.singletonRequestHeaders;
-  if (singletons === null) return headers.map(([n, v]) => [n, v] as [string, string]);
-  const out: [string, string][] = [];
-  for (const [name, value] of headers) {
-    const lower = byteLowercase(name);
-    const entry = out.find(([n]) => byteLowercase(n) === lower);
-    if (entry === undefined) out.push([name, value]);
-    else if (hasBody && lower === 'content-type') continue;
-    // Observed: an empty entry empties the line, and a line that is empty takes the next value as it is.
-    else entry[1] = singletons.includes(lower) || value === '' || entry[1] === '' ? value : `${entry[1]}, ${value}`;
-  }
-  return out;
-}
-
-/** What the Local Network Access check needs, or null when the request does not say where the page is. */
-interface LocalNetworkAccess {
-  initiator: AddressSpace;
-  /** `targetAddressSpace` of the request, if given. */
-  target: AddressSpace | undefined;
-  secureContext: boolean;
-  permission: 'granted' | 'denied';
-  resolve: (url: URL) => AddressSpace | undefined;
-}
-
-function localNetworkAccessOf(request: CorsRequest, origin: string, options: SimulateOptions): LocalNetworkAccess | null {
-  const { addressSpace, secureContext, localNetworkAccess } = request;
-  if (secureContext !== undefined && typeof secureContext !== 'boolean') throw new TypeError('secureContext must be a boolean.');
-  if (localNetworkAccess !== undefined && localNetworkAccess !== 'granted' && localNetworkAccess !== 'denied') {
-    throw new TypeError(`localNetworkAccess must be 'granted' or 'denied', not '${String(localNetworkAccess)}'.`);
-  }
-  const resolve = options.resolveAddressSpace;
-  if (resolve !== undefined && typeof resolve !== 'function') throw new TypeError('options.resolveAddressSpace must be a function (url) => address space.');
-  const target = request.targetAddressSpace;
-  if (target !== undefined && !addressSpaces.includes(target)) {
-    // fetch()'s own refusal of an unknown enum value.
-    throw new TypeError(`Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${String(target)}' is not a valid enum value of type IPAddressSpace.`);
-  }
-  if (target !== undefined && addressSpace === undefined) {
-    throw new TypeError('targetAddressSpace needs addressSpace (where the page is) to be modelled.');
-  }
-  if (addressSpace === undefined) return null;
-  if (!addressSpaces.includes(addressSpace)) {
-    throw new TypeError(`addressSpace must be one of ${addressSpaces.join(', ')}, not '${String(addressSpace)}'.`);
-  }
-  // A sandboxed (opaque-origin) document is a secure context when its creator is (HTML "secure context").
-  const secure =
-    secureContext ??
-    (origin === 'null' ? request.topLevelOrigin === undefined || isPotentiallyTrustworthy(request.topLevelOrigin) : isPotentiallyTrustworthy(origin));
-  return {
-    initiator: addressSpace,
-    target,
-    secureContext: secure,
-    permission: localNetworkAccess ?? 'denied',
-    resolve: (url) => {
-      const space = resolve?.(url);
-      if (space !== undefined && !addressSpaces.includes(space)) {
-        throw new TypeError(`options.resolveAddressSpace returned '${String(space)}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`);
-      }
-      return space;
-    },
-  };
 }
 
 /**
@@ -346,7 +278,7 @@ export async function simulateFetch(
     }
     // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content), unless
     // the request declares a targetAddressSpace (LNA): Chromium then only warns and lets LNA decide (observed).
-    const lnaExempt = lna !== null && (lna.target === 'local' || lna.target === 'loopback') && profile.localNetworkAccess;
+    const lnaExempt = profile.localNetworkAccess && exemptsMixedContent(lna);
     if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current) && !lnaExempt) {
       note('mixed-content', false, `an https: page may not fetch ${url}`);
       return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
@@ -356,31 +288,18 @@ export async function simulateFetch(
       note('bad-port', false, `port ${current.port} is a bad port`);
       return netFail('net::ERR_UNSAFE_PORT', current, method);
     }
-    // Local Network Access (WICG LNA; Chromium ≥ 142), on every hop, after mixed content (observed), before
-    // anything is sent: a preflight that would be needed is not sent either, and no-cors requests are checked too.
-    // Chromium 156 checks only requests from a public page (observed: a local page reaches loopback unchecked,
-    // even from a non-secure context), although the spaces are ranked public < local < loopback.
+    // Local Network Access (local-network.ts), on every hop, after mixed content (observed), before anything is
+    // sent: a preflight that would be needed is not sent either, and no-cors requests are checked too.
     if (lna !== null && profile.localNetworkAccess) {
-      const target = lna.resolve(current) ?? addressSpaceOfHost(current.hostname) ?? 'public';
-      tasMismatch = lna.target !== undefined && lna.target !== target ? target : null;
-      // Observed: the preflight does not carry targetAddressSpace, so a request that will be preflighted meets
-      // only the permission check there, and the declared space is checked on the actual request (below).
       const preflighted =
         !isSameOrigin(current, req.origin) && req.mode === 'cors' && classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile).needsPreflight;
-      if (tasMismatch !== null && !preflighted) {
-        note('local-network-access', false, `targetAddressSpace is ${lna.target} but the server is in the ${tasMismatch} address space`);
-        return corsFail('InvalidLocalNetworkAccess', lna.target!, current, '', tasMismatch);
+      const verdict = checkLocalNetworkAccess(lna, current, preflighted);
+      if (!verdict.ok) {
+        note('local-network-access', false, verdict.detail);
+        return corsFail(verdict.code, verdict.parameter, current, '', verdict.code === 'InvalidLocalNetworkAccess' ? verdict.server : undefined);
       }
-      if (lna.initiator === 'public' && isMorePrivate(target, lna.initiator)) {
-        const code: CorsErrorCode | null = !lna.secureContext ? 'InsecureLocalNetwork' : lna.permission !== 'granted' ? 'LocalNetworkAccessPermissionDenied' : null;
-        note(
-          'local-network-access',
-          code === null,
-          `the ${target} address space is more private than the page's (${lna.initiator}): ` +
-            (code === 'InsecureLocalNetwork' ? 'the page is not a secure context' : `permission ${lna.permission}`),
-        );
-        if (code !== null) return corsFail(code, target, current, '');
-      }
+      if (verdict.detail !== null) note('local-network-access', true, verdict.detail);
+      tasMismatch = verdict.mismatch;
     }
     if (sameOriginBasic) {
       note('main-fetch', true, 'same-origin request: no CORS, basic response');
@@ -467,7 +386,7 @@ export async function simulateFetch(
     }
 
     if (tasMismatch !== null && lna !== null) {
-      note('local-network-access', false, `targetAddressSpace is ${lna.target} but the server is in the ${tasMismatch} address space`);
+      note('local-network-access', false, mismatchDetail(lna, tasMismatch));
       return corsFail('InvalidLocalNetworkAccess', lna.target!, current, '', tasMismatch);
     }
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
