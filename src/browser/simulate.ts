@@ -291,8 +291,12 @@ export async function simulateFetch(
     // Local Network Access (local-network.ts), on every hop, after mixed content (observed), before anything is
     // sent: a preflight that would be needed is not sent either, and no-cors requests are checked too.
     if (lna !== null && profile.localNetworkAccess) {
+      // Only a targetAddressSpace check depends on whether a preflight will go out first.
       const preflighted =
-        !isSameOrigin(current, req.origin) && req.mode === 'cors' && classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile).needsPreflight;
+        lna.target !== undefined &&
+        !isSameOrigin(current, req.origin) &&
+        req.mode === 'cors' &&
+        classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight }, profile).needsPreflight;
       const verdict = checkLocalNetworkAccess(lna, current, preflighted);
       if (!verdict.ok) {
         note('local-network-access', false, verdict.detail);
