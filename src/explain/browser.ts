@@ -24,6 +24,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import type { CorsRequest } from '../browser/index.js';
 import { chromiumPath, chromiumSwitches, openOpaqueFrame, requireChromium } from '../chromium/index.js';
 import { toHeaderList } from '../fetch/headers.js';
+import { effectivePort } from '../fetch/origin.js';
 import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
 import { parseResolve } from '../scanner/options.js';
 import type { BrowserComparison } from './render.js';
@@ -62,10 +63,6 @@ function spkiHash(pem: string): string {
   return createHash('sha256').update(key).digest('base64');
 }
 
-function defaultPort(url: URL): number {
-  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-}
-
 function hostPattern(host: string, port?: number): string {
   const h = isIP(host) === 6 ? `[${host}]` : host;
   return port === undefined ? h : `${h}:${port}`;
@@ -89,7 +86,7 @@ async function standIn(origin: string): Promise<{ server: Server; pageUrl: strin
   const secure = url.protocol === 'https:';
   const server = secure ? createHttpsServer({ cert: labCertificate, key: labPrivateKey }, handler) : createHttpServer(handler);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const port = defaultPort(url);
+  const port = effectivePort(url);
   if (isIP(host) !== 0 || host === 'localhost') {
     // Chromium never asks the resolver about an IP literal (nor, reliably, about localhost): the
     // stand-in must own that very address and port.

@@ -6,7 +6,7 @@
 import { lookup } from 'node:dns/promises';
 import type { AddressSpace, WireRequest } from '../browser/index.js';
 import { addressSpaceOfHost } from '../fetch/address-space.js';
-import { isSameSite } from '../fetch/origin.js';
+import { effectivePort, isSameSite } from '../fetch/origin.js';
 import { parseResolve, type ResolveRule } from '../scanner/options.js';
 import { createTransport, findResolveRule } from '../scanner/transport.js';
 import type { Sender } from './types.js';
@@ -77,9 +77,6 @@ export function createLiveSender(options: LiveSenderOptions): LiveSender {
   return { send, close: () => transport.close() };
 }
 
-function defaultPort(url: URL): number {
-  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-}
 
 /**
  * The address spaces of the servers a live explanation talks to, for Local Network Access: a `--resolve`
@@ -97,7 +94,7 @@ export async function liveAddressSpaces(url: string, resolve: readonly string[] 
   });
   const looked = new Map<string, AddressSpace>();
   const first = new URL(url);
-  if (findResolveRule(rules, first.hostname, defaultPort(first)) === undefined && addressSpaceOfHost(first.hostname) === undefined) {
+  if (findResolveRule(rules, first.hostname, effectivePort(first)) === undefined && addressSpaceOfHost(first.hostname) === undefined) {
     try {
       const { address } = await lookup(first.hostname);
       const space = addressSpaceOfHost(address);
@@ -107,7 +104,7 @@ export async function liveAddressSpaces(url: string, resolve: readonly string[] 
     }
   }
   return (target) => {
-    const rule = findResolveRule(rules, target.hostname, defaultPort(target));
+    const rule = findResolveRule(rules, target.hostname, effectivePort(target));
     if (rule !== undefined) return addressSpaceOfHost(rule.address);
     return addressSpaceOfHost(target.hostname) ?? looked.get(target.hostname);
   };

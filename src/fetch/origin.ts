@@ -139,3 +139,8 @@ export function isPotentiallyTrustworthy(input: string | URL): boolean {
   if (u.origin === OPAQUE_ORIGIN) return false;
   return isLoopbackHost(u.hostname);
 }
+
+/** The port an http(s) URL connects to: its own, or the scheme's default (URL Standard "default port"). */
+export function effectivePort(url: URL): number {
+  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
