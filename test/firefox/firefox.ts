@@ -10,12 +10,13 @@
  * CORS error names, so the comparison leaves those out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'undici';
 import type { BrowserCase, BrowserResult } from '../chromium/chromium.js';
 import { runInPage } from '../chromium/chromium.js';
+import { browserAvailable } from '../support/chromium.js';
 import type { World } from '../chromium/spec.js';
 
 /** Debian's Firefox ESR; `CORSIGHT_FIREFOX` points elsewhere. */
@@ -26,11 +27,7 @@ export function firefoxPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Whether the Firefox suite can run; under `CI=true` a missing Firefox fails the run (never a skip). */
 export function firefoxAvailable(executable: string = firefoxPath()): boolean {
-  const present = existsSync(executable);
-  if (!present && process.env.CI === 'true') {
-    throw new Error(`CI=true but ${executable} is missing: the Firefox differential suite must run under CI (.ci/run installs firefox-esr)`);
-  }
-  return present;
+  return browserAvailable('the Firefox differential suite', executable, 'firefox-esr');
 }
 
 /** Preferences of the throw-away profile: the test names on loopback, and no background traffic. */
