@@ -62,7 +62,9 @@ describe('origin builders', () => {
 
 // A target host: optional sub-domain labels, a name, and a public suffix (ICANN, private hosting, or the
 // reserved `.test` the lab uses); or an IP address; or localhost.
-const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
+// Not `xn--…`: such a label must be valid Punycode, and a random one is not a host `new URL()` accepts (a
+// target the scanner can never be given).
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/).filter((l) => !l.startsWith('xn--'));
 const suffix = fc.constantFrom('com', 'co.uk', 'github.io', 'io', 'test', 'org', 'com.au', 'net', 'de', 'pages.dev');
 const hostArb = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(fc.array(label, { maxLength: 2 }), label, suffix).map(([subs, name, sfx]) => [...subs, name, sfx].join('.')) },
