@@ -61,7 +61,11 @@ const REQUESTS = {
   actual: { method: 'GET' as const, headers: { origin: allowedOrigin(10) } },
   preflight: {
     method: 'OPTIONS' as const,
-    headers: { origin: allowedOrigin(10), 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization,content-type' },
+    headers: {
+      origin: allowedOrigin(10),
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'authorization,content-type',
+    },
   },
 };
 
@@ -114,7 +118,14 @@ async function startServer(prefix: string[], framework: Framework, variant: Vari
 
 function load(port: number, kind: RequestKind, seconds: number): Promise<autocannon.Result> {
   const request = REQUESTS[kind];
-  return autocannon({ url: `http://127.0.0.1:${port}/api`, connections: 10, pipelining: 1, duration: seconds, method: request.method, headers: request.headers });
+  return autocannon({
+    url: `http://127.0.0.1:${port}/api`,
+    connections: 10,
+    pipelining: 1,
+    duration: seconds,
+    method: request.method,
+    headers: request.headers,
+  });
 }
 
 const median = (values: number[]): number => {
@@ -144,7 +155,9 @@ export async function runE2E(durationSeconds: number, rounds: number, log: (line
       try {
         for (const variant of VARIANTS) servers.set(variant, await startServer(place.prefix, framework, variant));
         // Warm-up: JIT, connection pools and the kernel's socket buffers, for every server and request kind.
-        for (const variant of VARIANTS) for (const kind of ['actual', 'preflight'] as const) await load(servers.get(variant)!.port, kind, 1);
+        for (const variant of VARIANTS) {
+          for (const kind of ['actual', 'preflight'] as const) await load(servers.get(variant)!.port, kind, 1);
+        }
         for (let round = 0; round < rounds; round++) {
           for (const kind of ['actual', 'preflight'] as const) {
             for (let v = 0; v < VARIANTS.length; v++) {
@@ -153,7 +166,12 @@ export async function runE2E(durationSeconds: number, rounds: number, log: (line
               const cpu0 = await server.cpu();
               const r = await load(server.port, kind, durationSeconds);
               const cpu1 = await server.cpu();
-              const sample: Sample = { rps: r.requests.average, cpuPerRequest: (cpu1 - cpu0) / Math.max(1, r.requests.total), non2xx: r.non2xx, errors: r.errors };
+              const sample: Sample = {
+                rps: r.requests.average,
+                cpuPerRequest: (cpu1 - cpu0) / Math.max(1, r.requests.total),
+                non2xx: r.non2xx,
+                errors: r.errors,
+              };
               log(JSON.stringify({ round, framework, variant, request: kind, ...sample }));
               const list = samples.get(key(framework, variant, kind)) ?? [];
               list.push(sample);

@@ -99,10 +99,16 @@ export async function captureOnRequest(plugin: unknown, options: unknown): Promi
     },
   };
   await new Promise<void>((resolve, reject) => {
-    const ret = (plugin as (i: unknown, o: unknown, done: (err?: unknown) => void) => unknown)(instance, options, (err) => (err ? reject(err) : resolve()));
+    const ret = (plugin as (i: unknown, o: unknown, done: (err?: unknown) => void) => unknown)(
+      instance,
+      options,
+      (err) => (err ? reject(err) : resolve()),
+    );
     if (ret && typeof (ret as Promise<void>).then === 'function') (ret as Promise<void>).then(resolve, reject);
   });
   const onRequest = hooks.onRequest;
-  if (!onRequest || onRequest.length !== 1) throw new Error(`expected one onRequest hook, got ${onRequest?.length ?? 0}`);
+  if (!onRequest || onRequest.length !== 1) {
+    throw new Error(`expected one onRequest hook, got ${onRequest?.length ?? 0}`);
+  }
   return onRequest[0]!;
 }

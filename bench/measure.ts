@@ -50,7 +50,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** Median ns/op of each candidate, in order, plus the spread (max/min of the runs) for each. */
-export async function measureRow(candidates: readonly Candidate[], opts: MeasureOptions): Promise<{ nsPerOp: number[]; spread: number[] }> {
+export async function measureRow(
+  candidates: readonly Candidate[],
+  opts: MeasureOptions,
+): Promise<{ nsPerOp: number[]; spread: number[] }> {
   const iterations: number[] = [];
   for (const c of candidates) {
     await calibrate(c, opts.warmupMs);

@@ -67,7 +67,14 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
   switch (layer) {
     case 'core': {
       const request = { method: row.method, headers: row.requestHeaders };
-      return [{ name: 'corsight', async: false, op: () => policy.evaluate(request), probe: async () => policy.evaluate(request).headers['access-control-allow-origin'] }];
+      return [
+        {
+          name: 'corsight',
+          async: false,
+          op: () => policy.evaluate(request),
+          probe: async () => policy.evaluate(request).headers['access-control-allow-origin'],
+        },
+      ];
     }
     case 'express': {
       const req = { method: row.method, url: '/api', headers: row.requestHeaders };
@@ -87,7 +94,14 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
       const ours = await captureOnRequest(corsightFastify, { policy });
       const theirs = await captureOnRequest(fastifyCors, corsOptions(row));
       // What Fastify hands a hook: parsed headers, the raw request, the matched route's options.
-      const request = () => ({ method: row.method, url: '/api', headers: row.requestHeaders, raw: { method: row.method }, routeOptions: { config: {} }, corsPreflightEnabled: false });
+      const request = () => ({
+        method: row.method,
+        url: '/api',
+        headers: row.requestHeaders,
+        raw: { method: row.method },
+        routeOptions: { config: {} },
+        corsPreflightEnabled: false,
+      });
       const probe = (hook: typeof ours) => async () => {
         const reply = new FakeFastifyReply();
         hook(request(), reply, noop);
@@ -102,7 +116,7 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
       const app = new Koa();
       const req = { method: row.method, url: '/api', headers: row.requestHeaders, httpVersionMajor: 1, socket: {} };
       const ours = corsightKoa(policy) as unknown as (ctx: unknown, next: () => Promise<void>) => Promise<void>;
-      const theirs = koaCors(koaOptions(row) as never) as unknown as (ctx: unknown, next: () => Promise<void>) => Promise<void>;
+      const theirs = koaCors(koaOptions(row)) as unknown as (ctx: unknown, next: () => Promise<void>) => Promise<void>;
       const ctx = () => app.createContext(req as never, new FakeNodeResponse() as never);
       const probe = (mw: typeof ours) => async () => {
         const c = ctx() as unknown as { res: FakeNodeResponse };
@@ -122,7 +136,7 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
         return app.callback() as unknown as (q: unknown, s: FakeNodeResponse) => Promise<void>;
       };
       const ours = handler(corsightKoa(policy));
-      const theirs = handler(koaCors(koaOptions(row) as never));
+      const theirs = handler(koaCors(koaOptions(row)));
       const probe = (h: typeof ours) => async () => {
         const res = new FakeNodeResponse();
         await h(req, res);
@@ -136,7 +150,10 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
     case 'hono': {
       const request = new Request('https://api.example.com/api', { method: row.method, headers: row.requestHeaders });
       const ours = corsightHono(policy) as unknown as (c: Context, next: () => Promise<void>) => Promise<unknown>;
-      const theirs = honoCors(honoOptions(row) as never) as unknown as (c: Context, next: () => Promise<void>) => Promise<unknown>;
+      const theirs = honoCors(honoOptions(row)) as unknown as (
+        c: Context,
+        next: () => Promise<void>,
+      ) => Promise<unknown>;
       // `next` is what Hono's compose does with a handler's result: it becomes `c.res` (so a middleware that
       // touched `c.res` before `next()` pays for Hono copying those headers onto the handler's response).
       const run = (mw: typeof ours) => {
@@ -145,7 +162,8 @@ async function candidates(layer: Layer, row: Row): Promise<Probed[]> {
           c.res = new Response(null, { status: 200 });
         }).then((returned) => (returned instanceof Response ? returned : c.res));
       };
-      const probe = (mw: typeof ours) => async () => (await run(mw)).headers.get('access-control-allow-origin') ?? undefined;
+      const probe = (mw: typeof ours) => async () =>
+        (await run(mw)).headers.get('access-control-allow-origin') ?? undefined;
       return [
         { name: 'corsight', async: true, op: () => run(ours), probe: probe(ours) },
         { name: 'peer', async: true, op: () => run(theirs), probe: probe(theirs) },
@@ -187,7 +205,9 @@ async function main(): Promise<void> {
     for (const c of list) {
       const got = await c.probe();
       const want = expectedAcao(row, c.name);
-      if (got !== want) throw new Error(`${layer} ${c.name} ${row.id}: expected ACAO ${String(want)}, got ${String(got)}`);
+      if (got !== want) {
+        throw new Error(`${layer} ${c.name} ${row.id}: expected ACAO ${String(want)}, got ${String(got)}`);
+      }
     }
     const { nsPerOp, spread } = await measureRow(list, opts);
     const result: MicroResult = { layer, row: row.id, label: row.label, corsight: nsPerOp[0]!, spread };

@@ -32,7 +32,9 @@ const layers = (value('layers')?.split(',') ?? LAYERS) as Layer[];
 function machine(): string {
   const cpu = (() => {
     try {
-      return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+      return (
+        /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown'
+      );
     } catch {
       return os.cpus()[0]?.model ?? 'unknown';
     }
@@ -43,7 +45,10 @@ function machine(): string {
   } catch {
     // os.availableParallelism() is the fallback.
   }
-  return `${new Date().toISOString()} | nproc ${nproc} | node ${process.version} | ${cpu} | load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `${new Date().toISOString()} | nproc ${nproc} | node ${process.version} | ${cpu} | load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }
 
 async function runLayer(layer: Layer): Promise<{ micro: MicroResult[]; scaling: ScalingResult[] }> {
@@ -53,7 +58,7 @@ async function runLayer(layer: Layer): Promise<{ micro: MicroResult[]; scaling: 
   });
   const micro: MicroResult[] = [];
   const scaling: ScalingResult[] = [];
-  for await (const line of createInterface({ input: child.stdout! })) {
+  for await (const line of createInterface({ input: child.stdout })) {
     if (line.trim() === '') continue;
     const r = JSON.parse(line) as MicroResult | ScalingResult;
     if ('many' in r) scaling.push(r);
@@ -65,7 +70,8 @@ async function runLayer(layer: Layer): Promise<{ micro: MicroResult[]; scaling: 
   return { micro, scaling };
 }
 
-const ns = (v: number | undefined) => (v === undefined ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} µs` : `${v.toFixed(0)} ns`);
+const ns = (v: number | undefined) =>
+  v === undefined ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} µs` : `${v.toFixed(0)} ns`;
 
 /**
  * Rows whose peer produces no response within the measured window, so the two sides do not do the same work:
@@ -81,7 +87,11 @@ function microTable(all: MicroResult[], scalingResults: ScalingResult[]): { tabl
   const misses: string[] = [];
   let footnote = false;
   const compared = layers.filter((l) => PEERS[l] !== undefined);
-  const header = ['row', ...(layers.includes('core') ? ['core evaluate'] : []), ...compared.flatMap((l) => [`corsight/${l}`, PEERS[l]!, 'ratio'])];
+  const header = [
+    'row',
+    ...(layers.includes('core') ? ['core evaluate'] : []),
+    ...compared.flatMap((l) => [`corsight/${l}`, PEERS[l]!, 'ratio']),
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows()) {
     const cells = [row.label.replace(/\s+/g, ' ').trim()];
@@ -96,14 +106,16 @@ function microTable(all: MicroResult[], scalingResults: ScalingResult[]): { tabl
       const unanswered = peerLeavesUnanswered(l, row);
       cells.push(ns(r.corsight), ns(r.peer), `${ratio.toFixed(2)}x${unanswered ? ' †' : ''}`);
       if (unanswered) footnote = true;
-      else if (ratio <= 1) misses.push(`not fastest: ${l} ${row.id} (corsight ${ns(r.corsight)}, ${PEERS[l]} ${ns(r.peer)})`);
+      else if (ratio <= 1) {
+        misses.push(`not fastest: ${l} ${row.id} (corsight ${ns(r.corsight)}, ${PEERS[l]} ${ns(r.peer)})`);
+      }
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
   if (footnote) {
     lines.push(
       '',
-      '† Not like-for-like, so not counted in the targets: for a refused preflight `@koa/cors` produces no response (it sets `Vary` and calls `next()`, a no-op at this layer), while corsight answers 403 through Koa (`ctx.body = null; ctx.status = 403`). The koa-app column runs Koa\'s whole request handling, where both requests are answered (the peer\'s by Koa\'s 404), and counts instead.',
+      "† Not like-for-like, so not counted in the targets: for a refused preflight `@koa/cors` produces no response (it sets `Vary` and calls `next()`, a no-op at this layer), while corsight answers 403 through Koa (`ctx.body = null; ctx.status = 403`). The koa-app column runs Koa's whole request handling, where both requests are answered (the peer's by Koa's 404), and counts instead.",
     );
   }
   // Scaling: corsight with 1,000 origins against 1 origin, measured side by side (micro.ts), per layer.
@@ -118,7 +130,9 @@ function microTable(all: MicroResult[], scalingResults: ScalingResult[]): { tabl
     const f = s.many / s.one;
     const what = s.row.replace('scaling-', '').replace('-', ', ');
     scaling.push(`| ${s.layer} | ${what} | ${ns(s.one)} | ${ns(s.many)} | ${f.toFixed(2)}x |`);
-    if (f > 1.2) misses.push(`scaling: ${s.layer} ${what}: 1,000 origins cost ${f.toFixed(2)}x the 1-origin configuration`);
+    if (f > 1.2) {
+      misses.push(`scaling: ${s.layer} ${what}: 1,000 origins cost ${f.toFixed(2)}x the 1-origin configuration`);
+    }
   }
   return { table: [...lines, ...scaling].join('\n'), misses };
 }
@@ -129,9 +143,12 @@ function e2eTable(report: E2EReport): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const c of report.comparisons) {
-    const get = (v: E2EResult['variant']) => report.results.find((r) => r.framework === c.framework && r.request === c.request && r.variant === v);
+    const get = (v: E2EResult['variant']) =>
+      report.results.find((r) => r.framework === c.framework && r.request === c.request && r.variant === v);
     const cell = (r: E2EResult | undefined) =>
-      r ? `${Math.round(r.rps)} req/s, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''}${r.errors ? `, ${r.errors} errors` : ''}` : '—';
+      r
+        ? `${Math.round(r.rps)} req/s, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''}${r.errors ? `, ${r.errors} errors` : ''}`
+        : '—';
     lines.push(
       `| ${c.framework} | ${c.request} | ${cell(get('none'))} | ${cell(get('peer'))} | ${cell(get('corsight'))} | ${c.rpsRatio.toFixed(2)}x | ${c.cpuRatio.toFixed(2)}x | ${c.wins} of ${c.rounds} |`,
     );
@@ -152,15 +169,25 @@ async function main(): Promise<void> {
     const { table, misses } = microTable(all, scaling);
     console.log('## Per-request cost (median ns/op; ratio = peer / corsight, above 1 means corsight is faster)\n');
     console.log(table);
-    console.log(`\nTargets: ${misses.length === 0 ? 'met (corsight fastest in every row; every 1,000-origin row within 1.2x of its 1-origin row)' : 'NOT met:\n- ' + misses.join('\n- ')}\n`);
+    console.log(
+      `\nTargets: ${misses.length === 0 ? 'met (corsight fastest in every row; every 1,000-origin row within 1.2x of its 1-origin row)' : 'NOT met:\n- ' + misses.join('\n- ')}\n`,
+    );
   }
   if (!flag('no-e2e')) {
     const report = await runE2E(duration, rounds, (line) => process.stderr.write(`  e2e ${line}\n`));
-    console.log(`## End to end (autocannon, 10 connections, loopback; ${rounds} interleaved rounds of ${duration} s per row after a 1 s warm-up; ${report.placement})\n`);
+    console.log(
+      `## End to end (autocannon, 10 connections, loopback; ${rounds} interleaved rounds of ${duration} s per row after a 1 s warm-up; ${report.placement})\n`,
+    );
     console.log(e2eTable(report));
-    console.log('\nThe first three columns are medians over the rounds; the ratios are medians of the per-round ratios (corsight and its peer measured moments apart in each round).');
-    console.log('\nCPU/req: user + system CPU time of the server process during the measured run, divided by the requests served (lower is better; robust to other load on the machine, unlike req/s).');
-    console.log('"none" has no CORS middleware: its preflight row is the framework\'s own answer to OPTIONS (Express 5: 200 with Allow; Fastify: 404).');
+    console.log(
+      '\nThe first three columns are medians over the rounds; the ratios are medians of the per-round ratios (corsight and its peer measured moments apart in each round).',
+    );
+    console.log(
+      '\nCPU/req: user + system CPU time of the server process during the measured run, divided by the requests served (lower is better; robust to other load on the machine, unlike req/s).',
+    );
+    console.log(
+      '"none" has no CORS middleware: its preflight row is the framework\'s own answer to OPTIONS (Express 5: 200 with Allow; Fastify: 404).',
+    );
   }
   console.log(`\nFinished ${new Date().toISOString()}`);
 }

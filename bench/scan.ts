@@ -38,11 +38,13 @@ if (process.argv[2] === '--serve-lab') {
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);
-  return index >= 0 && process.argv[index + 1] !== undefined ? (process.argv[index + 1] as string) : fallback;
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
 
 async function startLabProcess(): Promise<{ child: ChildProcess; info: LabInfo }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve-lab'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve-lab'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const info = await new Promise<LabInfo>((resolve, reject) => {
     child.once('message', (message) => resolve(message as LabInfo));
     child.once('exit', (code) => reject(new Error(`lab process exited with ${code}`)));
@@ -73,12 +75,20 @@ interface Run {
 
 function labCpu(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
-    child.once('message', (usage) => resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1000));
+    child.once('message', (usage) =>
+      resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1000),
+    );
     child.send('cpu');
   });
 }
 
-async function run(child: ChildProcess, info: LabInfo, count: number, concurrency: number, perHost: number): Promise<Run> {
+async function run(
+  child: ChildProcess,
+  info: LabInfo,
+  count: number,
+  concurrency: number,
+  perHost: number,
+): Promise<Run> {
   (globalThis as { gc?: () => void }).gc?.();
   let peakRss = 0;
   let peakHeap = 0;
@@ -123,7 +133,9 @@ async function run(child: ChildProcess, info: LabInfo, count: number, concurrenc
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  if (scanner.stats.retries > 0) process.stderr.write(`  ${scanner.stats.retries} retries of ${scanner.stats.requests} requests\n`);
+  if (scanner.stats.retries > 0) {
+    process.stderr.write(`  ${scanner.stats.retries} retries of ${scanner.stats.requests} requests\n`);
+  }
   const labAfter = await labCpu(child);
   await scanner.close();
   clearInterval(sampler);
@@ -154,25 +166,37 @@ async function main(): Promise<void> {
   try {
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.log(`corsight scan benchmark, ${new Date().toISOString()}`);
-    console.log(`machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    console.log(`lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`);
+    console.log(
+      `machine: ${availableParallelism()} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
+      `lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`,
+    );
     // Warm-up (JIT, TLS session cache), not reported.
     await run(child, info, 200, concurrency, perHost);
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
-    console.log('targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB');
+    console.log(
+      'targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB',
+    );
     for (const r of rows) {
       console.log(
         `${String(r.targets).padStart(7)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.targetsPerSecond.toFixed(1).padStart(9)}  ${r.requestsPerTarget.toFixed(1).padStart(15)}  ${String(r.errors).padStart(6)}  ${String(r.findings).padStart(8)}  ${r.peakRssMiB.toFixed(1).padStart(12)}  ${r.peakHeapMiB.toFixed(1).padStart(13)}  ${r.retainedHeapMiB.toFixed(1).padStart(17)}`,
       );
     }
     const [load1] = loadavg();
-    console.log(`\nCPU per target: ${rows.map((r) => `${r.targets}: scanner ${r.scannerCpuMsPerTarget.toFixed(2)} ms, lab ${r.labCpuMsPerTarget.toFixed(2)} ms`).join('; ')}`);
+    console.log(
+      `\nCPU per target: ${rows.map((r) => `${r.targets}: scanner ${r.scannerCpuMsPerTarget.toFixed(2)} ms, lab ${r.labCpuMsPerTarget.toFixed(2)} ms`).join('; ')}`,
+    );
     const last = rows[rows.length - 1];
     if (last !== undefined) {
       // With the scanner and the lab each on its own core, the busier process bounds throughput.
       const bound = 1000 / Math.max(last.scannerCpuMsPerTarget, last.labCpuMsPerTarget);
-      console.log(`CPU-bound throughput on ${availableParallelism()} otherwise idle cores: about ${bound.toFixed(0)} targets/s (load average now ${load1?.toFixed(1)}; measured figures above suffer when the machine is shared)`);
+      console.log(
+        `CPU-bound throughput on ${availableParallelism()} otherwise idle cores: about ${bound.toFixed(0)} targets/s (load average now ${load1?.toFixed(1)}; measured figures above suffer when the machine is shared)`,
+      );
     }
     console.log(`\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows })}`);
     if (rows.some((r) => r.errors > 0)) process.exitCode = 1;

@@ -54,7 +54,12 @@ function row(origins: number, kind: Kind, allowed: boolean): Row {
   const origin = allowed ? allowedOrigin(origins) : REFUSED_ORIGIN;
   const requestHeaders: Record<string, string> =
     kind === 'preflight'
-      ? { ...baseHeaders, origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization,content-type' }
+      ? {
+          ...baseHeaders,
+          origin,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'authorization,content-type',
+        }
       : { ...baseHeaders, origin };
   return {
     id: `${origins}-${kind}-${allowed ? 'allowed' : 'refused'}`,
@@ -71,7 +76,11 @@ function row(origins: number, kind: Kind, allowed: boolean): Row {
 /** Every row: N x actual/preflight x allowed/refused, then the adversarial ACRH rows. */
 export function rows(): Row[] {
   const out: Row[] = [];
-  for (const n of ORIGIN_COUNTS) for (const kind of ['actual', 'preflight'] as const) for (const allowed of [true, false]) out.push(row(n, kind, allowed));
+  for (const n of ORIGIN_COUNTS) {
+    for (const kind of ['actual', 'preflight'] as const) {
+      for (const allowed of [true, false]) out.push(row(n, kind, allowed));
+    }
+  }
   for (const headers of ['listed', 'any'] as const) {
     out.push({
       id: `adversarial-acrh-${headers}`,

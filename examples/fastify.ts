@@ -4,7 +4,12 @@ import corsight from 'corsight/fastify';
 export async function build() {
   const app = Fastify();
   await app.register(corsight, {
-    policy: { origins: ['https://app.example.com', 'https://*.example.com'], credentials: true, methods: ['PUT', 'DELETE'], requestHeaders: ['content-type'] },
+    policy: {
+      origins: ['https://app.example.com', 'https://*.example.com'],
+      credentials: true,
+      methods: ['PUT', 'DELETE'],
+      requestHeaders: ['content-type'],
+    },
   });
   app.get('/api/data', async () => ({ hello: 'from fastify' }));
   // A route with its own policy: any origin, no credentials.

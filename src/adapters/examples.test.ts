@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { listen } from './__fixtures__/listen.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const load = (name: string) => import(/* @vite-ignore */ `${root}examples/${name}.ts`) as Promise<Record<string, unknown>>;
+const load = (name: string) =>
+  import(/* @vite-ignore */ `${root}examples/${name}.ts`) as Promise<Record<string, unknown>>;
 
 async function serveFetch(fetch: (req: Request) => Response | Promise<Response>) {
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }) as Server;
@@ -20,10 +21,11 @@ async function serveFetch(fetch: (req: Request) => Response | Promise<Response>)
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -31,7 +33,11 @@ const starters: Record<string, () => Promise<{ url: string; close: () => Promise
   node: async () => listen((await load('node')).server as Server),
   express: async () => listen(createServer((await load('express')).app as RequestListener)),
   fastify: async () => {
-    const app = await ((await load('fastify')).build as () => Promise<{ listen: (o: object) => Promise<string>; close: () => Promise<void> }>)();
+    const app = await (
+      (
+        await load('fastify')
+      ).build as () => Promise<{ listen: (o: object) => Promise<string>; close: () => Promise<void> }>
+    )();
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url, close: () => app.close() };
   },
@@ -50,13 +56,20 @@ describe('examples', () => {
     try {
       const granted = await request(`${url}/api/data`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://tenant.example.com', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: 'https://tenant.example.com',
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'content-type',
+        },
       });
       await granted.body.text();
       expect(granted.statusCode).toBe(204);
       expect(granted.headers['access-control-allow-origin']).toBe('https://tenant.example.com');
       expect(granted.headers['access-control-allow-credentials']).toBe('true');
-      const refused = await request(`${url}/api/data`, { method: 'OPTIONS', headers: { origin: 'https://example.com.evil.net', 'access-control-request-method': 'PUT' } });
+      const refused = await request(`${url}/api/data`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://example.com.evil.net', 'access-control-request-method': 'PUT' },
+      });
       await refused.body.text();
       expect(refused.statusCode).toBe(403);
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();

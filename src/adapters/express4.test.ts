@@ -6,7 +6,11 @@ import { describeAdapter } from './__fixtures__/harness.js';
 import { listen } from './__fixtures__/listen.js';
 import { cors } from './express.js';
 
-type Handler = (req: unknown, res: { setHeader(n: string, v: string): void; send(b: string): void }, next: () => void) => void;
+type Handler = (
+  req: unknown,
+  res: { setHeader(n: string, v: string): void; send(b: string): void },
+  next: () => void,
+) => void;
 interface App extends RequestListener {
   use(h: unknown): void;
   get(p: string, h: Handler): void;

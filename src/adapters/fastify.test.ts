@@ -44,11 +44,17 @@ describe('fastify per-route policies', () => {
   it('uses the route policy for actual requests and for the preflight announcing them', async () => {
     const { app, url } = await start();
     try {
-      const pre = await request(`${url}/public/42`, { method: 'OPTIONS', headers: { origin: REFUSED, 'access-control-request-method': 'PUT' } });
+      const pre = await request(`${url}/public/42`, {
+        method: 'OPTIONS',
+        headers: { origin: REFUSED, 'access-control-request-method': 'PUT' },
+      });
       expect(pre.statusCode).toBe(204);
       expect(pre.headers['access-control-allow-origin']).toBe('*');
       expect(pre.headers['access-control-allow-methods']).toBe('PUT');
-      const def = await request(`${url}/default`, { method: 'OPTIONS', headers: { origin: REFUSED, 'access-control-request-method': 'GET' } });
+      const def = await request(`${url}/default`, {
+        method: 'OPTIONS',
+        headers: { origin: REFUSED, 'access-control-request-method': 'GET' },
+      });
       expect(def.statusCode).toBe(403);
       const own = await request(`${url}/default`, { method: 'OPTIONS', headers: { origin: ALLOWED } });
       expect(await own.body.text()).toBe('app-options');
@@ -67,8 +73,16 @@ describe('fastify per-route policies', () => {
     await app.register(corsight, { policy: { origins: [ALLOWED] } });
     const a = 'https://a.example.com';
     const b = 'https://b.example.com';
-    app.put('/api', { constraints: { host: 'a.test' }, config: { cors: { origins: [a], methods: ['PUT'] } } }, async () => 'a');
-    app.put('/api', { constraints: { host: 'b.test' }, config: { cors: { origins: [b], methods: ['PUT'] } } }, async () => 'b');
+    app.put(
+      '/api',
+      { constraints: { host: 'a.test' }, config: { cors: { origins: [a], methods: ['PUT'] } } },
+      async () => 'a',
+    );
+    app.put(
+      '/api',
+      { constraints: { host: 'b.test' }, config: { cors: { origins: [b], methods: ['PUT'] } } },
+      async () => 'b',
+    );
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const preflight = (host: string, origin: string) =>
       request(`${url}/api`, { method: 'OPTIONS', headers: { host, origin, 'access-control-request-method': 'PUT' } });
@@ -83,7 +97,10 @@ describe('fastify per-route policies', () => {
       // Another host has no route of its own: the plugin's policy answers.
       expect((await preflight('c.test', a)).statusCode).toBe(403);
       expect((await preflight('c.test', ALLOWED)).statusCode).toBe(403);
-      const def = await request(`${url}/api`, { method: 'OPTIONS', headers: { host: 'c.test', origin: ALLOWED, 'access-control-request-method': 'GET' } });
+      const def = await request(`${url}/api`, {
+        method: 'OPTIONS',
+        headers: { host: 'c.test', origin: ALLOWED, 'access-control-request-method': 'GET' },
+      });
       expect(def.statusCode).toBe(204);
     } finally {
       await app.close();

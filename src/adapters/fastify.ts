@@ -42,8 +42,18 @@ declare module 'fastify' {
 
 /** The router Fastify itself uses, loaded through Fastify's own resolution so the versions always agree. */
 interface ShadowRouter {
-  on(method: string | string[], path: string, opts: { constraints?: Record<string, unknown> }, handler: () => void, store: { policy: Policy | false }): void;
-  find(method: string, path: string, derivedConstraints: Record<string, unknown>): { store: { policy: Policy | false } } | null;
+  on(
+    method: string | string[],
+    path: string,
+    opts: { constraints?: Record<string, unknown> },
+    handler: () => void,
+    store: { policy: Policy | false },
+  ): void;
+  find(
+    method: string,
+    path: string,
+    derivedConstraints: Record<string, unknown>,
+  ): { store: { policy: Policy | false } } | null;
 }
 
 function loadRouter(options: Record<string, unknown>): ShadowRouter {
@@ -58,7 +68,7 @@ function setHeaders(reply: FastifyReply, headers: PolicyDecision['headers']): vo
     const value = headers[name]!;
     if (name === 'vary') {
       const existing = reply.getHeader('vary');
-      reply.header('vary', existing === undefined ? value : appendVary(existing as string, value));
+      reply.header('vary', existing === undefined ? value : appendVary(existing, value));
     } else {
       reply.header(name, value);
     }
@@ -78,8 +88,10 @@ function pathOf(url: string): string {
  * it use the plugin's policy.)
  */
 async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastifyOptions): Promise<void> {
-  if (options === undefined || options.policy === undefined) {
-    throw new TypeError('corsight/fastify: the "policy" option is required, e.g. register(corsight, { policy: { origins: ["https://app.example.com"] } })');
+  if (options?.policy === undefined) {
+    throw new TypeError(
+      'corsight/fastify: the "policy" option is required, e.g. register(corsight, { policy: { origins: ["https://app.example.com"] } })',
+    );
   }
   const defaultPolicy = toPolicy(options.policy);
   const initial = fastify.initialConfig as Record<string, unknown>;
@@ -103,10 +115,10 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     // A preflight carries the Host of the request it announces, so host-constrained routes are told apart.
     // It carries no header values (Fetch §4.8 CORS-preflight fetch: only ACRM and ACRH, the names), so other
     // constraints (version, custom strategies) cannot select a route: the first such route's policy answers.
-    const host = (route.constraints as Record<string, unknown> | undefined)?.host;
+    const host = route.constraints?.host;
     if (host !== undefined) hasHostConstraints = true;
     try {
-      shadow.on(route.method as string | string[], route.url, host === undefined ? {} : { constraints: { host } }, () => {}, { policy });
+      shadow.on(route.method, route.url, host === undefined ? {} : { constraints: { host } }, () => {}, { policy });
     } catch {
       // Fastify already rejects true duplicates; its automatic HEAD routes may repeat a GET path.
     }
@@ -128,7 +140,12 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     const headers = request.headers;
     let policy = policyOf(request);
     // A preflight is routed like the request it announces: the route for ACRM on this path decides.
-    if (request.method === 'OPTIONS' && hasRoutePolicies && headers.origin !== undefined && headers['access-control-request-method'] !== undefined) {
+    if (
+      request.method === 'OPTIONS' &&
+      hasRoutePolicies &&
+      headers.origin !== undefined &&
+      headers['access-control-request-method'] !== undefined
+    ) {
       const acrm = headers['access-control-request-method'];
       const derived = hasHostConstraints && headers.host !== undefined ? { host: headers.host } : {};
       const found = typeof acrm === 'string' ? shadow.find(acrm, pathOf(request.url), derived) : null;
@@ -141,7 +158,10 @@ async function corsightPlugin(fastify: FastifyInstance, options: CorsightFastify
     const decision = policy.evaluate({ method: request.method, headers });
     setHeaders(reply, decision.headers);
     if (decision.kind === 'preflight') {
-      reply.code(decision.status ?? 204).header('content-length', '0').send();
+      reply
+        .code(decision.status ?? 204)
+        .header('content-length', '0')
+        .send();
       return;
     }
     done();

@@ -35,4 +35,3 @@ function setAll(target: Headers, headers: PolicyDecision['headers']): void {
 export function preflightResponse(decision: PolicyDecision): Response {
   return new Response(null, { status: decision.status ?? 204, headers: decision.headers as Record<string, string> });
 }
-

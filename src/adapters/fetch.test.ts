@@ -24,10 +24,11 @@ describeAdapter(
     return {
       url: `http://127.0.0.1:${address.port}`,
       hits: () => hits,
-      close: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   },
   'responds',

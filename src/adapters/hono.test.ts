@@ -29,10 +29,11 @@ describeAdapter('hono', async (policy) => {
   return {
     url: `http://127.0.0.1:${address.port}`,
     hits: () => hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });
-void listen;
+listen;

@@ -25,7 +25,9 @@ interface HonoContext {
  *
  * @param policy a policy from `createPolicy`, or a configuration to compile (throws `CorsConfigError`)
  */
-export function cors(policy: Policy | PolicyConfig): (c: HonoContext, next: () => Promise<void>) => Promise<Response | void> {
+export function cors(
+  policy: Policy | PolicyConfig,
+): (c: HonoContext, next: () => Promise<void>) => Promise<Response | void> {
   const p = toPolicy(policy);
   return async function corsight(c, next) {
     const decision = p.evaluate({ method: c.req.method, headers: c.req.raw.headers });

@@ -80,7 +80,9 @@ describe.each(Object.keys(apps))('%s adapter through corsight/testing', (name) =
   const target = async () => apps[name]!();
 
   it('a simple credentialed GET from the allowed origin is readable, X-Request-Id included', async () => {
-    const get = expectCors(await target()).from(ALLOWED).fetch('/data', { credentials: 'include' });
+    const get = expectCors(await target())
+      .from(ALLOWED)
+      .fetch('/data', { credentials: 'include' });
     await get.toBeAllowed();
     await get.toBePreflighted(false);
     await get.toExpose('x-request-id');
@@ -98,24 +100,39 @@ describe.each(Object.keys(apps))('%s adapter through corsight/testing', (name) =
   });
 
   it('an origin matched by https://*.example.org is allowed', async () => {
-    await expectCors(await target()).from(SUBDOMAIN).fetch('/data').toBeAllowed();
+    await expectCors(await target())
+      .from(SUBDOMAIN)
+      .fetch('/data')
+      .toBeAllowed();
   });
 
   it('another origin cannot read the response', async () => {
-    await expectCors(await target()).from(REFUSED).fetch('/data', { credentials: 'include' }).toBeBlockedWith('MissingAllowOriginHeader');
+    await expectCors(await target())
+      .from(REFUSED)
+      .fetch('/data', { credentials: 'include' })
+      .toBeBlockedWith('MissingAllowOriginHeader');
   });
 
   it('Origin: null (a sandboxed page) is not trusted', async () => {
-    await expectCors(await target()).from('null').fetch('/data').toBeBlockedWith('MissingAllowOriginHeader');
+    await expectCors(await target())
+      .from('null')
+      .fetch('/data')
+      .toBeBlockedWith('MissingAllowOriginHeader');
   });
 
   it('an unlisted method or header is refused at the preflight (403 without CORS headers)', async () => {
-    await expectCors(await target()).from(ALLOWED).fetch('/data', { method: 'PATCH' }).toBeBlockedWith('PreflightMissingAllowOriginHeader');
-    await expectCors(await target()).from(ALLOWED).fetch('/data', { headers: { 'X-Other': '1' } }).toBeBlockedWith('PreflightMissingAllowOriginHeader');
+    await expectCors(await target())
+      .from(ALLOWED)
+      .fetch('/data', { method: 'PATCH' })
+      .toBeBlockedWith('PreflightMissingAllowOriginHeader');
+    await expectCors(await target())
+      .from(ALLOWED)
+      .fetch('/data', { headers: { 'X-Other': '1' } })
+      .toBeBlockedWith('PreflightMissingAllowOriginHeader');
   });
 });
 
-describe('a refused preflight explains itself with the policy\'s own debug reason', () => {
+describe("a refused preflight explains itself with the policy's own debug reason", () => {
   const debugPolicy = () => {
     const p = policy();
     p.debug = true;

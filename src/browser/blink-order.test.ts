@@ -10,7 +10,9 @@ interface Observed {
   target: 'loopback' | 'insecure' | 'mixed';
   observed: string | null;
 }
-const fixture = JSON.parse(readFileSync(new URL('./__fixtures__/chromium-header-order.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('./__fixtures__/chromium-header-order.json', import.meta.url), 'utf8'),
+) as {
   cases: Observed[];
 };
 
@@ -32,18 +34,23 @@ describe('Blink header hash map order', () => {
 
   // 582 observations from a real Chromium 156: which disallowed header it reports first.
   const table = fixture.cases.map((c, i) => [i, c.target, c.headers, c.observed] as const);
-  it.each(table)('case %i (%s): Chromium reports the first unsafe header in Blink order', (_i, target, headers, observed) => {
-    const kept = headers.filter(([n, v]) => !isForbiddenRequestHeader(n, v, { userAgent: true }));
-    const unsafe = corsUnsafeRequestHeaderNames(kept, { chromium: true });
-    const order = chromiumRequestHeaderOrder(
-      kept.map(([n]) => n),
-      { trustworthyUrl: target !== 'insecure' },
-    ).filter((n) => unsafe.includes(n));
-    expect(order[0]).toBe(observed);
-  });
+  it.each(table)(
+    'case %i (%s): Chromium reports the first unsafe header in Blink order',
+    (_i, target, headers, observed) => {
+      const kept = headers.filter(([n, v]) => !isForbiddenRequestHeader(n, v, { userAgent: true }));
+      const unsafe = corsUnsafeRequestHeaderNames(kept, { chromium: true });
+      const order = chromiumRequestHeaderOrder(
+        kept.map(([n]) => n),
+        { trustworthyUrl: target !== 'insecure' },
+      ).filter((n) => unsafe.includes(n));
+      expect(order[0]).toBe(observed);
+    },
+  );
 
   it('sorted order would be wrong for many of them (why the hash map is modelled)', () => {
-    const wrong = fixture.cases.filter((c) => corsUnsafeRequestHeaderNames(c.headers, { chromium: true })[0] !== c.observed);
+    const wrong = fixture.cases.filter(
+      (c) => corsUnsafeRequestHeaderNames(c.headers, { chromium: true })[0] !== c.observed,
+    );
     expect(wrong.length).toBeGreaterThan(fixture.cases.length / 2);
   });
 
@@ -52,12 +59,24 @@ describe('Blink header hash map order', () => {
       (x) => x.target === 'insecure' && x.observed !== corsUnsafeRequestHeaderNames(x.headers, { chromium: true })[0],
     )!;
     const { transport } = fakeServer({
-      'OPTIONS http://api.test/x': { headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Headers', 'x-none']] },
+      'OPTIONS http://api.test/x': {
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', 'x-none'],
+        ],
+      },
     });
-    const out = await simulateFetch({ origin: 'http://page.test', url: 'http://api.test/x', headers: c.headers }, transport);
+    const out = await simulateFetch(
+      { origin: 'http://page.test', url: 'http://api.test/x', headers: c.headers },
+      transport,
+    );
     expect(out.error).toMatchObject({ code: 'HeaderDisallowedByPreflightResponse', parameter: c.observed });
     expect(out.error?.message).toContain(`Request header field ${c.observed} is not allowed`);
-    const spec = await simulateFetch({ origin: 'http://page.test', url: 'http://api.test/x', headers: c.headers }, transport, { profile: 'spec' });
+    const spec = await simulateFetch(
+      { origin: 'http://page.test', url: 'http://api.test/x', headers: c.headers },
+      transport,
+      { profile: 'spec' },
+    );
     expect(spec.error?.parameter).toBe(corsUnsafeRequestHeaderNames(c.headers)[0]);
   });
 });

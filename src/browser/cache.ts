@@ -98,7 +98,9 @@ export class PreflightCache {
 
   constructor(options: PreflightCacheOptions = {}) {
     const now = options.now ?? Date.now;
-    if (typeof now !== 'function') throw new TypeError('PreflightCache: now must be a function returning milliseconds.');
+    if (typeof now !== 'function') {
+      throw new TypeError('PreflightCache: now must be a function returning milliseconds.');
+    }
     this.now = now;
   }
 
@@ -129,7 +131,9 @@ export class PreflightCache {
     }
     const items = this.#items.get(key) ?? [];
     const upsert = (kind: 'method' | 'header', value: string): void => {
-      const match = items.find((it) => this.#itemMatches(it, kind, value, credentials ? 'include' : 'omit', profile, now));
+      const match = items.find((it) =>
+        this.#itemMatches(it, kind, value, credentials ? 'include' : 'omit', profile, now),
+      );
       if (match) match.expiresAt = expiresAt;
       else items.push({ kind, value, credentials, expiresAt });
     };
@@ -162,7 +166,14 @@ export class PreflightCache {
     const out: CacheEntrySnapshot[] = [];
     for (const [key, e] of this.#entries) {
       const [origin, url] = key.split('\u0000') as [string, string];
-      out.push({ origin, url, credentials: e.credentials, methods: [...e.methods], headerNames: [...e.headers], expiresAt: e.expiresAt });
+      out.push({
+        origin,
+        url,
+        credentials: e.credentials,
+        methods: [...e.methods],
+        headerNames: [...e.headers],
+        expiresAt: e.expiresAt,
+      });
     }
     for (const [key, items] of this.#items) {
       const [origin, url] = key.split('\u0000') as [string, string];
@@ -189,8 +200,9 @@ export class PreflightCache {
     const include = req.credentials === 'include';
     let reason: string | null = null;
     if (entry.expiresAt <= this.now()) reason = 'cache entry expired';
-    else if (!entry.credentials && include) reason = 'cache entry was made without credentials; this request includes them';
-    else {
+    else if (!entry.credentials && include) {
+      reason = 'cache entry was made without credentials; this request includes them';
+    } else {
       // PreflightResult::EnsureAllowedCrossOriginMethod: listed (case-sensitive), safelisted, or `*`
       // from an uncredentialed preflight.
       const methodOk =
@@ -215,7 +227,14 @@ export class PreflightCache {
     return { hit: false, detail: `${reason} (entry erased)` };
   }
 
-  #itemMatches(item: Item, kind: 'method' | 'header', value: string, credentials: CredentialsMode, profile: Profile, now: number): boolean {
+  #itemMatches(
+    item: Item,
+    kind: 'method' | 'header',
+    value: string,
+    credentials: CredentialsMode,
+    profile: Profile,
+    now: number,
+  ): boolean {
     if (item.kind !== kind || item.expiresAt <= now) return false;
     const include = credentials === 'include';
     // Cache entry match: entry.credentials true, or the request's credentials mode is not include.
@@ -223,9 +242,7 @@ export class PreflightCache {
     const wildcardOk = profile.cacheWildcardMatches && (profile.cacheWildcardIgnoresCredentials || !item.credentials);
     if (kind === 'method') return item.value === value || (item.value === '*' && wildcardOk);
     if (item.value === value) return true;
-    return (
-      item.value === '*' && wildcardOk && (profile.cacheWildcardCoversAuthorization || value !== 'authorization')
-    );
+    return item.value === '*' && wildcardOk && (profile.cacheWildcardCoversAuthorization || value !== 'authorization');
   }
 
   #lookupItems(req: CacheLookup, profile: Profile): CacheLookupResult {

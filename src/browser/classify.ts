@@ -100,7 +100,12 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
     'same-origin',
     'RequestCredentials',
   );
-  const redirect = checkEnum<RedirectMode>(request.redirect, ['follow', 'error', 'manual'], 'follow', 'RequestRedirect');
+  const redirect = checkEnum<RedirectMode>(
+    request.redirect,
+    ['follow', 'error', 'manual'],
+    'follow',
+    'RequestRedirect',
+  );
   const givenBody = checkEnum<BodyKind>(request.body, ['none', 'text', 'stream'], 'none', 'BodyKind');
   // Without request streams the stream object is stringified like any other non-body value: a text body.
   const body: BodyKind = givenBody === 'stream' && !profile.requestStreams ? 'text' : givenBody;
@@ -142,11 +147,15 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
 
   for (const [name, rawValue] of toHeaderList(request.headers)) {
     if (!isByteString(name) || !isByteString(rawValue)) {
-      throw new TypeError(`Header '${name}' contains a character that is not ISO-8859-1 (String contains non ISO-8859-1 code point).`);
+      throw new TypeError(
+        `Header '${name}' contains a character that is not ISO-8859-1 (String contains non ISO-8859-1 code point).`,
+      );
     }
     if (!isHeaderName(name)) throw new TypeError(`'${name}' is not a valid HTTP header name.`);
     const value = normalizeHeaderValue(rawValue);
-    if (!isHeaderValue(value)) throw new TypeError(`'${rawValue}' is not a valid HTTP header value (header '${name}').`);
+    if (!isHeaderValue(value)) {
+      throw new TypeError(`'${rawValue}' is not a valid HTTP header value (header '${name}').`);
+    }
     append(name, value);
   }
 

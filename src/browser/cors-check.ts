@@ -18,9 +18,7 @@ export interface CorsCheckInput {
 }
 
 /** Result of {@link corsCheck}. */
-export type CorsCheckResult =
-  | { ok: true }
-  | { ok: false; code: CorsCheckErrorCode; parameter: string };
+export type CorsCheckResult = { ok: true } | { ok: false; code: CorsCheckErrorCode; parameter: string };
 
 /**
  * Whether Chromium's GURL accepts the header value as a URL. The value is a byte string; bytes that

@@ -20,7 +20,13 @@ it('docs/browser.md example', async () => {
   };
   const cache = new PreflightCache();
   const outcome = await simulateFetch(
-    { origin: 'https://app.example', url: 'https://api.example/items/1', method: 'PUT', headers: { 'Content-Type': 'application/json' }, credentials: 'include' },
+    {
+      origin: 'https://app.example',
+      url: 'https://api.example/items/1',
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      credentials: 'include',
+    },
     transport,
     { cache },
   );

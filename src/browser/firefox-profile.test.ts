@@ -18,7 +18,10 @@ const reflect = (req: { headers: [string, string][] }): [string, string][] => [
 ];
 
 async function both(request: Partial<CorsRequest>, routes: Routes) {
-  const out = {} as Record<'chromium' | 'firefox', { allowed: boolean; sent: { method: string; url: string; headers: [string, string][] }[] }>;
+  const out = {} as Record<
+    'chromium' | 'firefox',
+    { allowed: boolean; sent: { method: string; url: string; headers: [string, string][] }[] }
+  >;
   for (const profile of ['chromium', 'firefox'] as ProfileName[]) {
     const { transport, log } = fakeServer(routes);
     const outcome = await simulateFetch({ origin: PAGE, url: API, ...request }, transport, { profile });
@@ -29,7 +32,16 @@ async function both(request: Partial<CorsRequest>, routes: Routes) {
 
 describe('firefox profile (observed in Firefox ESR 153)', () => {
   it('lists a repeated unsafe name twice in ACRH, and merges the values into one line on the wire', async () => {
-    const r = await both({ method: 'POST', headers: [['X-A', '1'], ['X-A', '2']] }, { [`* ${API}`]: { headers: reflect } });
+    const r = await both(
+      {
+        method: 'POST',
+        headers: [
+          ['X-A', '1'],
+          ['X-A', '2'],
+        ],
+      },
+      { [`* ${API}`]: { headers: reflect } },
+    );
     expect(header(r.chromium.sent[0], 'access-control-request-headers')).toBe('x-a');
     expect(header(r.firefox.sent[0], 'access-control-request-headers')).toBe('x-a,x-a');
     expect(r.firefox.sent[1]?.headers.filter(([n]) => n.toLowerCase() === 'x-a')).toEqual([['X-A', '1, 2']]);
@@ -37,9 +49,28 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
 
   it('keeps the last value of a singleton header on the wire, but the first Content-Type of a request with a body', async () => {
     const routes = { [`* ${API}`]: { headers: reflect } };
-    const auth = await both({ method: 'POST', headers: [['Authorization', 'a'], ['Authorization', 'b']] }, routes);
+    const auth = await both(
+      {
+        method: 'POST',
+        headers: [
+          ['Authorization', 'a'],
+          ['Authorization', 'b'],
+        ],
+      },
+      routes,
+    );
     expect(header(auth.firefox.sent[1], 'authorization')).toBe('b');
-    const ct = await both({ method: 'POST', body: 'text', headers: [['Content-Type', 'text/plain'], ['Content-Type', 'application/json']] }, routes);
+    const ct = await both(
+      {
+        method: 'POST',
+        body: 'text',
+        headers: [
+          ['Content-Type', 'text/plain'],
+          ['Content-Type', 'application/json'],
+        ],
+      },
+      routes,
+    );
     expect(header(ct.firefox.sent[1], 'content-type')).toBe('text/plain');
   });
 
@@ -59,13 +90,30 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
   it('sends the page origin on a preflight after a cross-origin redirect, null on the actual request', async () => {
     const routes: Routes = {
       [`OPTIONS ${API}`]: { status: 204, headers: reflect },
-      [`PUT ${API}`]: { status: 307, headers: [['Location', OTHER], ['Access-Control-Allow-Origin', '*']] },
+      [`PUT ${API}`]: {
+        status: 307,
+        headers: [
+          ['Location', OTHER],
+          ['Access-Control-Allow-Origin', '*'],
+        ],
+      },
       [`* ${OTHER}`]: { headers: reflect },
     };
     const r = await both({ method: 'PUT' }, routes);
-    const origins = (sent: { method: string; headers: [string, string][] }[]) => sent.map((s) => `${s.method} ${header(s as never, 'origin')}`);
-    expect(origins(r.chromium.sent)).toEqual(['OPTIONS http://page.test', 'PUT http://page.test', 'OPTIONS null', 'PUT null']);
-    expect(origins(r.firefox.sent)).toEqual(['OPTIONS http://page.test', 'PUT http://page.test', 'OPTIONS http://page.test', 'PUT null']);
+    const origins = (sent: { method: string; headers: [string, string][] }[]) =>
+      sent.map((s) => `${s.method} ${header(s as never, 'origin')}`);
+    expect(origins(r.chromium.sent)).toEqual([
+      'OPTIONS http://page.test',
+      'PUT http://page.test',
+      'OPTIONS null',
+      'PUT null',
+    ]);
+    expect(origins(r.firefox.sent)).toEqual([
+      'OPTIONS http://page.test',
+      'PUT http://page.test',
+      'OPTIONS http://page.test',
+      'PUT null',
+    ]);
   });
 
   it('keeps preflighting after a redirect made the request simple (Authorization dropped)', async () => {
@@ -79,25 +127,50 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
   });
 
   it('rejects redirect: error on a 3xx without Location, which Chromium returns as a response', async () => {
-    const r = await both({ redirect: 'error' }, { [`* ${API}`]: { status: 302, headers: [['Access-Control-Allow-Origin', '*']] } });
+    const r = await both(
+      { redirect: 'error' },
+      { [`* ${API}`]: { status: 302, headers: [['Access-Control-Allow-Origin', '*']] } },
+    );
     expect(r.chromium.allowed).toBe(true);
     expect(r.firefox.allowed).toBe(false);
   });
 
   it('fails several different Location values even in manual mode', async () => {
-    const routes = { [`* ${API}`]: { status: 301, headers: [['Location', OTHER], ['Location', `${OTHER}2`], ['Access-Control-Allow-Origin', '*']] as [string, string][] } };
+    const routes = {
+      [`* ${API}`]: {
+        status: 301,
+        headers: [
+          ['Location', OTHER],
+          ['Location', `${OTHER}2`],
+          ['Access-Control-Allow-Origin', '*'],
+        ] as [string, string][],
+      },
+    };
     const r = await both({ redirect: 'manual' }, routes);
     expect(r.firefox.allowed).toBe(false);
   });
 
   it('sends Origin: null on a non-CORS POST from an https page to http, as the spec says', async () => {
-    const r = await both({ origin: 'https://page.test', url: 'http://127.0.0.1/r', method: 'POST', mode: 'no-cors' }, { '* http://127.0.0.1/r': {} });
+    const r = await both(
+      { origin: 'https://page.test', url: 'http://127.0.0.1/r', method: 'POST', mode: 'no-cors' },
+      { '* http://127.0.0.1/r': {} },
+    );
     expect(header(r.chromium.sent[0], 'origin')).toBe('https://page.test');
     expect(header(r.firefox.sent[0], 'origin')).toBe('null');
   });
 
   it('does not let a cached `*` cover another method: the next request is preflighted again', async () => {
-    const routes: Routes = { [`OPTIONS ${API}`]: { status: 204, headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', '*'], ['Access-Control-Max-Age', '600']] }, [`* ${API}`]: { headers: [['Access-Control-Allow-Origin', '*']] } };
+    const routes: Routes = {
+      [`OPTIONS ${API}`]: {
+        status: 204,
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', '*'],
+          ['Access-Control-Max-Age', '600'],
+        ],
+      },
+      [`* ${API}`]: { headers: [['Access-Control-Allow-Origin', '*']] },
+    };
     const methods: Record<string, string[]> = {};
     for (const profile of ['chromium', 'firefox'] as ProfileName[]) {
       const cache = new PreflightCache();
@@ -111,9 +184,33 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
   });
 
   it('follows two identical Location lines as one, and an empty Location as a redirect to the same URL (a loop)', async () => {
-    const same = await both({}, { [`* ${API}`]: { status: 302, headers: [['Location', OTHER], ['Location', OTHER], ['Access-Control-Allow-Origin', '*']] }, [`* ${OTHER}`]: { headers: [['Access-Control-Allow-Origin', '*']] } });
+    const same = await both(
+      {},
+      {
+        [`* ${API}`]: {
+          status: 302,
+          headers: [
+            ['Location', OTHER],
+            ['Location', OTHER],
+            ['Access-Control-Allow-Origin', '*'],
+          ],
+        },
+        [`* ${OTHER}`]: { headers: [['Access-Control-Allow-Origin', '*']] },
+      },
+    );
     expect(same.firefox.sent.map((r) => r.url)).toEqual([API, OTHER]);
-    const empty = await both({}, { [`* ${API}`]: { status: 302, headers: [['Location', ''], ['Access-Control-Allow-Origin', '*']] } });
+    const empty = await both(
+      {},
+      {
+        [`* ${API}`]: {
+          status: 302,
+          headers: [
+            ['Location', ''],
+            ['Access-Control-Allow-Origin', '*'],
+          ],
+        },
+      },
+    );
     expect(empty.chromium.allowed).toBe(true);
     expect(empty.firefox.allowed).toBe(false);
     expect(empty.firefox.sent).toHaveLength(21);
@@ -121,9 +218,25 @@ describe('firefox profile (observed in Firefox ESR 153)', () => {
 
   it('merges an empty header value as Firefox does: an empty entry empties the line, an empty line takes the next value', async () => {
     const routes = { [`* ${API}`]: { headers: reflect } };
-    const emptyFirst = await both({ headers: [['Accept-Language', ''], ['Accept-Language', 'fr']] }, routes);
+    const emptyFirst = await both(
+      {
+        headers: [
+          ['Accept-Language', ''],
+          ['Accept-Language', 'fr'],
+        ],
+      },
+      routes,
+    );
     expect(header(emptyFirst.firefox.sent[0], 'accept-language')).toBe('fr');
-    const emptyLast = await both({ headers: [['Accept-Language', 'fr'], ['Accept-Language', '']] }, routes);
+    const emptyLast = await both(
+      {
+        headers: [
+          ['Accept-Language', 'fr'],
+          ['Accept-Language', ''],
+        ],
+      },
+      routes,
+    );
     expect(header(emptyLast.firefox.sent[0], 'accept-language')).toBe('');
   });
 });

@@ -20,7 +20,13 @@ const routes = {
   [`* ${LOOPBACK}`]: { headers: reflect },
   [`* ${LOCAL}`]: { headers: reflect },
   [`* ${PUBLIC}`]: { headers: reflect },
-  ['* https://api.example.net/to-loopback']: { status: 302, headers: [['Location', LOOPBACK], ['Access-Control-Allow-Origin', '*']] as [string, string][] },
+  ['* https://api.example.net/to-loopback']: {
+    status: 302,
+    headers: [
+      ['Location', LOOPBACK],
+      ['Access-Control-Allow-Origin', '*'],
+    ] as [string, string][],
+  },
 };
 
 async function run(request: Partial<CorsRequest> & { url: string }, options: SimulateOptions = {}) {
@@ -31,14 +37,42 @@ async function run(request: Partial<CorsRequest> & { url: string }, options: Sim
 
 describe('Local Network Access (Chromium)', () => {
   it.each<[string, Partial<CorsRequest> & { url: string }, string | null]>([
-    ['public https page -> loopback, no permission', { addressSpace: 'public', url: LOOPBACK }, 'LocalNetworkAccessPermissionDenied'],
-    ['public https page -> local, no permission', { addressSpace: 'public', url: LOCAL }, 'LocalNetworkAccessPermissionDenied'],
-    ['public https page -> loopback, granted', { addressSpace: 'public', url: LOOPBACK, localNetworkAccess: 'granted' }, null],
-    ['public http page -> loopback, even granted', { origin: 'http://www.example.com', addressSpace: 'public', url: LOOPBACK, localNetworkAccess: 'granted' }, 'InsecureLocalNetwork'],
-    ['local http page -> loopback: Chromium checks only public pages', { origin: 'http://nas.lan', addressSpace: 'local', url: LOOPBACK }, null],
+    [
+      'public https page -> loopback, no permission',
+      { addressSpace: 'public', url: LOOPBACK },
+      'LocalNetworkAccessPermissionDenied',
+    ],
+    [
+      'public https page -> local, no permission',
+      { addressSpace: 'public', url: LOCAL },
+      'LocalNetworkAccessPermissionDenied',
+    ],
+    [
+      'public https page -> loopback, granted',
+      { addressSpace: 'public', url: LOOPBACK, localNetworkAccess: 'granted' },
+      null,
+    ],
+    [
+      'public http page -> loopback, even granted',
+      { origin: 'http://www.example.com', addressSpace: 'public', url: LOOPBACK, localNetworkAccess: 'granted' },
+      'InsecureLocalNetwork',
+    ],
+    [
+      'local http page -> loopback: Chromium checks only public pages',
+      { origin: 'http://nas.lan', addressSpace: 'local', url: LOOPBACK },
+      null,
+    ],
     ['local https page -> local: same space, no check', { addressSpace: 'local', url: LOCAL }, null],
-    ['loopback page -> public: less private, no check', { origin: 'http://localhost:3000', addressSpace: 'loopback', url: PUBLIC }, null],
-    ['public page -> localhost by name', { addressSpace: 'public', url: 'http://localhost:8080/data' }, 'LocalNetworkAccessPermissionDenied'],
+    [
+      'loopback page -> public: less private, no check',
+      { origin: 'http://localhost:3000', addressSpace: 'loopback', url: PUBLIC },
+      null,
+    ],
+    [
+      'public page -> localhost by name',
+      { addressSpace: 'public', url: 'http://localhost:8080/data' },
+      'LocalNetworkAccessPermissionDenied',
+    ],
     ['no address space given: not checked', { url: LOOPBACK }, null],
   ])('%s', async (_label, request, code) => {
     const { outcome, sent } = await run(request);
@@ -81,13 +115,20 @@ describe('Local Network Access (Chromium)', () => {
     const { outcome, sent } = await run({ addressSpace: 'public', url: 'https://api.example.net/to-loopback' });
     expect(sent).toEqual(['GET https://api.example.net/to-loopback']);
     expect(outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
-    expect(outcome.error?.message).toContain(`Access to fetch at '${LOOPBACK}' (redirected from 'https://api.example.net/to-loopback')`);
+    expect(outcome.error?.message).toContain(
+      `Access to fetch at '${LOOPBACK}' (redirected from 'https://api.example.net/to-loopback')`,
+    );
   });
 
   it('an opaque origin inherits its top-level page for the secure context', async () => {
     const secure = await run({ origin: 'null', topLevelOrigin: PAGE, addressSpace: 'public', url: LOOPBACK });
     expect(secure.outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
-    const insecure = await run({ origin: 'null', topLevelOrigin: 'http://www.example.com', addressSpace: 'public', url: LOOPBACK });
+    const insecure = await run({
+      origin: 'null',
+      topLevelOrigin: 'http://www.example.com',
+      addressSpace: 'public',
+      url: LOOPBACK,
+    });
     expect(insecure.outcome.error?.code).toBe('InsecureLocalNetwork');
     const granted = await run({ origin: 'null', addressSpace: 'public', url: LOOPBACK, localNetworkAccess: 'granted' });
     expect(granted.outcome.allowed).toBe(true);
@@ -95,10 +136,14 @@ describe('Local Network Access (Chromium)', () => {
 
   it('asks resolveAddressSpace for names, and mixed content still comes first', async () => {
     const internal = 'https://intranet.corp.example/data';
-    const resolveAddressSpace = (url: URL): AddressSpace | undefined => (url.hostname === 'intranet.corp.example' ? 'local' : undefined);
+    const resolveAddressSpace = (url: URL): AddressSpace | undefined =>
+      url.hostname === 'intranet.corp.example' ? 'local' : undefined;
     const blocked = await run({ addressSpace: 'public', url: internal }, { resolveAddressSpace });
     expect(blocked.outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
-    const mixed = await run({ addressSpace: 'public', url: 'http://intranet.corp.example/data' }, { resolveAddressSpace });
+    const mixed = await run(
+      { addressSpace: 'public', url: 'http://intranet.corp.example/data' },
+      { resolveAddressSpace },
+    );
     expect(mixed.outcome.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
     // A plain-http private IP is not potentially trustworthy either: mixed content, not LNA.
     const plainLocal = await run({ addressSpace: 'public', url: 'http://192.168.1.10/data' });
@@ -113,9 +158,15 @@ describe('Local Network Access (Chromium)', () => {
   });
 
   it('rejects bad inputs with a TypeError naming them', async () => {
-    await expect(run({ addressSpace: 'intranet' as AddressSpace, url: LOOPBACK })).rejects.toThrow(/addressSpace must be one of public, local, loopback/);
-    await expect(run({ addressSpace: 'public', localNetworkAccess: 'prompt' as 'granted', url: LOOPBACK })).rejects.toThrow(/localNetworkAccess must be 'granted' or 'denied'/);
-    await expect(run({ addressSpace: 'public', url: LOOPBACK }, { resolveAddressSpace: () => 'private' as AddressSpace })).rejects.toThrow(/resolveAddressSpace returned 'private'/);
+    await expect(run({ addressSpace: 'intranet' as AddressSpace, url: LOOPBACK })).rejects.toThrow(
+      /addressSpace must be one of public, local, loopback/,
+    );
+    await expect(
+      run({ addressSpace: 'public', localNetworkAccess: 'prompt' as 'granted', url: LOOPBACK }),
+    ).rejects.toThrow(/localNetworkAccess must be 'granted' or 'denied'/);
+    await expect(
+      run({ addressSpace: 'public', url: LOOPBACK }, { resolveAddressSpace: () => 'private' as AddressSpace }),
+    ).rejects.toThrow(/resolveAddressSpace returned 'private'/);
   });
 
   describe('targetAddressSpace', () => {
@@ -124,22 +175,33 @@ describe('Local Network Access (Chromium)', () => {
     const routesFor = { [`* ${NAMED}`]: { headers: reflect } };
     async function runNamed(request: Partial<CorsRequest>) {
       const { transport, log } = fakeServer(routesFor);
-      const outcome = await simulateFetch({ origin: PAGE, url: NAMED, addressSpace: 'public', ...request }, transport, { resolveAddressSpace: lan });
+      const outcome = await simulateFetch({ origin: PAGE, url: NAMED, addressSpace: 'public', ...request }, transport, {
+        resolveAddressSpace: lan,
+      });
       return { outcome, sent: log.map((r) => r.method) };
     }
 
     it('exempts a plain-http private server from mixed content, then asks for the permission', async () => {
       expect((await runNamed({})).outcome.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
-      expect((await runNamed({ targetAddressSpace: 'local' })).outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
-      expect((await runNamed({ targetAddressSpace: 'local', localNetworkAccess: 'granted' })).outcome.allowed).toBe(true);
+      expect((await runNamed({ targetAddressSpace: 'local' })).outcome.error?.code).toBe(
+        'LocalNetworkAccessPermissionDenied',
+      );
+      expect((await runNamed({ targetAddressSpace: 'local', localNetworkAccess: 'granted' })).outcome.allowed).toBe(
+        true,
+      );
       // `public` is no exemption.
-      expect((await runNamed({ targetAddressSpace: 'public' })).outcome.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
+      expect((await runNamed({ targetAddressSpace: 'public' })).outcome.error).toMatchObject({
+        code: 'NetworkError',
+        parameter: 'mixed-content',
+      });
     });
 
     it('fails a server in another space with InvalidLocalNetworkAccess, naming both spaces', async () => {
       const r = await runNamed({ targetAddressSpace: 'loopback', localNetworkAccess: 'granted' });
       expect(r.outcome.error?.code).toBe('InvalidLocalNetworkAccess');
-      expect(r.outcome.error?.message).toContain('Request had a target IP address space of `loopback` yet the resource is in address space `local`.');
+      expect(r.outcome.error?.message).toContain(
+        'Request had a target IP address space of `loopback` yet the resource is in address space `local`.',
+      );
       expect(r.sent).toEqual([]);
     });
 
@@ -153,9 +215,13 @@ describe('Local Network Access (Chromium)', () => {
       expect(denied.sent).toEqual([]);
     });
 
-    it('is refused without the page\'s address space, and for an unknown value', async () => {
-      await expect(run({ url: LOOPBACK, targetAddressSpace: 'loopback' })).rejects.toThrow(/targetAddressSpace needs addressSpace/);
-      await expect(run({ url: LOOPBACK, addressSpace: 'public', targetAddressSpace: 'private' as AddressSpace })).rejects.toThrow(/not a valid enum value of type IPAddressSpace/);
+    it("is refused without the page's address space, and for an unknown value", async () => {
+      await expect(run({ url: LOOPBACK, targetAddressSpace: 'loopback' })).rejects.toThrow(
+        /targetAddressSpace needs addressSpace/,
+      );
+      await expect(
+        run({ url: LOOPBACK, addressSpace: 'public', targetAddressSpace: 'private' as AddressSpace }),
+      ).rejects.toThrow(/not a valid enum value of type IPAddressSpace/);
     });
   });
 });

@@ -16,18 +16,28 @@ export interface LocalNetworkAccess {
   resolve: (url: URL) => AddressSpace | undefined;
 }
 
-export function localNetworkAccessOf(request: CorsRequest, origin: string, options: SimulateOptions): LocalNetworkAccess | null {
+export function localNetworkAccessOf(
+  request: CorsRequest,
+  origin: string,
+  options: SimulateOptions,
+): LocalNetworkAccess | null {
   const { addressSpace, secureContext, localNetworkAccess } = request;
-  if (secureContext !== undefined && typeof secureContext !== 'boolean') throw new TypeError('secureContext must be a boolean.');
+  if (secureContext !== undefined && typeof secureContext !== 'boolean') {
+    throw new TypeError('secureContext must be a boolean.');
+  }
   if (localNetworkAccess !== undefined && localNetworkAccess !== 'granted' && localNetworkAccess !== 'denied') {
     throw new TypeError(`localNetworkAccess must be 'granted' or 'denied', not '${String(localNetworkAccess)}'.`);
   }
   const resolve = options.resolveAddressSpace;
-  if (resolve !== undefined && typeof resolve !== 'function') throw new TypeError('options.resolveAddressSpace must be a function (url) => address space.');
+  if (resolve !== undefined && typeof resolve !== 'function') {
+    throw new TypeError('options.resolveAddressSpace must be a function (url) => address space.');
+  }
   const target = request.targetAddressSpace;
   if (target !== undefined && !addressSpaces.includes(target)) {
     // fetch()'s own refusal of an unknown enum value.
-    throw new TypeError(`Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${String(target)}' is not a valid enum value of type IPAddressSpace.`);
+    throw new TypeError(
+      `Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${String(target)}' is not a valid enum value of type IPAddressSpace.`,
+    );
   }
   if (target !== undefined && addressSpace === undefined) {
     throw new TypeError('targetAddressSpace needs addressSpace (where the page is) to be modelled.');
@@ -39,7 +49,9 @@ export function localNetworkAccessOf(request: CorsRequest, origin: string, optio
   // A sandboxed (opaque-origin) document is a secure context when its creator is (HTML "secure context").
   const secure =
     secureContext ??
-    (origin === 'null' ? request.topLevelOrigin === undefined || isPotentiallyTrustworthy(request.topLevelOrigin) : isPotentiallyTrustworthy(origin));
+    (origin === 'null'
+      ? request.topLevelOrigin === undefined || isPotentiallyTrustworthy(request.topLevelOrigin)
+      : isPotentiallyTrustworthy(origin));
   return {
     initiator: addressSpace,
     target,
@@ -48,7 +60,9 @@ export function localNetworkAccessOf(request: CorsRequest, origin: string, optio
     resolve: (url) => {
       const space = resolve?.(url);
       if (space !== undefined && !addressSpaces.includes(space)) {
-        throw new TypeError(`options.resolveAddressSpace returned '${String(space)}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`);
+        throw new TypeError(
+          `options.resolveAddressSpace returned '${String(space)}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`,
+        );
       }
       return space;
     },
@@ -63,7 +77,13 @@ export function exemptsMixedContent(lna: LocalNetworkAccess | null): boolean {
 /** The outcome of the Local Network Access check of one hop. */
 export type LocalNetworkVerdict =
   | { ok: true; detail: string | null; server: AddressSpace; mismatch: AddressSpace | null }
-  | { ok: false; code: 'InsecureLocalNetwork' | 'LocalNetworkAccessPermissionDenied' | 'InvalidLocalNetworkAccess'; parameter: string; server: AddressSpace; detail: string };
+  | {
+      ok: false;
+      code: 'InsecureLocalNetwork' | 'LocalNetworkAccessPermissionDenied' | 'InvalidLocalNetworkAccess';
+      parameter: string;
+      server: AddressSpace;
+      detail: string;
+    };
 
 /**
  * The Local Network Access check of one hop (WICG LNA; Chromium ≥ 142), as observed in Chromium 156.
@@ -79,12 +99,34 @@ export function checkLocalNetworkAccess(lna: LocalNetworkAccess, url: URL, prefl
   const server = lna.resolve(url) ?? addressSpaceOfHost(url.hostname) ?? 'public';
   const mismatch = lna.target !== undefined && lna.target !== server ? server : null;
   if (mismatch !== null && !preflighted) {
-    return { ok: false, code: 'InvalidLocalNetworkAccess', parameter: lna.target!, server, detail: mismatchDetail(lna, server) };
+    return {
+      ok: false,
+      code: 'InvalidLocalNetworkAccess',
+      parameter: lna.target!,
+      server,
+      detail: mismatchDetail(lna, server),
+    };
   }
   if (lna.initiator === 'public' && isMorePrivate(server, lna.initiator)) {
     const reason = `the ${server} address space is more private than the page's (${lna.initiator})`;
-    if (!lna.secureContext) return { ok: false, code: 'InsecureLocalNetwork', parameter: server, server, detail: `${reason}: the page is not a secure context` };
-    if (lna.permission !== 'granted') return { ok: false, code: 'LocalNetworkAccessPermissionDenied', parameter: server, server, detail: `${reason}: permission denied` };
+    if (!lna.secureContext) {
+      return {
+        ok: false,
+        code: 'InsecureLocalNetwork',
+        parameter: server,
+        server,
+        detail: `${reason}: the page is not a secure context`,
+      };
+    }
+    if (lna.permission !== 'granted') {
+      return {
+        ok: false,
+        code: 'LocalNetworkAccessPermissionDenied',
+        parameter: server,
+        server,
+        detail: `${reason}: permission denied`,
+      };
+    }
     return { ok: true, detail: `${reason}: permission granted`, server, mismatch };
   }
   return { ok: true, detail: null, server, mismatch };

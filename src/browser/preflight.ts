@@ -162,7 +162,11 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
 
   const wildcard = !include && headerNames.includes('*');
   let authorizationCoveredByWildcard = false;
-  if (profile.authorizationCheckedFirst && input.unsafeHeaderNames.includes('authorization') && !headerNames.includes('authorization')) {
+  if (
+    profile.authorizationCheckedFirst &&
+    input.unsafeHeaderNames.includes('authorization') &&
+    !headerNames.includes('authorization')
+  ) {
     return fail('headers', 'HeaderDisallowedByPreflightResponse', 'authorization');
   }
   const ordered = input.headerOrder

@@ -116,7 +116,10 @@ export function rewriteForRedirect(
   let { method, body } = request;
   let headers = request.headers.map(([n, v]) => [n, v] as [string, string]);
   const changes: string[] = [];
-  if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
+  if (
+    ((status === 301 || status === 302) && method === 'POST') ||
+    (status === 303 && method !== 'GET' && method !== 'HEAD')
+  ) {
     changes.push(`method ${method} -> GET (status ${status})`);
     method = 'GET';
     body = 'none';

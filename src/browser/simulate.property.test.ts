@@ -27,7 +27,22 @@ const headerName = fc.oneof(
   fc.string({ minLength: 0, maxLength: 12 }),
 );
 const headerValue = fc.oneof(
-  fc.constantFrom('*', 'null', 'http://a.test', 'http://b.test', 'true', 'True', 'GET, PUT', '*, x-a', '5', '-1', '/next', 'http://c.test/x', 'http://u:p@c.test/', 'http://['),
+  fc.constantFrom(
+    '*',
+    'null',
+    'http://a.test',
+    'http://b.test',
+    'true',
+    'True',
+    'GET, PUT',
+    '*, x-a',
+    '5',
+    '-1',
+    '/next',
+    'http://c.test/x',
+    'http://u:p@c.test/',
+    'http://[',
+  ),
   fc.string({ maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 10 }),
 );
@@ -39,22 +54,36 @@ const answer = fc.record({
 const request: fc.Arbitrary<CorsRequest> = fc.record(
   {
     origin: fc.constantFrom('http://a.test', 'null', 'https://a.test'),
-    url: fc.constantFrom('http://b.test/x', 'http://a.test/x', 'https://b.test/y?q=1', '/rel', 'http://127.0.0.1:8002/'),
+    url: fc.constantFrom(
+      'http://b.test/x',
+      'http://a.test/x',
+      'https://b.test/y?q=1',
+      '/rel',
+      'http://127.0.0.1:8002/',
+    ),
     method: fc.constantFrom('GET', 'POST', 'PUT', 'patch', 'DELETE', 'HEAD', 'OPTIONS', 'FOO'),
-    headers: fc.array(fc.tuple(fc.constantFrom('X-A', 'Content-Type', 'Authorization', 'Accept', 'Range', 'DPR'), fc.constantFrom('1', 'text/plain', 'application/json', 'bytes=0-', '"x"')), { maxLength: 3 }),
+    headers: fc.array(
+      fc.tuple(
+        fc.constantFrom('X-A', 'Content-Type', 'Authorization', 'Accept', 'Range', 'DPR'),
+        fc.constantFrom('1', 'text/plain', 'application/json', 'bytes=0-', '"x"'),
+      ),
+      { maxLength: 3 },
+    ),
     credentials: fc.constantFrom('omit', 'same-origin', 'include'),
     mode: fc.constantFrom('cors', 'no-cors', 'same-origin'),
     redirect: fc.constantFrom('follow', 'error', 'manual'),
     body: fc.constantFrom('none', 'text', 'stream'),
   },
   { requiredKeys: ['origin', 'url'] },
-) as fc.Arbitrary<CorsRequest>;
+);
 
 function checkOutcome(out: CorsOutcome): void {
   expect(typeof out.allowed).toBe('boolean');
   expect(out.allowed).toBe(out.error === undefined);
   expect(out.allowed).toBe(out.response !== undefined);
-  expect(out.preflighted).toBe(out.requests.some((r) => r.method === 'OPTIONS' && r.headers.some(([n]) => n === 'Access-Control-Request-Method')));
+  expect(out.preflighted).toBe(
+    out.requests.some((r) => r.method === 'OPTIONS' && r.headers.some(([n]) => n === 'Access-Control-Request-Method')),
+  );
   expect(out.requests.length).toBeLessThanOrEqual(42);
   if (out.response) {
     const names = out.response.exposedHeaders;
@@ -73,25 +102,30 @@ function checkOutcome(out: CorsOutcome): void {
 describe(`simulateFetch never crashes on arbitrary server answers (fast-check seed ${seed})`, () => {
   it('settles with a well-formed outcome', async () => {
     await fc.assert(
-      fc.asyncProperty(request, fc.array(answer, { minLength: 1, maxLength: 25 }), fc.boolean(), async (req, answers, throwing) => {
-        let i = 0;
-        const transport: Transport = async () => {
-          const a = answers[Math.min(i++, answers.length - 1)]!;
-          if (throwing && i === answers.length) throw new Error('connection reset');
-          return a;
-        };
-        let out: CorsOutcome;
-        try {
-          out = await simulateFetch(req, transport, { cache: new PreflightCache({ now: () => 0 }) });
-        } catch (e) {
-          // Only request-construction TypeErrors may escape.
-          expect(e).toBeInstanceOf(TypeError);
-          const m = (e as Error).message;
-          expect(m).toMatch(/unsupported in no-cors mode|cannot have body|ReadableStream|Failed to parse URL/);
-          return;
-        }
-        checkOutcome(out);
-      }),
+      fc.asyncProperty(
+        request,
+        fc.array(answer, { minLength: 1, maxLength: 25 }),
+        fc.boolean(),
+        async (req, answers, throwing) => {
+          let i = 0;
+          const transport: Transport = async () => {
+            const a = answers[Math.min(i++, answers.length - 1)]!;
+            if (throwing && i === answers.length) throw new Error('connection reset');
+            return a;
+          };
+          let out: CorsOutcome;
+          try {
+            out = await simulateFetch(req, transport, { cache: new PreflightCache({ now: () => 0 }) });
+          } catch (e) {
+            // Only request-construction TypeErrors may escape.
+            expect(e).toBeInstanceOf(TypeError);
+            const m = (e as Error).message;
+            expect(m).toMatch(/unsupported in no-cors mode|cannot have body|ReadableStream|Failed to parse URL/);
+            return;
+          }
+          checkOutcome(out);
+        },
+      ),
       { seed, numRuns: 400 },
     );
   });

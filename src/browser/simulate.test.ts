@@ -15,18 +15,36 @@ const echo = (req: { headers: [string, string][] }): [string, string][] => [
 
 describe('simulateFetch: simple requests', () => {
   it('cross-origin GET with ACAO * resolves as a cors response without a preflight', async () => {
-    const { transport, log } = fakeServer({ [`GET ${B}/x`]: { headers: [...star, ['X-Secret', '1'], ['Content-Type', 'text/plain']] } });
+    const { transport, log } = fakeServer({
+      [`GET ${B}/x`]: { headers: [...star, ['X-Secret', '1'], ['Content-Type', 'text/plain']] },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
     expect(out.allowed).toBe(true);
     expect(out.preflighted).toBe(false);
     expect(out.error).toBeUndefined();
     expect(out.response).toMatchObject({ status: 200, type: 'cors', exposedHeaders: ['content-type'] });
-    expect(out.requests).toEqual([{ method: 'GET', url: `${B}/x`, headers: [['Accept', '*/*'], ['Origin', A]] }]);
+    expect(out.requests).toEqual([
+      {
+        method: 'GET',
+        url: `${B}/x`,
+        headers: [
+          ['Accept', '*/*'],
+          ['Origin', A],
+        ],
+      },
+    ]);
     expect(log).toEqual(out.requests);
   });
 
   it('a relative URL resolves against the origin; a same-origin GET is basic and carries no Origin', async () => {
-    const { transport } = fakeServer({ [`GET ${A}/x`]: { headers: [['Set-Cookie', 'a=b'], ['X-A', '1']] } });
+    const { transport } = fakeServer({
+      [`GET ${A}/x`]: {
+        headers: [
+          ['Set-Cookie', 'a=b'],
+          ['X-A', '1'],
+        ],
+      },
+    });
     const out = await simulateFetch({ origin: A, url: '/x' }, transport);
     expect(out.response).toMatchObject({ type: 'basic', status: 200, exposedHeaders: ['x-a'] });
     expect(header(out.requests[0], 'origin')).toBeNull();
@@ -34,7 +52,10 @@ describe('simulateFetch: simple requests', () => {
 
   it('a same-origin POST carries Origin and is never preflighted', async () => {
     const { transport } = fakeServer({ [`* ${A}/x`]: {} });
-    const out = await simulateFetch({ origin: A, url: `${A}/x`, method: 'DELETE', headers: { 'X-Any': '1' } }, transport);
+    const out = await simulateFetch(
+      { origin: A, url: `${A}/x`, method: 'DELETE', headers: { 'X-Any': '1' } },
+      transport,
+    );
     expect(out.preflighted).toBe(false);
     expect(header(out.requests[0], 'origin')).toBe(A);
     expect(out.response?.type).toBe('basic');
@@ -44,7 +65,11 @@ describe('simulateFetch: simple requests', () => {
     const { transport } = fakeServer({ [`POST ${B}/x`]: { headers: star } });
     const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'text' }, transport);
     expect(out.preflighted).toBe(false);
-    expect(out.requests[0]!.headers).toEqual([['Content-Type', 'text/plain;charset=UTF-8'], ['Accept', '*/*'], ['Origin', A]]);
+    expect(out.requests[0]!.headers).toEqual([
+      ['Content-Type', 'text/plain;charset=UTF-8'],
+      ['Accept', '*/*'],
+      ['Origin', A],
+    ]);
   });
 
   it('any status can be shared when the headers pass', async () => {
@@ -56,12 +81,21 @@ describe('simulateFetch: simple requests', () => {
   it('forbidden headers are dropped silently, User-Agent included in Chromium', async () => {
     const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: star } });
     const out = await simulateFetch(
-      { origin: A, url: `${B}/x`, headers: { Cookie: 'a', 'User-Agent': 'x', 'Sec-Foo': '1', 'X-HTTP-Method-Override': 'TRACE' } },
+      {
+        origin: A,
+        url: `${B}/x`,
+        headers: { Cookie: 'a', 'User-Agent': 'x', 'Sec-Foo': '1', 'X-HTTP-Method-Override': 'TRACE' },
+      },
       transport,
     );
     expect(out.preflighted).toBe(false);
-    expect(out.requests[0]!.headers).toEqual([['Accept', '*/*'], ['Origin', A]]);
-    const spec = await simulateFetch({ origin: A, url: `${B}/x`, headers: { 'User-Agent': 'x' } }, transport, { profile: 'spec' });
+    expect(out.requests[0]!.headers).toEqual([
+      ['Accept', '*/*'],
+      ['Origin', A],
+    ]);
+    const spec = await simulateFetch({ origin: A, url: `${B}/x`, headers: { 'User-Agent': 'x' } }, transport, {
+      profile: 'spec',
+    });
     expect(spec.preflighted).toBe(true);
   });
 
@@ -69,8 +103,17 @@ describe('simulateFetch: simple requests', () => {
     const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: star }, [`OPTIONS ${B}/x`]: { headers: star } });
     const out = await simulateFetch({ origin: A, url: `${B}/x`, headers: { Intervention: 'x', DPR: '2' } }, transport);
     expect(out.preflighted).toBe(false);
-    expect(out.requests[0]!.headers).toEqual([['Intervention', 'x'], ['DPR', '2'], ['Accept', '*/*'], ['Origin', A]]);
-    const spec = await simulateFetch({ origin: A, url: `${B}/x`, headers: { Intervention: 'x', DPR: '2' } }, transport, { profile: 'spec' });
+    expect(out.requests[0]!.headers).toEqual([
+      ['Intervention', 'x'],
+      ['DPR', '2'],
+      ['Accept', '*/*'],
+      ['Origin', A],
+    ]);
+    const spec = await simulateFetch(
+      { origin: A, url: `${B}/x`, headers: { Intervention: 'x', DPR: '2' } },
+      transport,
+      { profile: 'spec' },
+    );
     expect(header(spec.requests[0], 'access-control-request-headers')).toBe('dpr,intervention');
   });
 
@@ -93,9 +136,15 @@ describe('simulateFetch: simple requests', () => {
       [`GET ${A}/x`]: { headers: acah },
       [`OPTIONS ${A}/x`]: { headers: acah },
     };
-    const apiApi = await simulateFetch({ origin: A, url: `${B}/r`, headers: { DPR: '2' } }, fakeServer(routes).transport);
+    const apiApi = await simulateFetch(
+      { origin: A, url: `${B}/r`, headers: { DPR: '2' } },
+      fakeServer(routes).transport,
+    );
     expect(apiApi.requests.map((r) => header(r, 'dpr'))).toEqual(['2', null]);
-    const apiPage = await simulateFetch({ origin: A, url: `${B}/t`, headers: { DPR: '2' } }, fakeServer(routes).transport);
+    const apiPage = await simulateFetch(
+      { origin: A, url: `${B}/t`, headers: { DPR: '2' } },
+      fakeServer(routes).transport,
+    );
     expect(apiPage.requests.map((r) => header(r, 'dpr'))).toEqual(['2', '2']);
   });
 
@@ -104,9 +153,15 @@ describe('simulateFetch: simple requests', () => {
     const routes: Routes = { [`GET ${S}/r`]: { status: 302, headers: [['Location', 'http://b.test/x']] } };
     const out = await simulateFetch({ origin: S, url: `${S}/r`, mode: 'same-origin' }, fakeServer(routes).transport);
     expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
-    const first = await simulateFetch({ origin: S, url: 'http://b.test/x', mode: 'same-origin' }, fakeServer({}).transport);
+    const first = await simulateFetch(
+      { origin: S, url: 'http://b.test/x', mode: 'same-origin' },
+      fakeServer({}).transport,
+    );
     expect(first.error?.message).toContain('Request mode is "same-origin"');
-    const mixed = await simulateFetch({ origin: S, url: `http://b.test/${'y'.repeat(1100)}` }, fakeServer({}).transport);
+    const mixed = await simulateFetch(
+      { origin: S, url: `http://b.test/${'y'.repeat(1100)}` },
+      fakeServer({}).transport,
+    );
     expect(mixed.error?.parameter).toBe('mixed-content');
     expect(mixed.error?.message).toContain('...');
   });
@@ -114,7 +169,15 @@ describe('simulateFetch: simple requests', () => {
   it('Chromium combines same-name author headers before classifying them', async () => {
     const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: star }, [`POST ${B}/x`]: { headers: star } });
     const out = await simulateFetch(
-      { origin: A, url: `${B}/x`, method: 'POST', headers: [['Content-Type', 'text/plain'], ['Content-Type', 'application/json']] },
+      {
+        origin: A,
+        url: `${B}/x`,
+        method: 'POST',
+        headers: [
+          ['Content-Type', 'text/plain'],
+          ['Content-Type', 'application/json'],
+        ],
+      },
       transport,
     );
     expect(out.preflighted).toBe(true);
@@ -126,16 +189,52 @@ describe('simulateFetch: CORS check errors (Chromium CheckAccess order)', () => 
   const cases: [string, [string, string][], CorsRequest['credentials'], string, string][] = [
     ['missing', [], 'omit', 'MissingAllowOriginHeader', ''],
     ['star with credentials', star, 'include', 'WildcardOriginNotAllowed', ''],
-    ['two lines', [['Access-Control-Allow-Origin', A], ['Access-Control-Allow-Origin', A]], 'omit', 'MultipleAllowOriginValues', `${A}, ${A}`],
-    ['star star', [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Origin', '*']], 'omit', 'MultipleAllowOriginValues', '*, *'],
+    [
+      'two lines',
+      [
+        ['Access-Control-Allow-Origin', A],
+        ['Access-Control-Allow-Origin', A],
+      ],
+      'omit',
+      'MultipleAllowOriginValues',
+      `${A}, ${A}`,
+    ],
+    [
+      'star star',
+      [
+        ['Access-Control-Allow-Origin', '*'],
+        ['Access-Control-Allow-Origin', '*'],
+      ],
+      'omit',
+      'MultipleAllowOriginValues',
+      '*, *',
+    ],
     ['null literal', [['Access-Control-Allow-Origin', 'null']], 'omit', 'AllowOriginMismatch', 'null'],
     ['not a URL', [['Access-Control-Allow-Origin', 'foo']], 'omit', 'InvalidAllowOriginValue', 'foo'],
     ['empty', [['Access-Control-Allow-Origin', '']], 'omit', 'InvalidAllowOriginValue', ''],
     ['trailing slash', [['Access-Control-Allow-Origin', `${A}/`]], 'omit', 'AllowOriginMismatch', `${A}/`],
-    ['uppercase scheme', [['Access-Control-Allow-Origin', 'HTTP://a.test']], 'omit', 'AllowOriginMismatch', 'HTTP://a.test'],
+    [
+      'uppercase scheme',
+      [['Access-Control-Allow-Origin', 'HTTP://a.test']],
+      'omit',
+      'AllowOriginMismatch',
+      'HTTP://a.test',
+    ],
     ['no ACAC', allow(A), 'include', 'InvalidAllowCredentials', ''],
-    ['ACAC True', [...allow(A), ['Access-Control-Allow-Credentials', 'True']], 'include', 'InvalidAllowCredentials', 'True'],
-    ['ACAC twice', [...allow(A), ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Allow-Credentials', 'true']], 'include', 'InvalidAllowCredentials', 'true, true'],
+    [
+      'ACAC True',
+      [...allow(A), ['Access-Control-Allow-Credentials', 'True']],
+      'include',
+      'InvalidAllowCredentials',
+      'True',
+    ],
+    [
+      'ACAC twice',
+      [...allow(A), ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Allow-Credentials', 'true']],
+      'include',
+      'InvalidAllowCredentials',
+      'true, true',
+    ],
   ];
   it.each(cases)('%s', async (_name, headers, credentials, code, parameter) => {
     const { transport } = fakeServer({ [`GET ${B}/x`]: { headers } });
@@ -150,11 +249,14 @@ describe('simulateFetch: CORS check errors (Chromium CheckAccess order)', () => 
     [[['Access-Control-Allow-Origin', `  ${A}  `]], 'omit'],
     [[...allow(A), ['Access-Control-Allow-Credentials', ' true ']], 'include'],
     [[...allow(A), ['Access-Control-Allow-Credentials', 'false']], 'omit'],
-  ] as [[string, string][], CorsRequest['credentials']][])('passes: %j with credentials %s', async (headers, credentials) => {
-    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers } });
-    const out = await simulateFetch({ origin: A, url: `${B}/x`, credentials }, transport);
-    expect(out.allowed).toBe(true);
-  });
+  ] as [[string, string][], CorsRequest['credentials']][])(
+    'passes: %j with credentials %s',
+    async (headers, credentials) => {
+      const { transport } = fakeServer({ [`GET ${B}/x`]: { headers } });
+      const out = await simulateFetch({ origin: A, url: `${B}/x`, credentials }, transport);
+      expect(out.allowed).toBe(true);
+    },
+  );
 
   it('an opaque origin matches only ACAO null or *', async () => {
     const ok = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'null']] } });
@@ -162,11 +264,15 @@ describe('simulateFetch: CORS check errors (Chromium CheckAccess order)', () => 
     expect(out.allowed).toBe(true);
     expect(header(out.requests[0], 'origin')).toBe('null');
     const bad = fakeServer({ [`GET ${B}/x`]: { headers: allow(A) } });
-    expect((await simulateFetch({ origin: 'null', url: `${B}/x` }, bad.transport)).error?.code).toBe('AllowOriginMismatch');
+    expect((await simulateFetch({ origin: 'null', url: `${B}/x` }, bad.transport)).error?.code).toBe(
+      'AllowOriginMismatch',
+    );
   });
 
   it('prints the exact Chromium console text', async () => {
-    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://a.test:\t8001']] } });
+    const { transport } = fakeServer({
+      [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://a.test:\t8001']] },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
     expect(out.error?.message).toBe(
       "Access to fetch at 'http://b.test/x' from origin 'http://a.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://a.test:\\u00098001' that is not equal to the supplied origin. Have the server send the header with a valid value.",
@@ -177,11 +283,27 @@ describe('simulateFetch: CORS check errors (Chromium CheckAccess order)', () => 
 describe('simulateFetch: preflight', () => {
   it('sends OPTIONS with Accept, exact ACRM, sorted lowercase ACRH and Origin, then the request', async () => {
     const { transport } = fakeServer({
-      [`OPTIONS ${B}/x`]: { status: 204, headers: [...allow(A), ['Access-Control-Allow-Methods', 'patch'], ['Access-Control-Allow-Headers', 'X-B, x-a, content-type']] },
+      [`OPTIONS ${B}/x`]: {
+        status: 204,
+        headers: [
+          ...allow(A),
+          ['Access-Control-Allow-Methods', 'patch'],
+          ['Access-Control-Allow-Headers', 'X-B, x-a, content-type'],
+        ],
+      },
       [`patch ${B}/x`]: { headers: allow(A) },
     });
     const out = await simulateFetch(
-      { origin: A, url: `${B}/x`, method: 'patch', headers: [['X-B', '1'], ['x-a', '2'], ['Content-Type', 'application/json']] },
+      {
+        origin: A,
+        url: `${B}/x`,
+        method: 'patch',
+        headers: [
+          ['X-B', '1'],
+          ['x-a', '2'],
+          ['Content-Type', 'application/json'],
+        ],
+      },
       transport,
     );
     expect(out.allowed).toBe(true);
@@ -189,17 +311,31 @@ describe('simulateFetch: preflight', () => {
     expect(out.requests[0]).toEqual({
       method: 'OPTIONS',
       url: `${B}/x`,
-      headers: [['Accept', '*/*'], ['Access-Control-Request-Method', 'patch'], ['Access-Control-Request-Headers', 'content-type,x-a,x-b'], ['Origin', A]],
+      headers: [
+        ['Accept', '*/*'],
+        ['Access-Control-Request-Method', 'patch'],
+        ['Access-Control-Request-Headers', 'content-type,x-a,x-b'],
+        ['Origin', A],
+      ],
     });
     expect(out.requests[1]).toEqual({
       method: 'patch',
       url: `${B}/x`,
-      headers: [['X-B', '1'], ['x-a', '2'], ['Content-Type', 'application/json'], ['Accept', '*/*'], ['Origin', A]],
+      headers: [
+        ['X-B', '1'],
+        ['x-a', '2'],
+        ['Content-Type', 'application/json'],
+        ['Accept', '*/*'],
+        ['Origin', A],
+      ],
     });
   });
 
   it('omits ACRH when only the method is unsafe; put is sent as PUT', async () => {
-    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] }, [`PUT ${B}/x`]: { headers: star } });
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] },
+      [`PUT ${B}/x`]: { headers: star },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'put' }, transport);
     expect(out.allowed).toBe(true);
     expect(header(out.requests[0], 'access-control-request-headers')).toBeNull();
@@ -219,36 +355,90 @@ describe('simulateFetch: preflight', () => {
     [true, true, '*', '*', '*', ['*', '1']],
     [false, true, 'put', '*', 'PUT', null],
   ];
-  it.each(starTable)('WPT preflight-star: succeeds=%s credentials=%s ACAM=%j ACAH=%j method=%s header=%j', async (succeeds, creds, acam, acah, method, hdr) => {
-    const acao: [string, string][] = creds ? [...allow(A), ['Access-Control-Allow-Credentials', 'true']] : star;
-    const { transport } = fakeServer({
-      [`OPTIONS ${B}/p`]: { headers: [...acao, ['Access-Control-Allow-Methods', acam], ['Access-Control-Allow-Headers', acah]] },
-      [`* ${B}/p`]: { headers: acao },
-    });
-    const out = await simulateFetch(
-      { origin: A, url: `${B}/p`, method, headers: hdr ? [hdr] : [], credentials: creds ? 'include' : 'same-origin' },
-      transport,
-    );
-    expect(out.allowed).toBe(succeeds);
-  });
+  it.each(starTable)(
+    'WPT preflight-star: succeeds=%s credentials=%s ACAM=%j ACAH=%j method=%s header=%j',
+    async (succeeds, creds, acam, acah, method, hdr) => {
+      const acao: [string, string][] = creds ? [...allow(A), ['Access-Control-Allow-Credentials', 'true']] : star;
+      const { transport } = fakeServer({
+        [`OPTIONS ${B}/p`]: {
+          headers: [...acao, ['Access-Control-Allow-Methods', acam], ['Access-Control-Allow-Headers', acah]],
+        },
+        [`* ${B}/p`]: { headers: acao },
+      });
+      const out = await simulateFetch(
+        { origin: A, url: `${B}/p`, method, headers: hdr ? [hdr] : [], credentials: creds ? 'include' : 'same-origin' },
+        transport,
+      );
+      expect(out.allowed).toBe(succeeds);
+    },
+  );
 
   it.each([
-    ['preflight 404 without ACAO: the CORS check wins', { status: 404, headers: [] }, 'PreflightMissingAllowOriginHeader', ''],
+    [
+      'preflight 404 without ACAO: the CORS check wins',
+      { status: 404, headers: [] },
+      'PreflightMissingAllowOriginHeader',
+      '',
+    ],
     ['preflight 404 with ACAO', { status: 404, headers: star }, 'PreflightInvalidStatus', ''],
-    ['preflight 302 with Location', { status: 302, headers: [['Location', `${C}/y`]] }, 'PreflightDisallowedRedirect', ''],
-    ['preflight 301 without Location is just a bad status', { status: 301, headers: star }, 'PreflightInvalidStatus', ''],
+    [
+      'preflight 302 with Location',
+      { status: 302, headers: [['Location', `${C}/y`]] },
+      'PreflightDisallowedRedirect',
+      '',
+    ],
+    [
+      'preflight 301 without Location is just a bad status',
+      { status: 301, headers: star },
+      'PreflightInvalidStatus',
+      '',
+    ],
     ['ACAO mismatch on the preflight', { status: 200, headers: allow(C) }, 'PreflightAllowOriginMismatch', C],
-    ['ACAM not a token', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'GE T']] }, 'InvalidAllowMethodsPreflightResponse', ''],
-    ['ACAH quoted', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', '"x-a"']] }, 'InvalidAllowHeadersPreflightResponse', ''],
-    ['method missing (method error wins over headers)', { status: 200, headers: star }, 'MethodDisallowedByPreflightResponse', 'PUT'],
-    ['ACAM put does not match PUT', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'put']] }, 'MethodDisallowedByPreflightResponse', 'PUT'],
-    ['header missing', { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'x-b']] }, 'HeaderDisallowedByPreflightResponse', 'x-a'],
-  ] as [string, { status: number; headers: [string, string][] }, string, string][])('%s', async (_name, preflight, code, parameter) => {
-    const { transport, log } = fakeServer({ [`OPTIONS ${B}/x`]: preflight, [`PUT ${B}/x`]: { headers: star } });
-    const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT', headers: { 'X-A': '1' } }, transport);
-    expect(out.error).toMatchObject({ code, parameter });
-    expect(log.map((r) => r.method)).toEqual(['OPTIONS']);
-  });
+    [
+      'ACAM not a token',
+      { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'GE T']] },
+      'InvalidAllowMethodsPreflightResponse',
+      '',
+    ],
+    [
+      'ACAH quoted',
+      {
+        status: 200,
+        headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', '"x-a"']],
+      },
+      'InvalidAllowHeadersPreflightResponse',
+      '',
+    ],
+    [
+      'method missing (method error wins over headers)',
+      { status: 200, headers: star },
+      'MethodDisallowedByPreflightResponse',
+      'PUT',
+    ],
+    [
+      'ACAM put does not match PUT',
+      { status: 200, headers: [...star, ['Access-Control-Allow-Methods', 'put']] },
+      'MethodDisallowedByPreflightResponse',
+      'PUT',
+    ],
+    [
+      'header missing',
+      {
+        status: 200,
+        headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'x-b']],
+      },
+      'HeaderDisallowedByPreflightResponse',
+      'x-a',
+    ],
+  ] as [string, { status: number; headers: [string, string][] }, string, string][])(
+    '%s',
+    async (_name, preflight, code, parameter) => {
+      const { transport, log } = fakeServer({ [`OPTIONS ${B}/x`]: preflight, [`PUT ${B}/x`]: { headers: star } });
+      const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT', headers: { 'X-A': '1' } }, transport);
+      expect(out.error).toMatchObject({ code, parameter });
+      expect(log.map((r) => r.method)).toEqual(['OPTIONS']);
+    },
+  );
 
   it('prefixes preflight CORS errors with "Response to preflight request doesn\'t pass access control check"', async () => {
     const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { status: 200, headers: [] } });
@@ -259,7 +449,10 @@ describe('simulateFetch: preflight', () => {
   });
 
   it('Authorization: Chromium lets ACAH * cover it, the spec does not', async () => {
-    const routes: Routes = { [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Headers', '*']] }, [`GET ${B}/x`]: { headers: star } };
+    const routes: Routes = {
+      [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Headers', '*']] },
+      [`GET ${B}/x`]: { headers: star },
+    };
     const req: CorsRequest = { origin: A, url: `${B}/x`, headers: { Authorization: 'Bearer t', 'X-A': '1' } };
     expect((await simulateFetch(req, fakeServer(routes).transport)).allowed).toBe(true);
     const spec = await simulateFetch(req, fakeServer(routes).transport, { profile: 'spec' });
@@ -267,7 +460,10 @@ describe('simulateFetch: preflight', () => {
   });
 
   it('a passed preflight does not excuse the actual response from the CORS check', async () => {
-    const { transport } = fakeServer({ [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] }, [`PUT ${B}/x`]: {} });
+    const { transport } = fakeServer({
+      [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT']] },
+      [`PUT ${B}/x`]: {},
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/x`, method: 'PUT' }, transport);
     expect(out.error?.code).toBe('MissingAllowOriginHeader');
     expect(out.requests.map((r) => r.method)).toEqual(['OPTIONS', 'PUT']);
@@ -275,12 +471,19 @@ describe('simulateFetch: preflight', () => {
 
   it('a stream body forces a preflight; Chromium then fails it over HTTP/1.1 but not over h2', async () => {
     const routes: Routes = { [`OPTIONS ${B}/x`]: { headers: star }, [`POST ${B}/x`]: { headers: star } };
-    const h1 = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'stream' }, fakeServer(routes).transport);
+    const h1 = await simulateFetch(
+      { origin: A, url: `${B}/x`, method: 'POST', body: 'stream' },
+      fakeServer(routes).transport,
+    );
     expect(h1.preflighted).toBe(true);
     expect(header(h1.requests[0], 'access-control-request-method')).toBe('POST');
     expect(h1.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_ALPN_NEGOTIATION_FAILED' });
     expect(h1.requests).toHaveLength(1);
-    const h2 = await simulateFetch({ origin: A, url: `${B}/x`, method: 'POST', body: 'stream' }, fakeServer(routes).transport, { protocol: 'h2' });
+    const h2 = await simulateFetch(
+      { origin: A, url: `${B}/x`, method: 'POST', body: 'stream' },
+      fakeServer(routes).transport,
+      { protocol: 'h2' },
+    );
     expect(h2.allowed).toBe(true);
   });
 
@@ -294,15 +497,29 @@ describe('simulateFetch: preflight', () => {
 describe('simulateFetch: modes', () => {
   it('no-cors: opaque response with status 0, unsafe headers dropped, no Origin on GET', async () => {
     const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['X-A', '1']] } });
-    const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', headers: { 'X-Foo': '1', 'Content-Type': 'text/plain', Range: 'bytes=0-' } }, transport);
+    const out = await simulateFetch(
+      {
+        origin: A,
+        url: `${B}/x`,
+        mode: 'no-cors',
+        headers: { 'X-Foo': '1', 'Content-Type': 'text/plain', Range: 'bytes=0-' },
+      },
+      transport,
+    );
     expect(out.allowed).toBe(true);
     expect(out.response).toMatchObject({ status: 0, type: 'opaque', exposedHeaders: [], wireStatus: 200 });
-    expect(out.requests[0]!.headers).toEqual([['Content-Type', 'text/plain'], ['Accept', '*/*']]);
+    expect(out.requests[0]!.headers).toEqual([
+      ['Content-Type', 'text/plain'],
+      ['Accept', '*/*'],
+    ]);
   });
 
   it('no-cors POST carries Origin', async () => {
     const { transport } = fakeServer({ [`POST ${B}/x`]: {} });
-    const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', method: 'POST', body: 'text' }, transport);
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/x`, mode: 'no-cors', method: 'POST', body: 'text' },
+      transport,
+    );
     expect(header(out.requests[0], 'origin')).toBe(A);
     expect(out.response?.type).toBe('opaque');
   });
@@ -320,9 +537,14 @@ describe('simulateFetch: modes', () => {
 
   it('same-origin mode redirected to another origin: "Unsafe attempt to load URL" and no CORS error', async () => {
     const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 302, headers: [['Location', `${B}/x`]] } });
-    const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin', documentUrl: `${A}/page` }, transport);
+    const out = await simulateFetch(
+      { origin: A, url: `${A}/r`, mode: 'same-origin', documentUrl: `${A}/page` },
+      transport,
+    );
     expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
-    expect(out.error?.message).toBe('Unsafe attempt to load URL http://b.test/x from frame with URL http://a.test/page. Domains, protocols and ports must match.\n');
+    expect(out.error?.message).toBe(
+      'Unsafe attempt to load URL http://b.test/x from frame with URL http://a.test/page. Domains, protocols and ports must match.\n',
+    );
     expect(out.requests).toHaveLength(1);
   });
 
@@ -333,7 +555,9 @@ describe('simulateFetch: modes', () => {
     const { transport } = fakeServer({ [`GET ${A}/r`]: { status: 302, headers: [['Location', loc]] } });
     const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'same-origin' }, transport);
     expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'origin' });
-    expect(out.error?.message).toBe(`Unsafe attempt to load URL ${loc} from frame with URL http://a.test/. Domains, protocols and ports must match.\n`);
+    expect(out.error?.message).toBe(
+      `Unsafe attempt to load URL ${loc} from frame with URL http://a.test/. Domains, protocols and ports must match.\n`,
+    );
   });
 
   it("same-origin mode with redirect 'error': the redirect mode wins over the same-origin check (observed)", async () => {
@@ -346,14 +570,18 @@ describe('simulateFetch: modes', () => {
     const { transport, log } = fakeServer({});
     const out = await simulateFetch({ origin: A, url: `${B}/x`, mode: 'no-cors', redirect: 'manual' }, transport);
     expect(out.error).toMatchObject({ code: 'NetworkError', parameter: '' });
-    expect(out.error?.message).toBe('Fetch API cannot load http://b.test/x. Request mode is "no-cors" but the redirect mode is not "follow".');
+    expect(out.error?.message).toBe(
+      'Fetch API cannot load http://b.test/x. Request mode is "no-cors" but the redirect mode is not "follow".',
+    );
     expect(log).toEqual([]);
   });
 
   it('URLs longer than 1024 characters are elided in Blink messages', async () => {
     const url = `${B}/${'x'.repeat(1100)}`;
     const out = await simulateFetch({ origin: A, url, mode: 'same-origin' }, fakeServer({}).transport);
-    expect(out.error?.message).toContain(`Fetch API cannot load ${url.slice(0, 511)}...${url.slice(-510)}. Request mode`);
+    expect(out.error?.message).toContain(
+      `Fetch API cannot load ${url.slice(0, 511)}...${url.slice(-510)}. Request mode`,
+    );
   });
 
   it('an https page cannot fetch a non-trustworthy http URL (mixed content) but may fetch loopback', async () => {
@@ -361,7 +589,9 @@ describe('simulateFetch: modes', () => {
     const blocked = await simulateFetch({ origin: 'https://a.test', url: `${B}/x` }, transport);
     expect(blocked.error).toMatchObject({ code: 'NetworkError', parameter: 'mixed-content' });
     expect(blocked.requests).toEqual([]);
-    expect((await simulateFetch({ origin: 'https://a.test', url: 'http://127.0.0.1:8002/x' }, transport)).allowed).toBe(true);
+    expect((await simulateFetch({ origin: 'https://a.test', url: 'http://127.0.0.1:8002/x' }, transport)).allowed).toBe(
+      true,
+    );
   });
 });
 
@@ -401,7 +631,10 @@ describe('simulateFetch: redirects', () => {
   });
 
   it('the CORS check runs on the 3xx itself', async () => {
-    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${C}/x`]] }, [`GET ${C}/x`]: { headers: star } });
+    const { transport } = fakeServer({
+      [`GET ${B}/r`]: { status: 302, headers: [['Location', `${C}/x`]] },
+      [`GET ${C}/x`]: { headers: star },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
     expect(out.error?.code).toBe('MissingAllowOriginHeader');
     expect(out.requests).toHaveLength(1);
@@ -409,7 +642,9 @@ describe('simulateFetch: redirects', () => {
 
   const chain = (n: number): Routes => {
     const routes: Routes = {};
-    for (let i = 0; i < n; i++) routes[`GET ${B}/${i}`] = { status: 302, headers: [...star, ['Location', `${B}/${i + 1}`]] };
+    for (let i = 0; i < n; i++) {
+      routes[`GET ${B}/${i}`] = { status: 302, headers: [...star, ['Location', `${B}/${i + 1}`]] };
+    }
     routes[`GET ${B}/${n}`] = { headers: star };
     return routes;
   };
@@ -420,7 +655,11 @@ describe('simulateFetch: redirects', () => {
   });
   it('the 21st redirect is net::ERR_TOO_MANY_REDIRECTS after 21 requests', async () => {
     const out = await simulateFetch({ origin: A, url: `${B}/0` }, fakeServer(chain(21)).transport);
-    expect(out.error).toMatchObject({ code: 'NetworkError', kind: 'network', parameter: 'net::ERR_TOO_MANY_REDIRECTS' });
+    expect(out.error).toMatchObject({
+      code: 'NetworkError',
+      kind: 'network',
+      parameter: 'net::ERR_TOO_MANY_REDIRECTS',
+    });
     expect(out.requests).toHaveLength(21);
   });
 
@@ -435,13 +674,20 @@ describe('simulateFetch: redirects', () => {
     [301, 'PUT', 'PUT', true],
   ])('%i with %s continues as %s (body headers kept: %s)', async (status, method, next, kept) => {
     const { transport } = fakeServer({
-      [`OPTIONS ${B}/r`]: { headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']] },
+      [`OPTIONS ${B}/r`]: {
+        headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']],
+      },
       [`* ${B}/r`]: { status, headers: [...star, ['Location', `${B}/x`]] },
-      [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']] },
+      [`OPTIONS ${B}/x`]: {
+        headers: [...star, ['Access-Control-Allow-Methods', '*'], ['Access-Control-Allow-Headers', '*']],
+      },
       [`* ${B}/x`]: { headers: star },
     });
     const body = method === 'HEAD' ? 'none' : 'text';
-    const out = await simulateFetch({ origin: A, url: `${B}/r`, method, body, headers: { 'Content-Language': 'en' } }, transport);
+    const out = await simulateFetch(
+      { origin: A, url: `${B}/r`, method, body, headers: { 'Content-Language': 'en' } },
+      transport,
+    );
     expect(out.allowed).toBe(true);
     const last = out.requests[out.requests.length - 1]!;
     expect(last.method).toBe(next);
@@ -486,14 +732,21 @@ describe('simulateFetch: redirects', () => {
   });
 
   it('a redirect Location with userinfo is RedirectContainsCredentials with an empty parameter', async () => {
-    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', 'http://u:p@c.test/x']] } });
+    const { transport } = fakeServer({
+      [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', 'http://u:p@c.test/x']] },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/r` }, transport);
     expect(out.error).toMatchObject({ code: 'RedirectContainsCredentials', parameter: '' });
-    expect(out.error?.message).toContain("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.");
+    expect(out.error?.message).toContain(
+      "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
+    );
   });
 
   it("redirect: 'manual' gives an opaqueredirect response; 'error' a network error", async () => {
-    const routes: Routes = { [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x`]] }, [`GET ${B}/x`]: { headers: star } };
+    const routes: Routes = {
+      [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x`]] },
+      [`GET ${B}/x`]: { headers: star },
+    };
     const manual = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'manual' }, fakeServer(routes).transport);
     expect(manual.response).toMatchObject({ type: 'opaqueredirect', status: 0, exposedHeaders: [] });
     expect(manual.requests).toHaveLength(1);
@@ -510,16 +763,23 @@ describe('simulateFetch: redirects', () => {
     expect(manual.response).toMatchObject({ status: 0, type: 'opaqueredirect' });
     const error = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'error' }, fakeServer(routes).transport);
     expect(error.response).toMatchObject({ status: 302, type: 'cors' });
-    const spec = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'error' }, fakeServer(routes).transport, { profile: 'spec' });
+    const spec = await simulateFetch({ origin: A, url: `${B}/r`, redirect: 'error' }, fakeServer(routes).transport, {
+      profile: 'spec',
+    });
     expect(spec.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_FAILED' });
   });
 
   it('Chromium fails any redirect to a URL with credentials, even same-origin (no CORS error); the spec does not', async () => {
-    const routes: Routes = { [`GET ${A}/r`]: { status: 302, headers: [['Location', 'http://u:p@a.test/x']] }, [`GET ${A}/x`]: {} };
+    const routes: Routes = {
+      [`GET ${A}/r`]: { status: 302, headers: [['Location', 'http://u:p@a.test/x']] },
+      [`GET ${A}/x`]: {},
+    };
     const out = await simulateFetch({ origin: A, url: `${A}/r` }, fakeServer(routes).transport);
     expect(out.error).toMatchObject({ kind: 'network', parameter: 'origin' });
     expect(out.requests).toHaveLength(1);
-    expect((await simulateFetch({ origin: A, url: `${A}/r` }, fakeServer(routes).transport, { profile: 'spec' })).allowed).toBe(true);
+    expect(
+      (await simulateFetch({ origin: A, url: `${A}/r` }, fakeServer(routes).transport, { profile: 'spec' })).allowed,
+    ).toBe(true);
   });
 
   it('Chromium: a no-cors POST redirected to another origin carries Origin: null from then on', async () => {
@@ -528,9 +788,16 @@ describe('simulateFetch: redirects', () => {
       [`POST ${B}/s`]: { status: 307, headers: [['Location', `${B}/x`]] },
       [`POST ${B}/x`]: {},
     };
-    const out = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'no-cors', method: 'POST', body: 'text' }, fakeServer(routes).transport);
+    const out = await simulateFetch(
+      { origin: A, url: `${A}/r`, mode: 'no-cors', method: 'POST', body: 'text' },
+      fakeServer(routes).transport,
+    );
     expect(out.requests.map((r) => header(r, 'origin'))).toEqual([A, 'null', 'null']);
-    const spec = await simulateFetch({ origin: A, url: `${A}/r`, mode: 'no-cors', method: 'POST', body: 'text' }, fakeServer(routes).transport, { profile: 'spec' });
+    const spec = await simulateFetch(
+      { origin: A, url: `${A}/r`, mode: 'no-cors', method: 'POST', body: 'text' },
+      fakeServer(routes).transport,
+      { profile: 'spec' },
+    );
     expect(spec.requests.map((r) => header(r, 'origin'))).toEqual([A, A, A]);
   });
 
@@ -558,16 +825,28 @@ describe('simulateFetch: redirects', () => {
     ['follow', false, 'http://x.test', 'data:,x', 'AllowOriginMismatch', 'http://x.test'],
     ['follow', false, null, 'ftp://x.test/', 'MissingAllowOriginHeader', ''],
     ['follow', true, null, 'ftp://x.test/', 'CorsDisabledScheme', ''],
-  ] as const)('redirect check order: %s, same-origin=%s, ACAO %j, Location %s -> %s', async (redirect, same, acao, loc, code, parameter) => {
-    const start = same ? `${A}/r` : `${B}/r`;
-    const headers: [string, string][] = [['Location', loc], ...(acao === null ? [] : ([['Access-Control-Allow-Origin', acao]] as [string, string][]))];
-    const out = await simulateFetch({ origin: A, url: start, redirect }, fakeServer({ [`GET ${start}`]: { status: 302, headers } }).transport);
-    if (code === 'opaqueredirect') expect(out.response?.type).toBe('opaqueredirect');
-    else expect(out.error).toMatchObject({ code, parameter });
-  });
+  ] as const)(
+    'redirect check order: %s, same-origin=%s, ACAO %j, Location %s -> %s',
+    async (redirect, same, acao, loc, code, parameter) => {
+      const start = same ? `${A}/r` : `${B}/r`;
+      const headers: [string, string][] = [
+        ['Location', loc],
+        ...(acao === null ? [] : ([['Access-Control-Allow-Origin', acao]] as [string, string][])),
+      ];
+      const out = await simulateFetch(
+        { origin: A, url: start, redirect },
+        fakeServer({ [`GET ${start}`]: { status: 302, headers } }).transport,
+      );
+      if (code === 'opaqueredirect') expect(out.response?.type).toBe('opaqueredirect');
+      else expect(out.error).toMatchObject({ code, parameter });
+    },
+  );
 
   it('response.url has no fragment and an opaque response is never "redirected"', async () => {
-    const routes: Routes = { [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x#frag`]] }, [`GET ${B}/x`]: { headers: star } };
+    const routes: Routes = {
+      [`GET ${B}/r`]: { status: 302, headers: [...star, ['Location', `${B}/x#frag`]] },
+      [`GET ${B}/x`]: { headers: star },
+    };
     const cors = await simulateFetch({ origin: A, url: `${B}/r` }, fakeServer(routes).transport);
     expect(cors.response).toMatchObject({ url: `${B}/x`, redirected: true });
     const opaque = await simulateFetch({ origin: A, url: `${B}/r`, mode: 'no-cors' }, fakeServer(routes).transport);
@@ -579,12 +858,25 @@ describe('simulateFetch: redirects', () => {
     const out = await simulateFetch({ origin: A, url: 'http://b.test:25/' }, transport);
     expect(out.error).toMatchObject({ code: 'NetworkError', parameter: 'net::ERR_UNSAFE_PORT' });
     expect(log).toEqual([]);
-    expect((await simulateFetch({ origin: A, url: 'http://b.test:80/' }, fakeServer({ 'GET http://b.test/': { headers: star } }).transport)).allowed).toBe(true);
+    expect(
+      (
+        await simulateFetch(
+          { origin: A, url: 'http://b.test:80/' },
+          fakeServer({ 'GET http://b.test/': { headers: star } }).transport,
+        )
+      ).allowed,
+    ).toBe(true);
   });
 
   it('Chromium: a credentialed no-cors GET from an opaque origin to a URL same-site with the top-level page carries Origin: null', async () => {
     const t = fakeServer({ [`GET ${A}/x`]: {}, [`GET ${B}/x`]: {} }).transport;
-    const base: CorsRequest = { origin: 'null', url: `${A}/x`, mode: 'no-cors', credentials: 'include', topLevelOrigin: A };
+    const base: CorsRequest = {
+      origin: 'null',
+      url: `${A}/x`,
+      mode: 'no-cors',
+      credentials: 'include',
+      topLevelOrigin: A,
+    };
     expect(header((await simulateFetch(base, t)).requests[0], 'origin')).toBe('null');
     expect(header((await simulateFetch({ ...base, url: `${B}/x` }, t)).requests[0], 'origin')).toBeNull();
     expect(header((await simulateFetch({ ...base, credentials: 'same-origin' }, t)).requests[0], 'origin')).toBeNull();
@@ -592,17 +884,26 @@ describe('simulateFetch: redirects', () => {
     expect(header((await simulateFetch(base, t, { profile: 'spec' })).requests[0], 'origin')).toBeNull();
     await expect(simulateFetch({ ...base, topLevelOrigin: 'a.test' }, t)).rejects.toThrow(/topLevelOrigin/);
     // Decided by the first request: a chain that starts cross-site gets no Origin after redirecting home.
-    const chain = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] }, [`GET ${A}/x`]: {} }).transport;
+    const chain = fakeServer({
+      [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] },
+      [`GET ${A}/x`]: {},
+    }).transport;
     const out = await simulateFetch({ ...base, url: `${B}/r` }, chain);
     expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, null]);
     // A POST (Origin: null) redirected by 303 to a GET loses the header with the method change.
-    const post = fakeServer({ [`POST ${A}/p`]: { status: 303, headers: [['Location', `${B}/x`]] }, [`GET ${B}/x`]: {} }).transport;
+    const post = fakeServer({
+      [`POST ${A}/p`]: { status: 303, headers: [['Location', `${B}/x`]] },
+      [`GET ${B}/x`]: {},
+    }).transport;
     const out2 = await simulateFetch({ ...base, url: `${A}/p`, method: 'POST', body: 'text' }, post);
     expect(out2.requests.map((r) => header(r, 'origin'))).toEqual(['null', null]);
   });
 
   it('no-cors follows redirects and still resolves opaque', async () => {
-    const { transport } = fakeServer({ [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] }, [`GET ${A}/x`]: {} });
+    const { transport } = fakeServer({
+      [`GET ${B}/r`]: { status: 302, headers: [['Location', `${A}/x`]] },
+      [`GET ${A}/x`]: {},
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/r`, mode: 'no-cors' }, transport);
     expect(out.response?.type).toBe('opaque');
     expect(out.requests.map((r) => header(r, 'origin'))).toEqual([null, null]);
@@ -663,8 +964,13 @@ describe('simulateFetch: preflight cache', () => {
   it('the spec keeps per-method items: PUT stays cached after a DELETE preflight', async () => {
     const cache = new PreflightCache({ now: clock().now });
     await simulateFetch(put, fakeServer(routes('600', 'PUT')).transport, { cache, profile: 'spec' });
-    await simulateFetch({ ...put, method: 'DELETE' }, fakeServer(routes('600', 'DELETE')).transport, { cache, profile: 'spec' });
-    expect((await simulateFetch(put, fakeServer(routes('600', 'PUT')).transport, { cache, profile: 'spec' })).preflighted).toBe(false);
+    await simulateFetch({ ...put, method: 'DELETE' }, fakeServer(routes('600', 'DELETE')).transport, {
+      cache,
+      profile: 'spec',
+    });
+    expect(
+      (await simulateFetch(put, fakeServer(routes('600', 'PUT')).transport, { cache, profile: 'spec' })).preflighted,
+    ).toBe(false);
   });
 
   it('an uncredentialed entry does not serve a credentialed request; a credentialed one serves both', async () => {
@@ -687,7 +993,12 @@ describe('simulateFetch: preflight cache', () => {
 
   it('Authorization allowed only through * is never served from the Chromium cache', async () => {
     const cache = new PreflightCache({ now: clock().now });
-    const r: Routes = { [`OPTIONS ${B}/x`]: { headers: [...star, ['Access-Control-Allow-Headers', '*'], ['Access-Control-Max-Age', '600']] }, [`GET ${B}/x`]: { headers: star } };
+    const r: Routes = {
+      [`OPTIONS ${B}/x`]: {
+        headers: [...star, ['Access-Control-Allow-Headers', '*'], ['Access-Control-Max-Age', '600']],
+      },
+      [`GET ${B}/x`]: { headers: star },
+    };
     const req: CorsRequest = { origin: A, url: `${B}/x`, headers: { Authorization: 'x' } };
     expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
     expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
@@ -714,7 +1025,12 @@ describe('simulateFetch: preflight cache', () => {
 
   it('Chromium never serves an opaque (null) requester from the cache', async () => {
     const cache = new PreflightCache({ now: clock().now });
-    const r: Routes = { [`OPTIONS ${B}/x`]: { headers: [...allow('null'), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']] }, [`PUT ${B}/x`]: { headers: allow('null') } };
+    const r: Routes = {
+      [`OPTIONS ${B}/x`]: {
+        headers: [...allow('null'), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']],
+      },
+      [`PUT ${B}/x`]: { headers: allow('null') },
+    };
     const req: CorsRequest = { origin: 'null', url: `${B}/x`, method: 'PUT' };
     expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
     expect((await simulateFetch(req, fakeServer(r).transport, { cache })).preflighted).toBe(true);
@@ -724,13 +1040,22 @@ describe('simulateFetch: preflight cache', () => {
 
   it('the cache key is the full URL, query included', async () => {
     const cache = new PreflightCache({ now: clock().now });
-    const r: Routes = { [`OPTIONS ${B}/x?a`]: { headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']] }, [`PUT ${B}/x?a`]: { headers: star } };
+    const r: Routes = {
+      [`OPTIONS ${B}/x?a`]: {
+        headers: [...star, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']],
+      },
+      [`PUT ${B}/x?a`]: { headers: star },
+    };
     r[`OPTIONS ${B}/x?b`] = r[`OPTIONS ${B}/x?a`]!;
     r[`PUT ${B}/x?b`] = r[`PUT ${B}/x?a`]!;
     const { transport } = fakeServer(r);
     await simulateFetch({ origin: A, url: `${B}/x?a`, method: 'PUT' }, transport, { cache });
-    expect((await simulateFetch({ origin: A, url: `${B}/x?b`, method: 'PUT' }, transport, { cache })).preflighted).toBe(true);
-    expect((await simulateFetch({ origin: A, url: `${B}/x?a#frag`, method: 'PUT' }, transport, { cache })).preflighted).toBe(false);
+    expect((await simulateFetch({ origin: A, url: `${B}/x?b`, method: 'PUT' }, transport, { cache })).preflighted).toBe(
+      true,
+    );
+    expect(
+      (await simulateFetch({ origin: A, url: `${B}/x?a#frag`, method: 'PUT' }, transport, { cache })).preflighted,
+    ).toBe(false);
   });
 });
 
@@ -763,9 +1088,15 @@ describe('simulateFetch: bad input rejects with a TypeError naming the problem',
   });
 
   it('a bad transport, profile or cache is a TypeError too', async () => {
-    await expect(simulateFetch({ origin: A, url: `${B}/x` }, 'x' as never)).rejects.toThrow(/transport must be a function/);
-    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { profile: 'edge' as never })).rejects.toThrow(/Unknown profile 'edge'/);
-    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { cache: {} as never })).rejects.toThrow(/PreflightCache/);
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, 'x' as never)).rejects.toThrow(
+      /transport must be a function/,
+    );
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { profile: 'edge' as never })).rejects.toThrow(
+      /Unknown profile 'edge'/,
+    );
+    await expect(simulateFetch({ origin: A, url: `${B}/x` }, t, { cache: {} as never })).rejects.toThrow(
+      /PreflightCache/,
+    );
   });
 
   it('header values are normalized before validation (surrounding whitespace is fine)', async () => {
@@ -778,7 +1109,13 @@ describe('simulateFetch: bad input rejects with a TypeError naming the problem',
 
 describe('simulateFetch: transport failures are network errors, never crashes', () => {
   it.each([
-    ['throws', async () => { throw new Error('ECONNREFUSED'); }, 'net::ERR_FAILED'],
+    [
+      'throws',
+      async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      'net::ERR_FAILED',
+    ],
     ['status 0', async () => ({ status: 0, headers: [] }), 'net::ERR_FAILED'],
     ['status 1000', async () => ({ status: 1000, headers: [] }), 'net::ERR_FAILED'],
     ['no headers', async () => ({ status: 200 }), 'net::ERR_FAILED'],
@@ -792,7 +1129,9 @@ describe('simulateFetch: transport failures are network errors, never crashes', 
 
   it('response header values are bytes: non-Latin-1 strings are taken as UTF-8', async () => {
     // A lone latin1 byte is not UTF-8: GURL rejects the value (observed in Chromium 156).
-    const { transport } = fakeServer({ [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://\u00e9.test']] } });
+    const { transport } = fakeServer({
+      [`GET ${B}/x`]: { headers: [['Access-Control-Allow-Origin', 'http://\u00e9.test']] },
+    });
     const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport);
     // CDP's failedParameter is '' (not UTF-8); the console still shows the value, escaped.
     expect(out.error).toMatchObject({ code: 'InvalidAllowOriginValue', parameter: '' });

@@ -59,10 +59,10 @@ const NET_UNSAFE_REDIRECT_SCHEMES = ['data:', 'file:', 'blob:', 'filesystem:', '
 
 /** Fetch "bad port": ports fetch() never connects to (Fetch §2.9 "port blocking"). */
 export const BAD_PORTS: readonly number[] = [
-  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
-  110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
-  532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060,
-  5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ];
 
 /** True if an HTTP(S) URL uses a bad port (Fetch "bad port"); default ports never are. */
@@ -129,19 +129,26 @@ export async function simulateFetch(
 ): Promise<CorsOutcome> {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object.');
   const profile: Profile = getProfile(options.profile);
-  if (typeof transport !== 'function') throw new TypeError('transport must be a function (req) => Promise<{ status, headers }>.');
+  if (typeof transport !== 'function') {
+    throw new TypeError('transport must be a function (req) => Promise<{ status, headers }>.');
+  }
   if (options.cache !== undefined && !(options.cache instanceof PreflightCache)) {
     throw new TypeError('options.cache must be a PreflightCache.');
   }
   const protocol = options.protocol ?? 'http/1.1';
-  if (protocol !== 'http/1.1' && protocol !== 'h2') throw new TypeError(`options.protocol must be 'http/1.1' or 'h2', not '${String(protocol)}'.`);
+  if (protocol !== 'http/1.1' && protocol !== 'h2') {
+    throw new TypeError(`options.protocol must be 'http/1.1' or 'h2', not '${String(protocol)}'.`);
+  }
   const cache = options.cache ?? new PreflightCache();
   const req = constructRequest(request, profile);
   if (request.documentUrl !== undefined && typeof request.documentUrl !== 'string') {
     throw new TypeError('documentUrl must be a string.');
   }
   const documentUrl = request.documentUrl ?? `${req.origin}/`;
-  if (request.topLevelOrigin !== undefined && (typeof request.topLevelOrigin !== 'string' || parseOrigin(request.topLevelOrigin) === null)) {
+  if (
+    request.topLevelOrigin !== undefined &&
+    (typeof request.topLevelOrigin !== 'string' || parseOrigin(request.topLevelOrigin) === null)
+  ) {
     throw new TypeError(`Invalid topLevelOrigin '${String(request.topLevelOrigin)}': expected a serialized origin.`);
   }
   const lna = localNetworkAccessOf(request, req.origin, options);
@@ -184,7 +191,8 @@ export async function simulateFetch(
   let tasMismatch: AddressSpace | null = null;
   // Firefox (Profile.preflightSticksAcrossRedirects): CORS-unsafe headers in the request as made, or a hop that
   // needed a preflight, make every later cross-origin hop preflighted, even once a redirect made it simple.
-  let preflightSticks = profile.preflightSticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
+  let preflightSticks =
+    profile.preflightSticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
   // Observed in Chromium: a credentialed no-cors GET/HEAD from an opaque origin to a URL same-site
   // with the top-level page carries `Origin: null` (presumably its Storage Access headers logic). It
   // is decided by the first request; //net keeps the header across redirects unless the method changes.
@@ -202,7 +210,13 @@ export async function simulateFetch(
     }
   };
   // `cdp` overrides what CDP reports as failedParameter when it is not the value the console names.
-  const corsFail = (code: CorsErrorCode, parameter: string, at: URL, cdp?: string, resourceAddressSpace?: string): CorsOutcome => {
+  const corsFail = (
+    code: CorsErrorCode,
+    parameter: string,
+    at: URL,
+    cdp?: string,
+    resourceAddressSpace?: string,
+  ): CorsOutcome => {
     clearCacheOnFailure();
     const message = corsConsoleMessage(code, parameter, {
       initialUrl: initialHref,
@@ -211,7 +225,11 @@ export async function simulateFetch(
       ...(resourceAddressSpace === undefined ? {} : { resourceAddressSpace }),
     });
     outcome.error = { code, kind: 'cors', parameter: cdp ?? cdpParameter(parameter), message };
-    note('result', false, `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`);
+    note(
+      'result',
+      false,
+      `${code}${parameter === '' ? '' : ` (${parameter})`}: fetch() rejects with TypeError: Failed to fetch`,
+    );
     return outcome;
   };
   const netFail = (parameter: string, at: URL, m: string, message?: string): CorsOutcome => {
@@ -241,7 +259,11 @@ export async function simulateFetch(
   const resolve = (response: SimulatedResponse): CorsOutcome => {
     outcome.allowed = true;
     outcome.response = response;
-    note('result', true, `fetch() resolves: type=${response.type} status=${response.status}; readable headers: ${response.exposedHeaders.join(', ') || '(none)'}`);
+    note(
+      'result',
+      true,
+      `fetch() resolves: type=${response.type} status=${response.status}; readable headers: ${response.exposedHeaders.join(', ') || '(none)'}`,
+    );
     return outcome;
   };
 
@@ -258,7 +280,13 @@ export async function simulateFetch(
     const sameOriginBasic = isSameOrigin(current, req.origin) && tainting === 'basic';
     if (current.protocol === 'data:') {
       note('main-fetch', true, 'data: URL: basic response without network access');
-      return resolve({ status: 200, type: 'basic', exposedHeaders: ['content-type'], url: current.href, redirected: urlList.length > 1 });
+      return resolve({
+        status: 200,
+        type: 'basic',
+        exposedHeaders: ['content-type'],
+        url: current.href,
+        redirected: urlList.length > 1,
+      });
     }
     if (!sameOriginBasic && req.mode === 'same-origin') {
       note('main-fetch', false, 'mode same-origin and the URL is cross-origin');
@@ -279,7 +307,12 @@ export async function simulateFetch(
     // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content), unless
     // the request declares a targetAddressSpace (LNA): Chromium then only warns and lets LNA decide (observed).
     const lnaExempt = profile.localNetworkAccess && exemptsMixedContent(lna);
-    if (req.origin.startsWith('https:') && current.protocol === 'http:' && !isPotentiallyTrustworthy(current) && !lnaExempt) {
+    if (
+      req.origin.startsWith('https:') &&
+      current.protocol === 'http:' &&
+      !isPotentiallyTrustworthy(current) &&
+      !lnaExempt
+    ) {
       note('mixed-content', false, `an https: page may not fetch ${url}`);
       return netFail('mixed-content', current, method, mixedContentMessage(req.origin, current.href));
     }
@@ -300,7 +333,13 @@ export async function simulateFetch(
       const verdict = checkLocalNetworkAccess(lna, current, preflighted);
       if (!verdict.ok) {
         note('local-network-access', false, verdict.detail);
-        return corsFail(verdict.code, verdict.parameter, current, '', verdict.code === 'InvalidLocalNetworkAccess' ? verdict.server : undefined);
+        return corsFail(
+          verdict.code,
+          verdict.parameter,
+          current,
+          '',
+          verdict.code === 'InvalidLocalNetworkAccess' ? verdict.server : undefined,
+        );
       }
       if (verdict.detail !== null) note('local-network-access', true, verdict.detail);
       tasMismatch = verdict.mismatch;
@@ -312,7 +351,10 @@ export async function simulateFetch(
       note('main-fetch', true, 'no-cors cross-origin request: opaque response, no CORS check');
     } else {
       tainting = 'cors';
-      const cls = classifyRequest({ method, headers, useCorsPreflight: req.useCorsPreflight || preflightSticks }, profile);
+      const cls = classifyRequest(
+        { method, headers, useCorsPreflight: req.useCorsPreflight || preflightSticks },
+        profile,
+      );
       if (cls.needsPreflight && profile.preflightSticksAcrossRedirects) preflightSticks = true;
       if (!cls.needsPreflight) {
         note('classify', true, 'no preflight needed: safelisted method and headers');
@@ -336,13 +378,20 @@ export async function simulateFetch(
           : { hit: false, detail: 'an opaque requester is never served from the preflight cache' };
         note('cache', lookup.hit, lookup.detail);
         if (!lookup.hit) {
-          const preflight = buildPreflightRequest({ url, method, unsafeHeaderNames: cls.unsafeHeaderNames, origin: preflightOrigin });
+          const preflight = buildPreflightRequest({
+            url,
+            method,
+            unsafeHeaderNames: cls.unsafeHeaderNames,
+            origin: preflightOrigin,
+          });
           outcome.preflighted = true;
           note(
             'preflight',
             true,
             `OPTIONS ${url} Access-Control-Request-Method: ${method}` +
-              (cls.unsafeHeaderNames.length > 0 ? `, Access-Control-Request-Headers: ${cls.unsafeHeaderNames.join(',')}` : '') +
+              (cls.unsafeHeaderNames.length > 0
+                ? `, Access-Control-Request-Headers: ${cls.unsafeHeaderNames.join(',')}`
+                : '') +
               `, Origin: ${preflightOrigin}`,
           );
           const pres = await send(preflight);
@@ -374,7 +423,13 @@ export async function simulateFetch(
           );
           if (cacheable) {
             cache.store(
-              { ...cacheKey, methods: check.methods, headerNames: check.headerNames, maxAge: check.maxAge, credentials: req.credentials },
+              {
+                ...cacheKey,
+                methods: check.methods,
+                headerNames: check.headerNames,
+                maxAge: check.maxAge,
+                credentials: req.credentials,
+              },
               profile,
             );
           }
@@ -398,12 +453,21 @@ export async function simulateFetch(
     // Fetch §3.1 step 4, default referrer policy (strict-origin-when-cross-origin): a non-CORS, non-GET/HEAD
     // request from an https origin to a non-https URL carries `null` (Profile.originNullOnDowngrade).
     const downgrade =
-      profile.originNullOnDowngrade && tainting !== 'cors' && method !== 'GET' && method !== 'HEAD' && serializedOrigin.startsWith('https:') && current.protocol !== 'https:';
+      profile.originNullOnDowngrade &&
+      tainting !== 'cors' &&
+      method !== 'GET' &&
+      method !== 'HEAD' &&
+      serializedOrigin.startsWith('https:') &&
+      current.protocol !== 'https:';
     const originValue = netNullOrigin || downgrade ? 'null' : serializedOrigin;
     if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD') || opaqueSameSiteOrigin) {
       wireHeaders.push(['Origin', originValue]);
     }
-    note('send', true, `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${originValue}` : ' (no Origin)'));
+    note(
+      'send',
+      true,
+      `${method} ${url}` + (wireHeaders.some(([n]) => n === 'Origin') ? ` Origin: ${originValue}` : ' (no Origin)'),
+    );
     const res = await send({ method, url, headers: wireHeaders });
     if (res === null) return netFail('net::ERR_FAILED', current, method);
 
@@ -422,7 +486,10 @@ export async function simulateFetch(
 
     // HTTP fetch: the CORS check runs on every response of a cors-tainted request, redirects included.
     if (tainting === 'cors') {
-      const check = corsCheck({ headers: res.headers, origin: serializedOrigin, credentials: req.credentials }, profile);
+      const check = corsCheck(
+        { headers: res.headers, origin: serializedOrigin, credentials: req.credentials },
+        profile,
+      );
       if (!check.ok) {
         note('cors-check', false, `status ${res.status}: ${check.code}`);
         return corsFail(check.code, check.parameter, current);
@@ -437,7 +504,14 @@ export async function simulateFetch(
       }
       if (req.redirect === 'manual') {
         note('redirect', true, "redirect mode 'manual': opaque-redirect response");
-        return resolve({ status: 0, type: 'opaqueredirect', exposedHeaders: [], wireStatus: res.status, url: current.href, redirected: false });
+        return resolve({
+          status: 0,
+          type: 'opaqueredirect',
+          exposedHeaders: [],
+          wireStatus: res.status,
+          url: current.href,
+          redirected: false,
+        });
       }
       // Chromium applies 'error' only to a redirect //net would follow (observed: a 302 without Location
       // resolves); the spec rejects any redirect status.
@@ -473,7 +547,10 @@ export async function simulateFetch(
         }
         redirectCount++;
         const hasUserinfo = next.username !== '' || next.password !== '';
-        if (hasUserinfo && ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors')) {
+        if (
+          hasUserinfo &&
+          ((req.mode === 'cors' && (taint !== 'same-origin' || !isSameOrigin(req.origin, next))) || tainting === 'cors')
+        ) {
           note('redirect', false, 'redirect location contains credentials');
           // Chromium 156 reports an empty failedParameter, prints '' as the location and names the
           // URL that answered with the redirect.
@@ -497,7 +574,12 @@ export async function simulateFetch(
           // Observed: Chromium fails any redirect to a URL with credentials, same-origin and no-cors
           // ones included, without a CORS error (the spec allows these). CDP: blockedReason "origin".
           note('redirect', false, 'redirect location contains credentials');
-          return netFail('origin', current, method, `${method} ${current.href} (blocked: redirect to a URL with credentials)`);
+          return netFail(
+            'origin',
+            current,
+            method,
+            `${method} ${current.href} (blocked: redirect to a URL with credentials)`,
+          );
         }
         if (!isHttpScheme(next)) {
           note('redirect', false, `redirect to a ${next.protocol} URL`);
@@ -513,7 +595,9 @@ export async function simulateFetch(
         if (profile.dropClientHintsOnCrossOriginRedirect && !isSameOrigin(req.origin, next)) {
           const before = rewritten.headers.length;
           rewritten.headers = rewritten.headers.filter(([n]) => !CLIENT_HINT_NAMES.includes(byteLowercase(n)));
-          if (rewritten.headers.length !== before) rewritten.changes.push('client hints removed (cross-origin redirect)');
+          if (rewritten.headers.length !== before) {
+            rewritten.changes.push('client hints removed (cross-origin redirect)');
+          }
         }
         // Chromium's //net (redirect_util.cc) replaces the Origin of a request it follows itself
         // (no-cors) with `null` on a cross-origin hop, and it stays `null`.

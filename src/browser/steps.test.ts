@@ -9,31 +9,91 @@ import { CORS_ERROR_CODES, isCorsErrorCode, toPreflightCode } from './errors.js'
 import { exposedHeaderNames, parseExposeHeaders } from './expose.js';
 import { corsConsoleMessage, corsErrorDetail, escapeForConsole } from './messages.js';
 import { buildPreflightRequest, checkPreflightResponse, type PreflightCheckInput } from './preflight.js';
-import { CHROMIUM, FIREFOX, SAFARI, SPEC, getProfile, parseMaxAgeChromium, parseMaxAgeFirefox, parseMaxAgeSpec } from './profiles.js';
+import {
+  CHROMIUM,
+  FIREFOX,
+  SAFARI,
+  SPEC,
+  getProfile,
+  parseMaxAgeChromium,
+  parseMaxAgeFirefox,
+  parseMaxAgeSpec,
+} from './profiles.js';
 import { isRedirectResponse, locationURL, redirectTaint, rewriteForRedirect } from './redirect.js';
 
 const A = 'http://a.test';
 
 describe('constructRequest', () => {
   it('normalizes, applies defaults and drops forbidden headers', () => {
-    const r = constructRequest({ origin: A, url: 'http://b.test/x#f', method: 'post', headers: { Host: 'x', 'X-A': ' 1 ' }, body: 'text' });
-    expect(r).toMatchObject({ method: 'POST', credentials: 'same-origin', mode: 'cors', redirect: 'follow', body: 'text', useCorsPreflight: false });
-    expect(r.headers).toEqual([['X-A', '1'], ['Content-Type', 'text/plain;charset=UTF-8']]);
+    const r = constructRequest({
+      origin: A,
+      url: 'http://b.test/x#f',
+      method: 'post',
+      headers: { Host: 'x', 'X-A': ' 1 ' },
+      body: 'text',
+    });
+    expect(r).toMatchObject({
+      method: 'POST',
+      credentials: 'same-origin',
+      mode: 'cors',
+      redirect: 'follow',
+      body: 'text',
+      useCorsPreflight: false,
+    });
+    expect(r.headers).toEqual([
+      ['X-A', '1'],
+      ['Content-Type', 'text/plain;charset=UTF-8'],
+    ]);
     expect(r.dropped).toEqual([{ name: 'Host', value: 'x', reason: 'forbidden' }]);
   });
   it('no-cors keeps only no-CORS-safelisted headers, judging the combined value', () => {
-    const r = constructRequest({ origin: A, url: 'http://b.test/', mode: 'no-cors', headers: [['Accept', 'a'], ['Accept', 'b"'], ['Range', 'bytes=0-'], ['X-A', '1']] });
+    const r = constructRequest({
+      origin: A,
+      url: 'http://b.test/',
+      mode: 'no-cors',
+      headers: [
+        ['Accept', 'a'],
+        ['Accept', 'b"'],
+        ['Range', 'bytes=0-'],
+        ['X-A', '1'],
+      ],
+    });
     expect(r.headers).toEqual([['Accept', 'a']]);
     expect(r.dropped.map((d) => d.name)).toEqual(['Accept', 'Range', 'X-A']);
   });
   it('the spec profile keeps same-name headers as separate entries', () => {
-    const r = constructRequest({ origin: A, url: 'http://b.test/', headers: [['X-A', '1'], ['x-a', '2']] }, SPEC);
-    expect(r.headers).toEqual([['X-A', '1'], ['x-a', '2']]);
-    const c = constructRequest({ origin: A, url: 'http://b.test/', headers: [['X-A', '1'], ['x-a', '2']] }, CHROMIUM);
+    const r = constructRequest(
+      {
+        origin: A,
+        url: 'http://b.test/',
+        headers: [
+          ['X-A', '1'],
+          ['x-a', '2'],
+        ],
+      },
+      SPEC,
+    );
+    expect(r.headers).toEqual([
+      ['X-A', '1'],
+      ['x-a', '2'],
+    ]);
+    const c = constructRequest(
+      {
+        origin: A,
+        url: 'http://b.test/',
+        headers: [
+          ['X-A', '1'],
+          ['x-a', '2'],
+        ],
+      },
+      CHROMIUM,
+    );
     expect(c.headers).toEqual([['X-A', '1, 2']]);
   });
   it('a stream body sets the use-CORS-preflight flag', () => {
-    expect(constructRequest({ origin: A, url: 'http://b.test/', method: 'POST', body: 'stream' }).useCorsPreflight).toBe(true);
+    expect(
+      constructRequest({ origin: A, url: 'http://b.test/', method: 'POST', body: 'stream' }).useCorsPreflight,
+    ).toBe(true);
   });
 });
 
@@ -44,22 +104,35 @@ describe('classifyRequest', () => {
     ['POST', [['Content-Type', 'application/json']], false, true, ['content-type']],
     ['PUT', [], false, true, []],
     ['get', [], false, true, []],
-    ['GET', [['X-B', '1'], ['x-a', '1']], false, true, ['x-a', 'x-b']],
+    [
+      'GET',
+      [
+        ['X-B', '1'],
+        ['x-a', '1'],
+      ],
+      false,
+      true,
+      ['x-a', 'x-b'],
+    ],
     ['GET', [['DPR', '2']], false, false, []],
     ['POST', [], true, true, []],
-  ] as [string, [string, string][], boolean, boolean, string[]][])('%s %j upload=%s -> preflight %s %j', (method, headers, force, pre, unsafe) => {
-    const c = classifyRequest({ method, headers, useCorsPreflight: force });
-    expect(c.needsPreflight).toBe(pre);
-    expect(c.unsafeHeaderNames).toEqual(unsafe);
-    expect(c.reasons.length > 0).toBe(pre);
-  });
+  ] as [string, [string, string][], boolean, boolean, string[]][])(
+    '%s %j upload=%s -> preflight %s %j',
+    (method, headers, force, pre, unsafe) => {
+      const c = classifyRequest({ method, headers, useCorsPreflight: force });
+      expect(c.needsPreflight).toBe(pre);
+      expect(c.unsafeHeaderNames).toEqual(unsafe);
+      expect(c.reasons.length > 0).toBe(pre);
+    },
+  );
   it('the DPR extra is Chromium-only', () => {
     expect(classifyRequest({ method: 'GET', headers: [['DPR', '2']] }, SPEC).unsafeHeaderNames).toEqual(['dpr']);
   });
 });
 
 describe('corsCheck', () => {
-  const h = (...lines: string[]): [string, string][] => lines.map((v) => ['Access-Control-Allow-Origin', v] as [string, string]);
+  const h = (...lines: string[]): [string, string][] =>
+    lines.map((v) => ['Access-Control-Allow-Origin', v] as [string, string]);
   it.each([
     [h('*'), 'omit', { ok: true }],
     [h('*'), 'include', { ok: false, code: 'WildcardOriginNotAllowed', parameter: '' }],
@@ -73,13 +146,21 @@ describe('corsCheck', () => {
     [h('http://a.test:80'), 'omit', { ok: false, code: 'AllowOriginMismatch', parameter: 'http://a.test:80' }],
     [h(A), 'include', { ok: false, code: 'InvalidAllowCredentials', parameter: '' }],
     [[...h(A), ['Access-Control-Allow-Credentials', 'true']], 'include', { ok: true }],
-    [[...h(A), ['access-control-allow-credentials', 'TRUE']], 'include', { ok: false, code: 'InvalidAllowCredentials', parameter: 'TRUE' }],
+    [
+      [...h(A), ['access-control-allow-credentials', 'TRUE']],
+      'include',
+      { ok: false, code: 'InvalidAllowCredentials', parameter: 'TRUE' },
+    ],
   ] as [[string, string][], 'omit' | 'include', object][])('%j credentials=%s', (headers, credentials, result) => {
     expect(corsCheck({ headers, origin: A, credentials })).toEqual(result);
   });
   it('Firefox counts lines: two lines are multiple values, one "a, b" line is a mismatch', () => {
-    expect(corsCheck({ headers: h('*', '*'), origin: A, credentials: 'omit' }, FIREFOX)).toMatchObject({ code: 'MultipleAllowOriginValues' });
-    expect(corsCheck({ headers: h(`${A}, ${A}`), origin: A, credentials: 'omit' }, FIREFOX)).toMatchObject({ code: 'AllowOriginMismatch' });
+    expect(corsCheck({ headers: h('*', '*'), origin: A, credentials: 'omit' }, FIREFOX)).toMatchObject({
+      code: 'MultipleAllowOriginValues',
+    });
+    expect(corsCheck({ headers: h(`${A}, ${A}`), origin: A, credentials: 'omit' }, FIREFOX)).toMatchObject({
+      code: 'AllowOriginMismatch',
+    });
   });
   it('null origin matches only ACAO null', () => {
     expect(corsCheck({ headers: h('null'), origin: 'null', credentials: 'omit' })).toEqual({ ok: true });
@@ -88,10 +169,22 @@ describe('corsCheck', () => {
 
 describe('buildPreflightRequest / checkPreflightResponse', () => {
   it('builds the exact preflight', () => {
-    expect(buildPreflightRequest({ url: 'http://b.test/x', method: 'DELETE', unsafeHeaderNames: ['a', 'b'], origin: 'null' })).toEqual({
+    expect(
+      buildPreflightRequest({
+        url: 'http://b.test/x',
+        method: 'DELETE',
+        unsafeHeaderNames: ['a', 'b'],
+        origin: 'null',
+      }),
+    ).toEqual({
       method: 'OPTIONS',
       url: 'http://b.test/x',
-      headers: [['Accept', '*/*'], ['Access-Control-Request-Method', 'DELETE'], ['Access-Control-Request-Headers', 'a,b'], ['Origin', 'null']],
+      headers: [
+        ['Accept', '*/*'],
+        ['Access-Control-Request-Method', 'DELETE'],
+        ['Access-Control-Request-Headers', 'a,b'],
+        ['Origin', 'null'],
+      ],
     });
   });
   const base = (over: Partial<PreflightCheckInput>): PreflightCheckInput => ({
@@ -105,15 +198,96 @@ describe('buildPreflightRequest / checkPreflightResponse', () => {
     ...over,
   });
   it.each([
-    [{ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT']] }, 'ok'],
-    [{ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'GET'], ['Access-Control-Allow-Methods', 'PUT']] }, 'ok'],
-    [{ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', ',PUT,,']] }, 'ok'],
-    [{ method: 'GET', headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'get']] }, 'ok'],
-    [{ method: 'POST', headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'x y']] }, 'InvalidAllowMethodsPreflightResponse'],
-    [{ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'a b']] }, 'InvalidAllowHeadersPreflightResponse'],
-    [{ unsafeHeaderNames: ['x-a', 'x-b'], headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'X-B']] }, 'HeaderDisallowedByPreflightResponse:x-a'],
-    [{ unsafeHeaderNames: ['x-a'], headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', '']] }, 'HeaderDisallowedByPreflightResponse:x-a'],
-    [{ status: 299, headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', '*']] }, 'ok'],
+    [
+      {
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+        ],
+      },
+      'ok',
+    ],
+    [
+      {
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'GET'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+        ],
+      },
+      'ok',
+    ],
+    [
+      {
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', ',PUT,,'],
+        ],
+      },
+      'ok',
+    ],
+    [
+      {
+        method: 'GET',
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'get'],
+        ],
+      },
+      'ok',
+    ],
+    [
+      {
+        method: 'POST',
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'x y'],
+        ],
+      },
+      'InvalidAllowMethodsPreflightResponse',
+    ],
+    [
+      {
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Allow-Headers', 'a b'],
+        ],
+      },
+      'InvalidAllowHeadersPreflightResponse',
+    ],
+    [
+      {
+        unsafeHeaderNames: ['x-a', 'x-b'],
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Allow-Headers', 'X-B'],
+        ],
+      },
+      'HeaderDisallowedByPreflightResponse:x-a',
+    ],
+    [
+      {
+        unsafeHeaderNames: ['x-a'],
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Allow-Headers', ''],
+        ],
+      },
+      'HeaderDisallowedByPreflightResponse:x-a',
+    ],
+    [
+      {
+        status: 299,
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', '*'],
+        ],
+      },
+      'ok',
+    ],
     [{ status: 300, headers: [['Access-Control-Allow-Origin', '*']] }, 'PreflightInvalidStatus'],
     [{ status: 307, headers: [['Location', '/y']] }, 'PreflightDisallowedRedirect'],
     [{ status: 307, headers: [['Location', 'http://[']] }, 'NetworkError:net::ERR_INVALID_REDIRECT'],
@@ -126,18 +300,56 @@ describe('buildPreflightRequest / checkPreflightResponse', () => {
     expect(got).toBe(expected);
   });
   it('returns what to cache, with Max-Age parsed and capped by the profile', () => {
-    const r = checkPreflightResponse(base({ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT, *'], ['Access-Control-Allow-Headers', 'X-A'], ['Access-Control-Max-Age', '86400']] }));
-    expect(r).toEqual({ ok: true, methods: ['PUT', '*'], headerNames: ['x-a'], maxAge: 7200, authorizationCoveredByWildcard: false });
-    const s = checkPreflightResponse(base({ headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '86400']] }), SAFARI);
+    const r = checkPreflightResponse(
+      base({
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT, *'],
+          ['Access-Control-Allow-Headers', 'X-A'],
+          ['Access-Control-Max-Age', '86400'],
+        ],
+      }),
+    );
+    expect(r).toEqual({
+      ok: true,
+      methods: ['PUT', '*'],
+      headerNames: ['x-a'],
+      maxAge: 7200,
+      authorizationCoveredByWildcard: false,
+    });
+    const s = checkPreflightResponse(
+      base({
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Max-Age', '86400'],
+        ],
+      }),
+      SAFARI,
+    );
     expect(s).toMatchObject({ maxAge: 600 });
   });
   it('flags Authorization covered by * (Chromium) and rejects it (spec)', () => {
-    const input = base({ unsafeHeaderNames: ['authorization', 'x-a'], headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', '*']] });
+    const input = base({
+      unsafeHeaderNames: ['authorization', 'x-a'],
+      headers: [
+        ['Access-Control-Allow-Origin', '*'],
+        ['Access-Control-Allow-Methods', 'PUT'],
+        ['Access-Control-Allow-Headers', '*'],
+      ],
+    });
     expect(checkPreflightResponse(input)).toMatchObject({ ok: true, authorizationCoveredByWildcard: true });
-    expect(checkPreflightResponse(input, SPEC)).toMatchObject({ ok: false, code: 'HeaderDisallowedByPreflightResponse', parameter: 'authorization' });
+    expect(checkPreflightResponse(input, SPEC)).toMatchObject({
+      ok: false,
+      code: 'HeaderDisallowedByPreflightResponse',
+      parameter: 'authorization',
+    });
   });
   it('the use-CORS-preflight flag caches the request method when ACAM is absent', () => {
-    expect(checkPreflightResponse(base({ method: 'POST', useCorsPreflight: true }))).toMatchObject({ ok: true, methods: ['POST'] });
+    expect(checkPreflightResponse(base({ method: 'POST', useCorsPreflight: true }))).toMatchObject({
+      ok: true,
+      methods: ['POST'],
+    });
   });
 });
 
@@ -163,7 +375,9 @@ describe('Max-Age parsing per profile', () => {
     ['-5', 1, 5],
     ['+10', 1, 5],
     ['100000', 1, 100000],
-  ] as [string | null, number, number][])('spec %j (%i lines) -> %s', (v, n, s) => expect(parseMaxAgeSpec(v, n)).toBe(s));
+  ] as [string | null, number, number][])('spec %j (%i lines) -> %s', (v, n, s) =>
+    expect(parseMaxAgeSpec(v, n)).toBe(s),
+  );
   it.each([
     [null, 5],
     ['', 5],
@@ -199,22 +413,43 @@ describe('exposedHeaderNames', () => {
     ['"bb-8"', 'omit', ['cache-control', 'content-type']],
     ['bb-8, "x"', 'omit', ['cache-control', 'content-type']],
     ['bb 8', 'omit', ['cache-control', 'content-type']],
-    ['*', 'omit', ['access-control-expose-headers', 'bb-8', 'cache-control', 'content-type', 'date'], [['x-\u00e9', '1'], ['a b', '1']]],
+    [
+      '*',
+      'omit',
+      ['access-control-expose-headers', 'bb-8', 'cache-control', 'content-type', 'date'],
+      [
+        ['x-\u00e9', '1'],
+        ['a b', '1'],
+      ],
+    ],
     ['set-cookie, bb-8', 'omit', ['bb-8', 'cache-control', 'content-type']],
     ['*', 'omit', ['access-control-expose-headers', 'bb-8', 'cache-control', 'content-type', 'date']],
     ['*', 'include', ['cache-control', 'content-type']],
     ['*, bb-8', 'include', ['bb-8', 'cache-control', 'content-type']],
     ['x-absent', 'omit', ['cache-control', 'content-type']],
-  ] as [string | null, 'omit' | 'include', string[], [string, string][]?][])('ACEH %j credentials=%s', (aceh, credentials, names, extra = []) => {
-    expect(exposedHeaderNames({ headers: res(aceh, ...extra), type: 'cors', credentials })).toEqual(names);
-  });
+  ] as [string | null, 'omit' | 'include', string[], [string, string][]?][])(
+    'ACEH %j credentials=%s',
+    (aceh, credentials, names, extra = []) => {
+      expect(exposedHeaderNames({ headers: res(aceh, ...extra), type: 'cors', credentials })).toEqual(names);
+    },
+  );
   it('basic responses expose everything but Set-Cookie; opaque ones nothing', () => {
-    expect(exposedHeaderNames({ headers: res(null), type: 'basic', credentials: 'omit' })).toEqual(['bb-8', 'cache-control', 'content-type', 'date']);
+    expect(exposedHeaderNames({ headers: res(null), type: 'basic', credentials: 'omit' })).toEqual([
+      'bb-8',
+      'cache-control',
+      'content-type',
+      'date',
+    ]);
     expect(exposedHeaderNames({ headers: res(null), type: 'opaque', credentials: 'omit' })).toEqual([]);
     expect(exposedHeaderNames({ headers: res(null), type: 'opaqueredirect', credentials: 'omit' })).toEqual([]);
   });
   it('ACEH split over two lines is one list', () => {
-    expect(parseExposeHeaders([['Access-Control-Expose-Headers', 'A'], ['access-control-expose-headers', 'b']])).toEqual(['a', 'b']);
+    expect(
+      parseExposeHeaders([
+        ['Access-Control-Expose-Headers', 'A'],
+        ['access-control-expose-headers', 'b'],
+      ]),
+    ).toEqual(['a', 'b']);
   });
 });
 
@@ -237,8 +472,22 @@ describe('redirects', () => {
     [[['Location', '/y#h']], 'url', 'http://b.test/y#h'],
     [[], 'none', null],
     [[['Location', '']], 'none', null],
-    [[['Location', '/a'], ['Location', '/b']], 'multiple', null],
-    [[['Location', '/a'], ['Location', '/a']], 'url', 'http://b.test/a'],
+    [
+      [
+        ['Location', '/a'],
+        ['Location', '/b'],
+      ],
+      'multiple',
+      null,
+    ],
+    [
+      [
+        ['Location', '/a'],
+        ['Location', '/a'],
+      ],
+      'url',
+      'http://b.test/a',
+    ],
     [[['Location', 'http://[']], 'invalid', null],
   ] as [[string, string][], string, string | null][])('locationURL %j -> %s', (headers, kind, href) => {
     const r = locationURL(headers, u('http://b.test/d/x'));
@@ -257,7 +506,16 @@ describe('redirects', () => {
   });
   it('rewrites the method, body headers and Authorization', () => {
     const r = rewriteForRedirect(
-      { method: 'POST', body: 'text', headers: [['Content-Type', 'text/plain'], ['Content-Language', 'en'], ['Authorization', 'x'], ['X-A', '1']] },
+      {
+        method: 'POST',
+        body: 'text',
+        headers: [
+          ['Content-Type', 'text/plain'],
+          ['Content-Language', 'en'],
+          ['Authorization', 'x'],
+          ['X-A', '1'],
+        ],
+      },
       302,
       u('http://b.test/'),
       u('http://c.test/'),
@@ -271,10 +529,32 @@ describe('PreflightCache (direct)', () => {
   it('stores, looks up and expires with the injected clock', () => {
     let t = 0;
     const cache = new PreflightCache({ now: () => t });
-    cache.store({ origin: A, url: 'http://b.test/', methods: ['PUT'], headerNames: ['X-A'], maxAge: 10, credentials: 'omit' });
-    const q = { origin: A, url: 'http://b.test/', method: 'PUT', unsafeHeaderNames: ['x-a'], credentials: 'omit' as const };
+    cache.store({
+      origin: A,
+      url: 'http://b.test/',
+      methods: ['PUT'],
+      headerNames: ['X-A'],
+      maxAge: 10,
+      credentials: 'omit',
+    });
+    const q = {
+      origin: A,
+      url: 'http://b.test/',
+      method: 'PUT',
+      unsafeHeaderNames: ['x-a'],
+      credentials: 'omit' as const,
+    };
     expect(cache.lookup(q).hit).toBe(true);
-    expect(cache.entries()).toEqual([{ origin: A, url: 'http://b.test/', credentials: false, methods: ['PUT'], headerNames: ['x-a'], expiresAt: 10000 }]);
+    expect(cache.entries()).toEqual([
+      {
+        origin: A,
+        url: 'http://b.test/',
+        credentials: false,
+        methods: ['PUT'],
+        headerNames: ['x-a'],
+        expiresAt: 10000,
+      },
+    ]);
     t = 10000;
     expect(cache.lookup(q)).toMatchObject({ hit: false, detail: expect.stringContaining('expired') });
     expect(cache.size).toBe(0);
@@ -289,7 +569,10 @@ describe('PreflightCache (direct)', () => {
   });
   it('Firefox keys by credentials: a credentialed entry does not serve an uncredentialed request', () => {
     const cache = new PreflightCache({ now: () => 0 });
-    cache.store({ origin: A, url: 'u', methods: ['PUT'], headerNames: [], maxAge: 10, credentials: 'include' }, FIREFOX);
+    cache.store(
+      { origin: A, url: 'u', methods: ['PUT'], headerNames: [], maxAge: 10, credentials: 'include' },
+      FIREFOX,
+    );
     const q = { origin: A, url: 'u', method: 'PUT', unsafeHeaderNames: [], credentials: 'omit' as const };
     expect(cache.lookup(q, FIREFOX).hit).toBe(false);
     expect(cache.lookup(q, SPEC).hit).toBe(true);
@@ -317,16 +600,42 @@ describe('errors and messages', () => {
     expect(isCorsErrorCode('MissingAllowOriginHeader')).toBe(true);
   });
   it.each([
-    ['MethodDisallowedByPreflightResponse', 'patch', 'Method patch is not allowed by Access-Control-Allow-Methods in preflight response.'],
-    ['HeaderDisallowedByPreflightResponse', 'x-a', 'Request header field x-a is not allowed by Access-Control-Allow-Headers in preflight response.'],
+    [
+      'MethodDisallowedByPreflightResponse',
+      'patch',
+      'Method patch is not allowed by Access-Control-Allow-Methods in preflight response.',
+    ],
+    [
+      'HeaderDisallowedByPreflightResponse',
+      'x-a',
+      'Request header field x-a is not allowed by Access-Control-Allow-Headers in preflight response.',
+    ],
     ['PreflightInvalidStatus', '', 'It does not have HTTP ok status.'],
     ['PreflightDisallowedRedirect', '', 'Redirect is not allowed for a preflight request.'],
-    ['InvalidAllowCredentials', 'True', "The value of the 'Access-Control-Allow-Credentials' header in the response is 'True' which must be 'true' when the request's credentials mode is 'include'."],
-    ['MultipleAllowOriginValues', '*, *', "The 'Access-Control-Allow-Origin' header contains multiple values '*, *', but only one is allowed. Have the server send the header with a valid value."],
-    ['InvalidAllowOriginValue', 'foo', "The 'Access-Control-Allow-Origin' header contains the invalid value 'foo'. Have the server send the header with a valid value."],
+    [
+      'InvalidAllowCredentials',
+      'True',
+      "The value of the 'Access-Control-Allow-Credentials' header in the response is 'True' which must be 'true' when the request's credentials mode is 'include'.",
+    ],
+    [
+      'MultipleAllowOriginValues',
+      '*, *',
+      "The 'Access-Control-Allow-Origin' header contains multiple values '*, *', but only one is allowed. Have the server send the header with a valid value.",
+    ],
+    [
+      'InvalidAllowOriginValue',
+      'foo',
+      "The 'Access-Control-Allow-Origin' header contains the invalid value 'foo'. Have the server send the header with a valid value.",
+    ],
   ] as const)('%s detail', (code, p, text) => expect(corsErrorDetail(code, p)).toBe(text));
   it('builds the full line with the redirect and preflight parts', () => {
-    expect(corsConsoleMessage('PreflightInvalidStatus', '', { initialUrl: 'http://b.test/1', finalUrl: 'http://c.test/2', origin: 'null' })).toBe(
+    expect(
+      corsConsoleMessage('PreflightInvalidStatus', '', {
+        initialUrl: 'http://b.test/1',
+        finalUrl: 'http://c.test/2',
+        origin: 'null',
+      }),
+    ).toBe(
       "Access to fetch at 'http://c.test/2' (redirected from 'http://b.test/1') from origin 'null' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status.",
     );
   });

@@ -6,7 +6,9 @@ import { version } from './version.js';
 /** Builds the `corsight` program with every registered sub-command. */
 export function buildProgram(): Command {
   const program = new Command('corsight')
-    .description('CORS done right: a Chromium-exact browser model, a secure middleware, and a scanner that judges like a browser.')
+    .description(
+      'CORS done right: a Chromium-exact browser model, a secure middleware, and a scanner that judges like a browser.',
+    )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')

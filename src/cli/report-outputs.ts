@@ -36,12 +36,16 @@ export function parseReportRequests(values: readonly string[], mainOutput: strin
     const format = colon === -1 ? value : value.slice(0, colon);
     const file = colon === -1 ? '' : value.slice(colon + 1);
     if (!(reportFormats as readonly string[]).includes(format)) {
-      throw new UsageError(`bad --report '${value}': expected FORMAT:FILE with FORMAT one of ${reportFormats.join(', ')}`);
+      throw new UsageError(
+        `bad --report '${value}': expected FORMAT:FILE with FORMAT one of ${reportFormats.join(', ')}`,
+      );
     }
     if (file === '') throw new UsageError(`bad --report '${value}': no FILE after '${format}:'`);
     const resolved = path.resolve(file);
     const previous = seen.get(resolved);
-    if (previous !== undefined) throw new UsageError(`bad --report '${value}': ${file} is already written by ${previous}`);
+    if (previous !== undefined) {
+      throw new UsageError(`bad --report '${value}': ${file} is already written by ${previous}`);
+    }
     seen.set(resolved, `--report ${value}`);
     return { format: format as ReportFormat, file };
   });
@@ -62,10 +66,18 @@ export async function openReportOutput(
   if (file !== undefined) {
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
-      stream.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot write ${options.flag} ${file}: ${error.code ?? error.message}`)));
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new UsageError(`cannot write ${options.flag} ${file}: ${error.code ?? error.message}`)),
+      );
     });
   }
-  const output: ReportOutput = { format, reporter: createReporter(format, { paint: painter(useColor(stream, options.color)), redact: options.redact }), file, stream, error: undefined };
+  const output: ReportOutput = {
+    format,
+    reporter: createReporter(format, { paint: painter(useColor(stream, options.color)), redact: options.redact }),
+    file,
+    stream,
+    error: undefined,
+  };
   stream.on('error', (error: NodeJS.ErrnoException) => {
     output.error ??= error;
     options.onError();

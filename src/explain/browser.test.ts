@@ -25,7 +25,9 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
   let other: RouteServer;
   let live: LiveSender;
   beforeAll(async () => {
-    other = await startRoutes({ '/final': { actual: { headers: [['Access-Control-Allow-Origin', 'https://app.test']] } } });
+    other = await startRoutes({
+      '/final': { actual: { headers: [['Access-Control-Allow-Origin', 'https://app.test']] } },
+    });
     server = await startRoutes({
       '/missing': { actual: {} },
       '/ok': { actual: { headers: [ACAO, ['X-Total', '1'], ['Access-Control-Expose-Headers', 'x-total']] } },
@@ -36,9 +38,18 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
       '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${other.url}/final`]] } },
       '/wildcard': { actual: { headers: [['Access-Control-Allow-Origin', '*']] } },
       '/multiple': { actual: { headers: [ACAO, ['Access-Control-Allow-Origin', 'https://b.test']] } },
-      '/pf-status': { preflight: { status: 404, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] }, actual: { headers: [ACAO] } },
-      '/pf-redirect': { preflight: { status: 307, headers: [['Location', '/elsewhere']] }, actual: { headers: [ACAO] } },
-      '/acah': { preflight: { status: 204, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] }, actual: { headers: [ACAO] } },
+      '/pf-status': {
+        preflight: { status: 404, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] },
+        actual: { headers: [ACAO] },
+      },
+      '/pf-redirect': {
+        preflight: { status: 307, headers: [['Location', '/elsewhere']] },
+        actual: { headers: [ACAO] },
+      },
+      '/acah': {
+        preflight: { status: 204, headers: [ACAO, ['Access-Control-Allow-Headers', 'x-a']] },
+        actual: { headers: [ACAO] },
+      },
     });
     live = createLiveSender({ origin: 'https://app.test' });
   });
@@ -57,7 +68,12 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
   it('missing ACAO from an https: origin served by the stand-in: same error and console line', async () => {
     const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}/missing` });
     expect(x.allowed).toBe(false);
-    expect(c).toMatchObject({ allowed: false, corsError: 'MissingAllowOriginHeader', failedParameter: '', matches: true });
+    expect(c).toMatchObject({
+      allowed: false,
+      corsError: 'MissingAllowOriginHeader',
+      failedParameter: '',
+      matches: true,
+    });
     expect(c.consoleMessage).toBe(x.chromiumConsoleMessage);
   });
 
@@ -65,7 +81,12 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     const base = { origin: 'https://app.test', url: `${server.url}/ok`, addressSpace: 'public' as const };
     const denied = await compare(base);
     expect(denied.x.outcome.error?.code).toBe('LocalNetworkAccessPermissionDenied');
-    expect(denied.c).toMatchObject({ allowed: false, corsError: 'LocalNetworkAccessPermissionDenied', failedParameter: '', matches: true });
+    expect(denied.c).toMatchObject({
+      allowed: false,
+      corsError: 'LocalNetworkAccessPermissionDenied',
+      failedParameter: '',
+      matches: true,
+    });
     expect(denied.c.consoleMessage).toBe(denied.x.chromiumConsoleMessage);
     const granted = await compare({ ...base, localNetworkAccess: 'granted' });
     expect(granted.c).toMatchObject({ allowed: true, matches: true });
@@ -88,11 +109,17 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
 
   it('a PUT refused by Access-Control-Allow-Methods (with --send)', async () => {
     const { c } = await compare({ origin: 'https://app.test', url: `${server.url}/acam`, method: 'PUT' }, true);
-    expect(c).toMatchObject({ corsError: 'MethodDisallowedByPreflightResponse', failedParameter: 'PUT', matches: true });
+    expect(c).toMatchObject({
+      corsError: 'MethodDisallowedByPreflightResponse',
+      failedParameter: 'PUT',
+      matches: true,
+    });
   });
 
   it('refuses to let Chromium send a PUT without --send', async () => {
-    await expect(runInChromium({ origin: 'https://app.test', url: `${server.url}/acam`, method: 'PUT' })).rejects.toThrow(/add --send/);
+    await expect(
+      runInChromium({ origin: 'https://app.test', url: `${server.url}/acam`, method: 'PUT' }),
+    ).rejects.toThrow(/add --send/);
   });
 
   it('Origin: null from a sandboxed iframe', async () => {
@@ -112,17 +139,25 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
   it('through the command: --browser --format json carries the comparison, text says it matches', async () => {
     const chunks: string[] = [];
     const out = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
-    const code = await explainCommand(`${server.url}/missing`, { origin: 'https://app.test', browser: true, format: 'json' }, { stdout: out, stderr: out });
+    const code = await explainCommand(
+      `${server.url}/missing`,
+      { origin: 'https://app.test', browser: true, format: 'json' },
+      { stdout: out, stderr: out },
+    );
     expect(code).toBe(1);
     const j = JSON.parse(chunks.join(''));
     expect(j.browser).toMatchObject({ allowed: false, corsError: 'MissingAllowOriginHeader', matches: true });
     chunks.length = 0;
-    const code2 = await explainCommand(`${server.url}/ok`, { origin: 'http://app.test', browser: true, color: false }, { stdout: out, stderr: out });
+    const code2 = await explainCommand(
+      `${server.url}/ok`,
+      { origin: 'http://app.test', browser: true, color: false },
+      { stdout: out, stderr: out },
+    );
     expect(code2).toBe(0);
     expect(chunks.join('')).toContain('Real Chromium (--browser)\n  allowed\n  matches the chromium profile');
   });
 
-  it('origin and target on one host name, different ports: only the origin\'s host:port goes to the stand-in', async () => {
+  it("origin and target on one host name, different ports: only the origin's host:port goes to the stand-in", async () => {
     const port = new URL(server.url).port;
     const request: CorsRequest = { origin: 'http://api.test', url: `http://api.test:${port}/missing` };
     const sender = createLiveSender({ origin: request.origin, resolve: ['api.test:127.0.0.1'] });
@@ -141,7 +176,11 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     ['two Access-Control-Allow-Origin lines', { url: '/multiple' }, 'MultipleAllowOriginValues'],
     ['preflight 404', { url: '/pf-status', headers: { 'X-A': '1' } }, 'PreflightInvalidStatus'],
     ['preflight redirect', { url: '/pf-redirect', headers: { 'X-A': '1' } }, 'PreflightDisallowedRedirect'],
-    ['several disallowed headers (Chromium names one by its header-map order)', { url: '/acah', headers: { 'X-A': '1', 'X-Zeta': '2', 'X-Beta': '3', 'X-Token': '4' } }, 'HeaderDisallowedByPreflightResponse'],
+    [
+      'several disallowed headers (Chromium names one by its header-map order)',
+      { url: '/acah', headers: { 'X-A': '1', 'X-Zeta': '2', 'X-Beta': '3', 'X-Token': '4' } },
+      'HeaderDisallowedByPreflightResponse',
+    ],
   ] as const)('%s: the model and Chromium agree', async (_label, init, code) => {
     const { url, ...rest } = init as { url: string } & Partial<CorsRequest>;
     const { x, c } = await compare({ origin: 'https://app.test', url: `${server.url}${url}`, ...rest });
@@ -164,10 +203,14 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as AddressInfo).port;
     try {
-      await expect(runInChromium({ origin: `http://127.0.0.1:${port}`, url: `${server.url}/missing` })).rejects.toThrow(`port ${port} on 127.0.0.1 is not free`);
+      await expect(runInChromium({ origin: `http://127.0.0.1:${port}`, url: `${server.url}/missing` })).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is not free`,
+      );
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
     }
-    await expect(runInChromium({ origin: 'http://192.0.2.1', url: `${server.url}/missing` })).rejects.toThrow('its host is a non-loopback IP address');
+    await expect(runInChromium({ origin: 'http://192.0.2.1', url: `${server.url}/missing` })).rejects.toThrow(
+      'its host is a non-loopback IP address',
+    );
   });
 });

@@ -84,7 +84,9 @@ async function standIn(origin: string): Promise<{ server: Server; pageUrl: strin
   }
   const url = new URL(origin);
   const secure = url.protocol === 'https:';
-  const server = secure ? createHttpsServer({ cert: labCertificate, key: labPrivateKey }, handler) : createHttpServer(handler);
+  const server = secure
+    ? createHttpsServer({ cert: labCertificate, key: labPrivateKey }, handler)
+    : createHttpServer(handler);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = effectivePort(url);
   if (isIP(host) !== 0 || host === 'localhost') {
@@ -97,7 +99,9 @@ async function standIn(origin: string): Promise<{ server: Server; pageUrl: strin
     try {
       await listen(server, port, address);
     } catch (e) {
-      throw new Error(`cannot stand in for origin ${origin}: port ${port} on ${address} is not free (${(e as Error).message})`);
+      throw new Error(
+        `cannot stand in for origin ${origin}: port ${port} on ${address} is not free (${(e as Error).message})`,
+      );
     }
     return { server, pageUrl: `${url.origin}/`, rules: [] };
   }
@@ -117,10 +121,15 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** Run the request in headless Chromium from a page whose origin is `request.origin`. */
-export async function runInChromium(request: CorsRequest, options: BrowserRunOptions = {}): Promise<BrowserObservation> {
+export async function runInChromium(
+  request: CorsRequest,
+  options: BrowserRunOptions = {},
+): Promise<BrowserObservation> {
   const method = (request.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD' && options.send !== true) {
-    throw new Error(`Chromium would send the ${request.method} request itself once the preflight passes; add --send to allow that`);
+    throw new Error(
+      `Chromium would send the ${request.method} request itself once the preflight passes; add --send to allow that`,
+    );
   }
   const executablePath = requireChromium('--browser', options.executablePath ?? chromiumPath());
   let playwright: typeof import('playwright-core');
@@ -141,7 +150,9 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
   // instead (an override by IP endpoint, fetch-cors.md §2.4), so a public page meets the same checks as the model.
   if (request.addressSpace !== undefined && request.addressSpace !== 'loopback') {
     const { address, port, family } = server.address() as AddressInfo;
-    args.push(`--ip-address-space-overrides=${family === 'IPv6' ? `[${address}]` : address}:${port}=${request.addressSpace}`);
+    args.push(
+      `--ip-address-space-overrides=${family === 'IPv6' ? `[${address}]` : address}:${port}=${request.addressSpace}`,
+    );
   }
   const browser = await playwright.chromium.launch({ executablePath, headless: true, args });
   try {
@@ -154,11 +165,20 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
     });
     await page.goto(pageUrl);
     const frame = request.origin === 'null' ? await openOpaqueFrame(page) : page.mainFrame();
-    const failures: { url: string; preflight: boolean; errorText: string; corsError?: string; failedParameter?: string }[] = [];
+    const failures: {
+      url: string;
+      preflight: boolean;
+      errorText: string;
+      corsError?: string;
+      failedParameter?: string;
+    }[] = [];
     const listenCdp = async (cdp: import('playwright-core').CDPSession) => {
       const requests = new Map<string, { url: string; preflight: boolean }>();
       cdp.on('Network.requestWillBeSent', (e) => {
-        requests.set(e.requestId, { url: e.request.url, preflight: e.type === 'Preflight' || e.initiator.type === 'preflight' });
+        requests.set(e.requestId, {
+          url: e.request.url,
+          preflight: e.type === 'Preflight' || e.initiator.type === 'preflight',
+        });
       });
       cdp.on('Network.loadingFailed', (e) => {
         const r = requests.get(e.requestId);
@@ -181,14 +201,21 @@ export async function runInChromium(request: CorsRequest, options: BrowserRunOpt
       }
     }
     const pageOrigin = await frame.evaluate(() => self.origin);
-    const init: Record<string, unknown> = { method: request.method ?? 'GET', headers: toHeaderList(request.headers), credentials: request.credentials ?? 'same-origin', mode: 'cors' };
+    const init: Record<string, unknown> = {
+      method: request.method ?? 'GET',
+      headers: toHeaderList(request.headers),
+      credentials: request.credentials ?? 'same-origin',
+      mode: 'cors',
+    };
     if (request.targetAddressSpace !== undefined) init.targetAddressSpace = request.targetAddressSpace;
     const result = await frame.evaluate(
       async ({ url, init, timeoutMs }) => {
-        const timeout = new Promise<{ settled: string }>((resolve) => setTimeout(() => resolve({ settled: 'timeout' }), timeoutMs));
+        const timeout = new Promise<{ settled: string }>((resolve) =>
+          setTimeout(() => resolve({ settled: 'timeout' }), timeoutMs),
+        );
         const attempt = (async () => {
           try {
-            const r = await fetch(url, init as RequestInit);
+            const r = await fetch(url, init);
             const names = [...(r.headers as unknown as { keys(): Iterable<string> }).keys()];
             try {
               await r.arrayBuffer();
@@ -242,7 +269,11 @@ export const BROWSER_LIMITS = [
 ];
 
 /** Run the request in Chromium and compare with the explanation's chromium verdict. */
-export async function compareInChromium(request: CorsRequest, explanation: Explanation, options: BrowserRunOptions = {}): Promise<BrowserComparison> {
+export async function compareInChromium(
+  request: CorsRequest,
+  explanation: Explanation,
+  options: BrowserRunOptions = {},
+): Promise<BrowserComparison> {
   const seen = await runInChromium(request, options);
   const model = explanation.verdicts.find((v) => v.profile === 'chromium')!;
   const notes = [...BROWSER_LIMITS];
@@ -253,10 +284,13 @@ export async function compareInChromium(request: CorsRequest, explanation: Expla
   }
   // When both allow it, script must be able to read the same header names.
   if (matches && seen.allowed) {
-    const modelNames = explanation.verdicts[0]?.profile === 'chromium' ? (explanation.outcome.response?.exposedHeaders ?? []) : null;
+    const modelNames =
+      explanation.verdicts[0]?.profile === 'chromium' ? (explanation.outcome.response?.exposedHeaders ?? []) : null;
     if (modelNames !== null && modelNames.join(',') !== seen.exposedHeaders.join(',')) {
       matches = false;
-      notes.push(`readable headers differ: model [${modelNames.join(', ')}], Chromium [${seen.exposedHeaders.join(', ')}]`);
+      notes.push(
+        `readable headers differ: model [${modelNames.join(', ')}], Chromium [${seen.exposedHeaders.join(', ')}]`,
+      );
     }
   }
   // The console line must match too, character for character (Blink's cors_error_string.cc).
@@ -264,8 +298,14 @@ export async function compareInChromium(request: CorsRequest, explanation: Expla
     matches = seen.consoleMessage === explanation.chromiumConsoleMessage;
     if (!matches) notes.push(`Chromium printed: ${seen.consoleMessage}`);
   }
-  if (seen.pageOrigin !== request.origin) notes.unshift(`the page's origin was ${seen.pageOrigin}, not ${request.origin}`);
-  if (explanation.assumptions.length > 0) notes.push('the model assumed a response that Chromium fetched for real; a difference may come from that assumption');
+  if (seen.pageOrigin !== request.origin) {
+    notes.unshift(`the page's origin was ${seen.pageOrigin}, not ${request.origin}`);
+  }
+  if (explanation.assumptions.length > 0) {
+    notes.push(
+      'the model assumed a response that Chromium fetched for real; a difference may come from that assumption',
+    );
+  }
   return {
     allowed: seen.allowed,
     corsError: seen.corsError,

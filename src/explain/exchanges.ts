@@ -24,7 +24,12 @@ function requestKey(req: WireRequest): string {
 }
 
 /** Response headers the assumed actual response copies from the response it is modelled on. */
-const ASSUMED_COPY = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers', 'vary'];
+const ASSUMED_COPY = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'vary',
+];
 
 function copyCorsHeaders(from: TransportResponse | null, names: readonly string[]): [string, string][] {
   if (from === null) return [];
@@ -36,7 +41,12 @@ function copyCorsHeaders(from: TransportResponse | null, names: readonly string[
  * replaces every line of the header; `set-status` changes the status; `no-redirect` turns a redirect
  * into a 204 without `Location`.
  */
-export function applyFixSteps(role: ResponseRole, url: string, res: TransportResponse, steps: readonly FixStep[]): TransportResponse {
+export function applyFixSteps(
+  role: ResponseRole,
+  url: string,
+  res: TransportResponse,
+  steps: readonly FixStep[],
+): TransportResponse {
   let status = res.status;
   let headers = res.headers.map(([n, v]) => [n, v] as [string, string]);
   for (const step of steps) {
@@ -81,7 +91,9 @@ export class ExchangeBook {
   readonly #order: Exchange[] = [];
 
   constructor(options: ExchangeBookOptions) {
-    if (typeof options?.sender !== 'function') throw new TypeError('ExchangeBook needs a sender function (req) => Promise<{ status, headers }>.');
+    if (typeof options?.sender !== 'function') {
+      throw new TypeError('ExchangeBook needs a sender function (req) => Promise<{ status, headers }>.');
+    }
     this.#sender = options.sender;
     this.#sendUnsafe = options.sendUnsafe === true;
   }
@@ -142,7 +154,9 @@ export class ExchangeBook {
   }
 
   #lastPreflight(url: string): Exchange | undefined {
-    return [...this.#order].reverse().find((e) => e.role === 'preflight' && e.request.url === url && e.response !== null && e.source === 'network');
+    return [...this.#order]
+      .reverse()
+      .find((e) => e.role === 'preflight' && e.request.url === url && e.response !== null && e.source === 'network');
   }
 
   /** A response for a request that is not sent because the book is frozen. */
@@ -150,12 +164,25 @@ export class ExchangeBook {
     const preflight = role === 'actual' ? this.#lastPreflight(req.url) : undefined;
     const base = `the ${role === 'preflight' ? 'preflight' : req.method} request to ${req.url} was not sent (a browser would not have sent it); `;
     if (role === 'preflight') {
-      return { role, request: req, response: { status: 204, headers: [] }, source: 'assumed', assumption: base + 'its response is assumed to be 204 without CORS headers' };
+      return {
+        role,
+        request: req,
+        response: { status: 204, headers: [] },
+        source: 'assumed',
+        assumption: base + 'its response is assumed to be 204 without CORS headers',
+      };
     }
     return {
       role,
       request: req,
-      response: { status: 200, headers: copyCorsHeaders(preflight?.response ?? null, ['access-control-allow-origin', 'access-control-allow-credentials', 'vary']) },
+      response: {
+        status: 200,
+        headers: copyCorsHeaders(preflight?.response ?? null, [
+          'access-control-allow-origin',
+          'access-control-allow-credentials',
+          'vary',
+        ]),
+      },
       source: 'assumed',
       assumption:
         base +
@@ -171,14 +198,25 @@ export class ExchangeBook {
       return {
         role: 'actual',
         request: req,
-        response: { status: 200, headers: copyCorsHeaders(preflight.response, ['access-control-allow-origin', 'access-control-allow-credentials', 'vary']) },
+        response: {
+          status: 200,
+          headers: copyCorsHeaders(preflight.response, [
+            'access-control-allow-origin',
+            'access-control-allow-credentials',
+            'vary',
+          ]),
+        },
         source: 'assumed',
         assumption:
           `the ${req.method} request to ${req.url} was not sent (pass --send to send it); ` +
           'its response is assumed to be 200 with the same Access-Control-Allow-Origin and Access-Control-Allow-Credentials as the preflight response',
       };
     }
-    const probe = await this.#fetch({ method: 'GET', url: req.url, headers: req.headers.filter(([n]) => !nameEquals(n, 'content-type')) });
+    const probe = await this.#fetch({
+      method: 'GET',
+      url: req.url,
+      headers: req.headers.filter(([n]) => !nameEquals(n, 'content-type')),
+    });
     return {
       role: 'actual',
       request: req,

@@ -34,7 +34,10 @@ beforeAll(async () => {
       preflight: { status: 404, headers: [ACAO, ['Access-Control-Allow-Methods', 'PUT']] },
       actual: { headers: [ACAO] },
     },
-    '/preflight-redirect': { preflight: { status: 307, headers: [['Location', '/elsewhere']] }, actual: { headers: [ACAO] } },
+    '/preflight-redirect': {
+      preflight: { status: 307, headers: [['Location', '/elsewhere']] },
+      actual: { headers: [ACAO] },
+    },
     '/acam': {
       preflight: { status: 204, headers: [ACAO, ['Access-Control-Allow-Methods', 'GET, POST']] },
       actual: { headers: [] },
@@ -44,7 +47,13 @@ beforeAll(async () => {
       actual: { headers: [ACAO, ['Vary', 'Origin']] },
     },
     '/auth-wildcard': {
-      preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Headers', '*']] },
+      preflight: {
+        status: 204,
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', '*'],
+        ],
+      },
       actual: { headers: [['Access-Control-Allow-Origin', '*']] },
     },
     '/echo': { actual: { headers: [ACAO, ['Vary', 'Origin']] } },
@@ -77,8 +86,16 @@ describe('explain: one server per failure kind', () => {
     );
     expect(x.fix?.verified).toBe(true);
     expect(x.fix?.steps).toHaveLength(1);
-    expect(x.fix?.steps[0]).toMatchObject({ action: 'set-header', on: 'actual', header: 'Access-Control-Allow-Origin', value: ORIGIN, previous: null });
-    expect(x.fix?.steps[0]?.text).toBe(`add \`Access-Control-Allow-Origin: ${ORIGIN}\` to the GET response of ${server.url}/missing`);
+    expect(x.fix?.steps[0]).toMatchObject({
+      action: 'set-header',
+      on: 'actual',
+      header: 'Access-Control-Allow-Origin',
+      value: ORIGIN,
+      previous: null,
+    });
+    expect(x.fix?.steps[0]?.text).toBe(
+      `add \`Access-Control-Allow-Origin: ${ORIGIN}\` to the GET response of ${server.url}/missing`,
+    );
     expect(x.steps.some((s) => !s.ok && s.step === 'cors-check')).toBe(true);
     expect(x.exchanges).toHaveLength(1);
     expect(x.exchanges[0]?.source).toBe('network');
@@ -87,7 +104,9 @@ describe('explain: one server per failure kind', () => {
   it('Access-Control-Allow-Origin mismatch', async () => {
     const x = await explain('/mismatch');
     expect(x.verdicts[0]).toMatchObject({ code: 'AllowOriginMismatch', parameter: 'https://other.test' });
-    expect(x.chromiumConsoleMessage).toContain("The 'Access-Control-Allow-Origin' header has a value 'https://other.test' that is not equal to the supplied origin.");
+    expect(x.chromiumConsoleMessage).toContain(
+      "The 'Access-Control-Allow-Origin' header has a value 'https://other.test' that is not equal to the supplied origin.",
+    );
     expect(x.fix?.steps[0]?.text).toBe(
       `change \`Access-Control-Allow-Origin: https://other.test\` to \`Access-Control-Allow-Origin: ${ORIGIN}\` on the GET response of ${server.url}/mismatch`,
     );
@@ -96,7 +115,9 @@ describe('explain: one server per failure kind', () => {
   it('multiple Access-Control-Allow-Origin lines (Chromium and Firefox name it the same, for different reasons)', async () => {
     const x = await explain('/multiple');
     expect(x.verdicts[0]).toMatchObject({ code: 'MultipleAllowOriginValues', parameter: `${ORIGIN}, https://b.test` });
-    expect(x.chromiumConsoleMessage).toContain(`contains multiple values '${ORIGIN}, https://b.test', but only one is allowed.`);
+    expect(x.chromiumConsoleMessage).toContain(
+      `contains multiple values '${ORIGIN}, https://b.test', but only one is allowed.`,
+    );
     expect(x.fix?.steps[0]?.text).toBe(
       `send one \`Access-Control-Allow-Origin: ${ORIGIN}\` line instead of the 2 lines (\`${ORIGIN}, https://b.test\`) on the GET response of ${server.url}/multiple`,
     );
@@ -113,7 +134,9 @@ describe('explain: one server per failure kind', () => {
   it('wildcard with credentials: two changes, both on the actual response, checked together', async () => {
     const x = await explain('/wildcard', { credentials: 'include' });
     expect(x.verdicts[0]).toMatchObject({ code: 'WildcardOriginNotAllowed', parameter: '' });
-    expect(x.chromiumConsoleMessage).toContain("must not be the wildcard '*' when the request's credentials mode is 'include'");
+    expect(x.chromiumConsoleMessage).toContain(
+      "must not be the wildcard '*' when the request's credentials mode is 'include'",
+    );
     expect(x.fix?.steps.map((s) => [s.on, s.header, s.value])).toEqual([
       ['actual', 'Access-Control-Allow-Origin', ORIGIN],
       ['actual', 'Access-Control-Allow-Credentials', 'true'],
@@ -127,9 +150,13 @@ describe('explain: one server per failure kind', () => {
   it('Access-Control-Allow-Credentials missing', async () => {
     const x = await explain('/acac-missing', { credentials: 'include' });
     expect(x.verdicts[0]).toMatchObject({ code: 'InvalidAllowCredentials', parameter: '' });
-    expect(x.chromiumConsoleMessage).toContain("The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true'");
+    expect(x.chromiumConsoleMessage).toContain(
+      "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true'",
+    );
     expect(x.fix?.steps).toHaveLength(1);
-    expect(x.fix?.steps[0]?.text).toBe(`add \`Access-Control-Allow-Credentials: true\` to the GET response of ${server.url}/acac-missing`);
+    expect(x.fix?.steps[0]?.text).toBe(
+      `add \`Access-Control-Allow-Credentials: true\` to the GET response of ${server.url}/acac-missing`,
+    );
   });
 
   it('Access-Control-Allow-Credentials wrong (case matters)', async () => {
@@ -149,7 +176,9 @@ describe('explain: one server per failure kind', () => {
     );
     expect(x.fix?.steps).toHaveLength(1);
     expect(x.fix?.steps[0]).toMatchObject({ action: 'set-status', on: 'preflight', status: 204 });
-    expect(x.fix?.steps[0]?.text).toBe(`answer the preflight (OPTIONS ${server.url}/preflight-status) with a 2xx status such as 204 instead of 404`);
+    expect(x.fix?.steps[0]?.text).toBe(
+      `answer the preflight (OPTIONS ${server.url}/preflight-status) with a 2xx status such as 204 instead of 404`,
+    );
     // The PUT itself was never sent: its response was assumed from the preflight's.
     expect(server.log.some((l) => l.method === 'PUT')).toBe(false);
     expect(x.assumptions.join(' ')).toContain('was not sent (pass --send to send it)');
@@ -158,7 +187,9 @@ describe('explain: one server per failure kind', () => {
   it('preflight redirected', async () => {
     const x = await explain('/preflight-redirect', { method: 'DELETE' });
     expect(x.verdicts[0]).toMatchObject({ code: 'PreflightDisallowedRedirect' });
-    expect(x.chromiumConsoleMessage).toContain("Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request.");
+    expect(x.chromiumConsoleMessage).toContain(
+      "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request.",
+    );
     expect(x.fix?.steps[0]?.action).toBe('no-redirect');
     expect(x.fix?.steps[0]?.text).toContain("don't redirect the preflight");
     // After the redirect is gone, the preflight response still needs the CORS headers; the DELETE
@@ -175,7 +206,9 @@ describe('explain: one server per failure kind', () => {
   it('method not in Access-Control-Allow-Methods', async () => {
     const x = await explain('/acam', { method: 'PUT' });
     expect(x.verdicts[0]).toMatchObject({ code: 'MethodDisallowedByPreflightResponse', parameter: 'PUT' });
-    expect(x.chromiumConsoleMessage).toContain('Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.');
+    expect(x.chromiumConsoleMessage).toContain(
+      'Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.',
+    );
     expect(x.fix?.steps[0]?.text).toBe(
       `add \`PUT\` to \`Access-Control-Allow-Methods\` (send \`Access-Control-Allow-Methods: GET, POST, PUT\`) on the preflight (OPTIONS) response of ${server.url}/acam`,
     );
@@ -200,7 +233,9 @@ describe('explain: one server per failure kind', () => {
     const first = x.verdicts[0]?.parameter ?? '';
     expect(['x-token', 'x-trace']).toContain(first);
     expect(x.verdicts[0]?.code).toBe('HeaderDisallowedByPreflightResponse');
-    expect(x.chromiumConsoleMessage).toContain(`Request header field ${first} is not allowed by Access-Control-Allow-Headers in preflight response.`);
+    expect(x.chromiumConsoleMessage).toContain(
+      `Request header field ${first} is not allowed by Access-Control-Allow-Headers in preflight response.`,
+    );
     // Both missing names at once, not one per round.
     expect(x.fix?.steps).toHaveLength(1);
     expect(x.fix?.steps[0]?.value).toBe('content-type, x-token, x-trace');
@@ -210,9 +245,17 @@ describe('explain: one server per failure kind', () => {
   it('Authorization covered by `*`: allowed in Chromium with a warning, blocked by the spec, fixed by listing it', async () => {
     const x = await explain('/auth-wildcard', { headers: { Authorization: 'Bearer t' } });
     expect(x.allowed).toBe(true);
-    expect(x.verdicts.find((v) => v.profile === 'spec')).toMatchObject({ allowed: false, code: 'HeaderDisallowedByPreflightResponse', parameter: 'authorization' });
+    expect(x.verdicts.find((v) => v.profile === 'spec')).toMatchObject({
+      allowed: false,
+      code: 'HeaderDisallowedByPreflightResponse',
+      parameter: 'authorization',
+    });
     expect(x.warnings.join(' ')).toContain('List `authorization` explicitly');
-    expect(x.fix?.steps[0]).toMatchObject({ on: 'preflight', header: 'Access-Control-Allow-Headers', value: '*, authorization' });
+    expect(x.fix?.steps[0]).toMatchObject({
+      on: 'preflight',
+      header: 'Access-Control-Allow-Headers',
+      value: '*, authorization',
+    });
     expect(x.fix?.passes).toContain('spec');
     expect(x.chromiumConsoleMessage).toBeNull();
   });
@@ -220,11 +263,18 @@ describe('explain: one server per failure kind', () => {
 
 describe('explain: redirects and Origin: null', () => {
   it('a redirect without CORS headers fails on the redirect hop', async () => {
-    const s = await startRoutes({ '/r': { actual: { status: 302, headers: [['Location', `${other.url}/final-public`]] } } });
+    const s = await startRoutes({
+      '/r': { actual: { status: 302, headers: [['Location', `${other.url}/final-public`]] } },
+    });
     try {
       const x = await explainRequest({ origin: ORIGIN, url: `${s.url}/r` }, { sender: live.send });
       expect(x.verdicts[0]).toMatchObject({ code: 'MissingAllowOriginHeader' });
-      expect(x.fix?.steps[0]).toMatchObject({ on: 'actual', url: `${s.url}/r`, header: 'Access-Control-Allow-Origin', value: ORIGIN });
+      expect(x.fix?.steps[0]).toMatchObject({
+        on: 'actual',
+        url: `${s.url}/r`,
+        header: 'Access-Control-Allow-Origin',
+        value: ORIGIN,
+      });
       expect(x.fix?.verified).toBe(true);
     } finally {
       await s.close();
@@ -232,8 +282,12 @@ describe('explain: redirects and Origin: null', () => {
   });
 
   it('a cross-origin redirect taints the origin to null: the message names both URLs and the fix warns about null', async () => {
-    const o = await startRoutes({ '/final-echo-fixed': { actual: { headers: [['Access-Control-Allow-Origin', ORIGIN]] } } });
-    const s = await startRoutes({ '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${o.url}/final-echo-fixed`]] } } });
+    const o = await startRoutes({
+      '/final-echo-fixed': { actual: { headers: [['Access-Control-Allow-Origin', ORIGIN]] } },
+    });
+    const s = await startRoutes({
+      '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${o.url}/final-echo-fixed`]] } },
+    });
     try {
       const x = await explainRequest({ origin: ORIGIN, url: `${s.url}/r` }, { sender: live.send });
       expect(x.verdicts[0]).toMatchObject({ code: 'AllowOriginMismatch', parameter: ORIGIN });
@@ -241,7 +295,11 @@ describe('explain: redirects and Origin: null', () => {
         `Access to fetch at '${o.url}/final-echo-fixed' (redirected from '${s.url}/r') from origin '${ORIGIN}' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '${ORIGIN}' that is not equal to the supplied origin. Have the server send the header with a valid value.`,
       );
       expect(x.exchanges[1]?.request.headers).toContainEqual(['Origin', 'null']);
-      expect(x.fix?.steps[0]).toMatchObject({ url: `${o.url}/final-echo-fixed`, header: 'Access-Control-Allow-Origin', value: 'null' });
+      expect(x.fix?.steps[0]).toMatchObject({
+        url: `${o.url}/final-echo-fixed`,
+        header: 'Access-Control-Allow-Origin',
+        value: 'null',
+      });
       expect(x.fix?.notes.join(' ')).toContain('Allowing the origin `null`');
     } finally {
       await s.close();
@@ -250,7 +308,14 @@ describe('explain: redirects and Origin: null', () => {
   });
 
   it('a redirect Location with credentials', async () => {
-    const s = await startRoutes({ '/r': { actual: { status: 302, headers: [ACAO, ['Location', `${other.url.replace('http://', 'http://user:pw@')}/final-public`]] } } });
+    const s = await startRoutes({
+      '/r': {
+        actual: {
+          status: 302,
+          headers: [ACAO, ['Location', `${other.url.replace('http://', 'http://user:pw@')}/final-public`]],
+        },
+      },
+    });
     try {
       const x = await explainRequest({ origin: ORIGIN, url: `${s.url}/r` }, { sender: live.send });
       expect(x.verdicts[0]).toMatchObject({ code: 'RedirectContainsCredentials', parameter: '' });
@@ -290,6 +355,8 @@ describe('explain: redirects and Origin: null', () => {
   });
 
   it('a request fetch() itself rejects throws the TypeError', async () => {
-    await expect(explainRequest({ origin: ORIGIN, url: `${server.url}/echo`, method: 'TRACE' }, { sender: live.send })).rejects.toThrow(TypeError);
+    await expect(
+      explainRequest({ origin: ORIGIN, url: `${server.url}/echo`, method: 'TRACE' }, { sender: live.send }),
+    ).rejects.toThrow(TypeError);
   });
 });

@@ -51,7 +51,9 @@ export interface ExplainOptions {
 }
 
 function simulateOptions(profile: ProfileName, options: ExplainOptions): SimulateOptions {
-  return options.resolveAddressSpace === undefined ? { profile } : { profile, resolveAddressSpace: options.resolveAddressSpace };
+  return options.resolveAddressSpace === undefined
+    ? { profile }
+    : { profile, resolveAddressSpace: options.resolveAddressSpace };
 }
 
 function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
@@ -66,11 +68,20 @@ function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
 
 /** Names of an `Access-Control-Allow-Headers`-style value, lowercase. */
 function listNames(value: string | null): string[] {
-  return value === null ? [] : splitHeaderValue(value).map((s) => byteLowercase(s.trim())).filter((s) => s !== '');
+  return value === null
+    ? []
+    : splitHeaderValue(value)
+        .map((s) => byteLowercase(s.trim()))
+        .filter((s) => s !== '');
 }
 
 /** Things that pass today but a reader should know. */
-export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: readonly Exchange[], options: { addressSpaceHint?: boolean } = {}): string[] {
+export function warningsFor(
+  request: CorsRequest,
+  outcome: CorsOutcome,
+  log: readonly Exchange[],
+  options: { addressSpaceHint?: boolean } = {},
+): string[] {
   const warnings: string[] = [];
   const include = request.credentials === 'include';
   for (const e of log) {
@@ -80,9 +91,15 @@ export function warningsFor(request: CorsRequest, outcome: CorsOutcome, log: rea
     if (e.role === 'preflight') {
       const requested = listNames(getHeader(e.request.headers, 'access-control-request-headers'));
       const allowed = listNames(getHeader(e.response.headers, 'access-control-allow-headers'));
-      if (requested.includes('authorization') && !allowed.includes('authorization') && allowed.includes('*') && !include && outcome.allowed) {
+      if (
+        requested.includes('authorization') &&
+        !allowed.includes('authorization') &&
+        allowed.includes('*') &&
+        !include &&
+        outcome.allowed
+      ) {
         warnings.push(
-          "Authorization passes only because `Access-Control-Allow-Headers: *` covers it in Chromium (which shows a DevTools issue for it), Firefox and Safari; the Fetch Standard does not. List `authorization` explicitly.",
+          'Authorization passes only because `Access-Control-Allow-Headers: *` covers it in Chromium (which shows a DevTools issue for it), Firefox and Safari; the Fetch Standard does not. List `authorization` explicitly.',
         );
       }
     }
@@ -124,8 +141,16 @@ export function serverHints(exchanges: readonly Exchange[]): string[] {
   for (const e of exchanges) {
     if (e.response === null || e.source !== 'network') continue;
     const debug = getHeader(e.response.headers, 'corsight-debug');
-    if (debug !== null) hints.push(`the server's corsight policy says (corsight-debug on ${describeResponse(e.role, e.request.method, e.request.url)}): ${debug}`);
-    if (e.role === 'preflight' && e.response.status === 403 && getHeader(e.response.headers, 'access-control-allow-origin') === null) {
+    if (debug !== null) {
+      hints.push(
+        `the server's corsight policy says (corsight-debug on ${describeResponse(e.role, e.request.method, e.request.url)}): ${debug}`,
+      );
+    }
+    if (
+      e.role === 'preflight' &&
+      e.response.status === 403 &&
+      getHeader(e.response.headers, 'access-control-allow-origin') === null
+    ) {
       hints.push(
         `the preflight was refused with 403 and no CORS headers: CORS middleware usually does that on purpose; allow the origin, method or header in its configuration rather than adding headers by hand`,
       );
@@ -161,7 +186,9 @@ function summarize(outcome: CorsOutcome, log: readonly Exchange[], profile: Prof
  */
 export async function explainRequest(request: CorsRequest, options: ExplainOptions): Promise<Explanation> {
   const chosen: ProfileName = options.profile ?? 'chromium';
-  if (!ALL_PROFILES.includes(chosen)) throw new TypeError(`Unknown profile '${String(chosen)}': expected one of ${ALL_PROFILES.join(', ')}.`);
+  if (!ALL_PROFILES.includes(chosen)) {
+    throw new TypeError(`Unknown profile '${String(chosen)}': expected one of ${ALL_PROFILES.join(', ')}.`);
+  }
   const order: ProfileName[] = [chosen, ...ALL_PROFILES.filter((p) => p !== chosen)];
   const book = new ExchangeBook({ sender: options.sender, sendUnsafe: options.send === true });
 
@@ -174,14 +201,18 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const main = runs[0]!;
   const chromium = runs.find((r) => r.profile === 'chromium')!;
   book.frozen = options.sendInFixSearch === false;
-  const fix = runs.every((r) => r.outcome.allowed) ? null : await findFix(request, book, order, options.resolveAddressSpace);
+  const fix = runs.every((r) => r.outcome.allowed)
+    ? null
+    : await findFix(request, book, order, options.resolveAddressSpace);
   const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
   if (fix !== null) {
     fix.notes.push(...serverHints(book.exchanges));
     for (const step of fix.steps) {
       const assumed = book.assumed.some((e) => e.request.url === step.url && step.on === 'actual');
       if (assumed) {
-        fix.notes.push(`${describeResponse(step.on, step.method, step.url)} was not fetched; check that it really carries what the fix says.`);
+        fix.notes.push(
+          `${describeResponse(step.on, step.method, step.url)} was not fetched; check that it really carries what the fix says.`,
+        );
       }
     }
   }

@@ -5,7 +5,13 @@
  * profile, and repeats until the request passes everywhere or a failure is left that the server
  * cannot fix. So every fix corsight prints has been checked by the same model that found the error.
  */
-import { simulateFetch, type CorsOutcome, type CorsRequest, type ProfileName, type SimulateOptions } from '../browser/index.js';
+import {
+  simulateFetch,
+  type CorsOutcome,
+  type CorsRequest,
+  type ProfileName,
+  type SimulateOptions,
+} from '../browser/index.js';
 
 type ResolveAddressSpace = NonNullable<SimulateOptions['resolveAddressSpace']>;
 import { byteLowercase, getHeader, isToken, nameEquals, splitHeaderValue } from '../fetch/headers.js';
@@ -20,7 +26,9 @@ export function describeResponse(role: ResponseRole, method: string, url: string
 
 function items(value: string | null): string[] {
   if (value === null) return [];
-  return splitHeaderValue(value).map((s) => s.trim()).filter((s) => s !== '');
+  return splitHeaderValue(value)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function headerStep(
@@ -38,10 +46,21 @@ function headerStep(
   let text: string;
   if (verb !== undefined) text = `${verb} (send \`${header}: ${value}\`) on ${where}`;
   else if (previous === null) text = `add \`${header}: ${value}\` to ${where}`;
-  else if (lines > 1) text = `send one \`${header}: ${value}\` line instead of the ${lines} lines (\`${previous}\`) on ${where}`;
-  else text = `change \`${header}: ${previous}\` to \`${header}: ${value}\` on ${where}`;
+  else if (lines > 1) {
+    text = `send one \`${header}: ${value}\` line instead of the ${lines} lines (\`${previous}\`) on ${where}`;
+  } else text = `change \`${header}: ${previous}\` to \`${header}: ${value}\` on ${where}`;
   if (reason !== undefined) text += ` (${reason})`;
-  return { action: 'set-header', on: failing.role, method, url: failing.request.url, header, value, previous, text, why };
+  return {
+    action: 'set-header',
+    on: failing.role,
+    method,
+    url: failing.request.url,
+    header,
+    value,
+    previous,
+    text,
+    why,
+  };
 }
 
 function clientStep(failing: Exchange | undefined, request: CorsRequest, text: string, why: string): FixStep {
@@ -68,14 +87,19 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
   if (error.code === 'NetworkError') return clientStep(failing, request, networkAdvice(error.parameter, failing), why);
   const pageSide = PAGE_SIDE[error.code];
   if (pageSide !== undefined) return clientStep(failing, request, pageSide, why);
-  if (failing === undefined) return clientStep(undefined, request, 'change the request: the browser rejects it before sending anything', why);
+  if (failing === undefined) {
+    return clientStep(undefined, request, 'change the request: the browser rejects it before sending anything', why);
+  }
   const method = failing.role === 'preflight' ? 'OPTIONS' : failing.request.method;
   const origin = getHeader(failing.request.headers, 'origin') ?? request.origin;
   const include = request.credentials === 'include';
   const res = failing.response;
-  const code = error.code.startsWith('Preflight') && error.code !== 'PreflightInvalidStatus' && error.code !== 'PreflightDisallowedRedirect'
-    ? error.code.slice('Preflight'.length)
-    : error.code;
+  const code =
+    error.code.startsWith('Preflight') &&
+    error.code !== 'PreflightInvalidStatus' &&
+    error.code !== 'PreflightDisallowedRedirect'
+      ? error.code.slice('Preflight'.length)
+      : error.code;
 
   switch (code) {
     case 'MissingAllowOriginHeader':
@@ -181,7 +205,9 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
     }
     case 'RedirectContainsCredentials': {
       const location = res === null ? null : getHeader(res.headers, 'location');
-      if (location === null) return clientStep(failing, request, 'remove the username and password from the redirect Location', why);
+      if (location === null) {
+        return clientStep(failing, request, 'remove the username and password from the redirect Location', why);
+      }
       let clean = location;
       try {
         const u = new URL(location, failing.request.url);
@@ -191,10 +217,22 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
       } catch {
         clean = location.replace(/\/\/[^/@]*@/, '//');
       }
-      return headerStep(failing, method, 'Location', clean, why, 'remove the username and password from the redirect `Location`');
+      return headerStep(
+        failing,
+        method,
+        'Location',
+        clean,
+        why,
+        'remove the username and password from the redirect `Location`',
+      );
     }
     default:
-      return clientStep(failing, request, `nothing on the server fixes ${error.code}: the page's request must change`, why);
+      return clientStep(
+        failing,
+        request,
+        `nothing on the server fixes ${error.code}: the page's request must change`,
+        why,
+      );
   }
 }
 
@@ -210,7 +248,9 @@ const PAGE_SIDE: Partial<Record<string, string>> = {
 
 function networkAdvice(parameter: string, failing: Exchange | undefined): string {
   if (parameter === 'mixed-content') return 'serve the resource over https: (an https: page cannot fetch an http: URL)';
-  if (parameter === 'net::ERR_TOO_MANY_REDIRECTS') return 'break the redirect loop (a browser follows at most 20 redirects)';
+  if (parameter === 'net::ERR_TOO_MANY_REDIRECTS') {
+    return 'break the redirect loop (a browser follows at most 20 redirects)';
+  }
   if (failing?.error !== undefined) return `make the server reachable: ${failing.error}`;
   return `fix the network error ${parameter} (not a CORS header problem)`;
 }
@@ -222,11 +262,21 @@ interface Run {
   log: Exchange[];
 }
 
-async function runAll(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[], steps: readonly FixStep[], resolveAddressSpace?: ResolveAddressSpace): Promise<Run[]> {
+async function runAll(
+  request: CorsRequest,
+  book: ExchangeBook,
+  profiles: readonly ProfileName[],
+  steps: readonly FixStep[],
+  resolveAddressSpace?: ResolveAddressSpace,
+): Promise<Run[]> {
   const runs: Run[] = [];
   for (const profile of profiles) {
     const log: Exchange[] = [];
-    const outcome = await simulateFetch(request, book.transport(log, steps), resolveAddressSpace === undefined ? { profile } : { profile, resolveAddressSpace });
+    const outcome = await simulateFetch(
+      request,
+      book.transport(log, steps),
+      resolveAddressSpace === undefined ? { profile } : { profile, resolveAddressSpace },
+    );
     runs.push({ profile, outcome, log });
   }
   return runs;
@@ -240,7 +290,12 @@ const MAX_STEPS = 12;
  * `profiles` (the first is fixed first), by applying one {@link nextFixStep} at a time to the
  * responses in `book` and re-running the engine. Returns null when every profile already passes.
  */
-export async function findFix(request: CorsRequest, book: ExchangeBook, profiles: readonly ProfileName[], resolveAddressSpace?: ResolveAddressSpace): Promise<Fix | null> {
+export async function findFix(
+  request: CorsRequest,
+  book: ExchangeBook,
+  profiles: readonly ProfileName[],
+  resolveAddressSpace?: ResolveAddressSpace,
+): Promise<Fix | null> {
   const steps: FixStep[] = [];
   const notes: string[] = [];
   for (let round = 0; round <= MAX_STEPS; round++) {
@@ -259,13 +314,19 @@ export async function findFix(request: CorsRequest, book: ExchangeBook, profiles
     }
     // A later change to the same header of the same response replaces the earlier one.
     const same = steps.findIndex(
-      (s) => s.on === step.on && s.url === step.url && s.action === step.action && (s.header === undefined || nameEquals(s.header, step.header ?? '')),
+      (s) =>
+        s.on === step.on &&
+        s.url === step.url &&
+        s.action === step.action &&
+        (s.header === undefined || nameEquals(s.header, step.header ?? '')),
     );
     if (same >= 0) {
       const prev = steps[same]!;
       if (prev.value === step.value && prev.status === step.status) {
         // The same change again did not help: stop rather than loop.
-        notes.push(`applying "${step.text}" did not get past ${failing.outcome.error?.code ?? 'the failure'} in ${failing.profile}`);
+        notes.push(
+          `applying "${step.text}" did not get past ${failing.outcome.error?.code ?? 'the failure'} in ${failing.profile}`,
+        );
         return { steps, verified: false, passes, notes };
       }
       steps[same] = { ...step, previous: prev.previous ?? null, text: rewordReplaced(step, prev) };
@@ -294,7 +355,9 @@ function securityNotes(steps: readonly FixStep[], request: CorsRequest): string[
     );
   }
   if (steps.some((s) => s.header === 'Access-Control-Allow-Origin' && s.value !== '*' && s.value !== 'null')) {
-    notes.push('When the server picks Access-Control-Allow-Origin per request, also send `Vary: Origin` so caches keep the answers apart.');
+    notes.push(
+      'When the server picks Access-Control-Allow-Origin per request, also send `Vary: Origin` so caches keep the answers apart.',
+    );
   }
   return notes;
 }
@@ -305,11 +368,19 @@ function securityNotes(steps: readonly FixStep[], request: CorsRequest): string[
  */
 export function exposeFix(x: Pick<Explanation, 'exchanges' | 'request'>, missing: readonly string[]): string {
   const last = [...x.exchanges].reverse().find((e) => e.role === 'actual' && e.response !== null);
-  if (last === undefined || last.response === null) return `list ${missing.join(', ')} in Access-Control-Expose-Headers`;
+  if (last === undefined || last.response === null) {
+    return `list ${missing.join(', ')} in Access-Control-Expose-Headers`;
+  }
   const present = new Set(last.response.headers.map(([n]) => n.toLowerCase()));
   const absent = missing.filter((n) => !present.has(n));
   const current = combinedHeader(last.response, 'access-control-expose-headers');
-  const listed = current === null ? [] : current.split(',').map((v) => v.trim()).filter((v) => v !== '' && !(v === '*' && x.request.credentials === 'include'));
+  const listed =
+    current === null
+      ? []
+      : current
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '' && !(v === '*' && x.request.credentials === 'include'));
   const value = [...listed, ...missing.filter((n) => !listed.map((l) => l.toLowerCase()).includes(n))].join(', ');
   const where = `the ${last.request.method} response of ${last.request.url}`;
   let text =

@@ -45,7 +45,9 @@ export function createLiveSender(options: LiveSenderOptions): LiveSender {
     }
   });
   const timeout = options.timeout ?? 10_000;
-  if (!Number.isInteger(timeout) || timeout < 1) throw new TypeError(`bad timeout '${String(timeout)}': expected a whole number of milliseconds`);
+  if (!Number.isInteger(timeout) || timeout < 1) {
+    throw new TypeError(`bad timeout '${String(timeout)}': expected a whole number of milliseconds`);
+  }
   const transport = createTransport({
     perHost: 4,
     rate: 0,
@@ -77,14 +79,16 @@ export function createLiveSender(options: LiveSenderOptions): LiveSender {
   return { send, close: () => transport.close() };
 }
 
-
 /**
  * The address spaces of the servers a live explanation talks to, for Local Network Access: a `--resolve`
  * mapping decides by its address, an IP literal or `localhost` by itself, and the first URL's host name is
  * looked up in DNS now (the engine asks synchronously). Other names (a redirect to another host) count as
  * public, as does a name that does not resolve. Throws a TypeError for a bad `--resolve`.
  */
-export async function liveAddressSpaces(url: string, resolve: readonly string[] = []): Promise<(url: URL) => AddressSpace | undefined> {
+export async function liveAddressSpaces(
+  url: string,
+  resolve: readonly string[] = [],
+): Promise<(url: URL) => AddressSpace | undefined> {
   const rules: ResolveRule[] = resolve.map((r) => {
     try {
       return parseResolve(r);
@@ -94,7 +98,10 @@ export async function liveAddressSpaces(url: string, resolve: readonly string[] 
   });
   const looked = new Map<string, AddressSpace>();
   const first = new URL(url);
-  if (findResolveRule(rules, first.hostname, effectivePort(first)) === undefined && addressSpaceOfHost(first.hostname) === undefined) {
+  if (
+    findResolveRule(rules, first.hostname, effectivePort(first)) === undefined &&
+    addressSpaceOfHost(first.hostname) === undefined
+  ) {
     try {
       const { address } = await lookup(first.hostname);
       const space = addressSpaceOfHost(address);

@@ -33,7 +33,7 @@ function headerLines(headers: readonly (readonly [string, string])[], indent: st
 /** How far each profile's verdict is checked against a real browser (docs/browser.md, test/firefox/README.md). */
 const PROFILE_NOTES: Record<string, string> = {
   chromium: '',
-  firefox: 'outcome verified against Firefox ESR; error names are Chromium\'s',
+  firefox: "outcome verified against Firefox ESR; error names are Chromium's",
   safari: 'not verified against the browser',
   spec: 'the Fetch Standard as written',
 };
@@ -50,14 +50,20 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
   out.push(paint('bold', 'Verdict by profile'));
   for (const v of x.verdicts) {
     const tag = v.allowed ? paint('green', 'allowed') : paint('red', 'blocked');
-    const why = v.allowed ? (v.preflighted ? 'after a preflight' : '') : `${v.code}${v.parameter ? ` (${v.parameter})` : ''}`;
+    const why = v.allowed
+      ? v.preflighted
+        ? 'after a preflight'
+        : ''
+      : `${v.code}${v.parameter ? ` (${v.parameter})` : ''}`;
     const mark = v.profile === x.profile ? ' *' : '';
     const note = PROFILE_NOTES[v.profile];
     out.push(`  ${(v.profile + mark).padEnd(11)} ${tag}  ${why}${note === '' ? '' : paint('dim', ` [${note}]`)}`);
   }
   out.push('');
   out.push(paint('bold', 'Chromium console'));
-  out.push(x.chromiumConsoleMessage === null ? '  (nothing: Chromium allows this request)' : `  ${x.chromiumConsoleMessage}`);
+  out.push(
+    x.chromiumConsoleMessage === null ? '  (nothing: Chromium allows this request)' : `  ${x.chromiumConsoleMessage}`,
+  );
   out.push('');
   out.push(paint('bold', `Steps (${x.profile})`));
   for (const s of x.steps) {
@@ -86,8 +92,21 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
       // `why` is "<code> (<parameter>): <console text>"; the parameter may hold a URL, so cut at ": ".
       out.push(paint('dim', `     fixes ${s.why.split(': ')[0]}`));
     });
-    if (x.fix.verified) out.push(paint('green', `  Checked: with ${x.fix.steps.length === 1 ? 'this change' : 'these changes'} the request passes in ${x.fix.passes.join(', ')}.`));
-    else out.push(paint('yellow', `  Not a complete server-side fix${x.fix.passes.length > 0 ? ` (passes in: ${x.fix.passes.join(', ')})` : ''}.`));
+    if (x.fix.verified) {
+      out.push(
+        paint(
+          'green',
+          `  Checked: with ${x.fix.steps.length === 1 ? 'this change' : 'these changes'} the request passes in ${x.fix.passes.join(', ')}.`,
+        ),
+      );
+    } else {
+      out.push(
+        paint(
+          'yellow',
+          `  Not a complete server-side fix${x.fix.passes.length > 0 ? ` (passes in: ${x.fix.passes.join(', ')})` : ''}.`,
+        ),
+      );
+    }
     for (const n of x.fix.notes) out.push(`  note: ${n}`);
   }
   if (x.exposure !== undefined) {
@@ -97,7 +116,9 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
     if (!x.allowed) out.push(paint('red', `  none: the request is blocked (wanted ${e.wanted.join(', ')})`));
     else if (e.missing.length === 0) out.push(paint('green', `  script can read ${e.wanted.join(', ')}`));
     else {
-      out.push(paint('red', `  script cannot read ${e.missing.join(', ')} (readable: ${e.readable.join(', ') || 'nothing'})`));
+      out.push(
+        paint('red', `  script cannot read ${e.missing.join(', ')} (readable: ${e.readable.join(', ') || 'nothing'})`),
+      );
       if (e.fix !== null) out.push(`  fix: ${e.fix}`);
     }
   }
@@ -119,7 +140,11 @@ export function renderExplanation(x: Explanation, paint: Paint = plain, browser?
       : `blocked${browser.corsError !== null ? `: ${browser.corsError}${browser.failedParameter ? ` (${browser.failedParameter})` : ''}` : browser.errorText !== null ? `: ${browser.errorText}` : ''}`;
     out.push(`  ${verdict}`);
     if (browser.consoleMessage !== null) out.push(`  console: ${browser.consoleMessage}`);
-    out.push(browser.matches ? paint('green', '  matches the chromium profile') : paint('red', '  DIFFERS from the chromium profile'));
+    out.push(
+      browser.matches
+        ? paint('green', '  matches the chromium profile')
+        : paint('red', '  DIFFERS from the chromium profile'),
+    );
     for (const n of browser.notes) out.push(paint('dim', `  note: ${n}`));
   }
   return out.join('\n') + '\n';

@@ -37,7 +37,7 @@ function v4Bits(octets: readonly number[]): number {
 function inV4(address: number, ranges: readonly V4Range[]): boolean {
   return ranges.some(([a, b, c, d, length]) => {
     const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-    return ((address & mask) >>> 0) === ((v4Bits([a, b, c, d]) & mask) >>> 0);
+    return (address & mask) >>> 0 === (v4Bits([a, b, c, d]) & mask) >>> 0;
   });
 }
 

@@ -86,7 +86,15 @@ describe('splitHeaderValue (Fetch "get, decode, and split")', () => {
 
   it('getDecodeSplit is null for an absent header', () => {
     expect(getDecodeSplit([], 'a')).toBeNull();
-    expect(getDecodeSplit([['A', 'x, y'], ['a', 'z']], 'a')).toEqual(['x', 'y', 'z']);
+    expect(
+      getDecodeSplit(
+        [
+          ['A', 'x, y'],
+          ['a', 'z'],
+        ],
+        'a',
+      ),
+    ).toEqual(['x', 'y', 'z']);
   });
 });
 
@@ -119,8 +127,19 @@ describe('sortedLowercaseSet', () => {
 
 describe('toHeaderList', () => {
   it('accepts records and pair lists, keeping order and duplicates', () => {
-    expect(toHeaderList({ A: '1', b: '2' })).toEqual([['A', '1'], ['b', '2']]);
-    expect(toHeaderList([['a', '1'], ['a', '2']])).toEqual([['a', '1'], ['a', '2']]);
+    expect(toHeaderList({ A: '1', b: '2' })).toEqual([
+      ['A', '1'],
+      ['b', '2'],
+    ]);
+    expect(
+      toHeaderList([
+        ['a', '1'],
+        ['a', '2'],
+      ]),
+    ).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+    ]);
     expect(toHeaderList(undefined)).toEqual([]);
   });
   it.each([

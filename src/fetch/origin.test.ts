@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isPotentiallyTrustworthy, isSameOrigin, isSameSite, isSerializedOrigin, parseOrigin, serializeOrigin, siteOf } from './origin.js';
+import {
+  isPotentiallyTrustworthy,
+  isSameOrigin,
+  isSameSite,
+  isSerializedOrigin,
+  parseOrigin,
+  serializeOrigin,
+  siteOf,
+} from './origin.js';
 
 describe('serializeOrigin', () => {
   it.each([
@@ -34,7 +42,12 @@ describe('parseOrigin / isSerializedOrigin', () => {
     ['file:///x', false],
   ])('%j -> %s', (s, ok) => expect(isSerializedOrigin(s)).toBe(ok));
   it('splits a tuple origin', () => {
-    expect(parseOrigin('https://a.test:8443')).toMatchObject({ type: 'tuple', scheme: 'https', host: 'a.test', port: 8443 });
+    expect(parseOrigin('https://a.test:8443')).toMatchObject({
+      type: 'tuple',
+      scheme: 'https',
+      host: 'a.test',
+      port: 8443,
+    });
     expect(parseOrigin('http://a.test')).toMatchObject({ port: null });
     expect(parseOrigin('null')).toEqual({ type: 'opaque', serialized: 'null' });
   });

@@ -156,14 +156,24 @@ describe('CORS-unsafe request-header names', () => {
     ).toEqual(['content-type', 'x-a', 'x-b']);
   });
   it('classifies each entry separately (two Content-Type entries, one unsafe)', () => {
-    expect(corsUnsafeRequestHeaderNames([['Content-Type', 'text/plain'], ['Content-Type', 'application/json']])).toEqual(['content-type']);
+    expect(
+      corsUnsafeRequestHeaderNames([
+        ['Content-Type', 'text/plain'],
+        ['Content-Type', 'application/json'],
+      ]),
+    ).toEqual(['content-type']);
   });
   it('1024-byte rule: safelisted values totalling more than 1024 bytes all become unsafe', () => {
     const v = 'x'.repeat(128);
     const nine: [string, string][] = Array.from({ length: 9 }, () => ['Accept', v] as [string, string]);
     expect(corsUnsafeRequestHeaderNames(nine.slice(0, 8))).toEqual([]); // 1024 bytes: still safe
-    expect(corsUnsafeRequestHeaderNames([...nine.slice(0, 8), ['Accept-Language', 'e']])).toEqual(['accept', 'accept-language']);
-    expect(corsUnsafeRequestHeaderNames([...nine.slice(0, 8), ['Accept-Language', 'e']], { totalLimit: false })).toEqual([]);
+    expect(corsUnsafeRequestHeaderNames([...nine.slice(0, 8), ['Accept-Language', 'e']])).toEqual([
+      'accept',
+      'accept-language',
+    ]);
+    expect(
+      corsUnsafeRequestHeaderNames([...nine.slice(0, 8), ['Accept-Language', 'e']], { totalLimit: false }),
+    ).toEqual([]);
   });
   it('Chromium extras only count as safe with the chromium option', () => {
     expect(corsUnsafeRequestHeaderNames([['DPR', '2']])).toEqual(['dpr']);

@@ -4,7 +4,14 @@
  * request-header, forbidden response-header name, CORS-safelisted response-header name,
  * no-CORS-safelisted request-header).
  */
-import { byteLowercase, compareBytes, isHttpWhitespace, isToken, sortedLowercaseSet, splitHeaderValue } from './headers.js';
+import {
+  byteLowercase,
+  compareBytes,
+  isHttpWhitespace,
+  isToken,
+  sortedLowercaseSet,
+  splitHeaderValue,
+} from './headers.js';
 import { isForbiddenMethod } from './methods.js';
 
 /** Options shared by the safelist checks. */
@@ -213,7 +220,11 @@ export const FORBIDDEN_REQUEST_HEADER_NAMES: readonly string[] = [
 ];
 
 /** Names that are forbidden only when one of their comma-split values is a forbidden method. */
-export const METHOD_OVERRIDE_HEADER_NAMES: readonly string[] = ['x-http-method', 'x-http-method-override', 'x-method-override'];
+export const METHOD_OVERRIDE_HEADER_NAMES: readonly string[] = [
+  'x-http-method',
+  'x-http-method-override',
+  'x-method-override',
+];
 
 /** Options of {@link isForbiddenRequestHeader}. */
 export interface ForbiddenOptions {

@@ -129,7 +129,8 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/reflect-credentials',
     expected: ['origin-reflected', 'null-origin-trusted'],
-    description: 'Echoes any Origin with Access-Control-Allow-Credentials: true and sets a SameSite=None; Secure session cookie (`res.setHeader("Access-Control-Allow-Origin", req.headers.origin)`): critical.',
+    description:
+      'Echoes any Origin with Access-Control-Allow-Credentials: true and sets a SameSite=None; Secure session cookie (`res.setHeader("Access-Control-Allow-Origin", req.headers.origin)`): critical.',
     allow: () => true,
     cookie: SESSION_NONE,
   }),
@@ -143,21 +144,24 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/reflect-not-found',
     expected: ['origin-reflected', 'null-origin-trusted'],
-    description: 'Echoes any Origin with credentials, on a 404 page: downgraded because nothing worth reading is there.',
+    description:
+      'Echoes any Origin with credentials, on a 404 page: downgraded because nothing worth reading is there.',
     allow: () => true,
     status: 404,
   }),
   allowlist({
     path: '/reflect-unauthorized',
     expected: ['origin-reflected', 'null-origin-trusted'],
-    description: 'Echoes any Origin with credentials on a 401 login wall: one level lower, since a victim with a session would get the real page.',
+    description:
+      'Echoes any Origin with credentials on a 401 login wall: one level lower, since a victim with a session would get the real page.',
     allow: () => true,
     status: 401,
   }),
   allowlist({
     path: '/null-allowlist',
     expected: ['null-origin-trusted'],
-    description: "Allowlist `['https://app.corsight-lab.test', 'null']` with credentials: `null` came in for local file testing.",
+    description:
+      "Allowlist `['https://app.corsight-lab.test', 'null']` with credentials: `null` came in for local file testing.",
     allow: (origin) => [LAB_APP_ORIGIN, 'null'].includes(origin),
   }),
   allowlist({
@@ -187,7 +191,8 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/substring-reverse',
     expected: ['substring-match'],
-    description: "`'corsight-lab.test app.corsight-lab.test'.includes(new URL(origin).hostname)` for https origins: containment tested backwards.",
+    description:
+      "`'corsight-lab.test app.corsight-lab.test'.includes(new URL(origin).hostname)` for https origins: containment tested backwards.",
     allow: (origin) => {
       if (!origin.startsWith('https://')) return false;
       const host = hostnameOf(origin);
@@ -203,13 +208,15 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/special-char',
     expected: ['special-char-bypass'],
-    description: "Extracts the host with `/^https:\\/\\/([a-z0-9.-]+)/` and compares it with 'corsight-lab.test': `corsight-lab.test_.attacker` passes.",
+    description:
+      "Extracts the host with `/^https:\\/\\/([a-z0-9.-]+)/` and compares it with 'corsight-lab.test': `corsight-lab.test_.attacker` passes.",
     allow: (origin) => /^https:\/\/([a-z0-9.-]+)/.exec(origin)?.[1] === LAB_DOMAIN,
   }),
   allowlist({
     path: '/insecure-origin',
     expected: ['insecure-origin-trusted'],
-    description: "Compares host names only (`['corsight-lab.test', 'app.corsight-lab.test'].includes(hostname)`), so `http://corsight-lab.test` is trusted; no HSTS.",
+    description:
+      "Compares host names only (`['corsight-lab.test', 'app.corsight-lab.test'].includes(hostname)`), so `http://corsight-lab.test` is trusted; no HSTS.",
     allow: (origin) => [LAB_DOMAIN, `app.${LAB_DOMAIN}`].includes(hostnameOf(origin) ?? ''),
   }),
   allowlist({
@@ -222,7 +229,8 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/any-subdomain',
     expected: ['any-subdomain-trusted'],
-    description: "https origins whose host is corsight-lab.test or ends with '.corsight-lab.test', with credentials and a SameSite=Lax cookie (same-site pages carry it).",
+    description:
+      "https origins whose host is corsight-lab.test or ends with '.corsight-lab.test', with credentials and a SameSite=Lax cookie (same-site pages carry it).",
     allow: (origin) => {
       const host = hostnameOf(origin);
       return origin.startsWith('https://') && host !== null && (host === LAB_DOMAIN || host.endsWith(`.${LAB_DOMAIN}`));
@@ -232,8 +240,10 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/third-party',
     expected: ['third-party-origin-trusted'],
-    description: "Own origin, the app, and `hostname.endsWith('.github.io')` for documentation previews, with credentials.",
-    allow: (origin, req) => isOwnOrApp(origin, req) || (origin.startsWith('https://') && hostnameOf(origin)?.endsWith('.github.io') === true),
+    description:
+      "Own origin, the app, and `hostname.endsWith('.github.io')` for documentation previews, with credentials.",
+    allow: (origin, req) =>
+      isOwnOrApp(origin, req) || (origin.startsWith('https://') && hostnameOf(origin)?.endsWith('.github.io') === true),
   }),
   allowlist({
     path: '/localhost-dev',
@@ -244,40 +254,62 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   allowlist({
     path: '/localhost-prefix',
     expected: ['localhost-trusted'],
-    description: "Own origin, the app, and `origin.startsWith('http://localhost')`: `http://localhost.attacker.tld` passes too.",
+    description:
+      "Own origin, the app, and `origin.startsWith('http://localhost')`: `http://localhost.attacker.tld` passes too.",
     allow: (origin, req) => isOwnOrApp(origin, req) || origin.startsWith('http://localhost'),
   }),
   {
     path: '/wildcard-public',
     expected: ['wildcard-origin'],
-    description: 'Secure control: public data with `Access-Control-Allow-Origin: *` and no credentials (reported as info only).',
+    description:
+      'Secure control: public data with `Access-Control-Allow-Origin: *` and no credentials (reported as info only).',
     secureControl: true,
     handle(req) {
       const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*' };
-      if (req.method === 'OPTIONS') return { status: 204, headers: { ...headers, 'Access-Control-Allow-Methods': 'GET' }, body: '' };
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' }, body: JSON.stringify({ public: true, version: '1.0' }) };
+      if (req.method === 'OPTIONS') {
+        return { status: 204, headers: { ...headers, 'Access-Control-Allow-Methods': 'GET' }, body: '' };
+      }
+      return {
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' },
+        body: JSON.stringify({ public: true, version: '1.0' }),
+      };
     },
   },
   {
     path: '/wildcard-credentials',
     expected: ['wildcard-with-credentials'],
-    description: '`Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`: browsers refuse credentialed reads, but the intent is wrong.',
+    description:
+      '`Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`: browsers refuse credentialed reads, but the intent is wrong.',
     secureControl: false,
     handle(req) {
-      const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true' };
-      if (req.method === 'OPTIONS') return { status: 204, headers: { ...headers, 'Access-Control-Allow-Methods': 'GET' }, body: '' };
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/wildcard-credentials', req) };
+      const headers: Record<string, string> = {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Credentials': 'true',
+      };
+      if (req.method === 'OPTIONS') {
+        return { status: 204, headers: { ...headers, 'Access-Control-Allow-Methods': 'GET' }, body: '' };
+      }
+      return {
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: secretBody('/wildcard-credentials', req),
+      };
     },
   },
   {
     path: '/invalid-acao-list',
     expected: ['invalid-acao'],
-    description: 'A static list in one header: `Access-Control-Allow-Origin: https://corsight-lab.test, https://app.corsight-lab.test`.',
+    description:
+      'A static list in one header: `Access-Control-Allow-Origin: https://corsight-lab.test, https://app.corsight-lab.test`.',
     secureControl: false,
     handle(req) {
       return {
         status: 200,
-        headers: { 'Access-Control-Allow-Origin': `https://${LAB_DOMAIN}, ${LAB_APP_ORIGIN}`, 'Content-Type': 'application/json' },
+        headers: {
+          'Access-Control-Allow-Origin': `https://${LAB_DOMAIN}, ${LAB_APP_ORIGIN}`,
+          'Content-Type': 'application/json',
+        },
         body: secretBody('/invalid-acao-list', req),
       };
     },
@@ -285,18 +317,24 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   {
     path: '/invalid-acao-double',
     expected: ['invalid-acao'],
-    description: 'Two layers add CORS: a proxy sends `*` and the app echoes the Origin, so two Access-Control-Allow-Origin lines reach the browser.',
+    description:
+      'Two layers add CORS: a proxy sends `*` and the app echoes the Origin, so two Access-Control-Allow-Origin lines reach the browser.',
     secureControl: false,
     handle(req) {
       const headers: Record<string, string | string[]> = { Vary: 'Origin', 'Content-Type': 'application/json' };
       headers['Access-Control-Allow-Origin'] = req.origin !== undefined ? ['*', req.origin] : '*';
-      return { status: req.method === 'OPTIONS' ? 204 : 200, headers, body: req.method === 'OPTIONS' ? '' : secretBody('/invalid-acao-double', req) };
+      return {
+        status: req.method === 'OPTIONS' ? 204 : 200,
+        headers,
+        body: req.method === 'OPTIONS' ? '' : secretBody('/invalid-acao-double', req),
+      };
     },
   },
   allowlist({
     path: '/missing-vary',
     expected: ['missing-vary-origin'],
-    description: 'Exact allowlist (own origin, app) with credentials, but no `Vary: Origin` on a response shared caches may store (`Cache-Control: public, max-age=600`).',
+    description:
+      'Exact allowlist (own origin, app) with credentials, but no `Vary: Origin` on a response shared caches may store (`Cache-Control: public, max-age=600`).',
     allow: isOwnOrApp,
     vary: false,
     extra: { 'Cache-Control': 'public, max-age=600' },
@@ -304,7 +342,8 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
   {
     path: '/pna',
     expected: ['wildcard-origin', 'private-network-access'],
-    description: 'A device-style API: `*` on every answer, and `Access-Control-Allow-Private-Network: true` to any preflight that asks.',
+    description:
+      'A device-style API: `*` on every answer, and `Access-Control-Allow-Private-Network: true` to any preflight that asks.',
     secureControl: false,
     handle(req) {
       const headers: Record<string, string> = { 'Access-Control-Allow-Origin': '*' };
@@ -314,13 +353,18 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
         if (req.requestPrivateNetwork === 'true') headers['Access-Control-Allow-Private-Network'] = 'true';
         return { status: 204, headers, body: '' };
       }
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ device: 'lab-router', firmware: '1.0' }) };
+      return {
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ device: 'lab-router', firmware: '1.0' }),
+      };
     },
   },
   {
     path: '/permissive-preflight',
     expected: ['origin-reflected', 'null-origin-trusted', 'permissive-preflight'],
-    description: 'What `cors({ origin: true, credentials: true })` does: echoes the Origin, the requested method and the requested headers, with credentials.',
+    description:
+      'What `cors({ origin: true, credentials: true })` does: echoes the Origin, the requested method and the requested headers, with credentials.',
     secureControl: false,
     handle(req) {
       const headers: Record<string, string> = { Vary: 'Origin' };
@@ -334,20 +378,26 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
         headers.Vary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
         return { status: 204, headers, body: '' };
       }
-      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: secretBody('/permissive-preflight', req) };
+      return {
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: secretBody('/permissive-preflight', req),
+      };
     },
   },
   allowlist({
     path: '/preflight-only',
     expected: ['origin-reflected', 'null-origin-trusted'],
-    description: 'CORS only on preflights: OPTIONS echoes any Origin with credentials (fixed method/header lists), GET has no CORS headers. Found only through preflight probes.',
+    description:
+      'CORS only on preflights: OPTIONS echoes any Origin with credentials (fixed method/header lists), GET has no CORS headers. Found only through preflight probes.',
     allow: () => true,
     preflight: 'only',
   }),
   allowlist({
     path: '/exact-allowlist',
     expected: [],
-    description: 'Secure control: exact allowlist (own origin, app) echoed with credentials and `Vary: Origin`, fixed preflight lists.',
+    description:
+      'Secure control: exact allowlist (own origin, app) echoed with credentials and `Vary: Origin`, fixed preflight lists.',
     secureControl: true,
     allow: isOwnOrApp,
   }),

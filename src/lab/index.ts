@@ -3,4 +3,11 @@
  * (and secure controls) on loopback over http and https, each with the exact checks a scan must report.
  */
 export { startLab, endpointFor, type Lab, type LabOptions } from './server.js';
-export { labEndpoints, LAB_DOMAIN, LAB_APP_ORIGIN, type LabEndpoint, type LabRequest, type LabResponse } from './endpoints.js';
+export {
+  labEndpoints,
+  LAB_DOMAIN,
+  LAB_APP_ORIGIN,
+  type LabEndpoint,
+  type LabRequest,
+  type LabResponse,
+} from './endpoints.js';

@@ -13,7 +13,10 @@ beforeAll(async () => {
   lab = await startLab();
   // Scan every endpoint once (sequentially: the machine is small and the lab is the subject).
   for (const endpoint of lab.endpoints) {
-    results.set(endpoint.path, await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true }));
+    results.set(
+      endpoint.path,
+      await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true }),
+    );
   }
 });
 afterAll(async () => {
@@ -29,8 +32,14 @@ describe('lab', () => {
 
   it('scans every endpoint without error and finds exactly the expected checks', () => {
     const report = lab.endpoints.map((e) => {
-      const result = results.get(e.path) as TargetResult;
-      return { path: e.path, status: result.status, error: result.error, got: result.findings.map((f) => f.check).sort(), expected: [...e.expected].sort() };
+      const result = results.get(e.path)!;
+      return {
+        path: e.path,
+        status: result.status,
+        error: result.error,
+        got: result.findings.map((f) => f.check).sort(),
+        expected: [...e.expected].sort(),
+      };
     });
     const wrong = report.filter((r) => r.status !== 'ok' || JSON.stringify(r.got) !== JSON.stringify(r.expected));
     expect(wrong).toEqual([]);
@@ -38,13 +47,15 @@ describe('lab', () => {
 
   it('reports nothing above info on the secure controls', () => {
     for (const e of lab.endpoints.filter((x) => x.secureControl)) {
-      const findings = (results.get(e.path) as TargetResult).findings;
-      expect(findings.filter((f) => f.severity !== 'info').map((f) => `${e.path}: ${f.check} ${f.severity}`)).toEqual([]);
+      const findings = results.get(e.path)!.findings;
+      expect(findings.filter((f) => f.severity !== 'info').map((f) => `${e.path}: ${f.check} ${f.severity}`)).toEqual(
+        [],
+      );
     }
   });
 
   it('grades with the browser model: critical with a SameSite=None cookie, downgraded on 404, via preflight when CORS is only there', () => {
-    const find = (path: string, check: string) => (results.get(path) as TargetResult).findings.find((f) => f.check === check);
+    const find = (path: string, check: string) => results.get(path)!.findings.find((f) => f.check === check);
     expect(find('/reflect-credentials', 'origin-reflected')?.severity).toBe('critical');
     expect(find('/reflect-public', 'origin-reflected')?.severity).toBe('low');
     const notFound = find('/reflect-not-found', 'origin-reflected');
@@ -55,8 +66,12 @@ describe('lab', () => {
     expect(preflightOnly?.via).toBe('preflight');
     expect(preflightOnly?.severity).toBe('high');
     expect(find('/prefix', 'prefix-match')?.attackerOrigin).toBe('https://corsight-lab.test.corsight-attacker.com');
-    expect(find('/suffix', 'suffix-match')?.rule).toBe('accepts any origin whose host ends in `corsight-lab.test`, over http or https');
-    expect(find('/special-char', 'special-char-bypass')?.attackerOrigin).toBe('https://corsight-lab.test_.corsight-attacker.com');
+    expect(find('/suffix', 'suffix-match')?.rule).toBe(
+      'accepts any origin whose host ends in `corsight-lab.test`, over http or https',
+    );
+    expect(find('/special-char', 'special-char-bypass')?.attackerOrigin).toBe(
+      'https://corsight-lab.test_.corsight-attacker.com',
+    );
     expect(find('/unescaped-dot', 'unescaped-dot')?.attackerOrigin).toBe('https://wwwxcorsight-lab.test');
     const insecure = find('/insecure-origin', 'insecure-origin-trusted');
     const insecureHsts = find('/insecure-origin-hsts', 'insecure-origin-trusted');
@@ -73,9 +88,11 @@ describe('lab', () => {
   it('serves numbered copies that behave like the original', async () => {
     const [first, second] = lab.targets(2);
     expect(first).toBe(`${lab.httpsUrl}/t/0${lab.endpoints[0]?.path}`);
-    const copy = await scanTarget(second as string, { resolve: lab.resolve, insecure: true });
-    const original = results.get(lab.endpoints[1]?.path as string) as TargetResult;
-    expect(copy.findings.map((f) => [f.check, f.severity])).toEqual(original.findings.map((f) => [f.check, f.severity]));
+    const copy = await scanTarget(second!, { resolve: lab.resolve, insecure: true });
+    const original = results.get(lab.endpoints[1]?.path!)!;
+    expect(copy.findings.map((f) => [f.check, f.severity])).toEqual(
+      original.findings.map((f) => [f.check, f.severity]),
+    );
   });
 
   it('keeps the embedded certificate equal to the committed PEM files', () => {

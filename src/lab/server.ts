@@ -50,7 +50,7 @@ export function endpointFor(pathname: string): LabEndpointImpl | undefined {
   const direct = byPath.get(pathname);
   if (direct !== undefined) return direct;
   const copy = /^\/t\/\d{1,9}(\/.*)$/.exec(pathname);
-  return copy !== null ? byPath.get(copy[1] as string) : undefined;
+  return copy !== null ? byPath.get(copy[1]!) : undefined;
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
@@ -65,7 +65,16 @@ function handler(secure: boolean): http.RequestListener {
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     if (pathname === '/') {
-      const body = JSON.stringify(labEndpoints.map(({ path, expected, description, secureControl }) => ({ path, expected, description, secureControl })), null, 2);
+      const body = JSON.stringify(
+        labEndpoints.map(({ path, expected, description, secureControl }) => ({
+          path,
+          expected,
+          description,
+          secureControl,
+        })),
+        null,
+        2,
+      );
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -105,7 +114,9 @@ function listen(server: http.Server | https.Server, port: number, host: string):
 
 function validPort(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new RangeError(`${name} must be an integer from 0 to 65535, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new RangeError(`${name} must be an integer from 0 to 65535, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -115,7 +126,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const port = validPort('port', options.port);
   const httpsPort = validPort('httpsPort', options.httpsPort);
   const plain = http.createServer({ keepAliveTimeout: 30_000 }, handler(false));
-  const secure = https.createServer({ cert: labCertificate, key: labPrivateKey, keepAliveTimeout: 30_000 }, handler(true));
+  const secure = https.createServer(
+    { cert: labCertificate, key: labPrivateKey, keepAliveTimeout: 30_000 },
+    handler(true),
+  );
   let boundHttp: number;
   let boundHttps: number;
   try {
@@ -129,7 +143,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const address = host.includes(':') ? `[${host}]` : host;
   const httpUrl = `http://${LAB_DOMAIN}:${boundHttp}`;
   const httpsUrl = `https://${LAB_DOMAIN}:${boundHttps}`;
-  const endpoints = labEndpoints.map(({ path, expected, description, secureControl }) => ({ path, expected: [...expected], description, secureControl }));
+  const endpoints = labEndpoints.map(({ path, expected, description, secureControl }) => ({
+    path,
+    expected: [...expected],
+    description,
+    secureControl,
+  }));
   return {
     httpUrl,
     httpsUrl,
@@ -137,10 +156,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     resolve: [`${LAB_DOMAIN}:${address}`],
     endpoints,
     targets(count, scheme = 'https') {
-      if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${String(count)}`);
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError(`count must be a non-negative integer, got ${String(count)}`);
+      }
       const base = scheme === 'https' ? httpsUrl : httpUrl;
       const out: string[] = [];
-      for (let i = 0; i < count; i++) out.push(`${base}/t/${i}${(labEndpoints[i % labEndpoints.length] as LabEndpointImpl).path}`);
+      for (let i = 0; i < count; i++) out.push(`${base}/t/${i}${labEndpoints[i % labEndpoints.length]!.path}`);
       return out;
     },
     async close() {

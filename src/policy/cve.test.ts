@@ -14,9 +14,13 @@ import { CorsConfigError, DEBUG_HEADER, createPolicy, validatePolicy, type Polic
 
 const A = 'https://app.example.com';
 const MIB = 1 << 20;
-const get = (config: PolicyConfig, origin: string) => createPolicy(config).evaluate({ method: 'GET', headers: { origin } });
+const get = (config: PolicyConfig, origin: string) =>
+  createPolicy(config).evaluate({ method: 'GET', headers: { origin } });
 const preflight = (config: PolicyConfig, headers: Record<string, string>) =>
-  createPolicy(config).evaluate({ method: 'OPTIONS', headers: { origin: A, 'access-control-request-method': 'GET', ...headers } });
+  createPolicy(config).evaluate({
+    method: 'OPTIONS',
+    headers: { origin: A, 'access-control-request-method': 'GET', ...headers },
+  });
 const codes = (config: unknown) => validatePolicy(config).map((p) => p.code);
 
 describe('middleware CVE regressions', () => {
@@ -34,12 +38,18 @@ describe('middleware CVE regressions', () => {
     ['spaces', ' '.repeat(MIB)],
     ['tabs then a comma', '\t'.repeat(MIB) + ','],
     ['one huge name', 'a'.repeat(MIB)],
-  ])('CVE-2026-69207 / GHSA-8j4g-w8fx-2239 (hono ReDoS), GHSA-mh55-gqvf-xfwm (rs/cors), go-chi/cors#36: 1 MiB ACRH of %s is refused by the length cap', (_label, acrh) => {
-    for (const requestHeaders of [['x-a', 'x-b'], '*'] as const) {
-      const d = preflight({ origins: [A], requestHeaders: requestHeaders as string[] | '*' }, { 'access-control-request-headers': acrh });
-      expect(d).toMatchObject({ kind: 'preflight', allowed: false, status: 403 });
-    }
-  });
+  ])(
+    'CVE-2026-69207 / GHSA-8j4g-w8fx-2239 (hono ReDoS), GHSA-mh55-gqvf-xfwm (rs/cors), go-chi/cors#36: 1 MiB ACRH of %s is refused by the length cap',
+    (_label, acrh) => {
+      for (const requestHeaders of [['x-a', 'x-b'], '*'] as const) {
+        const d = preflight(
+          { origins: [A], requestHeaders: requestHeaders as string[] | '*' },
+          { 'access-control-request-headers': acrh },
+        );
+        expect(d).toMatchObject({ kind: 'preflight', allowed: false, status: 403 });
+      }
+    },
+  );
 
   it('GHSA-q7jf-gf43-6x6p (hono Vary injection): a request Vary header is never copied into the response', async () => {
     const app = express();
@@ -85,7 +95,11 @@ describe('middleware CVE regressions', () => {
 
   it('expressjs/cors#408 and cyu/rack-cors#86 (unanchored regex examples): no regexes; patterns match whole labels only', () => {
     expect(codes({ origins: [/example\.com$/] })).toEqual(['invalid-type']);
-    for (const origin of ['https://evil-example.com', 'https://example.com.randomdomainname.co.uk', 'https://evilexample.com']) {
+    for (const origin of [
+      'https://evil-example.com',
+      'https://example.com.randomdomainname.co.uk',
+      'https://evilexample.com',
+    ]) {
       expect(get({ origins: ['https://*.example.com', 'https://example.com'] }, origin).allowed).toBe(false);
     }
   });
@@ -96,7 +110,10 @@ describe('middleware CVE regressions', () => {
   });
 
   it('CVE-2024-6221 (flask-cors PNA allowed by default): private network access is off unless enabled', () => {
-    expect(preflight({ origins: [A] }, { 'access-control-request-private-network': 'true' })).toMatchObject({ allowed: false, status: 403 });
+    expect(preflight({ origins: [A] }, { 'access-control-request-private-network': 'true' })).toMatchObject({
+      allowed: false,
+      status: 403,
+    });
     const on = preflight({ origins: [A], privateNetwork: true }, { 'access-control-request-private-network': 'true' });
     expect(on.headers['access-control-allow-private-network']).toBe('true');
     expect(codes({ origins: ['*'], privateNetwork: true })).toEqual(['private-network-with-wildcard-origin']);
@@ -104,7 +121,10 @@ describe('middleware CVE regressions', () => {
 
   it('CVE-2024-1681 (flask-cors log injection): debug reasons escape CR, LF and other control characters', () => {
     const policy = createPolicy({ origins: [A], debug: true });
-    const d = policy.evaluate({ method: 'OPTIONS', headers: { origin: 'https://x\r\nSet-Cookie: a=b', 'access-control-request-method': 'GET' } });
+    const d = policy.evaluate({
+      method: 'OPTIONS',
+      headers: { origin: 'https://x\r\nSet-Cookie: a=b', 'access-control-request-method': 'GET' },
+    });
     expect(d.reason).toContain('https://x\\x0d\\x0aSet-Cookie: a=b');
     expect(d.reason).not.toMatch(/[\r\n]/);
     expect(d.headers[DEBUG_HEADER]).not.toMatch(/[\r\n]/);
@@ -115,7 +135,7 @@ describe('middleware CVE regressions', () => {
     expect(d.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
-  it('kwhitley/itty-router#204 (origin kept in shared state): interleaved requests never see each other\'s origin', () => {
+  it("kwhitley/itty-router#204 (origin kept in shared state): interleaved requests never see each other's origin", () => {
     const policy = createPolicy({ origins: ['https://*.example.com'] });
     const a = policy.evaluate({ method: 'GET', headers: { origin: 'https://a.example.com' } });
     const evil = policy.evaluate({ method: 'GET', headers: { origin: 'https://evil.example.net' } });

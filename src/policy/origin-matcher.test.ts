@@ -44,9 +44,24 @@ const table: [patterns: string[], origin: string, allowed: boolean, why: string]
   [['https://*.example.com:*'], 'https://a.example.com:1', true, 'wildcard with any port'],
   [['https://*.example.com:*'], 'https://a.example.com', true, 'any port includes none'],
   [['https://*.example.com:*'], 'https://a.example.com:443', false, 'default port spelt out is not a browser origin'],
-  [['https://*.foo.com', 'https://*.bar.com'], 'https://x.barfoo.com', false, 'GHSA-vhxv-fg4m-p2w8 class: no suffix sharing across labels'],
-  [['https://foo.com', 'https://bar.com'], 'https://barfoo.com', false, 'GHSA-vhxv-fg4m-p2w8: exact origins do not combine'],
-  [['https://*.a.example.com', 'http://*.example.com'], 'https://b.example.com', false, 'nearest node has the wrong scheme, outer node has none'],
+  [
+    ['https://*.foo.com', 'https://*.bar.com'],
+    'https://x.barfoo.com',
+    false,
+    'GHSA-vhxv-fg4m-p2w8 class: no suffix sharing across labels',
+  ],
+  [
+    ['https://foo.com', 'https://bar.com'],
+    'https://barfoo.com',
+    false,
+    'GHSA-vhxv-fg4m-p2w8: exact origins do not combine',
+  ],
+  [
+    ['https://*.a.example.com', 'http://*.example.com'],
+    'https://b.example.com',
+    false,
+    'nearest node has the wrong scheme, outer node has none',
+  ],
   [['https://*.a.example.com', 'https://*.example.com'], 'https://x.a.example.com', true, 'nested patterns'],
   // port wildcards
   [['http://localhost:*'], 'http://localhost:3000', true, 'any port'],
@@ -82,8 +97,12 @@ describe('origin matching', () => {
     origins.push(...Array.from({ length: 5000 }, (_, i) => `https://*.tenant${i}.example.net`));
     const policy = createPolicy({ origins });
     expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://app4999.example.com' } }).allowed).toBe(true);
-    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://x.tenant4999.example.net' } }).allowed).toBe(true);
-    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://x.tenant5000.example.net' } }).allowed).toBe(false);
+    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://x.tenant4999.example.net' } }).allowed).toBe(
+      true,
+    );
+    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://x.tenant5000.example.net' } }).allowed).toBe(
+      false,
+    );
     expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://app5000.example.com' } }).allowed).toBe(false);
   });
 

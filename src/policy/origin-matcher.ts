@@ -73,7 +73,11 @@ export class OriginMatcher<V> {
       }
       node = child;
     }
-    const spec: Spec = { prefix: pattern.scheme + '://', port: pattern.port, defaultPort: DEFAULT_PORTS[pattern.scheme] ?? 0 };
+    const spec: Spec = {
+      prefix: pattern.scheme + '://',
+      port: pattern.port,
+      defaultPort: DEFAULT_PORTS[pattern.scheme] ?? 0,
+    };
     if (pattern.subdomains) (node.subdomains ??= []).push(spec);
     else (node.exact ??= []).push(spec);
   }

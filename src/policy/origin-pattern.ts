@@ -62,24 +62,50 @@ export function parseOriginPattern(
   if (input === '*') return { pattern: { kind: 'any' }, problems };
   if (input.toLowerCase() === 'null') {
     problems.push(
-      problem('origin-null', path, input, `"null" cannot be allowed: sandboxed iframes, data: URLs and cross-origin redirects all send Origin: null, so any site can obtain it`),
+      problem(
+        'origin-null',
+        path,
+        input,
+        `"null" cannot be allowed: sandboxed iframes, data: URLs and cross-origin redirects all send Origin: null, so any site can obtain it`,
+      ),
     );
     return fail();
   }
   const schemeMatch = SCHEME.exec(input);
   if (!schemeMatch) {
-    problems.push(problem('origin-malformed', path, input, `"${input}" is not an origin: expected scheme://host[:port], e.g. https://app.example.com`));
+    problems.push(
+      problem(
+        'origin-malformed',
+        path,
+        input,
+        `"${input}" is not an origin: expected scheme://host[:port], e.g. https://app.example.com`,
+      ),
+    );
     return fail();
   }
   const rawScheme = schemeMatch[1]!;
   const scheme = rawScheme.toLowerCase();
   if (scheme === 'file') {
-    problems.push(problem('origin-file-scheme', path, input, `file: origins are opaque (browsers send Origin: null for them) and cannot be allowed`));
+    problems.push(
+      problem(
+        'origin-file-scheme',
+        path,
+        input,
+        `file: origins are opaque (browsers send Origin: null for them) and cannot be allowed`,
+      ),
+    );
     return fail();
   }
   let rest = input.slice(schemeMatch[0].length);
   if (!rest.startsWith('//')) {
-    problems.push(problem('origin-malformed', path, input, `"${input}" is not an origin: expected "${scheme}://" followed by a host`));
+    problems.push(
+      problem(
+        'origin-malformed',
+        path,
+        input,
+        `"${input}" is not an origin: expected "${scheme}://" followed by a host`,
+      ),
+    );
     return fail();
   }
   rest = rest.slice(2);
@@ -97,19 +123,42 @@ export function parseOriginPattern(
   if (tail !== '') {
     const q = tail.search(/[?#]/);
     if (q !== -1) {
-      problems.push(problem('origin-query', path, input, `an origin has no query or fragment; remove "${tail.slice(q)}"`));
+      problems.push(
+        problem('origin-query', path, input, `an origin has no query or fragment; remove "${tail.slice(q)}"`),
+      );
     }
     const pathPart = q === -1 ? tail : tail.slice(0, q);
     if (pathPart === '/') {
-      problems.push(problem('origin-trailing-slash', path, input, `an origin never ends with "/"; write "${scheme}://${authority.toLowerCase()}"`));
+      problems.push(
+        problem(
+          'origin-trailing-slash',
+          path,
+          input,
+          `an origin never ends with "/"; write "${scheme}://${authority.toLowerCase()}"`,
+        ),
+      );
     } else if (pathPart !== '') {
-      problems.push(problem('origin-path', path, input, `an origin has no path; remove "${pathPart}" and write "${scheme}://${authority.toLowerCase()}"`));
+      problems.push(
+        problem(
+          'origin-path',
+          path,
+          input,
+          `an origin has no path; remove "${pathPart}" and write "${scheme}://${authority.toLowerCase()}"`,
+        ),
+      );
     }
   }
   let hostPort = authority;
   const at = authority.lastIndexOf('@');
   if (at !== -1) {
-    problems.push(problem('origin-userinfo', path, input, `an origin has no user information; remove "${authority.slice(0, at + 1)}"`));
+    problems.push(
+      problem(
+        'origin-userinfo',
+        path,
+        input,
+        `an origin has no user information; remove "${authority.slice(0, at + 1)}"`,
+      ),
+    );
     hostPort = authority.slice(at + 1);
   }
   if (hostPort.startsWith('*.[')) {
@@ -145,7 +194,12 @@ export function parseOriginPattern(
   }
   if (/[A-Z]/.test(rawScheme) || /[A-Z]/.test(rawHost)) {
     problems.push(
-      problem('origin-uppercase', path, input, `browsers serialize origins in lower case, so "${input}" would never match; write "${input.replace(/[A-Z]+/g, (m) => m.toLowerCase())}"`),
+      problem(
+        'origin-uppercase',
+        path,
+        input,
+        `browsers serialize origins in lower case, so "${input}" would never match; write "${input.replace(/[A-Z]+/g, (m) => m.toLowerCase())}"`,
+      ),
     );
   }
   let host = rawHost.toLowerCase();
@@ -155,7 +209,14 @@ export function parseOriginPattern(
     host = host.slice(2);
   }
   if (host.includes('*')) {
-    problems.push(problem('origin-bad-wildcard', path, input, `"*" is only allowed as a whole leading label ("https://*.example.com") or as the port (":*")`));
+    problems.push(
+      problem(
+        'origin-bad-wildcard',
+        path,
+        input,
+        `"*" is only allowed as a whole leading label ("https://*.example.com") or as the port (":*")`,
+      ),
+    );
     return fail();
   }
   if (host === '') {
@@ -166,7 +227,14 @@ export function parseOriginPattern(
   if (/[^\x00-\x7f]/.test(host)) {
     const ascii = domainToASCII(host);
     problems.push(
-      problem('origin-non-ascii-host', path, input, ascii ? `browsers serialize internationalized hosts as punycode; write "${scheme}://${subdomains ? '*.' : ''}${ascii}${rawPort !== undefined ? ':' + rawPort : ''}"` : `"${host}" is not a valid internationalized domain name`),
+      problem(
+        'origin-non-ascii-host',
+        path,
+        input,
+        ascii
+          ? `browsers serialize internationalized hosts as punycode; write "${scheme}://${subdomains ? '*.' : ''}${ascii}${rawPort !== undefined ? ':' + rawPort : ''}"`
+          : `"${host}" is not a valid internationalized domain name`,
+      ),
     );
     return fail();
   }
@@ -177,10 +245,24 @@ export function parseOriginPattern(
     } else if (/^[1-9][0-9]{0,4}$/.test(rawPort) && Number(rawPort) <= 65535) {
       port = Number(rawPort);
       if (DEFAULT_PORTS[scheme] === port) {
-        problems.push(problem('origin-default-port', path, input, `browsers omit the default port ${port} of ${scheme}: from origins, so this would never match; remove ":${port}"`));
+        problems.push(
+          problem(
+            'origin-default-port',
+            path,
+            input,
+            `browsers omit the default port ${port} of ${scheme}: from origins, so this would never match; remove ":${port}"`,
+          ),
+        );
       }
     } else {
-      problems.push(problem('origin-bad-port', path, input, `"${rawPort}" is not a port: expected 1..65535 without leading zeros, or "*" for any port`));
+      problems.push(
+        problem(
+          'origin-bad-port',
+          path,
+          input,
+          `"${rawPort}" is not a port: expected 1..65535 without leading zeros, or "*" for any port`,
+        ),
+      );
     }
   }
   // The host itself.
@@ -195,18 +277,46 @@ export function parseOriginPattern(
       canonical = undefined;
     }
     if (canonical !== host) {
-      problems.push(problem('origin-bad-host', path, input, canonical ? `browsers serialize this IPv6 address as ${canonical}` : `"${host}" is not a valid IPv6 address`));
+      problems.push(
+        problem(
+          'origin-bad-host',
+          path,
+          input,
+          canonical ? `browsers serialize this IPv6 address as ${canonical}` : `"${host}" is not a valid IPv6 address`,
+        ),
+      );
     }
     if (subdomains) problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
   } else if (host.endsWith('.')) {
-    problems.push(problem('origin-trailing-dot', path, input, `"${host}" ends with a dot; that is a different origin from "${host.slice(0, -1)}" and almost never what is meant`));
+    problems.push(
+      problem(
+        'origin-trailing-dot',
+        path,
+        input,
+        `"${host}" ends with a dot; that is a different origin from "${host.slice(0, -1)}" and almost never what is meant`,
+      ),
+    );
   } else if (isIPv4Like) {
     if (!CANONICAL_IPV4.test(host)) {
-      problems.push(problem('origin-bad-host', path, input, `"${host}" is not a canonical dotted-quad IPv4 address (browsers would serialize it differently)`));
+      problems.push(
+        problem(
+          'origin-bad-host',
+          path,
+          input,
+          `"${host}" is not a canonical dotted-quad IPv4 address (browsers would serialize it differently)`,
+        ),
+      );
     }
     if (subdomains) problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
   } else if (host.length > 253 || !labels.every((l) => DOMAIN_LABEL.test(l))) {
-    problems.push(problem('origin-bad-host', path, input, `"${host}" is not a valid host name (labels of 1-63 letters, digits, "-" or "_", at most 253 characters)`));
+    problems.push(
+      problem(
+        'origin-bad-host',
+        path,
+        input,
+        `"${host}" is not a valid host name (labels of 1-63 letters, digits, "-" or "_", at most 253 characters)`,
+      ),
+    );
   }
   const hasError = problems.some((p) => p.severity === 'error');
   const text = `${scheme}://${subdomains ? '*.' : ''}${host}${port === -1 ? ':*' : port > 0 ? `:${port}` : ''}`;
@@ -214,14 +324,24 @@ export function parseOriginPattern(
   if (!hasError) {
     if (scheme === 'http' && options.credentials && !options.dangerouslyAllowInsecureOrigins && !isLoopbackHost(host)) {
       problems.push(
-        problem('origin-insecure-with-credentials', path, input, `"${text}" uses plain http: with credentials; anyone on the network path can act as that origin. Use https:, or set dangerouslyAllowInsecureOrigins`),
+        problem(
+          'origin-insecure-with-credentials',
+          path,
+          input,
+          `"${text}" uses plain http: with credentials; anyone on the network path can act as that origin. Use https:, or set dangerouslyAllowInsecureOrigins`,
+        ),
       );
     }
     if (subdomains && !options.dangerouslyAllowPublicSuffixWildcards) {
       const info = parseDomain(host, { allowPrivateDomains: true });
       if (info.publicSuffix === host && (info.isIcann === true || info.isPrivate === true)) {
         problems.push(
-          problem('origin-public-suffix-wildcard', path, input, `"${host}" is a public suffix: anyone can register a subdomain of it, so "${text}" would allow sites you do not control. List your own domains, or set dangerouslyAllowPublicSuffixWildcards`),
+          problem(
+            'origin-public-suffix-wildcard',
+            path,
+            input,
+            `"${host}" is a public suffix: anyone can register a subdomain of it, so "${text}" would allow sites you do not control. List your own domains, or set dangerouslyAllowPublicSuffixWildcards`,
+          ),
         );
       }
     }

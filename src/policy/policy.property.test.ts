@@ -12,8 +12,20 @@ import { describe, expect, it } from 'vitest';
 import { simulateFetch, type Transport } from '../browser/index.js';
 import { createPolicy, readHeader, validatePolicy, type PolicyConfig } from './index.js';
 
-const EXACT = ['https://app.example.com', 'https://example.com', 'http://localhost:3000', 'https://a.example.org', 'https://[::1]:8443'];
-const PATTERNS = ['https://*.example.com', 'https://*.a.example.org', 'http://localhost:*', 'https://*.example.net:*', 'http://127.0.0.1:*'];
+const EXACT = [
+  'https://app.example.com',
+  'https://example.com',
+  'http://localhost:3000',
+  'https://a.example.org',
+  'https://[::1]:8443',
+];
+const PATTERNS = [
+  'https://*.example.com',
+  'https://*.a.example.org',
+  'http://localhost:*',
+  'https://*.example.net:*',
+  'http://127.0.0.1:*',
+];
 /** Page origins: allowed ones, their look-alikes, subdomains, ports, opaque. */
 const PAGES = [
   ...EXACT,
@@ -44,7 +56,11 @@ const configArb: fc.Arbitrary<PolicyConfig> = fc
     origins: fc.uniqueArray(fc.constantFrom(...EXACT, ...PATTERNS), { minLength: 1, maxLength: 6 }),
     credentials: fc.boolean(),
     methods: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(METHODS)),
-    requestHeaders: fc.oneof(fc.constant<'*' | string[]>('*'), fc.constant<string[]>(['*', 'authorization']), fc.subarray(REQUEST_HEADERS)),
+    requestHeaders: fc.oneof(
+      fc.constant<'*' | string[]>('*'),
+      fc.constant<string[]>(['*', 'authorization']),
+      fc.subarray(REQUEST_HEADERS),
+    ),
     exposeHeaders: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(['x-e', 'x-f'])),
     maxAge: fc.constantFrom(undefined, -1, 0, 5, 600),
   })
@@ -106,7 +122,12 @@ const requestArb = fc.record({
   credentials: fc.constantFrom('omit', 'same-origin', 'include') as fc.Arbitrary<'omit' | 'same-origin' | 'include'>,
 });
 
-const VALUES: Record<string, string> = { 'x-a': '1', 'x-b': '2', 'content-type': 'application/json', authorization: 'Bearer t' };
+const VALUES: Record<string, string> = {
+  'x-a': '1',
+  'x-b': '2',
+  'content-type': 'application/json',
+  authorization: 'Bearer t',
+};
 
 describe('policy properties', () => {
   it('a browser never reads a response as an origin, with credentials, a method or a header the configuration does not allow', async () => {
@@ -114,7 +135,14 @@ describe('policy properties', () => {
       fc.asyncProperty(configArb, requestArb, async (config, req) => {
         const policy = createPolicy(config);
         const outcome = await simulateFetch(
-          { origin: req.origin, url: TARGET, method: req.method, headers: Object.fromEntries(req.headers.map((h) => [h, VALUES[h]!])), credentials: req.credentials, mode: 'cors' },
+          {
+            origin: req.origin,
+            url: TARGET,
+            method: req.method,
+            headers: Object.fromEntries(req.headers.map((h) => [h, VALUES[h]!])),
+            credentials: req.credentials,
+            mode: 'cors',
+          },
           transportFor(policy),
         );
         if (!outcome.allowed) return;
@@ -124,7 +152,9 @@ describe('policy properties', () => {
         if (outcome.preflighted) {
           const preflight = outcome.requests[0]!;
           const acrm = preflight.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')?.[1] ?? '';
-          if (!['GET', 'HEAD', 'POST'].includes(acrm)) expect(config.methods![0] === '*' || config.methods!.includes(acrm)).toBe(true);
+          if (!['GET', 'HEAD', 'POST'].includes(acrm)) {
+            expect(config.methods![0] === '*' || config.methods!.includes(acrm)).toBe(true);
+          }
           const acrh = preflight.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1] ?? '';
           for (const name of acrh.split(',').filter(Boolean)) {
             const rh = config.requestHeaders!;
@@ -145,7 +175,10 @@ describe('policy properties', () => {
     await fc.assert(
       fc.asyncProperty(configArb, fc.constantFrom(...EXACT), async (config, origin) => {
         fc.pre(config.origins.includes(origin) || config.origins.includes('*'));
-        const outcome = await simulateFetch({ origin, url: TARGET, method: 'GET', credentials: config.credentials ? 'include' : 'omit' }, transportFor(createPolicy(config)));
+        const outcome = await simulateFetch(
+          { origin, url: TARGET, method: 'GET', credentials: config.credentials ? 'include' : 'omit' },
+          transportFor(createPolicy(config)),
+        );
         expect(outcome.allowed).toBe(true);
       }),
       { numRuns: 200 },
@@ -155,21 +188,33 @@ describe('policy properties', () => {
   /** Arbitrary header values: any UTF-16 code units, repeated values as arrays, huge runs. */
   const valueArb = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.string({ unit: fc.constantFrom(',', ' ', '\t', 'a', 'A', '-', '*', '"', '\u0000', '\r', '\n', 'é', '\u2028'), maxLength: 200 }),
+    fc.string({
+      unit: fc.constantFrom(',', ' ', '\t', 'a', 'A', '-', '*', '"', '\u0000', '\r', '\n', 'é', '\u2028'),
+      maxLength: 200,
+    }),
     fc.constantFrom(...PAGES, 'https://APP.example.com', 'https://app.example.com:443', 'https://x.example.com.', ''),
-    fc.tuple(fc.constantFrom(',', ' ,', 'x-a,', 'a'), fc.integer({ min: 1, max: 1 << 18 })).map(([s, n]) => s.repeat(n)),
+    fc
+      .tuple(fc.constantFrom(',', ' ,', 'x-a,', 'a'), fc.integer({ min: 1, max: 1 << 18 }))
+      .map(([s, n]) => s.repeat(n)),
   );
   const headersArb = fc.record(
     {
       origin: fc.oneof(valueArb, fc.array(valueArb, { maxLength: 3 })),
-      'access-control-request-method': fc.oneof(valueArb, fc.constantFrom('PUT', 'GET', 'purge'), fc.array(valueArb, { maxLength: 2 })),
+      'access-control-request-method': fc.oneof(
+        valueArb,
+        fc.constantFrom('PUT', 'GET', 'purge'),
+        fc.array(valueArb, { maxLength: 2 }),
+      ),
       'access-control-request-headers': fc.oneof(valueArb, fc.array(valueArb, { maxLength: 3 })),
       'access-control-request-private-network': fc.constantFrom('true', 'false', 'TRUE'),
       vary: valueArb,
     },
     { requiredKeys: [] },
   );
-  const methodArb = fc.oneof(fc.constantFrom('OPTIONS', 'GET', 'POST', 'options', 'PUT'), fc.string({ unit: 'binary', maxLength: 10 }));
+  const methodArb = fc.oneof(
+    fc.constantFrom('OPTIONS', 'GET', 'POST', 'options', 'PUT'),
+    fc.string({ unit: 'binary', maxLength: 10 }),
+  );
 
   it('evaluate never throws, and every emitted header value is one Node and Fetch accept; ACAO is * or a listed origin', () => {
     fc.assert(
@@ -197,13 +242,23 @@ describe('policy properties', () => {
 
   it('the same request through Headers and through a record gets the same decision', () => {
     fc.assert(
-      fc.property(configArb, fc.constantFrom('GET', 'OPTIONS'), fc.constantFrom(...PAGES), fc.subarray(['x-a', 'x-b', 'content-type', 'authorization', 'x-a']), (config, method, origin, acrh) => {
-        const record = { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': acrh.join(',') };
-        const policy = createPolicy(config);
-        const a = policy.evaluate({ method, headers: record });
-        const b = policy.evaluate({ method, headers: new Headers(record) });
-        expect({ ...b, headers: { ...b.headers } }).toEqual({ ...a, headers: { ...a.headers } });
-      }),
+      fc.property(
+        configArb,
+        fc.constantFrom('GET', 'OPTIONS'),
+        fc.constantFrom(...PAGES),
+        fc.subarray(['x-a', 'x-b', 'content-type', 'authorization', 'x-a']),
+        (config, method, origin, acrh) => {
+          const record = {
+            origin,
+            'access-control-request-method': 'PUT',
+            'access-control-request-headers': acrh.join(','),
+          };
+          const policy = createPolicy(config);
+          const a = policy.evaluate({ method, headers: record });
+          const b = policy.evaluate({ method, headers: new Headers(record) });
+          expect({ ...b, headers: { ...b.headers } }).toEqual({ ...a, headers: { ...a.headers } });
+        },
+      ),
       { numRuns: 300 },
     );
   });

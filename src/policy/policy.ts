@@ -108,16 +108,43 @@ class Compiled {
     this.reflectMethod = config.methods === '*' && config.credentials;
     // Safelisted methods never need ACAM (Fetch §4.8 step 7: they pass the method check regardless).
     const listed = config.methods === '*' ? [] : config.methods.filter((m) => !SAFELISTED_METHODS.has(m));
-    this.acam = config.methods === '*' ? (config.credentials ? undefined : '*') : listed.length > 0 ? listed.join(', ') : undefined;
+    this.acam =
+      config.methods === '*'
+        ? config.credentials
+          ? undefined
+          : '*'
+        : listed.length > 0
+          ? listed.join(', ')
+          : undefined;
     const { names, wildcard } = config.requestHeaders;
     this.checker = new RequestHeaderChecker(names, wildcard);
     // With credentials, browsers read "*" in ACAH literally, so the validated ACRH is reflected instead.
     this.reflectHeaders = wildcard && config.credentials;
-    this.acah = wildcard ? (config.credentials ? undefined : names.includes('authorization') ? '*, authorization' : '*') : names.length > 0 ? names.join(', ') : undefined;
-    this.aceh = config.exposeHeaders === '*' ? '*' : config.exposeHeaders.length > 0 ? config.exposeHeaders.join(', ') : undefined;
+    this.acah = wildcard
+      ? config.credentials
+        ? undefined
+        : names.includes('authorization')
+          ? '*, authorization'
+          : '*'
+      : names.length > 0
+        ? names.join(', ')
+        : undefined;
+    this.aceh =
+      config.exposeHeaders === '*'
+        ? '*'
+        : config.exposeHeaders.length > 0
+          ? config.exposeHeaders.join(', ')
+          : undefined;
     // 0 (or nothing) leaves the browser default (5 s); -1 sends 0 to disable caching.
-    this.acma = config.maxAge === undefined || config.maxAge === 0 ? undefined : config.maxAge === -1 ? '0' : String(config.maxAge);
-    this.optionsVary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' + (config.privateNetwork ? ', Access-Control-Request-Private-Network' : '');
+    this.acma =
+      config.maxAge === undefined || config.maxAge === 0
+        ? undefined
+        : config.maxAge === -1
+          ? '0'
+          : String(config.maxAge);
+    this.optionsVary =
+      'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' +
+      (config.privateNetwork ? ', Access-Control-Request-Private-Network' : '');
     this.actualVary = this.allOrigins ? undefined : 'Origin';
 
     const varyActual = (h: Record<string, string>) => (this.actualVary ? { ...h, [VARY]: this.actualVary } : h);
@@ -132,14 +159,16 @@ class Compiled {
     const refused = 'origin not allowed';
     this.refusedActual = decision('actual', false, varyActual({}), { reason: refused });
     this.refusedActualOptions = decision('actual', false, varyOptions({}), { reason: refused });
-    const refusedPreflight = (reason: string) => decision('preflight', false, varyOptions({}), { status: 403, reason: `preflight refused: ${reason}` });
+    const refusedPreflight = (reason: string) =>
+      decision('preflight', false, varyOptions({}), { status: 403, reason: `preflight refused: ${reason}` });
     this.refusedOrigin = refusedPreflight(refused);
     this.refusedMethod = refusedPreflight('method not allowed');
     this.refusedHeaders = refusedPreflight('request headers not allowed');
     this.refusedPrivateNetwork = refusedPreflight('private network access not allowed');
 
     const staticPreflight = !this.reflectMethod && !this.reflectHeaders;
-    this.anyPreflight = this.allOrigins && staticPreflight ? freeze(this.grantPreflight('*', '', '', false)) : undefined;
+    this.anyPreflight =
+      this.allOrigins && staticPreflight ? freeze(this.grantPreflight('*', '', '', false)) : undefined;
     if (config.origins !== '*') {
       for (const pattern of config.origins) {
         if (pattern.subdomains || pattern.port === -1) {
@@ -216,7 +245,7 @@ class CorsPolicy implements Policy {
     // One assignment each: an evaluate() never sees half of a configuration (JS runs it to completion).
     this.#compiled = compiled;
     this.#config = frozen;
-    if (config.debug !== undefined) this.debug = config.debug === true;
+    if (config.debug !== undefined) this.debug = config.debug;
   }
 
   evaluate(request: PolicyRequest): PolicyDecision {
@@ -246,12 +275,20 @@ class CorsPolicy implements Policy {
     const debug = this.debug;
     const match = c.lookup(origin);
     if (match === false) {
-      return debug ? explain(c.refusedOrigin, 'origin', `origin "${escapeValue(origin)}" is not allowed`) : c.refusedOrigin;
+      return debug
+        ? explain(c.refusedOrigin, 'origin', `origin "${escapeValue(origin)}" is not allowed`)
+        : c.refusedOrigin;
     }
     if (!SAFELISTED_METHODS.has(acrm)) {
       const ok = c.methods === undefined ? acrm.length <= MAX_METHOD_LENGTH && isToken(acrm) : c.methods.has(acrm);
       if (!ok) {
-        return debug ? explain(c.refusedMethod, 'method', `method "${escapeValue(acrm)}" is not allowed${c.methods ? ` (allowed: GET, HEAD, POST${c.methods.size > 0 ? ', ' + [...c.methods].filter((m) => !SAFELISTED_METHODS.has(m)).join(', ') : ''})` : ''}`) : c.refusedMethod;
+        return debug
+          ? explain(
+              c.refusedMethod,
+              'method',
+              `method "${escapeValue(acrm)}" is not allowed${c.methods ? ` (allowed: GET, HEAD, POST${c.methods.size > 0 ? ', ' + [...c.methods].filter((m) => !SAFELISTED_METHODS.has(m)).join(', ') : ''})` : ''}`,
+            )
+          : c.refusedMethod;
       }
     }
     const acrh = readHeader(request.headers, ACRH) ?? '';
@@ -268,7 +305,13 @@ class CorsPolicy implements Policy {
     }
     const pna = readHeader(request.headers, ACRPN) === 'true';
     if (pna && !c.privateNetwork) {
-      return debug ? explain(c.refusedPrivateNetwork, 'private-network', 'Access-Control-Request-Private-Network: true, but privateNetwork is not enabled') : c.refusedPrivateNetwork;
+      return debug
+        ? explain(
+            c.refusedPrivateNetwork,
+            'private-network',
+            'Access-Control-Request-Private-Network: true, but privateNetwork is not enabled',
+          )
+        : c.refusedPrivateNetwork;
     }
     if (!pna) {
       if (match !== true && match.preflight !== undefined) return match.preflight;
@@ -306,7 +349,12 @@ export function createPolicy(config: PolicyConfig): Policy {
 
 /** Whether `value` is a policy (as opposed to a configuration). */
 export function isPolicy(value: unknown): value is Policy {
-  return typeof value === 'object' && value !== null && typeof (value as Policy).evaluate === 'function' && typeof (value as Policy).reconfigure === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Policy).evaluate === 'function' &&
+    typeof (value as Policy).reconfigure === 'function'
+  );
 }
 
 /** Returns `value` if it is a policy, otherwise compiles it as a configuration (adapters accept both). */

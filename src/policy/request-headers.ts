@@ -95,7 +95,9 @@ export class RequestHeaderChecker {
       i++; // past the ","
       const n = end - start;
       if (wildcard) {
-        if (n === 13 && this.authorizationIndex === -1 && equalsIgnoringCase(value, start, 'authorization')) return start;
+        if (n === 13 && this.authorizationIndex === -1 && equalsIgnoringCase(value, start, 'authorization')) {
+          return start;
+        }
         continue;
       }
       const candidates = n < this.byLength.length ? this.byLength[n]! : NONE;

@@ -60,8 +60,7 @@ export interface PolicyConfig {
  * `access-control-request-private-network` are ever read.
  */
 export type RequestHeaders =
-  | { readonly [name: string]: string | readonly string[] | undefined }
-  | { get(name: string): string | null };
+  Readonly<Record<string, string | readonly string[] | undefined>> | { get(name: string): string | null };
 
 /** The request facts the policy decides on. */
 export interface PolicyRequest {

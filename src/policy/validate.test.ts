@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CorsConfigError, CorsConfigProblem, PROBLEM_CODES, createPolicy, validatePolicy, type ProblemCode } from './index.js';
+import {
+  CorsConfigError,
+  CorsConfigProblem,
+  PROBLEM_CODES,
+  createPolicy,
+  validatePolicy,
+  type ProblemCode,
+} from './index.js';
 
 type Case = [label: string, config: unknown, codes: ProblemCode[]];
 
@@ -52,12 +59,20 @@ const cases: Case[] = [
   ['*. before an IPv4', { origins: ['http://*.127.0.0.1'] }, ['origin-bad-wildcard']],
   ['*. before an IPv6', { origins: ['http://*.[::1]'] }, ['origin-bad-wildcard']],
   ['http with credentials', { origins: ['http://a.example.com'], ...cred }, ['origin-insecure-with-credentials']],
-  ['http wildcard with credentials', { origins: ['http://*.example.com'], ...cred }, ['origin-insecure-with-credentials']],
+  [
+    'http wildcard with credentials',
+    { origins: ['http://*.example.com'], ...cred },
+    ['origin-insecure-with-credentials'],
+  ],
   ['*.github.io', { origins: ['https://*.github.io'] }, ['origin-public-suffix-wildcard']],
   ['*.co.uk', { origins: ['https://*.co.uk'] }, ['origin-public-suffix-wildcard']],
   ['*.com', { origins: ['https://*.com'] }, ['origin-public-suffix-wildcard']],
   ['duplicate origin', { origins: ['https://a.example.com', 'https://a.example.com'] }, ['origin-duplicate']],
-  ['origin covered by a wildcard', { origins: ['https://*.example.com', 'https://a.example.com'] }, ['origin-redundant']],
+  [
+    'origin covered by a wildcard',
+    { origins: ['https://*.example.com', 'https://a.example.com'] },
+    ['origin-redundant'],
+  ],
   ['port covered by :*', { origins: ['http://localhost:*', 'http://localhost:3000'] }, ['origin-redundant']],
   ['invalid method', { origins: ['https://a.example.com'], methods: ['GET POST'] }, ['method-invalid']],
   ['* among methods', { origins: ['https://a.example.com'], methods: ['*', 'PUT'] }, ['method-invalid']],
@@ -66,21 +81,69 @@ const cases: Case[] = [
   ['CONNECT', { origins: ['https://a.example.com'], methods: ['CONNECT'] }, ['method-forbidden']],
   ['trace (any case)', { origins: ['https://a.example.com'], methods: ['trace'] }, ['method-forbidden']],
   ['TRACK', { origins: ['https://a.example.com'], methods: ['TRACK'] }, ['method-forbidden']],
-  ['duplicate after normalization', { origins: ['https://a.example.com'], methods: ['delete', 'DELETE'] }, ['method-duplicate']],
+  [
+    'duplicate after normalization',
+    { origins: ['https://a.example.com'], methods: ['delete', 'DELETE'] },
+    ['method-duplicate'],
+  ],
   ['invalid header name', { origins: ['https://a.example.com'], requestHeaders: ['x y'] }, ['header-invalid']],
-  ['forbidden request header', { origins: ['https://a.example.com'], requestHeaders: ['Cookie'] }, ['header-forbidden']],
-  ['sec- request header', { origins: ['https://a.example.com'], requestHeaders: ['sec-fetch-mode'] }, ['header-forbidden']],
-  ['proxy- request header', { origins: ['https://a.example.com'], requestHeaders: ['proxy-authorization'] }, ['header-forbidden']],
-  ['CORS response header as request header', { origins: ['https://a.example.com'], requestHeaders: ['access-control-allow-origin'] }, ['header-prohibited']],
-  ['duplicate request header', { origins: ['https://a.example.com'], requestHeaders: ['X-Token', 'x-token'] }, ['header-duplicate']],
-  ['name next to * in requestHeaders', { origins: ['https://a.example.com'], requestHeaders: ['*', 'x-token'] }, ['header-duplicate']],
+  [
+    'forbidden request header',
+    { origins: ['https://a.example.com'], requestHeaders: ['Cookie'] },
+    ['header-forbidden'],
+  ],
+  [
+    'sec- request header',
+    { origins: ['https://a.example.com'], requestHeaders: ['sec-fetch-mode'] },
+    ['header-forbidden'],
+  ],
+  [
+    'proxy- request header',
+    { origins: ['https://a.example.com'], requestHeaders: ['proxy-authorization'] },
+    ['header-forbidden'],
+  ],
+  [
+    'CORS response header as request header',
+    { origins: ['https://a.example.com'], requestHeaders: ['access-control-allow-origin'] },
+    ['header-prohibited'],
+  ],
+  [
+    'duplicate request header',
+    { origins: ['https://a.example.com'], requestHeaders: ['X-Token', 'x-token'] },
+    ['header-duplicate'],
+  ],
+  [
+    'name next to * in requestHeaders',
+    { origins: ['https://a.example.com'], requestHeaders: ['*', 'x-token'] },
+    ['header-duplicate'],
+  ],
   ['requestHeaders not an array', { origins: ['https://a.example.com'], requestHeaders: 'x-token' }, ['invalid-type']],
-  ['forbidden response header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['Set-Cookie'] }, ['header-forbidden']],
-  ['CORS header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['access-control-allow-origin'] }, ['header-prohibited']],
-  ['safelisted header exposed', { origins: ['https://a.example.com'], exposeHeaders: ['Content-Type'] }, ['header-safelisted']],
-  ['duplicate exposed header', { origins: ['https://a.example.com'], exposeHeaders: ['x-id', 'X-Id'] }, ['header-duplicate']],
+  [
+    'forbidden response header exposed',
+    { origins: ['https://a.example.com'], exposeHeaders: ['Set-Cookie'] },
+    ['header-forbidden'],
+  ],
+  [
+    'CORS header exposed',
+    { origins: ['https://a.example.com'], exposeHeaders: ['access-control-allow-origin'] },
+    ['header-prohibited'],
+  ],
+  [
+    'safelisted header exposed',
+    { origins: ['https://a.example.com'], exposeHeaders: ['Content-Type'] },
+    ['header-safelisted'],
+  ],
+  [
+    'duplicate exposed header',
+    { origins: ['https://a.example.com'], exposeHeaders: ['x-id', 'X-Id'] },
+    ['header-duplicate'],
+  ],
   ['invalid exposed header', { origins: ['https://a.example.com'], exposeHeaders: ['x:id'] }, ['header-invalid']],
-  ['exposed * with credentials', { origins: ['https://a.example.com'], exposeHeaders: ['*'], ...cred }, ['expose-wildcard-with-credentials']],
+  [
+    'exposed * with credentials',
+    { origins: ['https://a.example.com'], exposeHeaders: ['*'], ...cred },
+    ['expose-wildcard-with-credentials'],
+  ],
   ['exposed * mixed', { origins: ['https://a.example.com'], exposeHeaders: ['*', 'x-id'] }, ['expose-wildcard-mixed']],
   ['maxAge not a number', { origins: ['https://a.example.com'], maxAge: '600' }, ['invalid-type']],
   ['maxAge fractional', { origins: ['https://a.example.com'], maxAge: 1.5 }, ['max-age-not-integer']],
@@ -89,19 +152,54 @@ const cases: Case[] = [
   ['privateNetwork with *', { origins: ['*'], privateNetwork: true }, ['private-network-with-wildcard-origin']],
   [
     'many problems at once',
-    { origins: ['*', 'null', 'https://*.github.io/'], credentials: true, methods: ['TRACE'], exposeHeaders: ['*'], maxAge: 90000 },
-    ['origin-wildcard-with-credentials', 'origin-null', 'origin-trailing-slash', 'origin-wildcard-mixed', 'method-forbidden', 'expose-wildcard-with-credentials', 'max-age-out-of-range'],
+    {
+      origins: ['*', 'null', 'https://*.github.io/'],
+      credentials: true,
+      methods: ['TRACE'],
+      exposeHeaders: ['*'],
+      maxAge: 90000,
+    },
+    [
+      'origin-wildcard-with-credentials',
+      'origin-null',
+      'origin-trailing-slash',
+      'origin-wildcard-mixed',
+      'method-forbidden',
+      'expose-wildcard-with-credentials',
+      'max-age-out-of-range',
+    ],
   ],
 ];
 
 /** Valid configurations: no problem at all. */
 const valid: [string, unknown][] = [
   ['exact https', { origins: ['https://a.example.com'] }],
-  ['everything', { origins: ['https://a.example.com', 'https://*.example.org', 'http://localhost:*'], credentials: true, methods: ['PUT', 'PATCH', 'purge'], requestHeaders: ['content-type', 'authorization'], exposeHeaders: ['x-id'], maxAge: 7200, privateNetwork: true, debug: false }],
+  [
+    'everything',
+    {
+      origins: ['https://a.example.com', 'https://*.example.org', 'http://localhost:*'],
+      credentials: true,
+      methods: ['PUT', 'PATCH', 'purge'],
+      requestHeaders: ['content-type', 'authorization'],
+      exposeHeaders: ['x-id'],
+      maxAge: 7200,
+      privateNetwork: true,
+      debug: false,
+    },
+  ],
   ['* without credentials', { origins: ['*'], exposeHeaders: ['*'], requestHeaders: '*', methods: ['*'] }],
   ['* requestHeaders with authorization', { origins: ['*'], requestHeaders: ['*', 'authorization'] }],
-  ['loopback http with credentials', { origins: ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173', 'http://app.localhost'], credentials: true }],
-  ['insecure opt-in', { origins: ['http://intranet.example.com'], credentials: true, dangerouslyAllowInsecureOrigins: true }],
+  [
+    'loopback http with credentials',
+    {
+      origins: ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173', 'http://app.localhost'],
+      credentials: true,
+    },
+  ],
+  [
+    'insecure opt-in',
+    { origins: ['http://intranet.example.com'], credentials: true, dangerouslyAllowInsecureOrigins: true },
+  ],
   ['public suffix opt-in', { origins: ['https://*.github.io'], dangerouslyAllowPublicSuffixWildcards: true }],
   ['*.localhost is not a public suffix', { origins: ['http://*.localhost:*'], credentials: true }],
   ['wildcard subdomain with port', { origins: ['https://*.example.com:8443'] }],
@@ -155,7 +253,12 @@ describe('createPolicy', () => {
     expect(error).toBeInstanceOf(CorsConfigError);
     expect(error).toBeInstanceOf(AggregateError);
     const e = error as CorsConfigError;
-    expect(e.errors.map((x) => x.code)).toEqual(['origin-wildcard-with-credentials', 'origin-null', 'origin-wildcard-mixed', 'max-age-out-of-range']);
+    expect(e.errors.map((x) => x.code)).toEqual([
+      'origin-wildcard-with-credentials',
+      'origin-null',
+      'origin-wildcard-mixed',
+      'max-age-out-of-range',
+    ]);
     expect(e.errors.every((x) => x instanceof CorsConfigProblem)).toBe(true);
     expect(e.problems).toHaveLength(4);
     expect(e.message).toContain('4 errors');

@@ -75,14 +75,28 @@ function describe(value: unknown): string {
 export function checkConfig(config: unknown): { problems: PolicyProblem[]; normalized?: NormalizedConfig } {
   const problems: PolicyProblem[] = [];
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    problems.push(problem('config-not-object', '', config, `a CORS policy configuration must be an object such as { origins: ['https://app.example.com'] }, not ${describe(config)}`));
+    problems.push(
+      problem(
+        'config-not-object',
+        '',
+        config,
+        `a CORS policy configuration must be an object such as { origins: ['https://app.example.com'] }, not ${describe(config)}`,
+      ),
+    );
     return { problems };
   }
   const c = config as Record<string, unknown>;
   for (const key of Object.keys(c)) {
     if (!KNOWN_OPTIONS.has(key)) {
       const hint = key.toLowerCase().startsWith('origin') ? ' (did you mean "origins"?)' : '';
-      problems.push(problem('unknown-option', key, c[key], `unknown option "${key}"${hint}; known options: ${[...KNOWN_OPTIONS].join(', ')}`));
+      problems.push(
+        problem(
+          'unknown-option',
+          key,
+          c[key],
+          `unknown option "${key}"${hint}; known options: ${[...KNOWN_OPTIONS].join(', ')}`,
+        ),
+      );
     }
   }
   for (const key of BOOLEAN_OPTIONS) {
@@ -100,11 +114,27 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
   // origins
   let origins: NormalizedConfig['origins'] = [];
   if (c.origins === undefined) {
-    problems.push(problem('origins-missing', 'origins', undefined, `origins is required: there is no default policy. List the origins allowed to read responses, e.g. origins: ['https://app.example.com']`));
+    problems.push(
+      problem(
+        'origins-missing',
+        'origins',
+        undefined,
+        `origins is required: there is no default policy. List the origins allowed to read responses, e.g. origins: ['https://app.example.com']`,
+      ),
+    );
   } else if (!Array.isArray(c.origins)) {
-    problems.push(problem('invalid-type', 'origins', c.origins, `origins must be an array of strings, not ${describe(c.origins)}${typeof c.origins === 'string' ? ` (write ["${c.origins}"])` : ''}`));
+    problems.push(
+      problem(
+        'invalid-type',
+        'origins',
+        c.origins,
+        `origins must be an array of strings, not ${describe(c.origins)}${typeof c.origins === 'string' ? ` (write ["${c.origins}"])` : ''}`,
+      ),
+    );
   } else if (c.origins.length === 0) {
-    problems.push(problem('origins-empty', 'origins', c.origins, `origins is empty: at least one origin must be allowed`));
+    problems.push(
+      problem('origins-empty', 'origins', c.origins, `origins is empty: at least one origin must be allowed`),
+    );
   } else {
     const list = c.origins as unknown[];
     const seen = new Map<string, number>();
@@ -113,7 +143,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     list.forEach((entry, i) => {
       const path = `origins[${i}]`;
       if (typeof entry !== 'string') {
-        problems.push(problem('invalid-type', path, entry, `each origin must be a string, not ${describe(entry)}${entry instanceof RegExp ? ' (regular expressions are not supported: use exact origins or https://*.example.com)' : ''}`));
+        problems.push(
+          problem(
+            'invalid-type',
+            path,
+            entry,
+            `each origin must be a string, not ${describe(entry)}${entry instanceof RegExp ? ' (regular expressions are not supported: use exact origins or https://*.example.com)' : ''}`,
+          ),
+        );
         return;
       }
       const result = parseOriginPattern(entry, path, originOptions);
@@ -122,7 +159,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       if (result.pattern.kind === 'any') {
         any = true;
         if (credentials) {
-          problems.push(problem('origin-wildcard-with-credentials', path, entry, `"*" cannot be combined with credentials: browsers reject "Access-Control-Allow-Origin: *" on credentialed requests, and reflecting every origin instead would let any site read your users' data. List the allowed origins`));
+          problems.push(
+            problem(
+              'origin-wildcard-with-credentials',
+              path,
+              entry,
+              `"*" cannot be combined with credentials: browsers reject "Access-Control-Allow-Origin: *" on credentialed requests, and reflecting every origin instead would let any site read your users' data. List the allowed origins`,
+            ),
+          );
         }
         return;
       }
@@ -135,14 +179,28 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       parsed.push(result.pattern);
     });
     if (any && list.length > 1) {
-      problems.push(problem('origin-wildcard-mixed', 'origins', list, `"*" allows every origin and must be the only entry of origins`));
+      problems.push(
+        problem(
+          'origin-wildcard-mixed',
+          'origins',
+          list,
+          `"*" allows every origin and must be the only entry of origins`,
+        ),
+      );
     }
     // Exact origins that a wildcard pattern already covers.
     const wildcards = new OriginMatcher<true>();
     for (const p of parsed) if (p.subdomains || p.port === -1) wildcards.add(p, true);
     for (const p of parsed) {
       if (!p.subdomains && p.port !== -1 && wildcards.matchesPattern(p.text)) {
-        problems.push(problem('origin-redundant', `origins[${seen.get(p.text)}]`, p.text, `"${p.text}" is already allowed by a wildcard pattern in origins`));
+        problems.push(
+          problem(
+            'origin-redundant',
+            `origins[${seen.get(p.text)}]`,
+            p.text,
+            `"${p.text}" is already allowed by a wildcard pattern in origins`,
+          ),
+        );
       }
     }
     origins = any ? '*' : parsed;
@@ -152,7 +210,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
   let methods: NormalizedConfig['methods'] = [];
   if (c.methods !== undefined) {
     if (!Array.isArray(c.methods)) {
-      problems.push(problem('invalid-type', 'methods', c.methods, `methods must be an array of strings, not ${describe(c.methods)}`));
+      problems.push(
+        problem(
+          'invalid-type',
+          'methods',
+          c.methods,
+          `methods must be an array of strings, not ${describe(c.methods)}`,
+        ),
+      );
     } else if (c.methods.length === 1 && c.methods[0] === '*') {
       methods = '*';
     } else {
@@ -166,11 +231,19 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
         } else if (!isToken(m)) {
           problems.push(problem('method-invalid', path, m, `"${m}" is not a valid method name (an HTTP token)`));
         } else if (isForbiddenMethod(m)) {
-          problems.push(problem('method-forbidden', path, m, `${m.toUpperCase()} is a forbidden method: fetch() refuses to send it`));
+          problems.push(
+            problem(
+              'method-forbidden',
+              path,
+              m,
+              `${m.toUpperCase()} is a forbidden method: fetch() refuses to send it`,
+            ),
+          );
         } else {
           const normalized = normalizeMethod(m);
-          if (seen.has(normalized)) problems.push(problem('method-duplicate', path, m, `${normalized} is listed more than once`));
-          else {
+          if (seen.has(normalized)) {
+            problems.push(problem('method-duplicate', path, m, `${normalized} is listed more than once`));
+          } else {
             seen.add(normalized);
             (methods as string[]).push(normalized);
           }
@@ -185,7 +258,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     if (c.requestHeaders === '*') {
       requestHeaders.wildcard = true;
     } else if (!Array.isArray(c.requestHeaders)) {
-      problems.push(problem('invalid-type', 'requestHeaders', c.requestHeaders, `requestHeaders must be an array of header names or "*", not ${describe(c.requestHeaders)}`));
+      problems.push(
+        problem(
+          'invalid-type',
+          'requestHeaders',
+          c.requestHeaders,
+          `requestHeaders must be an array of header names or "*", not ${describe(c.requestHeaders)}`,
+        ),
+      );
     } else {
       const seen = new Set<string>();
       (c.requestHeaders as unknown[]).forEach((h, i) => {
@@ -199,11 +279,26 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
           return;
         }
         const name = h.toLowerCase();
-        if (!isToken(h)) problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
-        else if (isForbiddenRequestHeaderName(name)) problems.push(problem('header-forbidden', path, h, `"${h}" is a forbidden request header: browsers never let scripts set it, so allowing it has no effect`));
-        else if (isProhibitedRequestHeader(name)) problems.push(problem('header-prohibited', path, h, `"${h}" is a CORS response header, not a request header`));
-        else if (seen.has(name)) problems.push(problem('header-duplicate', path, h, `"${h}" is listed more than once (header names are case-insensitive)`));
-        else {
+        if (!isToken(h)) {
+          problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
+        } else if (isForbiddenRequestHeaderName(name)) {
+          problems.push(
+            problem(
+              'header-forbidden',
+              path,
+              h,
+              `"${h}" is a forbidden request header: browsers never let scripts set it, so allowing it has no effect`,
+            ),
+          );
+        } else if (isProhibitedRequestHeader(name)) {
+          problems.push(
+            problem('header-prohibited', path, h, `"${h}" is a CORS response header, not a request header`),
+          );
+        } else if (seen.has(name)) {
+          problems.push(
+            problem('header-duplicate', path, h, `"${h}" is listed more than once (header names are case-insensitive)`),
+          );
+        } else {
           seen.add(name);
           requestHeaders.names.push(name);
         }
@@ -212,7 +307,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
         // Under "*" only `authorization` still needs its name (Fetch §3.2.3).
         for (const name of requestHeaders.names) {
           if (name !== 'authorization') {
-            problems.push(problem('header-duplicate', 'requestHeaders', name, `"${name}" is already allowed by "*" (only authorization needs to be listed next to "*")`));
+            problems.push(
+              problem(
+                'header-duplicate',
+                'requestHeaders',
+                name,
+                `"${name}" is already allowed by "*" (only authorization needs to be listed next to "*")`,
+              ),
+            );
           }
         }
         requestHeaders.names = requestHeaders.names.filter((n) => n === 'authorization');
@@ -224,13 +326,34 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
   let exposeHeaders: NormalizedConfig['exposeHeaders'] = [];
   if (c.exposeHeaders !== undefined) {
     if (!Array.isArray(c.exposeHeaders)) {
-      problems.push(problem('invalid-type', 'exposeHeaders', c.exposeHeaders, `exposeHeaders must be an array of header names, not ${describe(c.exposeHeaders)}`));
+      problems.push(
+        problem(
+          'invalid-type',
+          'exposeHeaders',
+          c.exposeHeaders,
+          `exposeHeaders must be an array of header names, not ${describe(c.exposeHeaders)}`,
+        ),
+      );
     } else if (c.exposeHeaders.includes('*')) {
       if (c.exposeHeaders.length > 1) {
-        problems.push(problem('expose-wildcard-mixed', 'exposeHeaders', c.exposeHeaders, `"*" exposes every header and must be the only entry of exposeHeaders`));
+        problems.push(
+          problem(
+            'expose-wildcard-mixed',
+            'exposeHeaders',
+            c.exposeHeaders,
+            `"*" exposes every header and must be the only entry of exposeHeaders`,
+          ),
+        );
       }
       if (credentials) {
-        problems.push(problem('expose-wildcard-with-credentials', 'exposeHeaders', c.exposeHeaders, `exposeHeaders: ["*"] cannot be combined with credentials: browsers then read "*" as a header literally named "*". List the header names`));
+        problems.push(
+          problem(
+            'expose-wildcard-with-credentials',
+            'exposeHeaders',
+            c.exposeHeaders,
+            `exposeHeaders: ["*"] cannot be combined with credentials: browsers then read "*" as a header literally named "*". List the header names`,
+          ),
+        );
       }
       exposeHeaders = '*';
     } else {
@@ -242,12 +365,35 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
           return;
         }
         const name = h.toLowerCase();
-        if (!isToken(h)) problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
-        else if (isForbiddenResponseHeaderName(name)) problems.push(problem('header-forbidden', path, h, `"${h}" is a forbidden response header: browsers never expose it to scripts`));
-        else if (isProhibitedExposedHeader(name)) problems.push(problem('header-prohibited', path, h, `"${h}" is a CORS protocol header; exposing it makes no sense`));
-        else if (seen.has(name)) problems.push(problem('header-duplicate', path, h, `"${h}" is listed more than once (header names are case-insensitive)`));
-        else if (SAFELISTED_RESPONSE_HEADERS.has(name)) problems.push(problem('header-safelisted', path, h, `"${h}" is a CORS-safelisted response header; scripts can always read it`));
-        else {
+        if (!isToken(h)) {
+          problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
+        } else if (isForbiddenResponseHeaderName(name)) {
+          problems.push(
+            problem(
+              'header-forbidden',
+              path,
+              h,
+              `"${h}" is a forbidden response header: browsers never expose it to scripts`,
+            ),
+          );
+        } else if (isProhibitedExposedHeader(name)) {
+          problems.push(
+            problem('header-prohibited', path, h, `"${h}" is a CORS protocol header; exposing it makes no sense`),
+          );
+        } else if (seen.has(name)) {
+          problems.push(
+            problem('header-duplicate', path, h, `"${h}" is listed more than once (header names are case-insensitive)`),
+          );
+        } else if (SAFELISTED_RESPONSE_HEADERS.has(name)) {
+          problems.push(
+            problem(
+              'header-safelisted',
+              path,
+              h,
+              `"${h}" is a CORS-safelisted response header; scripts can always read it`,
+            ),
+          );
+        } else {
           seen.add(name);
           (exposeHeaders as string[]).push(name);
         }
@@ -259,11 +405,22 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
   let maxAge: number | undefined;
   if (c.maxAge !== undefined) {
     if (typeof c.maxAge !== 'number' || Number.isNaN(c.maxAge)) {
-      problems.push(problem('invalid-type', 'maxAge', c.maxAge, `maxAge must be a number of seconds, not ${describe(c.maxAge)}`));
+      problems.push(
+        problem('invalid-type', 'maxAge', c.maxAge, `maxAge must be a number of seconds, not ${describe(c.maxAge)}`),
+      );
     } else if (!Number.isInteger(c.maxAge)) {
-      problems.push(problem('max-age-not-integer', 'maxAge', c.maxAge, `maxAge must be a whole number of seconds, not ${c.maxAge}`));
+      problems.push(
+        problem('max-age-not-integer', 'maxAge', c.maxAge, `maxAge must be a whole number of seconds, not ${c.maxAge}`),
+      );
     } else if (c.maxAge < -1 || c.maxAge > 86400) {
-      problems.push(problem('max-age-out-of-range', 'maxAge', c.maxAge, `maxAge ${c.maxAge} is out of bounds: use 1..86400 seconds (browsers cap it: Chromium at 7200), 0 or nothing for the browser default (5 s), or -1 to disable caching`));
+      problems.push(
+        problem(
+          'max-age-out-of-range',
+          'maxAge',
+          c.maxAge,
+          `maxAge ${c.maxAge} is out of bounds: use 1..86400 seconds (browsers cap it: Chromium at 7200), 0 or nothing for the browser default (5 s), or -1 to disable caching`,
+        ),
+      );
     } else {
       maxAge = c.maxAge;
     }
@@ -271,7 +428,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
 
   const privateNetwork = c.privateNetwork === true;
   if (privateNetwork && origins === '*') {
-    problems.push(problem('private-network-with-wildcard-origin', 'privateNetwork', true, `privateNetwork cannot be combined with origins: ["*"]: every site on the web could then reach this private-network server. List the allowed origins`));
+    problems.push(
+      problem(
+        'private-network-with-wildcard-origin',
+        'privateNetwork',
+        true,
+        `privateNetwork cannot be combined with origins: ["*"]: every site on the web could then reach this private-network server. List the allowed origins`,
+      ),
+    );
   }
 
   if (problems.some((p) => p.severity === 'error')) return { problems };

@@ -18,8 +18,19 @@ import type { Finding, TargetResult } from './types.js';
 const available = chromiumAvailable('the --confirm tests');
 
 describe('which findings --confirm attempts', () => {
-  const base = { severity: 'high', title: 't', detail: 'd', attackerOrigin: 'https://a.example', via: 'simple', rule: 'r', poc: '' } as const;
-  const evidence = { request: { method: 'GET', url: 'https://t.example/', headers: [] }, response: { status: 200, headers: [], bodySnippet: '' } };
+  const base = {
+    severity: 'high',
+    title: 't',
+    detail: 'd',
+    attackerOrigin: 'https://a.example',
+    via: 'simple',
+    rule: 'r',
+    poc: '',
+  } as const;
+  const evidence = {
+    request: { method: 'GET', url: 'https://t.example/', headers: [] },
+    response: { status: 200, headers: [], bodySnippet: '' },
+  };
   it('reads only; never hygiene findings', () => {
     expect(isExploitable({ ...base, evidence, check: 'origin-reflected', access: 'credentialed-read' })).toBe(true);
     expect(isExploitable({ ...base, evidence, check: 'wildcard-origin', access: 'read' })).toBe(true);
@@ -32,7 +43,9 @@ describe('which findings --confirm attempts', () => {
 
   it('Chromium missing: a clear error naming the path and CORSIGHT_CHROMIUM; the CLI exits 2', async () => {
     await expect(createConfirmer({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(ChromiumMissingError);
-    await expect(createConfirmer({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(/\/nonexistent\/chromium does not exist.*CORSIGHT_CHROMIUM/);
+    await expect(createConfirmer({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      /\/nonexistent\/chromium does not exist.*CORSIGHT_CHROMIUM/,
+    );
     expect(chromiumPath({})).toBe('/usr/bin/chromium');
     expect(chromiumPath({ CORSIGHT_CHROMIUM: '/opt/c' })).toBe('/opt/c');
     const saved = process.env.CORSIGHT_CHROMIUM;
@@ -40,7 +53,9 @@ describe('which findings --confirm attempts', () => {
     try {
       const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
       await expect(runScan(['https://t.example/'], { confirm: true }, io)).rejects.toThrow(UsageError);
-      await expect(runScan(['https://t.example/'], { confirm: true }, io)).rejects.toThrow(/\/usr\/bin\/chromium|\/nonexistent\/chromium/);
+      await expect(runScan(['https://t.example/'], { confirm: true }, io)).rejects.toThrow(
+        /\/usr\/bin\/chromium|\/nonexistent\/chromium/,
+      );
     } finally {
       if (saved === undefined) delete process.env.CORSIGHT_CHROMIUM;
       else process.env.CORSIGHT_CHROMIUM = saved;
@@ -57,7 +72,11 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     lab = await startLab();
     confirmer = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve, insecure: true });
     for (const endpoint of lab.endpoints) {
-      const result = await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true, cookie: 'lab_session=s3cr3t' });
+      const result = await scanTarget(`${lab.httpsUrl}${endpoint.path}`, {
+        resolve: lab.resolve,
+        insecure: true,
+        cookie: 'lab_session=s3cr3t',
+      });
       results.push(await confirmer.confirm(result));
     }
   }, 300_000);
@@ -71,21 +90,36 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     const attempted = results.flatMap((result) => result.findings.filter(isExploitable));
     expect(attempted.length).toBeGreaterThan(10);
     for (const finding of attempted) {
-      expect({ check: finding.check, url: finding.evidence.request.url, confirmation: finding.confirmation }).toMatchObject({ confirmation: { confirmed: true } });
+      expect({
+        check: finding.check,
+        url: finding.evidence.request.url,
+        confirmation: finding.confirmation,
+      }).toMatchObject({ confirmation: { confirmed: true } });
     }
     // The victim's cookie travelled: credentialed reads show the lab's secret.
-    const credentialed = attempted.find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
+    const credentialed = attempted.find(
+      (f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'),
+    );
     expect(credentialed?.confirmation?.detail).toContain('lab-secret-0000');
     // Opaque origin, http sibling and localhost origins are served and mapped too.
     const checks = new Set(attempted.map((f) => f.check));
-    for (const check of ['null-origin-trusted', 'insecure-origin-trusted', 'localhost-trusted', 'special-char-bypass', 'any-subdomain-trusted', 'wildcard-origin']) {
+    for (const check of [
+      'null-origin-trusted',
+      'insecure-origin-trusted',
+      'localhost-trusted',
+      'special-char-bypass',
+      'any-subdomain-trusted',
+      'wildcard-origin',
+    ]) {
       expect(checks).toContain(check);
     }
   });
 
   it('hygiene findings and non-reads are not attempted', () => {
     const skipped = results.flatMap((result) => result.findings.filter((finding) => !isExploitable(finding)));
-    expect(skipped.map((f) => f.check)).toEqual(expect.arrayContaining(['missing-vary-origin', 'wildcard-with-credentials', 'invalid-acao']));
+    expect(skipped.map((f) => f.check)).toEqual(
+      expect.arrayContaining(['missing-vary-origin', 'wildcard-with-credentials', 'invalid-acao']),
+    );
     for (const finding of skipped) expect(finding.confirmation).toBeUndefined();
   });
 
@@ -94,15 +128,26 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     expect(attackerPages.length).toBeGreaterThan(10);
     // The PoC pages, and the favicon Chromium asks every page's origin for.
     for (const url of attackerPages) expect(url).toMatch(/^\/(corsight-poc-\d+\.html|favicon\.ico)$/);
-    const attackerOrigins = new Set(results.flatMap((r) => r.findings.filter(isExploitable).map((f) => (f.attackerOrigin === 'null' ? 'https://poc.corsight-attacker.com' : f.attackerOrigin))));
+    const attackerOrigins = new Set(
+      results.flatMap((r) =>
+        r.findings
+          .filter(isExploitable)
+          .map((f) => (f.attackerOrigin === 'null' ? 'https://poc.corsight-attacker.com' : f.attackerOrigin)),
+      ),
+    );
     for (const url of confirmer.browserRequests) {
       const { origin } = new URL(url);
-      expect(origin === new URL(lab.httpsUrl).origin || attackerOrigins.has(origin) || url.startsWith('about:'), url).toBe(true);
+      expect(
+        origin === new URL(lab.httpsUrl).origin || attackerOrigins.has(origin) || url.startsWith('about:'),
+        url,
+      ).toBe(true);
     }
     // http attacker origins (insecure-origin-trusted, localhost-trusted) were served over plain http, not upgraded.
-    expect(confirmer.attackerRequests.some((entry) => !entry.tls && /^\/corsight-poc-/.test(entry.url))).toBe(true);
+    expect(confirmer.attackerRequests.some((entry) => !entry.tls && entry.url.startsWith('/corsight-poc-'))).toBe(true);
     // Every attacker-page request reached the local server with the attacker's host name.
-    for (const entry of confirmer.attackerRequests) expect(entry.host).not.toContain(lab.httpsUrl.replace(/^https:\/\//, ''));
+    for (const entry of confirmer.attackerRequests) {
+      expect(entry.host).not.toContain(lab.httpsUrl.replace(/^https:\/\//, ''));
+    }
   });
 
   it('corsight scan --confirm shows the outcome in every report format', async () => {
@@ -113,16 +158,35 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
       stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const code = await runScan(
         urls,
-        { confirm: true, cookie: 'lab_session=s3cr3t', resolve: lab.resolve, insecure: true, format, failOn: 'none', quiet: true, concurrency: '1' },
+        {
+          confirm: true,
+          cookie: 'lab_session=s3cr3t',
+          resolve: lab.resolve,
+          insecure: true,
+          format,
+          failOn: 'none',
+          quiet: true,
+          concurrency: '1',
+        },
         { stdin: new PassThrough(), stdout, stderr: new PassThrough() },
       );
       expect(code).toBe(0);
       return out;
     };
-    const json = JSON.parse(await run('json')) as { targets: { url: string; findings: { check: string; confirmed?: boolean; confirmation?: { confirmed: boolean } }[] }[] };
+    const json = JSON.parse(await run('json')) as {
+      targets: {
+        url: string;
+        findings: { check: string; confirmed?: boolean; confirmation?: { confirmed: boolean } }[];
+      }[];
+    };
     const reflect = json.targets.find((t) => t.url.endsWith('/reflect-credentials'));
-    expect(reflect?.findings.find((f) => f.check === 'origin-reflected')).toMatchObject({ confirmed: true, confirmation: { confirmed: true } });
-    const vary = json.targets.find((t) => t.url.endsWith('/missing-vary'))?.findings.find((f) => f.check === 'missing-vary-origin');
+    expect(reflect?.findings.find((f) => f.check === 'origin-reflected')).toMatchObject({
+      confirmed: true,
+      confirmation: { confirmed: true },
+    });
+    const vary = json.targets
+      .find((t) => t.url.endsWith('/missing-vary'))
+      ?.findings.find((f) => f.check === 'missing-vary-origin');
     expect(vary).toBeDefined();
     expect(vary?.confirmed).toBeUndefined();
     expect(await run('jsonl')).toContain('"confirmed":true');
@@ -135,14 +199,18 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     expect(html).toContain('data-key="confirmed"');
   });
 
-  it('without --insecure the target\'s certificate is verified: the lab\'s self-signed one fails, only the attacker servers\' key is accepted', async () => {
+  it("without --insecure the target's certificate is verified: the lab's self-signed one fails, only the attacker servers' key is accepted", async () => {
     const strict = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
     try {
-      const result = await scanTarget(`${lab.httpsUrl}/reflect-credentials`, { resolve: lab.resolve, insecure: true, cookie: 'lab_session=s3cr3t' });
+      const result = await scanTarget(`${lab.httpsUrl}/reflect-credentials`, {
+        resolve: lab.resolve,
+        insecure: true,
+        cookie: 'lab_session=s3cr3t',
+      });
       await strict.confirm(result);
       const finding = result.findings.find((f) => f.check === 'origin-reflected');
       // The attacker page itself loaded over https (its key is pinned); the fetch to the lab failed on TLS.
-      expect(strict.attackerRequests.some((entry) => entry.tls && /^\/corsight-poc-/.test(entry.url))).toBe(true);
+      expect(strict.attackerRequests.some((entry) => entry.tls && entry.url.startsWith('/corsight-poc-'))).toBe(true);
       if (strict.certificate === 'ephemeral') {
         expect(finding?.confirmation).toMatchObject({ confirmed: false });
         expect(finding?.confirmation?.detail).toMatch(/Failed to fetch/);
@@ -156,15 +224,24 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
   });
 
   it('a read the browser blocks is reported false, with the CORS error Chromium printed', async () => {
-    const real = results.flatMap((r) => r.findings).find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
+    const real = results
+      .flatMap((r) => r.findings)
+      .find((f) => f.check === 'origin-reflected' && f.evidence.request.url.endsWith('/reflect-credentials'));
     expect(real).toBeDefined();
     // The same finding, but its PoC reads the secure control (exact allowlist), which does not trust the attacker.
     const url = `${lab.httpsUrl}/exact-allowlist`;
     const blocked: Finding = {
-      ...(real as Finding),
+      ...real!,
       confirmation: undefined,
-      evidence: { ...(real as Finding).evidence, request: { ...(real as Finding).evidence.request, url } },
-      poc: buildPoc({ check: 'origin-reflected', title: 't', url, attackerOrigin: (real as Finding).attackerOrigin, via: 'simple', scenario: { method: 'GET', headers: [], credentials: 'include' } }),
+      evidence: { ...real!.evidence, request: { ...real!.evidence.request, url } },
+      poc: buildPoc({
+        check: 'origin-reflected',
+        title: 't',
+        url,
+        attackerOrigin: real!.attackerOrigin,
+        via: 'simple',
+        scenario: { method: 'GET', headers: [], credentials: 'include' },
+      }),
     };
     delete blocked.confirmation;
     const result = await confirmer.confirm({ url, status: 'ok', findings: [blocked], requests: 1 });

@@ -42,7 +42,11 @@ export { ChromiumMissingError, chromiumPath, defaultChromiumPath } from '../chro
  * Checks that hygiene findings never reach the browser: an invalid ACAO, `*` with credentials or a missing
  * `Vary: Origin` are not reads a page can make, whatever the response allows otherwise.
  */
-const hygieneChecks: ReadonlySet<string> = new Set(['invalid-acao', 'wildcard-with-credentials', 'missing-vary-origin']);
+const hygieneChecks: ReadonlySet<string> = new Set([
+  'invalid-acao',
+  'wildcard-with-credentials',
+  'missing-vary-origin',
+]);
 
 /**
  * Whether `--confirm` attempts the finding: the browser model says the attacker's page can read the
@@ -92,7 +96,23 @@ function attackerCertificate(): AttackerCertificate {
     const certFile = path.join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=corsight attacker origin'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=corsight attacker origin',
+      ],
       { stdio: 'ignore', timeout: 10_000 },
     );
     cert = readFileSync(certFile, 'utf8');
@@ -184,7 +204,9 @@ async function targetAddress(host: string, resolve: readonly string[]): Promise<
   const bare = host.replace(/^\[|\]$/g, '');
   for (const entry of resolve) {
     const at = entry.indexOf(':');
-    if (at > 0 && entry.slice(0, at).toLowerCase() === bare.toLowerCase()) return entry.slice(at + 1).replace(/^\[|\]$/g, '');
+    if (at > 0 && entry.slice(0, at).toLowerCase() === bare.toLowerCase()) {
+      return entry.slice(at + 1).replace(/^\[|\]$/g, '');
+    }
   }
   if (isIP(bare) !== 0) return bare;
   return (await lookup(bare)).address;
@@ -196,7 +218,9 @@ function resolverRules(
   server: { httpPort: number; httpsPort: number },
   target: { host: string; address: string },
 ): string {
-  const rules = attackers.map(({ host, port, secure }) => `MAP ${host}:${port} 127.0.0.1:${secure ? server.httpsPort : server.httpPort}`);
+  const rules = attackers.map(
+    ({ host, port, secure }) => `MAP ${host}:${port} 127.0.0.1:${secure ? server.httpsPort : server.httpPort}`,
+  );
   const address = isIP(target.address) === 6 ? `[${target.address}]` : target.address;
   if (isIP(target.host.replace(/^\[|\]$/g, '')) !== 0) rules.push(`EXCLUDE ${target.host}`);
   else rules.push(`MAP ${target.host} ${address}`);
@@ -225,9 +249,15 @@ function outcome(text: string, consoleErrors: readonly string[], url: string, or
     // The page prints "Read <status> from the target:", a blank line, the headers, a blank line, the body.
     const body = text.split('\n\n').slice(2).join('\n\n');
     const excerpt = body.length > 160 ? `${body.slice(0, 160)}...` : body;
-    return { confirmed: true, detail: `Chromium read the ${read[1]} response of ${url} from ${origin}: ${excerpt.replace(/\s+/g, ' ').trim()}` };
+    return {
+      confirmed: true,
+      detail: `Chromium read the ${read[1]} response of ${url} from ${origin}: ${excerpt.replace(/\s+/g, ' ').trim()}`,
+    };
   }
-  const confirmation: Confirmation = { confirmed: false, detail: `Chromium blocked the read from ${origin}: ${text.replace(/^Blocked: /, '').trim()}` };
+  const confirmation: Confirmation = {
+    confirmed: false,
+    detail: `Chromium blocked the read from ${origin}: ${text.replace(/^Blocked: /, '').trim()}`,
+  };
   if (cors !== undefined) confirmation.corsError = cors;
   return confirmation;
 }
@@ -258,7 +288,12 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
     try {
       address = await targetAddress(target.hostname, options.resolve ?? []);
     } catch (error) {
-      for (const finding of todo) finding.confirmation = { confirmed: false, detail: `not attempted: cannot resolve ${target.hostname} (${(error as Error).message})` };
+      for (const finding of todo) {
+        finding.confirmation = {
+          confirmed: false,
+          detail: `not attempted: cannot resolve ${target.hostname} (${(error as Error).message})`,
+        };
+      }
       return result;
     }
     const unmappable = [...attackers.values()].filter(({ host }) => /[\s,]/.test(host));
@@ -267,7 +302,10 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
     try {
       // A regular profile that allows third-party cookies (see the module comment).
       mkdirSync(path.join(profile, 'Default'));
-      writeFileSync(path.join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+      writeFileSync(
+        path.join(profile, 'Default', 'Preferences'),
+        JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+      );
       const context = await chromium.launchPersistentContext(profile, {
         executablePath,
         headless: true,
@@ -291,14 +329,23 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
         if (cookies.length > 0) {
           const secure = target.protocol === 'https:';
           await context.addCookies(
-            cookies.map((cookie) => ({ ...cookie, domain: target.hostname, path: '/', secure, sameSite: secure ? ('None' as const) : ('Lax' as const) })),
+            cookies.map((cookie) => ({
+              ...cookie,
+              domain: target.hostname,
+              path: '/',
+              secure,
+              sameSite: secure ? ('None' as const) : ('Lax' as const),
+            })),
           );
         }
         for (const finding of todo) {
           const pageOrigin = finding.attackerOrigin === 'null' ? nullPocOrigin : finding.attackerOrigin;
           const where = hostPort(pageOrigin);
           if (where !== undefined && /[\s,]/.test(where.host)) {
-            finding.confirmation = { confirmed: false, detail: `not attempted: Chromium's host mapping cannot name the host ${where.host}` };
+            finding.confirmation = {
+              confirmed: false,
+              detail: `not attempted: Chromium's host mapping cannot name the host ${where.host}`,
+            };
             continue;
           }
           const pageUrl = `${pageOrigin}/corsight-poc-${++sequence}.html`;
@@ -312,11 +359,18 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
             await page.goto(pageUrl, { timeout });
             // Preflight PoCs wait for a click (their request may change state); --confirm makes it.
             if (finding.via === 'preflight') await page.click('#go', { timeout });
-            await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'Not run yet.', undefined, { timeout });
+            await page.waitForFunction(
+              () => document.getElementById('out')?.textContent !== 'Not run yet.',
+              undefined,
+              { timeout },
+            );
             const text = (await page.textContent('#out')) ?? '';
             finding.confirmation = outcome(text, consoleErrors, finding.evidence.request.url, finding.attackerOrigin);
           } catch (error) {
-            finding.confirmation = { confirmed: false, detail: `the PoC did not finish: ${(error as Error).message.split('\n')[0] ?? 'unknown error'}` };
+            finding.confirmation = {
+              confirmed: false,
+              detail: `the PoC did not finish: ${(error as Error).message.split('\n')[0] ?? 'unknown error'}`,
+            };
           } finally {
             pages.delete(pageUrl);
             await page.close();

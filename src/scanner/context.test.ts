@@ -13,7 +13,17 @@ afterEach(async () => {
 });
 
 function transport(timeout = 2000): Transport {
-  const t = createTransport({ perHost: 4, rate: 0, timeout, retries: 0, retryDelay: 10, insecure: false, proxy: undefined, bodyCap: 4096, resolveRules: [] });
+  const t = createTransport({
+    perHost: 4,
+    rate: 0,
+    timeout,
+    retries: 0,
+    retryDelay: 10,
+    insecure: false,
+    proxy: undefined,
+    bodyCap: 4096,
+    resolveRules: [],
+  });
   open.push({ transport: t });
   return t;
 }
@@ -27,14 +37,21 @@ describe('createProbeContext', () => {
     });
     open.push({ server });
     const ctx = createProbeContext({ url: new URL(`${server.url}/x`), transport: transport() });
-    const preflight = (headers: [string, string][]) => ctx.send({ method: 'OPTIONS', origin: 'https://a.example', headers });
+    const preflight = (headers: [string, string][]) =>
+      ctx.send({ method: 'OPTIONS', origin: 'https://a.example', headers });
     const results = await Promise.all([
       ctx.baseline(),
       ctx.send({ method: 'GET', origin: null }),
       ctx.send({ method: 'GET', origin: 'https://a.example' }),
       ctx.send({ method: 'GET', origin: 'https://a.example', headers: [] }),
-      preflight([['Access-Control-Request-Method', 'PUT'], ['Access-Control-Request-Headers', 'x-a']]),
-      preflight([['access-control-request-headers', 'x-a'], ['ACCESS-CONTROL-REQUEST-METHOD', 'PUT']]),
+      preflight([
+        ['Access-Control-Request-Method', 'PUT'],
+        ['Access-Control-Request-Headers', 'x-a'],
+      ]),
+      preflight([
+        ['access-control-request-headers', 'x-a'],
+        ['ACCESS-CONTROL-REQUEST-METHOD', 'PUT'],
+      ]),
       ctx.send({ method: 'GET', origin: 'null' }),
     ]);
     expect(seen.sort()).toEqual(['GET - ', 'GET https://a.example ', 'GET null ', 'OPTIONS https://a.example PUT']);
@@ -52,13 +69,24 @@ describe('createProbeContext', () => {
     const url = new URL(server.url);
     expect(createProbeContext({ url, transport: transport() }).hasCredentials).toBe(false);
     expect(createProbeContext({ url, transport: transport(), headers: [['cookie', 'a=b']] }).hasCredentials).toBe(true);
-    const ctx = createProbeContext({ url, transport: transport(), headers: [['Authorization', 'Bearer t'], ['Accept', 'application/json']], method: 'POST', trustedOrigins: ['https://app.example'] });
+    const ctx = createProbeContext({
+      url,
+      transport: transport(),
+      headers: [
+        ['Authorization', 'Bearer t'],
+        ['Accept', 'application/json'],
+      ],
+      method: 'POST',
+      trustedOrigins: ['https://app.example'],
+    });
     expect(ctx.hasCredentials).toBe(true);
     expect(ctx.method).toBe('POST');
     expect(ctx.trustedOrigins).toEqual(['https://app.example']);
     const exchange = await ctx.baseline();
     expect(exchange.request.method).toBe('POST');
-    expect(exchange.request.headers.filter(([name]) => name.toLowerCase() === 'accept')).toEqual([['Accept', 'application/json']]);
+    expect(exchange.request.headers.filter(([name]) => name.toLowerCase() === 'accept')).toEqual([
+      ['Accept', 'application/json'],
+    ]);
   });
 
   it('after a host-wide failure, fails every further probe at once with the same error', async () => {
@@ -80,7 +108,9 @@ describe('createProbeContext', () => {
     );
     open.push({ server });
     const ctx = createProbeContext({ url: new URL(server.url), transport: transport() });
-    await expect(ctx.send({ method: 'GET', origin: 'https://waf-bait.example' })).rejects.toMatchObject({ code: 'invalid-response' });
+    await expect(ctx.send({ method: 'GET', origin: 'https://waf-bait.example' })).rejects.toMatchObject({
+      code: 'invalid-response',
+    });
     expect(ctx.failure).toBeUndefined();
     expect((await ctx.send({ method: 'GET', origin: 'https://fine.example' })).response.status).toBe(200);
   });

@@ -74,11 +74,17 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     if (failure !== undefined) throw failure;
     const headers = requestHeaders(probe);
     try {
-      const { response, attempts } = await options.transport.send({ url, method: probe.method, headers, signal: options.signal });
+      const { response, attempts } = await options.transport.send({
+        url,
+        method: probe.method,
+        headers,
+        signal: options.signal,
+      });
       requests += attempts;
       return { request: { method: probe.method, url: url.href, headers }, response };
     } catch (error) {
-      const probeError = error instanceof ProbeError ? error : new ProbeError('network', String(error), { cause: error });
+      const probeError =
+        error instanceof ProbeError ? error : new ProbeError('network', String(error), { cause: error });
       requests++;
       if (hostWide.has(probeError.code) && failure === undefined) failure = probeError;
       throw failure ?? probeError;

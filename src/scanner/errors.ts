@@ -89,7 +89,10 @@ function rootCause(error: unknown): unknown {
  * Turns whatever undici, `net` or `tls` threw into a `ProbeError` with a plain message. `phase` says what we
  * were waiting for when it happened, so timeouts and resets name the step ("...while reading the body").
  */
-export function toProbeError(error: unknown, context: { host: string; timeout: number; phase: 'headers' | 'body' }): ProbeError {
+export function toProbeError(
+  error: unknown,
+  context: { host: string; timeout: number; phase: 'headers' | 'body' },
+): ProbeError {
   if (error instanceof ProbeError) return error;
   const root = rootCause(error);
   const code = codeOf(root) ?? codeOf(error) ?? '';
@@ -99,13 +102,23 @@ export function toProbeError(error: unknown, context: { host: string; timeout: n
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return new ProbeError('timeout', `timeout after ${context.timeout} ms connecting to ${context.host}`, { retriable: true, cause: error });
+      return new ProbeError('timeout', `timeout after ${context.timeout} ms connecting to ${context.host}`, {
+        retriable: true,
+        cause: error,
+      });
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return new ProbeError('timeout', `timeout after ${context.timeout} ms waiting for response headers`, { cause: error });
+      return new ProbeError('timeout', `timeout after ${context.timeout} ms waiting for response headers`, {
+        cause: error,
+      });
     case 'UND_ERR_BODY_TIMEOUT':
-      return new ProbeError('timeout', `timeout after ${context.timeout} ms reading the response body`, { cause: error });
+      return new ProbeError('timeout', `timeout after ${context.timeout} ms reading the response body`, {
+        cause: error,
+      });
     case 'ECONNREFUSED':
-      return new ProbeError('connection-refused', `ECONNREFUSED: connection refused by ${context.host}`, { retriable: true, cause: error });
+      return new ProbeError('connection-refused', `ECONNREFUSED: connection refused by ${context.host}`, {
+        retriable: true,
+        cause: error,
+      });
     case 'ECONNRESET':
     case 'EPIPE':
       return new ProbeError('connection-reset', `${code}: connection reset by ${context.host}${during}`, {
@@ -118,17 +131,27 @@ export function toProbeError(error: unknown, context: { host: string; timeout: n
         cause: error,
       });
     case 'ENOTFOUND':
-      return new ProbeError('dns', `DNS: no address for ${context.host.replace(/:\d+$/, '')} (ENOTFOUND)`, { cause: error });
-    case 'EAI_AGAIN':
-      return new ProbeError('dns', `DNS: lookup of ${context.host.replace(/:\d+$/, '')} failed temporarily (EAI_AGAIN)`, {
-        retriable: true,
+      return new ProbeError('dns', `DNS: no address for ${context.host.replace(/:\d+$/, '')} (ENOTFOUND)`, {
         cause: error,
       });
+    case 'EAI_AGAIN':
+      return new ProbeError(
+        'dns',
+        `DNS: lookup of ${context.host.replace(/:\d+$/, '')} failed temporarily (EAI_AGAIN)`,
+        {
+          retriable: true,
+          cause: error,
+        },
+      );
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
       return new ProbeError('network', `${code}: ${context.host} is unreachable`, { retriable: true, cause: error });
     case 'UND_ERR_HEADERS_OVERFLOW':
-      return new ProbeError('headers-too-large', `response headers too large (over the 16 KiB limit) from ${context.host}`, { cause: error });
+      return new ProbeError(
+        'headers-too-large',
+        `response headers too large (over the 16 KiB limit) from ${context.host}`,
+        { cause: error },
+      );
     case 'UND_ERR_ABORTED':
       return new ProbeError('aborted', 'request aborted', { cause: error });
   }
@@ -140,7 +163,11 @@ export function toProbeError(error: unknown, context: { host: string; timeout: n
   if (code.startsWith('HPE_') || (error as { name?: unknown } | null)?.name === 'HTTPParserError') {
     // llhttp's reason ("Invalid header value char") is the useful part of undici's message.
     const reason = text.replace(/^Response does not match the HTTP\/1\.1 protocol \((.*)\)$/s, '$1');
-    return new ProbeError('invalid-response', `invalid HTTP response from ${context.host}: ${reason}${code ? ` (${code})` : ''}`, { cause: error });
+    return new ProbeError(
+      'invalid-response',
+      `invalid HTTP response from ${context.host}: ${reason}${code ? ` (${code})` : ''}`,
+      { cause: error },
+    );
   }
   return new ProbeError('network', `${code ? `${code}: ` : ''}${text}`, { cause: error });
 }

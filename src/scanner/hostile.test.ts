@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { createScanner, type ScanTargetResult } from './scanner.js';
-import { closedPort, httpServer, httpsServer, rawServer, reflecting, reflectionCheck, preflightCheck, type TestServer } from './__fixtures__/servers.js';
+import {
+  closedPort,
+  httpServer,
+  httpsServer,
+  rawServer,
+  reflecting,
+  reflectionCheck,
+  preflightCheck,
+  type TestServer,
+} from './__fixtures__/servers.js';
 
 // Long enough for a well-behaved loopback target on a loaded 2-core CI machine.
 const timeout = 1500;
@@ -19,7 +28,7 @@ function trickle(socket: Socket, text: string, every: number): void {
       clearInterval(timer);
       return;
     }
-    socket.write(text[i % text.length] as string);
+    socket.write(text[i % text.length]!);
     i++;
   }, every);
   timers.add(timer);
@@ -70,7 +79,9 @@ beforeAll(async () => {
   });
   // A NUL byte inside a header value, and a space inside a header name.
   servers.badHeaderValue = await rawServer((socket) => {
-    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: a\u0000b\r\nContent-Length: 0\r\n\r\n'));
+    socket.once('data', () =>
+      socket.end('HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: a\u0000b\r\nContent-Length: 0\r\n\r\n'),
+    );
   });
   servers.badHeaderName = await rawServer((socket) => {
     socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n'));
@@ -98,7 +109,7 @@ afterAll(async () => {
 });
 
 function url(name: string, path = '/'): string {
-  return `${(servers[name] as TestServer).url}${path}`;
+  return `${servers[name]!.url}${path}`;
 }
 
 describe('hostile servers', () => {
@@ -112,16 +123,37 @@ describe('hostile servers', () => {
       hangUp: [url('hangUp'), /^connection closed by 127\.0\.0\.1:\d+ \(other side closed\) \(after 2 attempts\)$/],
       shortBody: [url('shortBody'), /^connection closed by 127\.0\.0\.1:\d+ while reading the response body \(/],
       hugeHeaders: [url('hugeHeaders'), /^response headers too large \(over the 16 KiB limit\)/],
-      badHeaderValue: [url('badHeaderValue'), /^invalid HTTP response from 127\.0\.0\.1:\d+: Invalid header value char$/],
+      badHeaderValue: [
+        url('badHeaderValue'),
+        /^invalid HTTP response from 127\.0\.0\.1:\d+: Invalid header value char$/,
+      ],
       badHeaderName: [url('badHeaderName'), /^invalid HTTP response from 127\.0\.0\.1:\d+: Invalid header token$/],
       garbage: [url('garbage'), /^invalid HTTP response from 127\.0\.0\.1:\d+: Expected HTTP\//],
-      loop: [url('loop', '/a'), /^redirect loop: http:\/\/127\.0\.0\.1:\d+\/a -> http:\/\/127\.0\.0\.1:\d+\/b -> http:\/\/127\.0\.0\.1:\d+\/a$/],
+      loop: [
+        url('loop', '/a'),
+        /^redirect loop: http:\/\/127\.0\.0\.1:\d+\/a -> http:\/\/127\.0\.0\.1:\d+\/b -> http:\/\/127\.0\.0\.1:\d+\/a$/,
+      ],
       chain: [url('chain', '/0'), /^too many redirects \(more than 5\)/],
-      selfSigned: [`https://localhost:${(servers.goodTls as TestServer).port}/`, /^TLS: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); use --insecure to scan it anyway$/],
-      plainOnTls: [`https://127.0.0.1:${(servers.good as TestServer).port}/`, /^TLS: the server does not speak TLS on this port \(ERR_SSL_WRONG_VERSION_NUMBER\)$/],
-      silentTls: [`https://127.0.0.1:${(servers.silentTls as TestServer).port}/`, new RegExp(`^timeout after ${timeout} ms connecting to 127\\.0\\.0\\.1:\\d+$`)],
-      resetTls: [`https://127.0.0.1:${(servers.resetTls as TestServer).port}/`, /^ECONNRESET: connection reset by 127\.0\.0\.1:\d+ \(after 2 attempts\)$/],
-      refused: [`http://127.0.0.1:${refused}/`, new RegExp(`^ECONNREFUSED: connection refused by 127\\.0\\.0\\.1:${refused} \\(after 2 attempts\\)$`)],
+      selfSigned: [
+        `https://localhost:${servers.goodTls!.port}/`,
+        /^TLS: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); use --insecure to scan it anyway$/,
+      ],
+      plainOnTls: [
+        `https://127.0.0.1:${servers.good!.port}/`,
+        /^TLS: the server does not speak TLS on this port \(ERR_SSL_WRONG_VERSION_NUMBER\)$/,
+      ],
+      silentTls: [
+        `https://127.0.0.1:${servers.silentTls!.port}/`,
+        new RegExp(`^timeout after ${timeout} ms connecting to 127\\.0\\.0\\.1:\\d+$`),
+      ],
+      resetTls: [
+        `https://127.0.0.1:${servers.resetTls!.port}/`,
+        /^ECONNRESET: connection reset by 127\.0\.0\.1:\d+ \(after 2 attempts\)$/,
+      ],
+      refused: [
+        `http://127.0.0.1:${refused}/`,
+        new RegExp(`^ECONNREFUSED: connection refused by 127\\.0\\.0\\.1:${refused} \\(after 2 attempts\\)$`),
+      ],
       dns: ['http://no-such-host.invalid/', /^DNS: no address for no-such-host\.invalid \(ENOTFOUND\)$/],
     };
     const good = Array.from({ length: 6 }, (_, i) => url('good', `/ok${i}`));
@@ -176,13 +208,17 @@ describe('hostile servers', () => {
       socket.on('data', (data) => {
         // Answer the baseline (no Origin); hang on every probe that carries an Origin.
         requests++;
-        if (!data.toString('latin1').includes('\r\nOrigin:')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        if (!data.toString('latin1').includes('\r\nOrigin:')) {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        }
       });
     });
     const many = {
       ...reflectionCheck,
       async run(ctx: Parameters<typeof reflectionCheck.run>[0]) {
-        await Promise.all(Array.from({ length: 30 }, (_, i) => ctx.send({ method: 'GET', origin: `https://a${i}.example` })));
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) => ctx.send({ method: 'GET', origin: `https://a${i}.example` })),
+        );
         return [];
       },
     };
@@ -190,7 +226,10 @@ describe('hostile servers', () => {
     const result = await scanner.scanTarget(`${server.url}/`);
     await scanner.close();
     await server.close();
-    expect(result).toMatchObject({ status: 'error', error: `timeout after ${timeout} ms waiting for response headers` });
+    expect(result).toMatchObject({
+      status: 'error',
+      error: `timeout after ${timeout} ms waiting for response headers`,
+    });
     // The baseline plus the two probes that took the two per-host places; the other 28 never went out.
     expect(requests).toBe(3);
   });

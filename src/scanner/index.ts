@@ -14,8 +14,21 @@ export * from './types.js';
 export { ProbeError, ScanOptionError, type ProbeErrorCode } from './errors.js';
 export { createProbeContext, type ProbeContextOptions, type TargetProbeContext } from './context.js';
 export { createScanner, parseTarget, type Scanner, type ScanTargetResult } from './scanner.js';
-export { defaultScanOptions, parseHeader, parseResolve, parseTrustedOrigin, type ResolveRule, type ScanOptions } from './options.js';
-export { createTransport, type Transport, type TransportRequest, type TransportResult, type TransportStats } from './transport.js';
+export {
+  defaultScanOptions,
+  parseHeader,
+  parseResolve,
+  parseTrustedOrigin,
+  type ResolveRule,
+  type ScanOptions,
+} from './options.js';
+export {
+  createTransport,
+  type Transport,
+  type TransportRequest,
+  type TransportResult,
+  type TransportStats,
+} from './transport.js';
 export { normalizeTarget, readTargets, type InvalidTarget } from './input.js';
 export { checks, checkIds } from './checks/index.js';
 export {

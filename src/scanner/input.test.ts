@@ -29,9 +29,17 @@ describe('readTargets', () => {
     const text = 'https://a.example/\r\n\r\n# comment\r\n  b.example  \r\nftp://c.example/\r\nhttps://d.example/x';
     const invalid: InvalidTarget[] = [];
     const urls: string[] = [];
-    for await (const url of readTargets(Readable.from([text.slice(0, 7), text.slice(7)]), (bad) => invalid.push(bad))) urls.push(url);
+    for await (const url of readTargets(Readable.from([text.slice(0, 7), text.slice(7)]), (bad) => invalid.push(bad))) {
+      urls.push(url);
+    }
     expect(urls).toEqual(['https://a.example/', 'https://b.example/', 'https://d.example/x']);
-    expect(invalid).toEqual([{ line: 5, text: 'ftp://c.example/', reason: "unsupported scheme 'ftp:' in 'ftp://c.example/' (http or https only)" }]);
+    expect(invalid).toEqual([
+      {
+        line: 5,
+        text: 'ftp://c.example/',
+        reason: "unsupported scheme 'ftp:' in 'ftp://c.example/' (http or https only)",
+      },
+    ]);
   });
 
   it('pulls lines lazily: a consumer that stops early leaves the rest unread', async () => {

@@ -16,7 +16,12 @@ const bareHost = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
  * means https. Returns the URL string, or the reason it is unusable.
  */
 export function normalizeTarget(text: string): { url: string } | { reason: string } {
-  const candidate = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d/.test(text) ? text : bareHost.test(text) ? `https://${text}` : text;
+  const candidate =
+    /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d/.test(text)
+      ? text
+      : bareHost.test(text)
+        ? `https://${text}`
+        : text;
   const parsed = parseTarget(candidate);
   if (typeof parsed === 'string') return { reason: parsed };
   return { url: parsed.href };
@@ -26,7 +31,10 @@ export function normalizeTarget(text: string): { url: string } | { reason: strin
  * Reads targets from a stream line by line (never the whole list in memory). Blank lines and `#` comments are
  * skipped; an unusable line is passed to `onInvalid` with its line number and skipped.
  */
-export async function* readTargets(input: Readable, onInvalid: (invalid: InvalidTarget) => void): AsyncGenerator<string, void, undefined> {
+export async function* readTargets(
+  input: Readable,
+  onInvalid: (invalid: InvalidTarget) => void,
+): AsyncGenerator<string, void, undefined> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {

@@ -30,7 +30,12 @@ describe('parseResolve (curl --resolve)', () => {
   });
 
   it('matches exact host before wildcard, port-specific before any port, longest wildcard first', () => {
-    const rules = ['*.lab.test:10.0.0.1', '*.api.lab.test:10.0.0.2', 'www.lab.test:10.0.0.3', 'www.lab.test:8443:10.0.0.4'].map(parseResolve);
+    const rules = [
+      '*.lab.test:10.0.0.1',
+      '*.api.lab.test:10.0.0.2',
+      'www.lab.test:10.0.0.3',
+      'www.lab.test:8443:10.0.0.4',
+    ].map(parseResolve);
     expect(findResolveRule(rules, 'www.lab.test', 443)?.address).toBe('10.0.0.3');
     expect(findResolveRule(rules, 'WWW.lab.test.', 8443)?.address).toBe('10.0.0.4');
     expect(findResolveRule(rules, 'x.api.lab.test', 443)?.address).toBe('10.0.0.2');
@@ -61,7 +66,13 @@ describe('parseTrustedOrigin', () => {
     expect(parseTrustedOrigin('https://App.Example.com:443')).toBe('https://app.example.com');
     expect(parseTrustedOrigin('http://localhost:8080/')).toBe('http://localhost:8080');
   });
-  it.each(['app.example.com', 'ftp://x.example', 'https://u:p@x.example', 'https://x.example/path', 'https://x.example?q'])('rejects %s', (value) => {
+  it.each([
+    'app.example.com',
+    'ftp://x.example',
+    'https://u:p@x.example',
+    'https://x.example/path',
+    'https://x.example?q',
+  ])('rejects %s', (value) => {
     expect(() => parseTrustedOrigin(value)).toThrow(ScanOptionError);
   });
 });
@@ -70,7 +81,17 @@ describe('resolveScanOptions', () => {
   const checks = [reflectionCheck, preflightCheck];
   it('fills defaults and normalizes the method as Fetch does', () => {
     const options = resolveScanOptions({ checks, method: 'post' });
-    expect(options).toMatchObject({ method: 'POST', concurrency: 16, perHost: 8, rate: 0, timeout: 10_000, retries: 2, bodyCap: 4096, insecure: false, followRedirects: false });
+    expect(options).toMatchObject({
+      method: 'POST',
+      concurrency: 16,
+      perHost: 8,
+      rate: 0,
+      timeout: 10_000,
+      retries: 2,
+      bodyCap: 4096,
+      insecure: false,
+      followRedirects: false,
+    });
     expect(resolveScanOptions({ checks, method: 'PaTcH' }).method).toBe('PaTcH');
   });
   it.each([
@@ -83,13 +104,18 @@ describe('resolveScanOptions', () => {
     [{ method: 'connect' }, /forbidden method/],
     [{ proxy: 'not a url' }, /bad --proxy 'not a url'/],
     [{ cookie: 'a=b\nc' }, /bad --cookie/],
-    [{ select: ['origin-reflected', 'wildcard-origin'] }, /unknown check id 'wildcard-origin' \(known: origin-reflected, permissive-preflight\)/],
+    [
+      { select: ['origin-reflected', 'wildcard-origin'] },
+      /unknown check id 'wildcard-origin' \(known: origin-reflected, permissive-preflight\)/,
+    ],
     [{ select: ['x', 'y'] }, /unknown check ids 'x', 'y'/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveScanOptions({ checks, ...bad })).toThrow(message);
   });
   it('selects checks by id, keeping their order', () => {
-    expect(selectedChecks({ checks, select: ['permissive-preflight'] }).map((c) => c.id)).toEqual(['permissive-preflight']);
+    expect(selectedChecks({ checks, select: ['permissive-preflight'] }).map((c) => c.id)).toEqual([
+      'permissive-preflight',
+    ]);
     expect(selectedChecks({ checks, select: undefined })).toBe(checks);
   });
 });

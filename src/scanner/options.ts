@@ -92,7 +92,8 @@ const hostName = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-
 
 /** Parses one `--resolve` value (`HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS`, IPv6 bracketed or not). */
 export function parseResolve(entry: string): ResolveRule {
-  const bad = (why: string) => new ScanOptionError(`bad --resolve '${entry}': ${why} (expected HOST:ADDRESS, e.g. app.example.test:127.0.0.1)`);
+  const bad = (why: string) =>
+    new ScanOptionError(`bad --resolve '${entry}': ${why} (expected HOST:ADDRESS, e.g. app.example.test:127.0.0.1)`);
   const colon = entry.indexOf(':');
   if (colon <= 0) throw bad('no HOST: before the address');
   const host = entry.slice(0, colon).toLowerCase();
@@ -103,7 +104,7 @@ export function parseResolve(entry: string): ResolveRule {
   if (withPort && isIP(stripBrackets(rest)) === 0) {
     port = Number(withPort[1]);
     if (port < 1 || port > 65535) throw bad(`port ${withPort[1]} is out of range`);
-    rest = withPort[2] as string;
+    rest = withPort[2]!;
   }
   const address = stripBrackets(rest);
   const family = isIP(address);
@@ -131,7 +132,9 @@ function checkHeader(name: string, value: string): void {
   if (/[\0\r\n]/.test(value)) throw new ScanOptionError(`bad header ${name}: the value contains a NUL, CR or LF byte`);
   if (!token.test(name)) throw new ScanOptionError(`bad header name '${name}'`);
   if (name.toLowerCase() === 'origin') {
-    throw new ScanOptionError('the Origin header is set by each probe; name origins the owner trusts with --origin instead');
+    throw new ScanOptionError(
+      'the Origin header is set by each probe; name origins the owner trusts with --origin instead',
+    );
   }
 }
 
@@ -151,7 +154,9 @@ export function parseTrustedOrigin(value: string): string {
   }
   if (url.username || url.password) throw new ScanOptionError(`bad --origin '${value}': an origin has no user info`);
   const rest = value.replace(/^[a-z]+:\/\/[^/?#]*/i, '');
-  if (rest !== '' && rest !== '/') throw new ScanOptionError(`bad --origin '${value}': an origin has no path, query or fragment`);
+  if (rest !== '' && rest !== '/') {
+    throw new ScanOptionError(`bad --origin '${value}': an origin has no path, query or fragment`);
+  }
   return url.origin;
 }
 
@@ -177,24 +182,32 @@ export function resolveScanOptions(options: Partial<ScanOptions> & { checks: rea
   if (merged.cookie !== undefined && /[\0\r\n]/.test(merged.cookie)) {
     throw new ScanOptionError('bad --cookie: the value contains a NUL, CR or LF byte');
   }
-  if (!token.test(merged.method)) throw new ScanOptionError(`bad --method '${merged.method}': not an HTTP method token`);
+  if (!token.test(merged.method)) {
+    throw new ScanOptionError(`bad --method '${merged.method}': not an HTTP method token`);
+  }
   const upper = merged.method.toUpperCase();
   const method = normalizable.has(upper) ? upper : merged.method;
   if (['CONNECT', 'TRACE', 'TRACK'].includes(upper)) {
     // Fetch: forbidden methods; a browser can never send them cross-origin, so probing with them proves nothing.
-    throw new ScanOptionError(`bad --method '${merged.method}': browsers never send it (a forbidden method in the Fetch Standard)`);
+    throw new ScanOptionError(
+      `bad --method '${merged.method}': browsers never send it (a forbidden method in the Fetch Standard)`,
+    );
   }
   const trustedOrigins = merged.trustedOrigins.map(parseTrustedOrigin);
   const resolveRules = merged.resolve.map(parseResolve);
   positiveInt('--concurrency', merged.concurrency, 10_000);
   positiveInt('--per-host', merged.perHost, 1_000);
-  if (!Number.isFinite(merged.rate) || merged.rate < 0) throw new ScanOptionError(`bad --rate '${merged.rate}': expected requests per second, 0 or more`);
+  if (!Number.isFinite(merged.rate) || merged.rate < 0) {
+    throw new ScanOptionError(`bad --rate '${merged.rate}': expected requests per second, 0 or more`);
+  }
   positiveInt('--timeout', merged.timeout, 3_600_000);
   if (merged.targetTimeout !== undefined) positiveInt('target timeout', merged.targetTimeout, 24 * 3_600_000);
   if (!Number.isInteger(merged.retries) || merged.retries < 0 || merged.retries > 10) {
     throw new ScanOptionError(`bad --retries '${merged.retries}': expected a whole number from 0 to 10`);
   }
-  if (!Number.isFinite(merged.retryDelay) || merged.retryDelay < 0) throw new ScanOptionError(`bad retry delay '${merged.retryDelay}'`);
+  if (!Number.isFinite(merged.retryDelay) || merged.retryDelay < 0) {
+    throw new ScanOptionError(`bad retry delay '${merged.retryDelay}'`);
+  }
   positiveInt('body cap', merged.bodyCap, 1 << 20);
   if (merged.proxy !== undefined) {
     let proxy: URL;
@@ -222,7 +235,7 @@ export function resolveScanOptions(options: Partial<ScanOptions> & { checks: rea
 /** The checks a scan runs: `checks`, narrowed to `select` when given. */
 export function selectedChecks(options: Pick<ScanOptions, 'checks' | 'select'>): readonly Check[] {
   if (options.select === undefined) return options.checks;
-  const wanted = new Set(options.select as readonly (CheckId | string)[]);
+  const wanted = new Set(options.select);
   return options.checks.filter((check) => wanted.has(check.id));
 }
 

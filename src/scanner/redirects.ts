@@ -10,7 +10,10 @@ export function isRedirectStatus(status: number): boolean {
 }
 
 /** The first Location header of a response, resolved against `base`; undefined when absent or unparsable. */
-export function redirectLocation(response: ProbeResponse, base: URL): { raw: string; url: URL | undefined } | undefined {
+export function redirectLocation(
+  response: ProbeResponse,
+  base: URL,
+): { raw: string; url: URL | undefined } | undefined {
   const header = response.headers.find(([name]) => name.toLowerCase() === 'location');
   if (header === undefined) return undefined;
   const raw = header[1];

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { createScanner } from './scanner.js';
 import { scan, scanTarget } from './index.js';
-import { httpServer, httpsServer, preflightCheck, reflecting, reflectionCheck, type TestServer } from './__fixtures__/servers.js';
+import {
+  httpServer,
+  httpsServer,
+  preflightCheck,
+  reflecting,
+  reflectionCheck,
+  type TestServer,
+} from './__fixtures__/servers.js';
 
 const servers: TestServer[] = [];
 async function serve(server: Promise<TestServer>): Promise<TestServer> {
@@ -30,7 +37,11 @@ describe('scanTarget', () => {
     expect(result.findings.map((f) => f.check)).toEqual(['origin-reflected', 'permissive-preflight']);
     // Baseline + one simple probe shared by both checks + one preflight.
     expect(result.requests).toBe(3);
-    expect(seen.sort()).toEqual(['GET -', 'GET https://attacker-corsight.example', 'OPTIONS https://attacker-corsight.example']);
+    expect(seen.sort()).toEqual([
+      'GET -',
+      'GET https://attacker-corsight.example',
+      'OPTIONS https://attacker-corsight.example',
+    ]);
   });
 
   it('records the exchange exactly as sent: Host, user headers, cookie, then Origin and the probe headers', async () => {
@@ -50,7 +61,16 @@ describe('scanTarget', () => {
     expect(finding?.evidence.request.url).toBe(`${server.url}/x?q=1`);
     expect(finding?.evidence.request.method).toBe('OPTIONS');
     const names = finding?.evidence.request.headers.map(([name]) => name);
-    expect(names).toEqual(['Host', 'User-Agent', 'Accept', 'X-Api-Key', 'Cookie', 'Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers']);
+    expect(names).toEqual([
+      'Host',
+      'User-Agent',
+      'Accept',
+      'X-Api-Key',
+      'Cookie',
+      'Origin',
+      'Access-Control-Request-Method',
+      'Access-Control-Request-Headers',
+    ]);
     expect(received?.headers.cookie).toBe('session=abc');
     expect(received?.headers['x-api-key']).toBe('k1');
     expect(received?.url).toBe('/x?q=1');
@@ -159,26 +179,42 @@ describe('scanTarget', () => {
       }),
     );
     const seen: string[] = [];
-    const probe = { ...reflectionCheck, run: async (ctx: Parameters<typeof reflectionCheck.run>[0]) => {
-      seen.push((await ctx.baseline()).response.bodySnippet);
-      return [];
-    } };
+    const probe = {
+      ...reflectionCheck,
+      run: async (ctx: Parameters<typeof reflectionCheck.run>[0]) => {
+        seen.push((await ctx.baseline()).response.bodySnippet);
+        return [];
+      },
+    };
     const result = await scanTarget(server.url, { checks: [probe], bodyCap: 1000 });
     expect(result.status).toBe('ok');
     expect(seen[0]).toBe('x'.repeat(1000));
   });
 
   it('rejects unusable targets as error results, not exceptions', async () => {
-    expect(await scanTarget('ftp://example.test/', { checks })).toMatchObject({ status: 'error', error: expect.stringMatching(/unsupported scheme/) });
-    expect(await scanTarget('not a url', { checks })).toMatchObject({ status: 'error', error: "invalid URL 'not a url'" });
+    expect(await scanTarget('ftp://example.test/', { checks })).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/unsupported scheme/),
+    });
+    expect(await scanTarget('not a url', { checks })).toMatchObject({
+      status: 'error',
+      error: "invalid URL 'not a url'",
+    });
   });
 
   it('scans https targets with --insecure and refuses the self-signed certificate without it', async () => {
     const server = await serve(httpsServer(reflecting));
-    const insecure = await scanTarget(`https://api.scan.test:${server.port}/`, { checks, insecure: true, resolve: ['api.scan.test:127.0.0.1'] });
+    const insecure = await scanTarget(`https://api.scan.test:${server.port}/`, {
+      checks,
+      insecure: true,
+      resolve: ['api.scan.test:127.0.0.1'],
+    });
     expect(insecure.status).toBe('ok');
     expect(insecure.findings).toHaveLength(2);
-    const strict = await scanTarget(`https://api.scan.test:${server.port}/`, { checks, resolve: ['api.scan.test:127.0.0.1'] });
+    const strict = await scanTarget(`https://api.scan.test:${server.port}/`, {
+      checks,
+      resolve: ['api.scan.test:127.0.0.1'],
+    });
     expect(strict).toMatchObject({ status: 'error', findings: [] });
     expect(strict.error).toMatch(/^TLS: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); use --insecure/);
   });

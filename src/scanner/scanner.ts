@@ -38,7 +38,9 @@ export function parseTarget(input: string): URL | string {
   } catch {
     return `invalid URL '${input}'`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported scheme '${url.protocol}' in '${input}' (http or https only)`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `unsupported scheme '${url.protocol}' in '${input}' (http or https only)`;
+  }
   if (url.username !== '' || url.password !== '') return `a target URL has no user info: '${input}'`;
   url.hash = '';
   return url;
@@ -66,7 +68,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   if (options.cookie !== undefined) {
     const existing = commonHeaders.findIndex(([name]) => name.toLowerCase() === 'cookie');
     if (existing >= 0) {
-      const [name, value] = commonHeaders[existing] as [string, string];
+      const [name, value] = commonHeaders[existing]!;
       commonHeaders[existing] = [name, `${value}; ${options.cookie}`];
     } else {
       commonHeaders.push(['Cookie', options.cookie]);
@@ -85,7 +87,10 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     });
   }
 
-  async function runChecks(ctx: TargetProbeContext, signal: AbortSignal): Promise<{ findings: Finding[]; errors: string[] }> {
+  async function runChecks(
+    ctx: TargetProbeContext,
+    signal: AbortSignal,
+  ): Promise<{ findings: Finding[]; errors: string[] }> {
     const aborted = new Promise<never>((_, reject) => {
       const fail = () => reject(signal.reason);
       if (signal.aborted) fail();
@@ -99,13 +104,15 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     const findings: Finding[] = [];
     const errors: string[] = [];
     settled.forEach((outcome, index) => {
-      const check = checks[index] as Check;
+      const check = checks[index]!;
       if (outcome.status === 'fulfilled') {
         if (Array.isArray(outcome.value)) findings.push(...outcome.value);
         else errors.push(`check ${check.id} returned no findings array`);
       } else {
         const reason = outcome.reason as unknown;
-        errors.push(reason instanceof ProbeError ? reason.message : `check ${check.id} failed: ${errorMessage(reason)}`);
+        errors.push(
+          reason instanceof ProbeError ? reason.message : `check ${check.id} failed: ${errorMessage(reason)}`,
+        );
       }
     });
     // Severity descending, then the checks' own order: the report reads worst first.
@@ -120,7 +127,8 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     // Every probe waiting for a place listens to the target's signal; there can be many, by design.
     setMaxListeners(0, controller.signal);
     const deadline = setTimeout(
-      () => controller.abort(new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`)),
+      () =>
+        controller.abort(new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`)),
       targetTimeout,
     );
     const signals = [runSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -184,9 +192,11 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     return result;
   }
 
-  async function* scanAll(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined> {
+  async function* scanAll(
+    targets: Iterable<string> | AsyncIterable<string>,
+  ): AsyncGenerator<ScanTargetResult, void, undefined> {
     const iterator: AsyncIterator<string> | Iterator<string> =
-      Symbol.asyncIterator in targets ? (targets as AsyncIterable<string>)[Symbol.asyncIterator]() : (targets as Iterable<string>)[Symbol.iterator]();
+      Symbol.asyncIterator in targets ? targets[Symbol.asyncIterator]() : targets[Symbol.iterator]();
     const run = new AbortController();
     setMaxListeners(0, run.signal);
     const finished: ScanTargetResult[] = [];
@@ -226,7 +236,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
           if (next.done === true) exhausted = true;
           else start(String(next.value));
         }
-        while (finished.length > 0) yield finished.shift() as ScanTargetResult;
+        while (finished.length > 0) yield finished.shift()!;
         if (exhausted && running === 0) return;
         if (exhausted || running >= options.concurrency) await woken;
       }
@@ -245,4 +255,3 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     close: () => transport.close(),
   };
 }
-

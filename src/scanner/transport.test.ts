@@ -38,7 +38,11 @@ describe('transport', () => {
     );
     const transport = createTransport({ ...base, perHost: 1 });
     for (let i = 0; i < 5; i++) {
-      const { response } = await transport.send({ url: new URL(`${server.url}/${i}`), method: 'GET', headers: [['Host', `127.0.0.1:${server.port}`]] });
+      const { response } = await transport.send({
+        url: new URL(`${server.url}/${i}`),
+        method: 'GET',
+        headers: [['Host', `127.0.0.1:${server.port}`]],
+      });
       expect(response).toMatchObject({ status: 200, bodySnippet: 'ok' });
     }
     await transport.close();
@@ -50,7 +54,9 @@ describe('transport', () => {
     const server = await serve(
       rawServer((socket) =>
         socket.once('data', () =>
-          socket.end('HTTP/1.1 200 OK\r\nVary: Origin\r\nACCESS-CONTROL-ALLOW-ORIGIN: https://a.example\r\nVary: Accept\r\nContent-Length: 2\r\n\r\nhi'),
+          socket.end(
+            'HTTP/1.1 200 OK\r\nVary: Origin\r\nACCESS-CONTROL-ALLOW-ORIGIN: https://a.example\r\nVary: Accept\r\nContent-Length: 2\r\n\r\nhi',
+          ),
         ),
       ),
     );
@@ -91,15 +97,29 @@ describe('transport', () => {
       }),
     );
     const transport = createTransport({ ...base, retries: 3 });
-    await expect(transport.send({ url: new URL(server.url), method: 'GET', headers: [] })).rejects.toMatchObject({ code: 'invalid-response' });
+    await expect(transport.send({ url: new URL(server.url), method: 'GET', headers: [] })).rejects.toMatchObject({
+      code: 'invalid-response',
+    });
     await transport.destroy();
     expect(connections).toBe(1);
   });
 
   it('connects to the --resolve address while Host and TLS SNI keep the name', async () => {
-    const server = await serve(httpsServer((req, res) => res.end(`${req.headers.host}|${(req.socket as unknown as { servername?: string }).servername}`)));
-    const transport = createTransport({ ...base, insecure: true, resolveRules: [parseResolve('api.scan.test:127.0.0.1')] });
-    const { response } = await transport.send({ url: new URL(`https://api.scan.test:${server.port}/`), method: 'GET', headers: [['Host', `api.scan.test:${server.port}`]] });
+    const server = await serve(
+      httpsServer((req, res) =>
+        res.end(`${req.headers.host}|${(req.socket as unknown as { servername?: string }).servername}`),
+      ),
+    );
+    const transport = createTransport({
+      ...base,
+      insecure: true,
+      resolveRules: [parseResolve('api.scan.test:127.0.0.1')],
+    });
+    const { response } = await transport.send({
+      url: new URL(`https://api.scan.test:${server.port}/`),
+      method: 'GET',
+      headers: [['Host', `api.scan.test:${server.port}`]],
+    });
     await transport.close();
     expect(response.bodySnippet).toBe(`api.scan.test:${server.port}|api.scan.test`);
   });
@@ -137,10 +157,14 @@ describe('transport', () => {
   it('names a refused connection with the host and the attempts', async () => {
     const port = await closedPort();
     const transport = createTransport({ ...base, retries: 1 });
-    const failure = await transport.send({ url: new URL(`http://127.0.0.1:${port}/`), method: 'GET', headers: [] }).catch((e: unknown) => e);
+    const failure = await transport
+      .send({ url: new URL(`http://127.0.0.1:${port}/`), method: 'GET', headers: [] })
+      .catch((e: unknown) => e);
     await transport.destroy();
     expect(failure).toBeInstanceOf(ProbeError);
-    expect((failure as ProbeError).message).toBe(`ECONNREFUSED: connection refused by 127.0.0.1:${port} (after 2 attempts)`);
+    expect((failure as ProbeError).message).toBe(
+      `ECONNREFUSED: connection refused by 127.0.0.1:${port} (after 2 attempts)`,
+    );
   });
 
   it('abandons a request when the caller aborts, with the caller reason', async () => {

@@ -51,13 +51,19 @@ export type TransportOptions = Pick<
 const maxHeaderSize = 16 * 1024;
 
 /** Finds the `--resolve` rule for a host and port: exact host first, then the longest `*.suffix`. */
-export function findResolveRule(rules: readonly ResolveRule[], hostname: string, port: number): ResolveRule | undefined {
+export function findResolveRule(
+  rules: readonly ResolveRule[],
+  hostname: string,
+  port: number,
+): ResolveRule | undefined {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   let best: ResolveRule | undefined;
   for (const rule of rules) {
     if (rule.port !== undefined && rule.port !== port) continue;
     if (rule.host === host) {
-      if (best === undefined || best.host.startsWith('*.') || (best.port === undefined && rule.port !== undefined)) best = rule;
+      if (best === undefined || best.host.startsWith('*.') || (best.port === undefined && rule.port !== undefined)) {
+        best = rule;
+      }
       continue;
     }
     if (rule.host.startsWith('*.') && host.endsWith(rule.host.slice(1)) && host.length > rule.host.length - 1) {
@@ -163,14 +169,19 @@ export function createTransport(options: TransportOptions): Transport {
       };
       const timer = setTimeout(() => {
         const what =
-          phase === 'connect' ? `connecting to ${url.host}` : phase === 'headers' ? 'waiting for response headers' : 'reading the response body';
+          phase === 'connect'
+            ? `connecting to ${url.host}`
+            : phase === 'headers'
+              ? 'waiting for response headers'
+              : 'reading the response body';
         const error = new ProbeError('timeout', `timeout after ${options.timeout} ms ${what}`);
         finish(error);
         stop(error);
       }, options.timeout);
       const onOuterAbort = () => {
         const reason: unknown = outer?.reason;
-        const error = reason instanceof ProbeError ? reason : new ProbeError('aborted', 'request aborted', { cause: reason });
+        const error =
+          reason instanceof ProbeError ? reason : new ProbeError('aborted', 'request aborted', { cause: reason });
         finish(error);
         stop(error);
       };
@@ -192,7 +203,9 @@ export function createTransport(options: TransportOptions): Transport {
           if (statusCode < 200) return true; // 1xx informational: the real answer follows
           status = statusCode;
           const list: HeaderList = [];
-          for (let i = 0; i + 1 < raw.length; i += 2) list.push([(raw[i] as Buffer).toString('latin1'), (raw[i + 1] as Buffer).toString('latin1')]);
+          for (let i = 0; i + 1 < raw.length; i += 2) {
+            list.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
+          }
           headers = list;
           phase = 'body';
           return true;
@@ -216,19 +229,25 @@ export function createTransport(options: TransportOptions): Transport {
           finish();
         },
         onError(error: Error) {
-          finish(toProbeError(error, { host: url.host, timeout: options.timeout, phase: phase === 'body' ? 'body' : 'headers' }));
+          finish(
+            toProbeError(error, {
+              host: url.host,
+              timeout: options.timeout,
+              phase: phase === 'body' ? 'body' : 'headers',
+            }),
+          );
         },
       };
       dispatcher.dispatch(
         {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
-          method: request.method as Dispatcher.HttpMethod,
+          method: request.method,
           headers: flat,
           headersTimeout: options.timeout,
           bodyTimeout: options.timeout,
         },
-        handler as unknown as Dispatcher.DispatchHandler,
+        handler,
       );
     });
   }
@@ -245,10 +264,15 @@ export function createTransport(options: TransportOptions): Transport {
           if (attempt > 0) stats.retries++;
           return { response: await once(request), attempts: attempt + 1 };
         } catch (error) {
-          const probeError = error instanceof ProbeError ? error : toProbeError(error, { host: request.url.host, timeout: options.timeout, phase: 'headers' });
+          const probeError =
+            error instanceof ProbeError
+              ? error
+              : toProbeError(error, { host: request.url.host, timeout: options.timeout, phase: 'headers' });
           if (!probeError.retriable || attempt >= options.retries || request.signal?.aborted) {
             if (attempt > 0 && probeError.retriable) {
-              throw new ProbeError(probeError.code, `${probeError.message} (after ${attempt + 1} attempts)`, { cause: probeError });
+              throw new ProbeError(probeError.code, `${probeError.message} (after ${attempt + 1} attempts)`, {
+                cause: probeError,
+              });
             }
             throw probeError;
           }

@@ -56,7 +56,9 @@ describe('expectCors with a Node handler', () => {
   });
 
   it('allows the app origin, preflights PUT, and sends the PUT as a browser does', async () => {
-    const put = expectCors(app).from(APP).fetch('/items', { method: 'PUT', credentials: 'include', headers: { 'Content-Type': 'application/json' } });
+    const put = expectCors(app)
+      .from(APP)
+      .fetch('/items', { method: 'PUT', credentials: 'include', headers: { 'Content-Type': 'application/json' } });
     await put.toBeAllowed();
     await put.toBePreflighted();
     // One run for both assertions: one OPTIONS and one PUT reached the app.
@@ -72,7 +74,9 @@ describe('expectCors with a Node handler', () => {
     expect((err as Error).message).toContain('to expose x-secret, but script can only read');
     // The app under test is on loopback only because the test is: no Local Network Access hint.
     expect((err as Error).message).not.toContain('Local Network Access');
-    expect((err as Error).message).toMatch(/fix: change `Access-Control-Expose-Headers: X-Total` to `Access-Control-Expose-Headers: X-Total, x-secret` on the GET response of http:\/\/127\.0\.0\.1:\d+\/items/);
+    expect((err as Error).message).toMatch(
+      /fix: change `Access-Control-Expose-Headers: X-Total` to `Access-Control-Expose-Headers: X-Total, x-secret` on the GET response of http:\/\/127\.0\.0\.1:\d+\/items/,
+    );
     const wild = nodeHandler((req, res) => {
       res.setHeader('Access-Control-Allow-Origin', String(req.headers.origin));
       res.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -81,14 +85,26 @@ describe('expectCors with a Node handler', () => {
       res.end();
     });
     await expectCors(wild).from(APP).fetch('/w').toExpose('x-total');
-    const withCredentials = await expectCors(wild).from(APP).fetch('/w', { credentials: 'include' }).toExpose('x-total', 'x-none').catch((e: unknown) => e);
-    expect((withCredentials as Error).message).toContain('(`*` exposes nothing extra when credentials are included); the response does not send x-none at all');
+    const withCredentials = await expectCors(wild)
+      .from(APP)
+      .fetch('/w', { credentials: 'include' })
+      .toExpose('x-total', 'x-none')
+      .catch((e: unknown) => e);
+    expect((withCredentials as Error).message).toContain(
+      '(`*` exposes nothing extra when credentials are included); the response does not send x-none at all',
+    );
   });
 
   it('blocks another origin with the Chromium error name and parameter', async () => {
     await expectCors(app).from('https://evil.example').fetch('/items').toBeBlockedWith('MissingAllowOriginHeader', '');
-    await expectCors(app).from(APP).fetch('/items', { method: 'DELETE' }).toBeBlockedWith('MethodDisallowedByPreflightResponse', 'DELETE');
-    await expectCors(app).from(APP).fetch('/items', { headers: { 'X-Token': '1' } }).toBeBlockedWith('HeaderDisallowedByPreflightResponse');
+    await expectCors(app)
+      .from(APP)
+      .fetch('/items', { method: 'DELETE' })
+      .toBeBlockedWith('MethodDisallowedByPreflightResponse', 'DELETE');
+    await expectCors(app)
+      .from(APP)
+      .fetch('/items', { headers: { 'X-Token': '1' } })
+      .toBeBlockedWith('HeaderDisallowedByPreflightResponse');
   });
 
   it('a failed preflight means the app never sees the actual request, even while the fix is searched', async () => {
@@ -96,28 +112,55 @@ describe('expectCors with a Node handler', () => {
     await expectCors(app).from(APP).fetch('/del', { method: 'DELETE' }).toBeBlocked();
     expect(hits.map((h) => h.method)).toEqual(['OPTIONS']);
     hits = [];
-    const x = await expectCors(app).from(APP).fetch('/get', { headers: { 'X-Token': '1' } }).toBeBlocked();
+    const x = await expectCors(app)
+      .from(APP)
+      .fetch('/get', { headers: { 'X-Token': '1' } })
+      .toBeBlocked();
     expect(hits.map((h) => h.method)).toEqual(['OPTIONS']);
     // The fix still covers the GET response, from an assumption it states.
     expect(x.assumptions.join(' ')).toContain('was not sent (a browser would not have sent it)');
   });
 
   it('failures are AssertionErrors that explain like corsight explain', async () => {
-    const err = await expectCors(app).from(APP).fetch('/items', { method: 'DELETE' }).toBeAllowed().catch((e: unknown) => e);
+    const err = await expectCors(app)
+      .from(APP)
+      .fetch('/items', { method: 'DELETE' })
+      .toBeAllowed()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssertionError);
     const message = (err as AssertionError).message;
-    expect(message).toMatch(/^expected DELETE http:\/\/127\.0\.0\.1:\d+\/items from https:\/\/app\.example \(chromium\) to be allowed, but it is blocked/);
-    expect(message).toContain("has been blocked by CORS policy: Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.");
-    expect(message).toContain('1. add `DELETE` to `Access-Control-Allow-Methods` (send `Access-Control-Allow-Methods: GET, PUT, DELETE`) on the preflight (OPTIONS) response');
+    expect(message).toMatch(
+      /^expected DELETE http:\/\/127\.0\.0\.1:\d+\/items from https:\/\/app\.example \(chromium\) to be allowed, but it is blocked/,
+    );
+    expect(message).toContain(
+      'has been blocked by CORS policy: Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.',
+    );
+    expect(message).toContain(
+      '1. add `DELETE` to `Access-Control-Allow-Methods` (send `Access-Control-Allow-Methods: GET, PUT, DELETE`) on the preflight (OPTIONS) response',
+    );
     expect((err as AssertionError).actual).toBe('MethodDisallowedByPreflightResponse');
 
-    const wrong = await expectCors(app).from('https://evil.example').fetch('/items').toBeBlockedWith('AllowOriginMismatch').catch((e: unknown) => e);
-    expect((wrong as Error).message).toContain('to be blocked with AllowOriginMismatch, but it is blocked with MissingAllowOriginHeader');
+    const wrong = await expectCors(app)
+      .from('https://evil.example')
+      .fetch('/items')
+      .toBeBlockedWith('AllowOriginMismatch')
+      .catch((e: unknown) => e);
+    expect((wrong as Error).message).toContain(
+      'to be blocked with AllowOriginMismatch, but it is blocked with MissingAllowOriginHeader',
+    );
 
-    const allowed = await expectCors(app).from(APP).fetch('/items').toBeBlocked().catch((e: unknown) => e);
+    const allowed = await expectCors(app)
+      .from(APP)
+      .fetch('/items')
+      .toBeBlocked()
+      .catch((e: unknown) => e);
     expect((allowed as Error).message).toContain('to be blocked, but it is allowed');
 
-    const preflight = await expectCors(app).from(APP).fetch('/items').toBePreflighted().catch((e: unknown) => e);
+    const preflight = await expectCors(app)
+      .from(APP)
+      .fetch('/items')
+      .toBePreflighted()
+      .catch((e: unknown) => e);
     expect((preflight as Error).message).toContain('to be preflighted, but no preflight was sent');
   });
 
@@ -127,7 +170,10 @@ describe('expectCors with a Node handler', () => {
       if (req.method === 'OPTIONS') res.setHeader('Access-Control-Allow-Headers', '*');
       res.end();
     });
-    await expectCors(star).from(APP).fetch('/x', { headers: { Authorization: 'Bearer t' } }).toBeAllowed();
+    await expectCors(star)
+      .from(APP)
+      .fetch('/x', { headers: { Authorization: 'Bearer t' } })
+      .toBeAllowed();
     await expectCors(star, { profile: 'spec' })
       .from(APP)
       .fetch('/x', { headers: { Authorization: 'Bearer t' } })
@@ -143,7 +189,10 @@ describe('expectCors with a fetch handler (no socket)', () => {
   it('runs in process against https://api.test', async () => {
     const x = await expectCors(fetchApp).from(APP).fetch('/a', { method: 'PATCH' }).toBeAllowed();
     expect(x.request.url).toBe('https://api.test/a');
-    await expectCors({ fetch: fetchApp }).from(APP).fetch('/a', { method: 'patch' }).toBeBlockedWith('MethodDisallowedByPreflightResponse', 'patch');
+    await expectCors({ fetch: fetchApp })
+      .from(APP)
+      .fetch('/a', { method: 'patch' })
+      .toBeBlockedWith('MethodDisallowedByPreflightResponse', 'patch');
     await expectCors(fetchHandler(fetchApp), { fetchBase: 'https://other.test' }).from(APP).fetch('/b').toBeAllowed();
   });
 });
@@ -168,7 +217,9 @@ describe('expectCors with a Fastify instance', () => {
   it('listens on an ephemeral port per request batch and can do so again', async () => {
     const { default: Fastify } = await import('fastify');
     const app = Fastify();
-    app.get('/f', async (req, reply) => reply.header('access-control-allow-origin', req.headers.origin ?? '').send('f'));
+    app.get('/f', async (req, reply) =>
+      reply.header('access-control-allow-origin', req.headers.origin ?? '').send('f'),
+    );
     await expectCors(app).from(APP).fetch('/f').toBeAllowed();
     await expectCors(app).from(APP).fetch('/f', { method: 'PUT' }).toBeBlocked();
     await app.close();
@@ -183,9 +234,19 @@ describe('bad input', () => {
   });
 
   it('rejects an unusable target or error name', async () => {
-    await expect(expectCors(42 as never).from(APP).fetch('/').toBeAllowed()).rejects.toThrow(/expected a URL, a Node/);
+    await expect(
+      expectCors(42 as never)
+        .from(APP)
+        .fetch('/')
+        .toBeAllowed(),
+    ).rejects.toThrow(/expected a URL, a Node/);
     await expect(expectCors('ftp://x.test').from(APP).fetch('/').toBeAllowed()).rejects.toThrow(/only http and https/);
-    await expect(expectCors(app).from(APP).fetch('/').toBeBlockedWith('NoSuchError' as never)).rejects.toThrow(/not a CORS error name/);
+    await expect(
+      expectCors(app)
+        .from(APP)
+        .fetch('/')
+        .toBeBlockedWith('NoSuchError' as never),
+    ).rejects.toThrow(/not a CORS error name/);
   });
 });
 
@@ -194,7 +255,9 @@ describe('from node:test', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     expect(existsSync(`${root}dist/testing/index.js`), 'dist/ is missing: run npm run build').toBe(true);
     const file = fileURLToPath(new URL('./__fixtures__/node-test.example.mjs', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--test', '--test-reporter=tap', file], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--test', '--test-reporter=tap', file], {
+      cwd: root,
+    });
     expect(stdout).toMatch(/^# pass 2$/m);
     expect(stdout).toMatch(/^# fail 0$/m);
   });

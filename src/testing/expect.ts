@@ -5,7 +5,14 @@
  * explanation `corsight explain` prints (verdict, Chromium's console line, failed steps, fix).
  */
 import { AssertionError } from 'node:assert';
-import { isCorsErrorCode, type CorsErrorCode, type CredentialsMode, type ProfileName, type RedirectMode, type RequestMode } from '../browser/index.js';
+import {
+  isCorsErrorCode,
+  type CorsErrorCode,
+  type CredentialsMode,
+  type ProfileName,
+  type RedirectMode,
+  type RequestMode,
+} from '../browser/index.js';
 import { explainRequest } from '../explain/explain.js';
 import { exposeFix } from '../explain/fix.js';
 import type { Explanation } from '../explain/types.js';
@@ -81,7 +88,11 @@ export class CorsRequestExpectation {
   }
 
   async #run(): Promise<Explanation> {
-    const conn = await connect(this.#target, { origin: this.#origin, fetchBase: this.#options.fetchBase, timeout: this.#options.timeout });
+    const conn = await connect(this.#target, {
+      origin: this.#origin,
+      fetchBase: this.#options.fetchBase,
+      timeout: this.#options.timeout,
+    });
     try {
       let url: string;
       try {
@@ -100,7 +111,13 @@ export class CorsRequestExpectation {
           redirect: this.#init.redirect ?? 'follow',
           body: this.#init.body ?? 'none',
         },
-        { sender: conn.send, profile: this.#options.profile ?? 'chromium', send: this.#options.send ?? true, sendInFixSearch: false, addressSpaceHint: false },
+        {
+          sender: conn.send,
+          profile: this.#options.profile ?? 'chromium',
+          send: this.#options.send ?? true,
+          sendInFixSearch: false,
+          addressSpaceHint: false,
+        },
       );
     } finally {
       await conn.close();
@@ -111,7 +128,13 @@ export class CorsRequestExpectation {
     return `${x.request.method} ${x.request.url} from ${x.request.origin}${x.request.credentials === 'include' ? ' with credentials' : ''} (${x.profile})`;
   }
 
-  #fail(x: Explanation, expectation: string, assertion: (...args: never[]) => unknown, actual?: unknown, expected?: unknown): never {
+  #fail(
+    x: Explanation,
+    expectation: string,
+    assertion: (...args: never[]) => unknown,
+    actual?: unknown,
+    expected?: unknown,
+  ): never {
     throw new AssertionError({
       message: `expected ${this.#label(x)} ${expectation}\n${describeForAssertion(x)}`,
       actual,
@@ -141,12 +164,16 @@ export class CorsRequestExpectation {
    */
   async toBeBlockedWith(code: CorsErrorCode | 'NetworkError', parameter?: string): Promise<Explanation> {
     if (code !== 'NetworkError' && !isCorsErrorCode(code)) {
-      throw new TypeError(`toBeBlockedWith: '${String(code)}' is not a CORS error name (see CORS_ERROR_CODES in corsight/browser)`);
+      throw new TypeError(
+        `toBeBlockedWith: '${String(code)}' is not a CORS error name (see CORS_ERROR_CODES in corsight/browser)`,
+      );
     }
     const x = await this.explain();
     const v = x.verdicts[0]!;
     const want = parameter === undefined ? code : `${code} (${parameter})`;
-    if (x.allowed) this.#fail(x, `to be blocked with ${want}, but it is allowed`, this.toBeBlockedWith, 'allowed', want);
+    if (x.allowed) {
+      this.#fail(x, `to be blocked with ${want}, but it is allowed`, this.toBeBlockedWith, 'allowed', want);
+    }
     if (v.code !== code || (parameter !== undefined && v.parameter !== parameter)) {
       const got = `${v.code}${v.parameter ? ` (${v.parameter})` : ''}`;
       this.#fail(x, `to be blocked with ${want}, but it is blocked with ${got}`, this.toBeBlockedWith, got, want);
@@ -158,7 +185,9 @@ export class CorsRequestExpectation {
   async toExpose(...names: string[]): Promise<Explanation> {
     if (names.length === 0) throw new TypeError('toExpose: name at least one header');
     const x = await this.explain();
-    if (!x.allowed) this.#fail(x, `to expose ${names.join(', ')}, but it is blocked`, this.toExpose, x.verdicts[0]?.code, 'allowed');
+    if (!x.allowed) {
+      this.#fail(x, `to expose ${names.join(', ')}, but it is blocked`, this.toExpose, x.verdicts[0]?.code, 'allowed');
+    }
     const readable = x.outcome.response?.exposedHeaders ?? [];
     const missing = names.map((n) => n.toLowerCase()).filter((n) => !readable.includes(n));
     if (missing.length > 0) {
@@ -177,7 +206,13 @@ export class CorsRequestExpectation {
   async toBePreflighted(expected = true): Promise<Explanation> {
     const x = await this.explain();
     if (x.preflighted !== expected) {
-      this.#fail(x, expected ? 'to be preflighted, but no preflight was sent' : 'not to be preflighted, but a preflight was sent', this.toBePreflighted, x.preflighted, expected);
+      this.#fail(
+        x,
+        expected ? 'to be preflighted, but no preflight was sent' : 'not to be preflighted, but a preflight was sent',
+        this.toBePreflighted,
+        x.preflighted,
+        expected,
+      );
     }
     return x;
   }
@@ -218,7 +253,9 @@ export class CorsExpectation {
   /** The page's origin (`https://app.example.com`, or `null` for a sandboxed or file: page). */
   from(origin: string): CorsOriginExpectation {
     if (typeof origin !== 'string' || parseOrigin(origin) === null) {
-      throw new TypeError(`from: '${String(origin)}' is not a serialized origin (expected e.g. https://app.example.com, or null)`);
+      throw new TypeError(
+        `from: '${String(origin)}' is not a serialized origin (expected e.g. https://app.example.com, or null)`,
+      );
     }
     return new CorsOriginExpectation(this.#target, origin, this.#options);
   }
@@ -233,7 +270,9 @@ export class CorsExpectation {
  * ```
  */
 export function expectCors(target: CorsTarget, options: ExpectCorsOptions = {}): CorsExpectation {
-  if (target === null || target === undefined) throw new TypeError('expectCors: a target is required (URL, handler, server or app)');
+  if (target === null || target === undefined) {
+    throw new TypeError('expectCors: a target is required (URL, handler, server or app)');
+  }
   if (options.profile !== undefined && !['chromium', 'firefox', 'safari', 'spec'].includes(options.profile)) {
     throw new TypeError(`expectCors: unknown profile '${String(options.profile)}' (chromium, firefox, safari, spec)`);
   }

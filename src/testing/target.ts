@@ -78,10 +78,21 @@ async function viaServer(server: Server, owned: boolean, options: ConnectOptions
     });
     owned = true;
   }
-  const address = server.address() as AddressInfo | string | null;
-  if (address === null || typeof address === 'string') throw new TypeError('expectCors: the server does not listen on a TCP port');
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  const live = createLiveSender({ origin: options.origin, timeout: options.timeout ?? 10_000, userAgent: 'corsight/testing' });
+  const address = server.address();
+  if (address === null || typeof address === 'string') {
+    throw new TypeError('expectCors: the server does not listen on a TCP port');
+  }
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
+  const live = createLiveSender({
+    origin: options.origin,
+    timeout: options.timeout ?? 10_000,
+    userAgent: 'corsight/testing',
+  });
   return {
     base: `http://${host}:${address.port}`,
     send: live.send,
@@ -130,8 +141,14 @@ export async function connect(target: CorsTarget, options: ConnectOptions): Prom
     } catch {
       throw new TypeError(`expectCors: '${String(target)}' is not an absolute URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`expectCors: only http and https URLs can be tested, not ${url.protocol}`);
-    const live = createLiveSender({ origin: options.origin, timeout: options.timeout ?? 10_000, userAgent: 'corsight/testing' });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError(`expectCors: only http and https URLs can be tested, not ${url.protocol}`);
+    }
+    const live = createLiveSender({
+      origin: options.origin,
+      timeout: options.timeout ?? 10_000,
+      userAgent: 'corsight/testing',
+    });
     return { base: url.href, send: live.send, close: () => live.close() };
   }
   if (isServer(target)) return viaServer(target, false, options);

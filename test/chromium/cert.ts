@@ -23,13 +23,32 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 export function testCertificate(): TestCert {
   const dir = mkdtempSync(path.join(tmpdir(), 'corsight-cert-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      '-subj', '/CN=corsight differential test',
-      '-addext', 'subjectAltName=DNS:page.test,DNS:api.test,DNS:other.test,DNS:localhost,IP:127.0.0.1',
-    ], { stdio: 'ignore', timeout: 20_000 });
-    return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'), source: 'openssl' };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=corsight differential test',
+        '-addext',
+        'subjectAltName=DNS:page.test,DNS:api.test,DNS:other.test,DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore', timeout: 20_000 },
+    );
+    return {
+      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+      source: 'openssl',
+    };
   } catch {
     return {
       key: readFileSync(path.join(fixtures, 'test-key.pem'), 'utf8'),

@@ -88,7 +88,11 @@ type PageOutcome = Pick<BrowserResult, 'key' | 'settled' | 'error' | 'response'>
  * Runs cases in the page with at most `concurrency` in flight; each fetch races a timeout so a hung request
  * cannot stall the suite. Executed inside the browser (serialised by Playwright), so self-contained.
  */
-export const runInPage = async (arg: { cases: { key: string; url: string; init: Record<string, unknown> }[]; concurrency: number; timeoutMs: number }) => {
+export const runInPage = async (arg: {
+  cases: { key: string; url: string; init: Record<string, unknown> }[];
+  concurrency: number;
+  timeoutMs: number;
+}) => {
   const out: unknown[] = new Array(arg.cases.length);
   let next = 0;
   const one = async (c: { key: string; url: string; init: Record<string, unknown> }) => {
@@ -109,14 +113,18 @@ export const runInPage = async (arg: { cases: { key: string; url: string; init: 
           });
           init.duplex = 'half';
         }
-        const r = await fetch(c.url, init as RequestInit);
+        const r = await fetch(c.url, init);
         const names = [...(r.headers as unknown as { keys(): Iterable<string> }).keys()];
         try {
           await r.arrayBuffer();
         } catch {
           // The body is irrelevant; reading it only frees the connection.
         }
-        return { key: c.key, settled: 'resolved', response: { type: r.type, status: r.status, headerNames: names, url: r.url, redirected: r.redirected } };
+        return {
+          key: c.key,
+          settled: 'resolved',
+          response: { type: r.type, status: r.status, headerNames: names, url: r.url, redirected: r.redirected },
+        };
       } catch (e) {
         const err = e as { name?: unknown; message?: unknown };
         return { key: c.key, settled: 'rejected', error: { name: String(err?.name), message: String(err?.message) } };
@@ -228,7 +236,10 @@ export class BrowserSession {
    * After the fetches settle it waits (at most 3 s) until each network failure has its CDP event and each CORS
    * failure its console line, because those travel on other channels than the promise.
    */
-  async run(cases: readonly BrowserCase[], options: { concurrency?: number; timeoutMs?: number } = {}): Promise<BrowserResult[]> {
+  async run(
+    cases: readonly BrowserCase[],
+    options: { concurrency?: number; timeoutMs?: number } = {},
+  ): Promise<BrowserResult[]> {
     const concurrency = options.concurrency ?? 16;
     const timeoutMs = options.timeoutMs ?? 20_000;
     // A key may be run again (preflight-cache sequences reuse one URL): start its records afresh.
@@ -256,7 +267,9 @@ export class BrowserSession {
         if (main.length === 0) return true;
         return main.some((f) => f.corsError !== undefined) && !this.#console.has(c.key);
       });
-    for (let waited = 0; waited < 3000 && pending().length > 0; waited += 25) await new Promise((r) => setTimeout(r, 25));
+    for (let waited = 0; waited < 3000 && pending().length > 0; waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
     return cases.map((c) => {
       const result = {
         ...(outcomes.get(c.key) ?? { key: c.key, settled: 'timeout' as const }),

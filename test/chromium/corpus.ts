@@ -29,12 +29,16 @@ function readJson(file: string): Record<string, unknown> {
 export function loadCorpus(dir = corpusDir): CorpusCase[] {
   const shared = (readJson(path.join(dir, 'shared-hops.json')).hops ?? {}) as Record<string, Hop[]>;
   const out: CorpusCase[] = [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'shared-hops.json' && !f.startsWith('sequence-')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'shared-hops.json' && !f.startsWith('sequence-'))
+    .sort();
   for (const file of files) {
     const name = file.replace(/\.json$/, '');
     const data = readJson(path.join(dir, file));
     for (const k of Object.keys(data)) {
-      if (!['about', 'ports', 'hops', 'cases'].includes(k)) throw new TypeError(`corpus file ${file}: unknown field "${k}"`);
+      if (!['about', 'ports', 'hops', 'cases'].includes(k)) {
+        throw new TypeError(`corpus file ${file}: unknown field "${k}"`);
+      }
     }
     if (!Array.isArray(data.cases)) throw new TypeError(`corpus file ${file}: "cases" must be an array`);
     const local = (data.hops ?? {}) as Record<string, Hop[]>;

@@ -47,8 +47,13 @@ async function disagreements<S extends CaseSpec>(
   if (repros.length) {
     // Every case by kind, then the first reproductions in full (a long failing run must stay readable in CI).
     const kinds = new Map<string, number>();
-    for (const f of failing) for (const k of new Set(f.diffs.map(differenceKind))) kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    const table = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join('\n');
+    for (const f of failing) {
+      for (const k of new Set(f.diffs.map(differenceKind))) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    const table = [...kinds]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`)
+      .join('\n');
     const shown = repros.slice(0, 25);
     console.log(
       `${repros.length} disagreement(s) in ${label}, by kind:\n${table}\n\n${shown.join('\n\n')}` +
@@ -59,7 +64,12 @@ async function disagreements<S extends CaseSpec>(
 }
 
 /** Shrinks the first disagreeing case of each kind (at most `limit`) and prints minimal reproductions. */
-async function printMinimal(w: RunningWorld, session: BrowserSession, failing: { spec: CaseSpec; diffs: string[] }[], limit = 4): Promise<void> {
+async function printMinimal(
+  w: RunningWorld,
+  session: BrowserSession,
+  failing: { spec: CaseSpec; diffs: string[] }[],
+  limit = 4,
+): Promise<void> {
   const kinds = new Set<string>();
   const out: string[] = [];
   for (const f of failing) {
@@ -71,7 +81,16 @@ async function printMinimal(w: RunningWorld, session: BrowserSession, failing: {
     const [p] = prepare(w.world, [spec], `m${kinds.size}-`);
     const [seen] = await runInBrowser(session, w.log, [p!]);
     const run = await runEngine(w.world, spec.request, p!.url);
-    out.push(reproduction(`MINIMAL (${kind}; ${f.spec.id} shrunk in ${rounds} rounds)`, spec, w.world, run, seen!, compareObservations(seen!, run.observation)));
+    out.push(
+      reproduction(
+        `MINIMAL (${kind}; ${f.spec.id} shrunk in ${rounds} rounds)`,
+        spec,
+        w.world,
+        run,
+        seen!,
+        compareObservations(seen!, run.observation),
+      ),
+    );
   }
   console.log(`minimal reproductions:\n\n${out.join('\n\n')}`);
 }
@@ -114,36 +133,56 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     });
     expect(problems.join('\n')).toBe('');
     // A 599 means a case sent the browser somewhere its hops do not serve (a broken case, not a finding).
-    const refused = corpus.flatMap((p) => w.log.forKey(p.key).filter((e) => e.status === 599).map((e) => `${p.spec.id}: ${e.method} ${e.url}`));
+    const refused = corpus.flatMap((p) =>
+      w.log
+        .forKey(p.key)
+        .filter((e) => e.status === 599)
+        .map((e) => `${p.spec.id}: ${e.method} ${e.url}`),
+    );
     expect(refused, 'requests the harness refused').toEqual([]);
   });
 
   // Time limits are generous: a failing run also shrinks disagreements in the browser, and a slow CI machine
   // must report disagreements, not a timeout.
-  it(`simulateFetch agrees with Chromium on ${count} generated cases (seed ${seed})`, async () => {
-    const generated = prepare(w.world, generateCases(seed, count), 'g');
-    const t0 = Date.now();
-    const seen = await runInBrowser(session, w.log, generated);
-    console.log(`generated: ${generated.length} cases in Chromium in ${Date.now() - t0} ms (seed ${seed})`);
-    const tally = (f: (o: Observation, i: number) => boolean) => seen.filter(f).length;
-    console.log(
-      `generated mix: ${tally((o) => o.settled === 'resolved')} resolved, ${tally((o) => o.settled === 'network-error')} network errors ` +
-        `(${tally((o) => o.cors.code !== null)} with a CORS error), ${tally((o) => o.settled === 'type-error')} TypeErrors; ` +
-        `${tally((o) => o.requests.some((r) => r.preflight))} preflighted, ${tally((o) => o.requests.filter((r) => !r.preflight).length > 1)} followed a redirect, ` +
-        `${tally((_o, i) => generated[i]!.spec.request.from === 'null')} from an opaque origin, ${tally((_o, i) => generated[i]!.spec.request.from === 'spage')} from the https page`,
-    );
-    const broken = seen.filter((o) => o.settled === 'broken').length;
-    expect(broken, 'browser runs that did not settle').toBe(0);
-    const refused = generated.flatMap((p) => w.log.forKey(p.key).filter((e) => e.status === 599).map((e) => `${p.spec.id}: ${e.method} ${e.url}`));
-    expect(refused, 'requests the harness refused').toEqual([]);
-    const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
-    if (failing.length) await printMinimal(w, session, failing);
-    expect(found.length, `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`).toBe(0);
-  }, 120_000 + count * 60);
+  it(
+    `simulateFetch agrees with Chromium on ${count} generated cases (seed ${seed})`,
+    async () => {
+      const generated = prepare(w.world, generateCases(seed, count), 'g');
+      const t0 = Date.now();
+      const seen = await runInBrowser(session, w.log, generated);
+      console.log(`generated: ${generated.length} cases in Chromium in ${Date.now() - t0} ms (seed ${seed})`);
+      const tally = (f: (o: Observation, i: number) => boolean) => seen.filter(f).length;
+      console.log(
+        `generated mix: ${tally((o) => o.settled === 'resolved')} resolved, ${tally((o) => o.settled === 'network-error')} network errors ` +
+          `(${tally((o) => o.cors.code !== null)} with a CORS error), ${tally((o) => o.settled === 'type-error')} TypeErrors; ` +
+          `${tally((o) => o.requests.some((r) => r.preflight))} preflighted, ${tally((o) => o.requests.filter((r) => !r.preflight).length > 1)} followed a redirect, ` +
+          `${tally((_o, i) => generated[i]!.spec.request.from === 'null')} from an opaque origin, ${tally((_o, i) => generated[i]!.spec.request.from === 'spage')} from the https page`,
+      );
+      const broken = seen.filter((o) => o.settled === 'broken').length;
+      expect(broken, 'browser runs that did not settle').toBe(0);
+      const refused = generated.flatMap((p) =>
+        w.log
+          .forKey(p.key)
+          .filter((e) => e.status === 599)
+          .map((e) => `${p.spec.id}: ${e.method} ${e.url}`),
+      );
+      expect(refused, 'requests the harness refused').toEqual([]);
+      const { repros: found, failing } = await disagreements(w, `generated (seed ${seed})`, generated, seen);
+      if (failing.length) await printMinimal(w, session, failing);
+      expect(
+        found.length,
+        `${found.length} of ${generated.length} generated cases disagree (seed ${seed}; reproductions printed above)`,
+      ).toBe(0);
+    },
+    120_000 + count * 60,
+  );
 
   it('simulateFetch agrees with Chromium on the hand-written corpus', async () => {
     const { repros: found } = await disagreements(w, 'corpus', corpus, corpusSeen);
-    expect(found.length, `${found.length} of ${corpus.length} corpus cases disagree (reproductions printed above)`).toBe(0);
+    expect(
+      found.length,
+      `${found.length} of ${corpus.length} corpus cases disagree (reproductions printed above)`,
+    ).toBe(0);
   }, 120_000);
 
   it('preflight-cache sequences: Chromium as expected, and simulateFetch with the same clock agrees', async () => {
@@ -156,11 +195,15 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
     const pool = await Promise.all(Array.from({ length: 3 }, () => BrowserSession.open(browser, w.world)));
     let runs: SequenceRun[];
     try {
-      runs = await Promise.all(groups.map((g, i) => runSequenceInBrowser(pool[i % pool.length]!, w.world, w.log, g, i)));
+      runs = await Promise.all(
+        groups.map((g, i) => runSequenceInBrowser(pool[i % pool.length]!, w.world, w.log, g, i)),
+      );
     } finally {
       await Promise.all(pool.map((p) => p.close()));
     }
-    console.log(`sequences: ${groups.length} groups, ${groups.reduce((n, g) => n + g.steps.length, 0)} steps in Chromium in ${Date.now() - t0} ms`);
+    console.log(
+      `sequences: ${groups.length} groups, ${groups.reduce((n, g) => n + g.steps.length, 0)} steps in Chromium in ${Date.now() - t0} ms`,
+    );
     const problems: string[] = [];
     const found: string[] = [];
     for (const run of runs) {
@@ -174,13 +217,26 @@ describe.runIf(runBrowser)('corsight/browser agrees with Chromium', () => {
         }
         const diffs = [...compareObservations(seen, engine[i]!.observation), ...engineConsistency(engine[i]!)];
         if (diffs.length) {
-          found.push(reproduction(`sequence ${label}`, { id: label, why: run.group.why ?? '', request: step.request, hops: run.group.resources[step.resource]! }, w.world, engine[i]!, seen, diffs));
+          found.push(
+            reproduction(
+              `sequence ${label}`,
+              { id: label, why: run.group.why ?? '', request: step.request, hops: run.group.resources[step.resource]! },
+              w.world,
+              engine[i]!,
+              seen,
+              diffs,
+            ),
+          );
         }
       });
     }
     if (found.length || problems.length) {
       // The real timing of every step, to tell a behaviour difference from a machine too slow for a schedule.
-      console.log(runs.map((r) => `  ${r.group.id}: steps at ${r.steps.map((x) => x.startMs).join('/')} ms, done ${r.totalMs} ms`).join('\n'));
+      console.log(
+        runs
+          .map((r) => `  ${r.group.id}: steps at ${r.steps.map((x) => x.startMs).join('/')} ms, done ${r.totalMs} ms`)
+          .join('\n'),
+      );
     }
     if (found.length) console.log(`${found.length} disagreement(s) in sequences:\n\n${found.join('\n\n')}`);
     expect(problems.join('\n'), 'Chromium did not behave as the sequence expects').toBe('');

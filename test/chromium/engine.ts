@@ -15,7 +15,11 @@ export function corsRequest(world: World, request: CaseRequest, url: string): Co
   const origin = request.from === 'null' ? 'null' : request.from === 'spage' ? world.origins.spage : world.origins.page;
   // The page the request comes from is always the top-level document: the http page itself, the https page
   // itself, or (for the sandboxed frame) the http page that embeds it.
-  const r: CorsRequest = { origin, url, topLevelOrigin: request.from === 'spage' ? world.origins.spage : world.origins.page };
+  const r: CorsRequest = {
+    origin,
+    url,
+    topLevelOrigin: request.from === 'spage' ? world.origins.spage : world.origins.page,
+  };
   if (request.method !== undefined) r.method = request.method;
   if (request.headers !== undefined) r.headers = request.headers.map(([n, v]) => [n, v] as [string, string]);
   if (request.credentials !== undefined) r.credentials = request.credentials;
@@ -26,7 +30,10 @@ export function corsRequest(world: World, request: CaseRequest, url: string): Co
 }
 
 /** The in-process Transport: `respond()` without the wire, recording each call. */
-export function respondTransport(world: World, calls: { method: string; url: string; headers: HeaderLine[] }[]): Transport {
+export function respondTransport(
+  world: World,
+  calls: { method: string; url: string; headers: HeaderLine[] }[],
+): Transport {
   return async (req) => {
     const headers = req.headers.map(([n, v]) => [n, v] as HeaderLine);
     calls.push({ method: req.method, url: req.url, headers });
@@ -45,7 +52,13 @@ export interface EngineRun {
 }
 
 /** Runs simulateFetch for one case and observes it like the browser side. */
-export async function runEngine(world: World, request: CaseRequest, url: string, cache?: PreflightCache, profile: ProfileName = 'chromium'): Promise<EngineRun> {
+export async function runEngine(
+  world: World,
+  request: CaseRequest,
+  url: string,
+  cache?: PreflightCache,
+  profile: ProfileName = 'chromium',
+): Promise<EngineRun> {
   const req = corsRequest(world, request, url);
   const calls: EngineRun['calls'] = [];
   const compared = comparedHeaderNames(request);

@@ -20,7 +20,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function checkExpectation(e: Expectation, obs: Observation, world: World): string[] {
   const problems: string[] = [];
   const check = (what: string, expected: unknown, actual: unknown) => {
-    if (!same(expected, actual)) problems.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    if (!same(expected, actual)) {
+      problems.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
   };
   if (e.allowed !== undefined) check('allowed', e.allowed, obs.settled === 'resolved');
   if (e.throws !== undefined) check('throws (TypeError at construction)', e.throws, obs.settled === 'type-error');
@@ -30,14 +32,28 @@ export function checkExpectation(e: Expectation, obs: Observation, world: World)
   if (e.preflight !== undefined) check('preflight sent', e.preflight, preflights.length > 0);
   if (e.acrm !== undefined) check('Access-Control-Request-Method', e.acrm, preflights[0]?.acrm ?? null);
   if (e.acrh !== undefined) check('Access-Control-Request-Headers', e.acrh, preflights[0]?.acrh ?? null);
-  if (e.methods !== undefined) check('methods on the wire', e.methods, obs.requests.map((r) => r.method));
+  if (e.methods !== undefined) {
+    check(
+      'methods on the wire',
+      e.methods,
+      obs.requests.map((r) => r.method),
+    );
+  }
   if (e.origins !== undefined) {
-    check('Origin headers on the wire', e.origins.map((o) => (o === null ? null : substituteOrigins(o, world))), obs.requests.map((r) => r.origin));
+    check(
+      'Origin headers on the wire',
+      e.origins.map((o) => (o === null ? null : substituteOrigins(o, world))),
+      obs.requests.map((r) => r.origin),
+    );
   }
   const names = obs.response?.exposedHeaders ?? null;
   if (e.exposed !== undefined) check('readable header names', e.exposed, names);
-  for (const n of e.exposes ?? []) if (!names?.includes(n)) problems.push(`header ${n} should be readable; readable: ${JSON.stringify(names)}`);
-  for (const n of e.hides ?? []) if (names?.includes(n)) problems.push(`header ${n} should not be readable; readable: ${JSON.stringify(names)}`);
+  for (const n of e.exposes ?? []) {
+    if (!names?.includes(n)) problems.push(`header ${n} should be readable; readable: ${JSON.stringify(names)}`);
+  }
+  for (const n of e.hides ?? []) {
+    if (names?.includes(n)) problems.push(`header ${n} should not be readable; readable: ${JSON.stringify(names)}`);
+  }
   if (e.type !== undefined) check('response type', e.type, obs.response?.type ?? null);
   if (e.status !== undefined) check('response status', e.status, obs.response?.status ?? null);
   if (e.netError !== undefined) check('network error', e.netError, obs.netError);

@@ -33,7 +33,10 @@ const world: World = {
 
 describe('case specs', () => {
   it('round-trips hops through the URL and expands repeats', () => {
-    const hops: Hop[] = [{ at: 'api', repeat: 2, actual: { status: 302, headers: [['Location', '{{next}}']] } }, { at: 'other', userinfo: 'u:p' }];
+    const hops: Hop[] = [
+      { at: 'api', repeat: 2, actual: { status: 302, headers: [['Location', '{{next}}']] } },
+      { at: 'other', userinfo: 'u:p' },
+    ];
     expect(decodeHops(encodeHops(hops))).toEqual(hops);
     expect(expandHops(hops).map((h) => h.at)).toEqual(['api', 'api', 'other']);
     const url = hopUrl(world, 'k1', hops, 2);
@@ -44,11 +47,19 @@ describe('case specs', () => {
 
   it('rejects malformed specs with a message naming the problem', () => {
     expect(() => validateCase({ id: 'x', request: {}, hops: [] })).toThrow(/hops: must be a non-empty array/);
-    expect(() => validateCase({ id: 'x', request: { mode: 'navigate' }, hops: [{ at: 'api' }] })).toThrow(/request.mode/);
+    expect(() => validateCase({ id: 'x', request: { mode: 'navigate' }, hops: [{ at: 'api' }] })).toThrow(
+      /request.mode/,
+    );
     expect(() => validateCase({ id: 'x', request: {}, hops: [{ at: 'mars' }] })).toThrow(/hops\[0\].at/);
-    expect(() => validateCase({ id: 'x', request: {}, hops: [{ at: 'api', actual: { headers: [['X', 'a\r\nb']] } }] })).toThrow(/cannot go on the wire/);
-    expect(() => validateCase({ id: 'x', request: {}, hops: [{ at: 'api', actual: { headers: [['Content-Length', '1']] } }] })).toThrow(/set by the harness/);
-    expect(() => validateCase({ id: 'x', request: {}, hops: [{ at: 'api' }], expect: { allowd: true } })).toThrow(/unknown field "allowd"/);
+    expect(() =>
+      validateCase({ id: 'x', request: {}, hops: [{ at: 'api', actual: { headers: [['X', 'a\r\nb']] } }] }),
+    ).toThrow(/cannot go on the wire/);
+    expect(() =>
+      validateCase({ id: 'x', request: {}, hops: [{ at: 'api', actual: { headers: [['Content-Length', '1']] } }] }),
+    ).toThrow(/set by the harness/);
+    expect(() => validateCase({ id: 'x', request: {}, hops: [{ at: 'api' }], expect: { allowd: true } })).toThrow(
+      /unknown field "allowd"/,
+    );
   });
 });
 
@@ -57,17 +68,35 @@ describe('respond', () => {
     {
       at: 'api',
       preflight: [
-        { when: { acrm: 'PUT' }, status: 204, headers: [['Access-Control-Allow-Origin', '{{origin}}'], ['Access-Control-Allow-Methods', '{{acrm}}']] },
+        {
+          when: { acrm: 'PUT' },
+          status: 204,
+          headers: [
+            ['Access-Control-Allow-Origin', '{{origin}}'],
+            ['Access-Control-Allow-Methods', '{{acrm}}'],
+          ],
+        },
         { status: 403 },
       ],
-      actual: { status: 307, headers: [['Location', '{{next}}'], ['Access-Control-Allow-Origin', '*'], ['X-A', '1'], ['x-a', '2']] },
+      actual: {
+        status: 307,
+        headers: [
+          ['Location', '{{next}}'],
+          ['Access-Control-Allow-Origin', '*'],
+          ['X-A', '1'],
+          ['x-a', '2'],
+        ],
+      },
     },
     { at: 'other', userinfo: 'u:p' },
   ];
   const url = hopUrl(world, 'k', hops, 0);
 
   it('answers preflights by their first matching rule and expands placeholders', () => {
-    const r = respond(world, 'OPTIONS', url, [['Origin', 'http://page.test:1001'], ['Access-Control-Request-Method', 'PUT']]);
+    const r = respond(world, 'OPTIONS', url, [
+      ['Origin', 'http://page.test:1001'],
+      ['Access-Control-Request-Method', 'PUT'],
+    ]);
     expect(r.status).toBe(204);
     expect(r.headers).toEqual([
       ['Access-Control-Allow-Origin', 'http://page.test:1001'],
@@ -89,7 +118,10 @@ describe('respond', () => {
 
   it('flags a hop reached on the wrong origin, and serves the page', () => {
     expect(respond(world, 'GET', url.replace('api.test', 'other.test'), []).status).toBe(599);
-    expect(respond(world, 'GET', 'http://page.test:1001/', []).headers[0]).toEqual(['Content-Type', 'text/html; charset=utf-8']);
+    expect(respond(world, 'GET', 'http://page.test:1001/', []).headers[0]).toEqual([
+      'Content-Type',
+      'text/html; charset=utf-8',
+    ]);
     expect(respond(world, 'GET', 'http://page.test:1001/favicon.ico', []).status).toBe(404);
   });
 });
@@ -101,17 +133,48 @@ describe('comparison and expectations', () => {
     message: 'Access to fetch at ...',
     netError: 'net::ERR_FAILED',
     response: null,
-    requests: [{ method: 'GET', url: 'http://api.test:1/c/k/0', preflight: false, origin: 'http://page.test:1', acrm: null, acrh: null, headers: { 'x-a': '1' } }],
+    requests: [
+      {
+        method: 'GET',
+        url: 'http://api.test:1/c/k/0',
+        preflight: false,
+        origin: 'http://page.test:1',
+        acrm: null,
+        acrh: null,
+        headers: { 'x-a': '1' },
+      },
+    ],
   };
   it('finds every kind of difference', () => {
     expect(compareObservations(base, base)).toEqual([]);
-    const other: Observation = { ...base, cors: { code: 'AllowOriginMismatch', parameter: 'http://y.test' }, message: 'other', requests: [{ ...base.requests[0]!, origin: 'null', headers: { 'x-a': null } }] };
-    expect(compareObservations(base, other).map(differenceKind)).toEqual(['failedParameter', 'console message', 'request N origin', 'request N header x-a']);
-    expect(compareObservations(base, { ...base, settled: 'resolved', response: { status: 200, type: 'cors', exposedHeaders: [] } })[0]).toMatch(/^settled: browser network-error, engine resolved/);
+    const other: Observation = {
+      ...base,
+      cors: { code: 'AllowOriginMismatch', parameter: 'http://y.test' },
+      message: 'other',
+      requests: [{ ...base.requests[0]!, origin: 'null', headers: { 'x-a': null } }],
+    };
+    expect(compareObservations(base, other).map(differenceKind)).toEqual([
+      'failedParameter',
+      'console message',
+      'request N origin',
+      'request N header x-a',
+    ]);
+    expect(
+      compareObservations(base, {
+        ...base,
+        settled: 'resolved',
+        response: { status: 200, type: 'cors', exposedHeaders: [] },
+      })[0],
+    ).toMatch(/^settled: browser network-error, engine resolved/);
     expect(compareObservations(base, { ...base, requests: [] })[0]).toMatch(/^requests on the wire: browser sent 1/);
   });
   it('checks corpus expectations', () => {
-    expect(checkExpectation({ allowed: false, error: 'AllowOriginMismatch', origins: ['$page'] }, base, { ...world, origins: { ...world.origins, page: 'http://page.test:1' } })).toEqual([]);
+    expect(
+      checkExpectation({ allowed: false, error: 'AllowOriginMismatch', origins: ['$page'] }, base, {
+        ...world,
+        origins: { ...world.origins, page: 'http://page.test:1' },
+      }),
+    ).toEqual([]);
     expect(checkExpectation({ allowed: true, preflight: true, parameter: '' }, base, world)).toEqual([
       'allowed: expected true, got false',
       'failedParameter: expected "", got "http://x.test"',
@@ -122,7 +185,14 @@ describe('comparison and expectations', () => {
 
 describe('wire server', () => {
   it('parses heads exactly and serialises replies byte for byte', () => {
-    expect(parseHead('patch /x?y HTTP/1.1\r\nHost: a\r\nX-A:  v \t')).toEqual({ method: 'patch', target: '/x?y', headers: [['Host', 'a'], ['X-A', 'v']] });
+    expect(parseHead('patch /x?y HTTP/1.1\r\nHost: a\r\nX-A:  v \t')).toEqual({
+      method: 'patch',
+      target: '/x?y',
+      headers: [
+        ['Host', 'a'],
+        ['X-A', 'v'],
+      ],
+    });
     expect(parseHead('GET /x HTTP/2')).toBeNull();
     const bytes = serializeReply({ status: 200, headers: [['X', 'caf\u00e9']], body: 'ok\n' }, 'HEAD');
     expect([...bytes.subarray(bytes.length - 8)]).toEqual([...Buffer.from('caf\u00e9\r\n\r\n', 'latin1')]);
@@ -130,7 +200,17 @@ describe('wire server', () => {
 
   it('logs and answers methods node:http would refuse, on a kept-alive connection', async () => {
     const log = new RequestLog();
-    const server = await startWireServer({ log, handler: (m) => ({ status: 200, headers: [['X-M', m], ['Content-Length', '2']], body: 'ok' }) });
+    const server = await startWireServer({
+      log,
+      handler: (m) => ({
+        status: 200,
+        headers: [
+          ['X-M', m],
+          ['Content-Length', '2'],
+        ],
+        body: 'ok',
+      }),
+    });
     try {
       const text = await new Promise<string>((resolve, reject) => {
         const s = net.connect(server.port, '127.0.0.1');
@@ -143,7 +223,9 @@ describe('wire server', () => {
           }
         });
         s.on('error', reject);
-        s.write('patch /c/k/0?s=x HTTP/1.1\r\nHost: api.test:9\r\nContent-Length: 3\r\n\r\nabcFOO / HTTP/1.1\r\nHost: a\r\n\r\n');
+        s.write(
+          'patch /c/k/0?s=x HTTP/1.1\r\nHost: api.test:9\r\nContent-Length: 3\r\n\r\nabcFOO / HTTP/1.1\r\nHost: a\r\n\r\n',
+        );
       });
       expect(text).toContain('X-M: patch');
       expect(text).toContain('X-M: FOO');
@@ -179,7 +261,9 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
   const run = async (spec: CaseSpec) => {
     const key = `h${Math.random().toString(36).slice(2, 8)}`;
     const url = hopUrl(w.world, key, spec.hops, 0);
-    const [result] = await session.run([{ key, url, from: spec.request.from ?? 'page', init: fetchInit(spec.request) }]);
+    const [result] = await session.run([
+      { key, url, from: spec.request.from ?? 'page', init: fetchInit(spec.request) },
+    ]);
     return observeBrowser(result!, w.log.forKey(key), spec.request);
   };
   const allow = [['Access-Control-Allow-Origin', '{{origin}}']] as [string, string][];
@@ -187,28 +271,59 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
   it('sees a preflight, its ACRM/ACRH and the CDP error when the method is not allowed', async () => {
     const o = await run({
       id: 'put',
-      request: { method: 'PUT', headers: [['X-B', '1'], ['x-a', '2']] },
-      hops: [{ at: 'api', preflight: { headers: [...allow, ['Access-Control-Allow-Headers', 'x-a, x-b']] }, actual: { headers: allow } }],
+      request: {
+        method: 'PUT',
+        headers: [
+          ['X-B', '1'],
+          ['x-a', '2'],
+        ],
+      },
+      hops: [
+        {
+          at: 'api',
+          preflight: { headers: [...allow, ['Access-Control-Allow-Headers', 'x-a, x-b']] },
+          actual: { headers: allow },
+        },
+      ],
     });
     expect(o.settled).toBe('network-error');
     expect(o.cors).toEqual({ code: 'MethodDisallowedByPreflightResponse', parameter: 'PUT' });
-    expect(o.message).toMatch(/^Access to fetch at 'http:\/\/api\.test:\d+\/c\/.*' from origin 'http:\/\/page\.test:\d+' has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response\.$/);
+    expect(o.message).toMatch(
+      /^Access to fetch at 'http:\/\/api\.test:\d+\/c\/.*' from origin 'http:\/\/page\.test:\d+' has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response\.$/,
+    );
     expect(o.requests).toHaveLength(1);
-    expect(o.requests[0]).toMatchObject({ method: 'OPTIONS', preflight: true, acrm: 'PUT', acrh: 'x-a,x-b', origin: w.world.origins.page, headers: { 'x-a': null, 'x-b': null } });
+    expect(o.requests[0]).toMatchObject({
+      method: 'OPTIONS',
+      preflight: true,
+      acrm: 'PUT',
+      acrh: 'x-a,x-b',
+      origin: w.world.origins.page,
+      headers: { 'x-a': null, 'x-b': null },
+    });
   });
 
   it('reads a resolved response, its readable header names and the actual request headers', async () => {
     const o = await run({
       id: 'ok',
       request: { method: 'POST', body: 'text', headers: [['X-A', 'v']] },
-      hops: [{
-        at: 'secure',
-        preflight: { headers: [...allow, ['Access-Control-Allow-Headers', '*']] },
-        actual: { status: 500, headers: [...allow, ['X-Hidden', '1'], ['X-Shown', '2'], ['Access-Control-Expose-Headers', 'x-shown']] },
-      }],
+      hops: [
+        {
+          at: 'secure',
+          preflight: { headers: [...allow, ['Access-Control-Allow-Headers', '*']] },
+          actual: {
+            status: 500,
+            headers: [...allow, ['X-Hidden', '1'], ['X-Shown', '2'], ['Access-Control-Expose-Headers', 'x-shown']],
+          },
+        },
+      ],
     });
     expect(o.settled).toBe('resolved');
-    expect(o.response).toMatchObject({ status: 500, type: 'cors', exposedHeaders: ['cache-control', 'content-length', 'content-type', 'x-shown'], redirected: false });
+    expect(o.response).toMatchObject({
+      status: 500,
+      type: 'cors',
+      exposedHeaders: ['cache-control', 'content-length', 'content-type', 'x-shown'],
+      redirected: false,
+    });
     expect(o.response!.url).toMatch(/^https:\/\/api\.test:\d+\/c\//);
     expect(o.requests.map((r) => [r.method, r.preflight, r.headers])).toEqual([
       ['OPTIONS', true, { 'content-type': null, 'x-a': null }],
@@ -224,7 +339,11 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
   });
 
   it('runs null-origin cases in the sandboxed frame, with CDP and console', async () => {
-    const o = await run({ id: 'null', request: { from: 'null' }, hops: [{ at: 'api', actual: { headers: [['Access-Control-Allow-Origin', 'http://x.test']] } }] });
+    const o = await run({
+      id: 'null',
+      request: { from: 'null' },
+      hops: [{ at: 'api', actual: { headers: [['Access-Control-Allow-Origin', 'http://x.test']] } }],
+    });
     expect(o.requests.map((r) => r.origin)).toEqual(['null']);
     expect(o.cors).toEqual({ code: 'AllowOriginMismatch', parameter: 'http://x.test' });
     expect(o.message).toContain("from origin 'null' has been blocked by CORS policy");
@@ -235,7 +354,16 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
       id: 'redirect',
       request: {},
       hops: [
-        { at: 'api', actual: { status: 302, headers: [['Location', '{{next}}'], ['Access-Control-Allow-Origin', '*']] } },
+        {
+          at: 'api',
+          actual: {
+            status: 302,
+            headers: [
+              ['Location', '{{next}}'],
+              ['Access-Control-Allow-Origin', '*'],
+            ],
+          },
+        },
         { at: 'other', actual: { headers: [['Access-Control-Allow-Origin', '*']] } },
       ],
     });
@@ -248,7 +376,13 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
 
   it('keeps the records of a key apart when it is run again (sequences reuse URLs)', async () => {
     const key = `re${Math.random().toString(36).slice(2, 8)}`;
-    const hops: Hop[] = [{ at: 'api', preflight: { status: 403, headers: [['Access-Control-Allow-Origin', '*']] }, actual: { headers: [['Access-Control-Allow-Origin', '*']] } }];
+    const hops: Hop[] = [
+      {
+        at: 'api',
+        preflight: { status: 403, headers: [['Access-Control-Allow-Origin', '*']] },
+        actual: { headers: [['Access-Control-Allow-Origin', '*']] },
+      },
+    ];
     const url = hopUrl(w.world, key, hops, 0);
     const [first] = await session.run([{ key, url, from: 'page', init: { method: 'PUT' } }]);
     expect(first!.failures.map((f) => f.corsError)).toContain('PreflightInvalidStatus');
@@ -263,7 +397,23 @@ describe.runIf(runBrowser)('the harness reads Chromium correctly', () => {
     const o = await run({ id: 'nocors-put', request: { method: 'PUT', mode: 'no-cors' }, hops: [{ at: 'api' }] });
     expect(o.settled).toBe('type-error');
     expect(o.requests).toHaveLength(0);
-    const redirectError = await run({ id: 'redir-error', request: { redirect: 'error' }, hops: [{ at: 'api', actual: { status: 301, headers: [['Location', '{{next}}'], ['Access-Control-Allow-Origin', '*']] } }, { at: 'api' }] });
+    const redirectError = await run({
+      id: 'redir-error',
+      request: { redirect: 'error' },
+      hops: [
+        {
+          at: 'api',
+          actual: {
+            status: 301,
+            headers: [
+              ['Location', '{{next}}'],
+              ['Access-Control-Allow-Origin', '*'],
+            ],
+          },
+        },
+        { at: 'api' },
+      ],
+    });
     expect(redirectError.settled).toBe('network-error');
     expect(redirectError.cors.code).toBeNull();
   });

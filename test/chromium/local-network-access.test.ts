@@ -37,16 +37,26 @@ interface LnaCase {
   tas?: AddressSpace;
 }
 
-const pageSpace: Record<PageKind, AddressSpace> = { 'https-public': 'public', 'http-public': 'public', 'http-local': 'local', 'http-loopback': 'loopback' };
+const pageSpace: Record<PageKind, AddressSpace> = {
+  'https-public': 'public',
+  'http-public': 'public',
+  'http-local': 'local',
+  'http-loopback': 'loopback',
+};
 
 const seen: string[] = [];
 const api: RequestListener = (req, res) => {
   seen.push(`${req.method} ${req.url}`);
   if (req.url?.startsWith('/redirect')) {
-    res.writeHead(302, { location: `http://127.0.0.1:${ports.loopback}/data${req.url.slice('/redirect'.length)}`, 'access-control-allow-origin': '*' }).end();
+    res
+      .writeHead(302, {
+        location: `http://127.0.0.1:${ports.loopback}/data${req.url.slice('/redirect'.length)}`,
+        'access-control-allow-origin': '*',
+      })
+      .end();
     return;
   }
-  res.setHeader('access-control-allow-origin', (req.headers.origin as string | undefined) ?? '*');
+  res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
   res.setHeader('access-control-allow-methods', 'PUT');
   res.setHeader('content-type', 'text/html');
   res.end(req.url === '/' ? '<!doctype html><title>page</title>' : 'data');
@@ -56,7 +66,10 @@ const ports = { httpsPublic: 0, httpPublic: 0, local: 0, loopback: 0, public: 0 
 const servers: Server[] = [];
 const available = chromiumAvailable('the Local Network Access suite');
 let browser: Browser;
-const contexts = new Map<boolean, { context: BrowserContext; pages: Map<PageKind, { page: Page; frame: Frame; console: string[] }> }>();
+const contexts = new Map<
+  boolean,
+  { context: BrowserContext; pages: Map<PageKind, { page: Page; frame: Frame; console: string[] }> }
+>();
 
 function listen(server: Server): Promise<number> {
   servers.push(server);
@@ -119,7 +132,11 @@ beforeAll(async () => {
   ].join(',');
   browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: [...chromiumSwitches, '--host-resolver-rules=MAP *.test 127.0.0.1', `--ip-address-space-overrides=${overrides}`],
+    args: [
+      ...chromiumSwitches,
+      '--host-resolver-rules=MAP *.test 127.0.0.1',
+      `--ip-address-space-overrides=${overrides}`,
+    ],
   });
   for (const granted of [false, true]) {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -152,7 +169,10 @@ const transport: Transport = async (wire) => {
   const url = new URL(wire.url);
   const host = url.host;
   url.hostname = '127.0.0.1';
-  const res = await undiciRequest(url, { method: wire.method as 'GET', headers: { ...Object.fromEntries(wire.headers), host } });
+  const res = await undiciRequest(url, {
+    method: wire.method as 'GET',
+    headers: { ...Object.fromEntries(wire.headers), host },
+  });
   await res.body.dump();
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(res.headers)) {
@@ -175,14 +195,21 @@ async function inChromium(c: LnaCase): Promise<{ resolved: boolean; console: str
         return false;
       }
     },
-    [targetUrl(c.target, c.id), { method: c.method, mode: c.mode, ...(c.tas ? { targetAddressSpace: c.tas } : {}) }] as [string, RequestInit],
+    [
+      targetUrl(c.target, c.id),
+      { method: c.method, mode: c.mode, ...(c.tas ? { targetAddressSpace: c.tas } : {}) },
+    ] as [string, RequestInit],
   );
   // The console line travels on another channel than the promise.
-  for (let waited = 0; !resolved && where.console.length === 0 && waited < 2000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+  for (let waited = 0; !resolved && where.console.length === 0 && waited < 2000; waited += 25) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return { resolved, console: [...where.console], requests: seen.filter((r) => !r.startsWith('GET /favicon')) };
 }
 
-async function inEngine(c: LnaCase): Promise<{ resolved: boolean; console: string[]; requests: string[]; code: string | undefined }> {
+async function inEngine(
+  c: LnaCase,
+): Promise<{ resolved: boolean; console: string[]; requests: string[]; code: string | undefined }> {
   const page = pageUrl(c.page);
   const request: CorsRequest = {
     origin: c.frame === 'null' ? 'null' : page,
@@ -195,7 +222,9 @@ async function inEngine(c: LnaCase): Promise<{ resolved: boolean; console: strin
   if (c.tas !== undefined) request.targetAddressSpace = c.tas;
   if (c.frame === 'null') request.topLevelOrigin = page;
   seen.length = 0;
-  const outcome = await simulateFetch(request, transport, { resolveAddressSpace: (url) => spaceOfPort(Number(url.port)) });
+  const outcome = await simulateFetch(request, transport, {
+    resolveAddressSpace: (url) => spaceOfPort(Number(url.port)),
+  });
   return {
     resolved: outcome.allowed,
     console: outcome.error === undefined ? [] : [outcome.error.message],
@@ -207,37 +236,85 @@ async function inEngine(c: LnaCase): Promise<{ resolved: boolean; console: strin
 const cases: LnaCase[] = [];
 for (const granted of [false, true]) {
   for (const page of Object.keys(pageSpace) as PageKind[]) {
-    for (const target of ['loopback', 'local', 'public'] as const) cases.push({ page, frame: 'page', target, method: 'GET', mode: 'cors', granted });
+    for (const target of ['loopback', 'local', 'public'] as const) {
+      cases.push({ page, frame: 'page', target, method: 'GET', mode: 'cors', granted });
+    }
     cases.push({ page, frame: 'null', target: 'loopback', method: 'GET', mode: 'cors', granted });
   }
   cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'PUT', mode: 'cors', granted });
   cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'GET', mode: 'no-cors', granted });
-  cases.push({ page: 'https-public', frame: 'page', target: 'public-redirecting-to-loopback', method: 'GET', mode: 'cors', granted });
+  cases.push({
+    page: 'https-public',
+    frame: 'page',
+    target: 'public-redirecting-to-loopback',
+    method: 'GET',
+    mode: 'cors',
+    granted,
+  });
   // targetAddressSpace: exempts a plain-http name from mixed content, and must match the server's space.
   cases.push({ page: 'https-public', frame: 'page', target: 'loopback-by-name', method: 'GET', mode: 'cors', granted });
   for (const tas of ['loopback', 'local', 'public'] as const) {
-    cases.push({ page: 'https-public', frame: 'page', target: 'loopback-by-name', method: 'GET', mode: 'cors', granted, tas });
+    cases.push({
+      page: 'https-public',
+      frame: 'page',
+      target: 'loopback-by-name',
+      method: 'GET',
+      mode: 'cors',
+      granted,
+      tas,
+    });
     cases.push({ page: 'https-public', frame: 'page', target: 'loopback', method: 'PUT', mode: 'cors', granted, tas });
   }
-  cases.push({ page: 'https-public', frame: 'page', target: 'public', method: 'GET', mode: 'cors', granted, tas: 'public' });
-  cases.push({ page: 'https-public', frame: 'page', target: 'local', method: 'GET', mode: 'cors', granted, tas: 'local' });
+  cases.push({
+    page: 'https-public',
+    frame: 'page',
+    target: 'public',
+    method: 'GET',
+    mode: 'cors',
+    granted,
+    tas: 'public',
+  });
+  cases.push({
+    page: 'https-public',
+    frame: 'page',
+    target: 'local',
+    method: 'GET',
+    mode: 'cors',
+    granted,
+    tas: 'local',
+  });
 }
 
 cases.forEach((c, i) => (c.id = i));
 
 describe.runIf(available)('Local Network Access: corsight/browser against Chromium', () => {
-  it.each(cases.map((c) => [`${c.granted ? 'granted' : 'denied'}: ${c.frame === 'null' ? 'null frame in ' : ''}${c.page} page -> ${c.target} ${c.method} ${c.mode}${c.tas ? ` targetAddressSpace ${c.tas}` : ''}`, c] as const))(
-    '%s',
-    async (_label, c) => {
-      const browserSide = await inChromium(c);
-      const engineSide = await inEngine(c);
-      expect({ resolved: engineSide.resolved, console: engineSide.console, requests: engineSide.requests }).toEqual(browserSide);
-    },
-  );
+  it.each(
+    cases.map(
+      (c) =>
+        [
+          `${c.granted ? 'granted' : 'denied'}: ${c.frame === 'null' ? 'null frame in ' : ''}${c.page} page -> ${c.target} ${c.method} ${c.mode}${c.tas ? ` targetAddressSpace ${c.tas}` : ''}`,
+          c,
+        ] as const,
+    ),
+  )('%s', async (_label, c) => {
+    const browserSide = await inChromium(c);
+    const engineSide = await inEngine(c);
+    expect({ resolved: engineSide.resolved, console: engineSide.console, requests: engineSide.requests }).toEqual(
+      browserSide,
+    );
+  });
 
   it('exercises both LNA errors and the permission (the table is not trivially all-allowed)', async () => {
     const codes = new Set<string | undefined>();
     for (const c of cases) codes.add((await inEngine(c)).code);
-    expect(codes).toEqual(new Set([undefined, 'LocalNetworkAccessPermissionDenied', 'InsecureLocalNetwork', 'InvalidLocalNetworkAccess', 'NetworkError']));
+    expect(codes).toEqual(
+      new Set([
+        undefined,
+        'LocalNetworkAccessPermissionDenied',
+        'InsecureLocalNetwork',
+        'InvalidLocalNetworkAccess',
+        'NetworkError',
+      ]),
+    );
   });
 });

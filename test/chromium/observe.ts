@@ -64,9 +64,28 @@ export function browserOwned(name: string): boolean {
     n.startsWith('proxy-') ||
     n.startsWith('sec-') ||
     [
-      'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-      'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive', 'origin',
-      'referer', 'set-cookie', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via', 'user-agent',
+      'accept-charset',
+      'accept-encoding',
+      'access-control-request-headers',
+      'access-control-request-method',
+      'connection',
+      'content-length',
+      'cookie',
+      'cookie2',
+      'date',
+      'dnt',
+      'expect',
+      'host',
+      'keep-alive',
+      'origin',
+      'referer',
+      'set-cookie',
+      'te',
+      'trailer',
+      'transfer-encoding',
+      'upgrade',
+      'via',
+      'user-agent',
     ].includes(n)
   );
 }
@@ -93,7 +112,12 @@ function stripUserinfo(url: string): string {
 }
 
 /** Reduces a wire request to its WireRequest. */
-export function wireRequest(method: string, url: string, headers: readonly HeaderLine[], compared: readonly string[]): WireRequest {
+export function wireRequest(
+  method: string,
+  url: string,
+  headers: readonly HeaderLine[],
+  compared: readonly string[],
+): WireRequest {
   const trimmed: HeaderLine[] = headers.map(([n, v]) => [n, v.replace(/^[ \t]+|[ \t]+$/g, '')]);
   const values: Record<string, string | null> = {};
   const preflight = isPreflight(method, trimmed);
@@ -121,20 +145,34 @@ export function wireRequest(method: string, url: string, headers: readonly Heade
 export const chromiumDefaultAcceptLanguage = 'en-US,en;q=0.9';
 
 /** The browser's observation of a case: its page result, CDP failures and console lines, and the server log. */
-export function observeBrowser(result: BrowserResult, log: readonly LoggedRequest[], request: CaseRequest): Observation {
+export function observeBrowser(
+  result: BrowserResult,
+  log: readonly LoggedRequest[],
+  request: CaseRequest,
+): Observation {
   const compared = comparedHeaderNames(request);
-  const authorValues = new Set((request.headers ?? []).filter(([n]) => n.toLowerCase() === 'accept-language').map(([, v]) => v.trim()));
+  const authorValues = new Set(
+    (request.headers ?? []).filter(([n]) => n.toLowerCase() === 'accept-language').map(([, v]) => v.trim()),
+  );
   const requests = log.map((e) => {
     const r = wireRequest(e.method, e.url, e.headers, compared);
     // Chromium's own Accept-Language stands for "the script's header did not make it" (the engine lists none).
-    if (r.headers['accept-language'] === chromiumDefaultAcceptLanguage && !authorValues.has(chromiumDefaultAcceptLanguage)) r.headers['accept-language'] = null;
+    if (
+      r.headers['accept-language'] === chromiumDefaultAcceptLanguage &&
+      !authorValues.has(chromiumDefaultAcceptLanguage)
+    ) {
+      r.headers['accept-language'] = null;
+    }
     return r;
   });
   // The actual request's loadingFailed carries corsErrorStatus; the preflight's own failure (e.g.
   // net::ERR_INVALID_REDIRECT for a redirected preflight) only says the network layer gave up on it.
   const main = result.failures.filter((f) => !f.preflight);
-  const withCors = main.find((f) => f.corsError !== undefined) ?? result.failures.find((f) => f.corsError !== undefined);
-  const cors = withCors ? { code: withCors.corsError!, parameter: withCors.failedParameter ?? '' } : { code: null, parameter: null };
+  const withCors =
+    main.find((f) => f.corsError !== undefined) ?? result.failures.find((f) => f.corsError !== undefined);
+  const cors = withCors
+    ? { code: withCors.corsError!, parameter: withCors.failedParameter ?? '' }
+    : { code: null, parameter: null };
   // A request Blink blocks itself (CDP blockedReason, e.g. "origin" for a same-origin-mode redirect away or a
   // redirect to a URL with credentials, "mixed-content") is named by its blockedReason; otherwise by errorText.
   // Blink may refuse a fetch before it reaches the network (same-origin mode to another origin, no-cors with
@@ -147,8 +185,9 @@ export function observeBrowser(result: BrowserResult, log: readonly LoggedReques
   else if (result.settled === 'timeout') {
     settled = 'broken';
     thrown = 'timeout: fetch() did not settle';
-  } else if (result.error?.name === 'TypeError' && result.error.message === 'Failed to fetch') settled = 'network-error';
-  else if (result.error?.name === 'TypeError') {
+  } else if (result.error?.name === 'TypeError' && result.error.message === 'Failed to fetch') {
+    settled = 'network-error';
+  } else if (result.error?.name === 'TypeError') {
     settled = 'type-error';
     thrown = `TypeError: ${result.error.message}`;
   } else {

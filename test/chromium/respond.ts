@@ -35,7 +35,11 @@ function harnessError(problem: string): Reply {
   const body = `harness: ${problem}\n`;
   return {
     status: 599,
-    headers: [['X-Harness-Error', problem.replace(/[^\x20-\x7e]/g, '?')], ['Content-Length', String(body.length)], ['Connection', 'keep-alive']],
+    headers: [
+      ['X-Harness-Error', problem.replace(/[^\x20-\x7e]/g, '?')],
+      ['Content-Length', String(body.length)],
+      ['Connection', 'keep-alive'],
+    ],
     body,
   };
 }
@@ -64,7 +68,12 @@ export function respond(world: World, method: string, url: string, headers: read
     const body = '<!doctype html><meta charset="utf-8"><title>corsight differential page</title>\n';
     return {
       status: 200,
-      headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store'], ['Content-Length', String(body.length)], ['Connection', 'keep-alive']],
+      headers: [
+        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Cache-Control', 'no-store'],
+        ['Content-Length', String(body.length)],
+        ['Connection', 'keep-alive'],
+      ],
       body,
     };
   }
@@ -75,12 +84,22 @@ export function respond(world: World, method: string, url: string, headers: read
     return harnessError((e as Error).message);
   }
   if (!parsed) {
-    return { status: 404, headers: [['Content-Type', 'text/plain'], ['Content-Length', '10'], ['Connection', 'keep-alive']], body: 'not found\n' };
+    return {
+      status: 404,
+      headers: [
+        ['Content-Type', 'text/plain'],
+        ['Content-Length', '10'],
+        ['Connection', 'keep-alive'],
+      ],
+      body: 'not found\n',
+    };
   }
   const hops = expandHops(parsed.hops);
   const hop = hops[parsed.hop];
   if (!hop) return harnessError(`hop ${parsed.hop} out of range`);
-  if (world.origins[hop.at] !== u.origin) return harnessError(`hop ${parsed.hop} is served by ${hop.at} but reached ${u.origin}`);
+  if (world.origins[hop.at] !== u.origin) {
+    return harnessError(`hop ${parsed.hop} is served by ${hop.at} but reached ${u.origin}`);
+  }
 
   const preflight = isPreflight(method, headers);
   const answers = (preflight ? hop.preflight : hop.actual) ?? [];
@@ -101,7 +120,9 @@ export function respond(world: World, method: string, url: string, headers: read
         case 'pageupper':
           return world.origins.page.toUpperCase();
         case 'next':
-          return parsed.hop + 1 < hops.length ? hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded) : '';
+          return parsed.hop + 1 < hops.length
+            ? hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded)
+            : '';
         case 'nextpath': {
           if (parsed.hop + 1 >= hops.length) return '';
           const next = new URL(hopUrl(world, parsed.key, parsed.hops, parsed.hop + 1, parsed.encoded));
@@ -125,7 +146,9 @@ export function respond(world: World, method: string, url: string, headers: read
     if (w.method !== undefined && w.method !== method) return false;
     if (w.acrm !== undefined && w.acrm !== acrm) return false;
     if (w.acrh !== undefined && w.acrh !== acrh) return false;
-    if (w.origin !== undefined && (w.origin === null ? requestOrigin !== null : fill(w.origin) !== requestOrigin)) return false;
+    if (w.origin !== undefined && (w.origin === null ? requestOrigin !== null : fill(w.origin) !== requestOrigin)) {
+      return false;
+    }
     return true;
   });
   const status = chosen?.status ?? 200;

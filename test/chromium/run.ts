@@ -40,7 +40,12 @@ export async function runInBrowser<S extends CaseSpec>(
   for (let i = 0; i < prepared.length; i += chunk) {
     const part = prepared.slice(i, i + chunk);
     const results = await session.run(
-      part.map((p) => ({ key: p.key, url: p.url, from: p.spec.request.from ?? 'page', init: fetchInit(p.spec.request) })),
+      part.map((p) => ({
+        key: p.key,
+        url: p.url,
+        from: p.spec.request.from ?? 'page',
+        init: fetchInit(p.spec.request),
+      })),
       { concurrency: options.concurrency ?? 16 },
     );
     results.forEach((r, j) => out.push(observeBrowser(r, log.forKey(part[j]!.key), part[j]!.spec.request)));

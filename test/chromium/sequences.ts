@@ -47,17 +47,32 @@ export function loadSequences(file = path.join(corpusDir, 'sequence-cache.json')
   if (!Array.isArray(data.groups)) throw new TypeError(`${path.basename(file)}: "groups" must be an array`);
   const ids = new Set<string>();
   return (data.groups as SequenceGroup[]).map((g) => {
-    if (typeof g.id !== 'string' || ids.has(g.id)) throw new TypeError(`sequence group id ${JSON.stringify(g.id)} is missing or duplicated`);
+    if (typeof g.id !== 'string' || ids.has(g.id)) {
+      throw new TypeError(`sequence group id ${JSON.stringify(g.id)} is missing or duplicated`);
+    }
     ids.add(g.id);
-    if (!g.resources || typeof g.resources !== 'object') throw new TypeError(`sequence ${g.id}: "resources" must be an object`);
-    if (!Array.isArray(g.steps) || g.steps.length === 0) throw new TypeError(`sequence ${g.id}: "steps" must be a non-empty array`);
+    if (!g.resources || typeof g.resources !== 'object') {
+      throw new TypeError(`sequence ${g.id}: "resources" must be an object`);
+    }
+    if (!Array.isArray(g.steps) || g.steps.length === 0) {
+      throw new TypeError(`sequence ${g.id}: "steps" must be a non-empty array`);
+    }
     let last = -1;
     g.steps.forEach((s, i) => {
-      if (!(s.resource in g.resources)) throw new TypeError(`sequence ${g.id} step ${i}: unknown resource ${JSON.stringify(s.resource)}`);
-      if (typeof s.at !== 'number' || s.at < last) throw new TypeError(`sequence ${g.id} step ${i}: "at" must be a number not before the previous step`);
+      if (!(s.resource in g.resources)) {
+        throw new TypeError(`sequence ${g.id} step ${i}: unknown resource ${JSON.stringify(s.resource)}`);
+      }
+      if (typeof s.at !== 'number' || s.at < last) {
+        throw new TypeError(`sequence ${g.id} step ${i}: "at" must be a number not before the previous step`);
+      }
       last = s.at;
       // Reuse the case validator for the request, hops and expectation of each step.
-      validateCase({ id: `${g.id}#${i}`, request: s.request, hops: g.resources[s.resource], ...(s.expect ? { expect: s.expect } : {}) });
+      validateCase({
+        id: `${g.id}#${i}`,
+        request: s.request,
+        hops: g.resources[s.resource],
+        ...(s.expect ? { expect: s.expect } : {}),
+      });
     });
     return g;
   });
@@ -81,12 +96,18 @@ export interface SequenceRun {
  * Runs a group in `session`, waiting real time between steps. Several groups may share a session at once:
  * their URLs differ, and Chromium keys preflight-cache entries by URL, so no group can see another's entries.
  */
-export async function runSequenceInBrowser(session: Pick<BrowserSession, 'run'>, world: World, log: RequestLog, group: SequenceGroup, index: number): Promise<SequenceRun> {
+export async function runSequenceInBrowser(
+  session: Pick<BrowserSession, 'run'>,
+  world: World,
+  log: RequestLog,
+  group: SequenceGroup,
+  index: number,
+): Promise<SequenceRun> {
   const urls: Record<string, string> = {};
   const keys: Record<string, string> = {};
   for (const name of Object.keys(group.resources)) {
     keys[name] = `${runId}-s${index}${name.replace(/[^A-Za-z0-9]/g, '')}`;
-    urls[name] = hopUrl(world, keys[name]!, group.resources[name]!, 0);
+    urls[name] = hopUrl(world, keys[name], group.resources[name]!, 0);
   }
   {
     const t0 = Date.now();
@@ -98,16 +119,26 @@ export async function runSequenceInBrowser(session: Pick<BrowserSession, 'run'>,
       const key = keys[step.resource]!;
       const before = log.forKey(key).length;
       const startMs = Date.now() - t0;
-      const [result] = await session.run([{ key, url: urls[step.resource]!, from: step.request.from ?? 'page', init: fetchInit(step.request) }]);
+      const [result] = await session.run([
+        { key, url: urls[step.resource]!, from: step.request.from ?? 'page', init: fetchInit(step.request) },
+      ]);
       const sent = log.forKey(key).slice(before);
-      steps.push({ observation: observeBrowser(result!, sent, step.request), startMs, clockMs: sent[0] ? sent[0].at - t0Log : startMs });
+      steps.push({
+        observation: observeBrowser(result!, sent, step.request),
+        startMs,
+        clockMs: sent[0] ? sent[0].at - t0Log : startMs,
+      });
     }
     return { group, urls, steps, totalMs: Date.now() - t0 };
   }
 }
 
 /** Replays a browser run's steps through simulateFetch with one cache on the browser's measured clock. */
-export async function runSequenceInEngine(world: World, run: SequenceRun, profile: ProfileName = 'chromium'): Promise<EngineRun[]> {
+export async function runSequenceInEngine(
+  world: World,
+  run: SequenceRun,
+  profile: ProfileName = 'chromium',
+): Promise<EngineRun[]> {
   let clock = 1_000_000;
   const base = clock;
   const cache = new PreflightCache({ now: () => clock });

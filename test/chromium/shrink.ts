@@ -13,7 +13,10 @@ import type { RequestLog } from './wire-server.js';
 
 /** The kind of a difference line: its text before the first colon, with request indexes removed. */
 export function differenceKind(line: string): string {
-  return line.split(':')[0]!.replace(/request \d+/g, 'request N').trim();
+  return line
+    .split(':')[0]!
+    .replace(/request \d+/g, 'request N')
+    .trim();
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -32,7 +35,9 @@ export function simplifications(spec: CaseSpec): CaseSpec[] {
   };
   const r = spec.request;
   (r.headers ?? []).forEach((_, i) => push((c) => c.request.headers!.splice(i, 1)));
-  for (const k of ['credentials', 'mode', 'redirect', 'body'] as const) if (r[k] !== undefined) push((c) => delete c.request[k]);
+  for (const k of ['credentials', 'mode', 'redirect', 'body'] as const) {
+    if (r[k] !== undefined) push((c) => delete c.request[k]);
+  }
   if (r.from === 'null' || r.from === 'spage') push((c) => (c.request.from = 'page'));
   if (r.method !== undefined && r.method !== 'GET') push((c) => (c.request.method = 'GET'));
   if (spec.hops.length > 1) push((c) => c.hops.pop());
@@ -42,7 +47,7 @@ export function simplifications(spec: CaseSpec): CaseSpec[] {
     for (const which of ['preflight', 'actual'] as const) {
       const list = answers(h[which]);
       if (list.length === 0) continue;
-      push((c) => delete (c.hops[i] as Hop)[which]);
+      push((c) => delete c.hops[i]![which]);
       list.forEach((a, j) => {
         const target = (c: CaseSpec) => answers(c.hops[i]![which])[j]!;
         if (a.status !== undefined && a.status !== 200 && !(a.headers ?? []).some(([n]) => /^location$/i.test(n))) {
@@ -78,7 +83,9 @@ export async function shrinkCase(
     for (let i = 0; i < prepared.length && !next; i++) {
       if (seen[i]!.settled === 'broken') continue;
       const run = await runEngine(world, prepared[i]!.spec.request, prepared[i]!.url);
-      if (compareObservations(seen[i]!, run.observation).some((d) => differenceKind(d) === kind)) next = prepared[i]!.spec;
+      if (compareObservations(seen[i]!, run.observation).some((d) => differenceKind(d) === kind)) {
+        next = prepared[i]!.spec;
+      }
     }
     if (!next) break;
     current = next;

@@ -118,8 +118,21 @@ const hopKeys = new Set(['at', 'userinfo', 'preflight', 'actual', 'repeat']);
 const answerKeys = new Set(['when', 'status', 'headers']);
 const whenKeys = new Set(['method', 'acrm', 'acrh', 'origin']);
 const expectKeys = new Set([
-  'allowed', 'throws', 'error', 'parameter', 'preflight', 'acrh', 'acrm', 'methods', 'origins', 'exposed',
-  'exposes', 'hides', 'type', 'status', 'netError',
+  'allowed',
+  'throws',
+  'error',
+  'parameter',
+  'preflight',
+  'acrh',
+  'acrm',
+  'methods',
+  'origins',
+  'exposed',
+  'exposes',
+  'hides',
+  'type',
+  'status',
+  'netError',
 ]);
 const caseKeys = new Set(['id', 'why', 'request', 'hops', 'expect']);
 
@@ -148,18 +161,27 @@ function checkAnswers(where: string, value: unknown): void {
     const w = Array.isArray(value) ? `${where}[${i}]` : where;
     const o = checkKeys(w, a, answerKeys);
     if (o.when !== undefined) checkKeys(`${w}.when`, o.when, whenKeys);
-    if (o.status !== undefined && (!Number.isInteger(o.status) || (o.status as number) < 200 || (o.status as number) > 599)) {
+    if (
+      o.status !== undefined &&
+      (!Number.isInteger(o.status) || (o.status as number) < 200 || (o.status as number) > 599)
+    ) {
       fail(`${w}.status`, `must be an integer in 200..599, got ${JSON.stringify(o.status)}`);
     }
     if (o.headers !== undefined) {
       checkHeaderLines(`${w}.headers`, o.headers);
       for (const [n, v] of o.headers as HeaderLine[]) {
         // Names need not be tokens (odd bytes are a test subject), but must keep the line parseable.
-        if (!/^[^\u0000-\u0020:\u007f]+$/.test(n) || /[^\u0000-\u00ff]/.test(n)) fail(`${w}.headers`, `header name ${JSON.stringify(n)} cannot go on the wire`);
+        if (!/^[^\u0000-\u0020:\u007f]+$/.test(n) || /[^\u0000-\u00ff]/.test(n)) {
+          fail(`${w}.headers`, `header name ${JSON.stringify(n)} cannot go on the wire`);
+        }
         // Message framing belongs to the harness (./respond.ts appends it); a case setting it would break the wire.
-        if (/^(content-length|transfer-encoding|connection)$/i.test(n)) fail(`${w}.headers`, `${n} is set by the harness`);
+        if (/^(content-length|transfer-encoding|connection)$/i.test(n)) {
+          fail(`${w}.headers`, `${n} is set by the harness`);
+        }
         // The wire server writes values as latin1 bytes; CR, LF and NUL would split or corrupt the response.
-        if (/[\r\n\0]/.test(v) || /[^\u0000-\u00ff]/.test(v)) fail(`${w}.headers`, `value ${JSON.stringify(v)} cannot go on the wire`);
+        if (/[\r\n\0]/.test(v) || /[^\u0000-\u00ff]/.test(v)) {
+          fail(`${w}.headers`, `value ${JSON.stringify(v)} cannot go on the wire`);
+        }
       }
     }
   });
@@ -174,19 +196,28 @@ export function validateCase(value: unknown): CaseSpec {
   const r = checkKeys(`${at}.request`, c.request, requestKeys);
   if (r.headers !== undefined) checkHeaderLines(`${at}.request.headers`, r.headers);
   const enums: Record<string, string[]> = {
-    from: ['page', 'null', 'spage'], credentials: ['omit', 'same-origin', 'include'], mode: ['cors', 'no-cors', 'same-origin'],
-    redirect: ['follow', 'error', 'manual'], body: ['none', 'text', 'stream'],
+    from: ['page', 'null', 'spage'],
+    credentials: ['omit', 'same-origin', 'include'],
+    mode: ['cors', 'no-cors', 'same-origin'],
+    redirect: ['follow', 'error', 'manual'],
+    body: ['none', 'text', 'stream'],
   };
   for (const [k, allowed] of Object.entries(enums)) {
-    if (r[k] !== undefined && !allowed.includes(r[k] as string)) fail(`${at}.request.${k}`, `must be one of ${allowed.join(', ')}`);
+    if (r[k] !== undefined && !allowed.includes(r[k] as string)) {
+      fail(`${at}.request.${k}`, `must be one of ${allowed.join(', ')}`);
+    }
   }
   if (r.method !== undefined && typeof r.method !== 'string') fail(`${at}.request.method`, 'must be a string');
   if (!Array.isArray(c.hops) || c.hops.length === 0) fail(`${at}.hops`, 'must be a non-empty array');
   c.hops.forEach((h, i) => {
     const o = checkKeys(`${at}.hops[${i}]`, h, hopKeys);
     if (!originKeys.includes(o.at as OriginKey)) fail(`${at}.hops[${i}].at`, `must be one of ${originKeys.join(', ')}`);
-    if (o.userinfo !== undefined && typeof o.userinfo !== 'string') fail(`${at}.hops[${i}].userinfo`, 'must be a string');
-    if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || (o.repeat as number) < 1)) fail(`${at}.hops[${i}].repeat`, 'must be a positive integer');
+    if (o.userinfo !== undefined && typeof o.userinfo !== 'string') {
+      fail(`${at}.hops[${i}].userinfo`, 'must be a string');
+    }
+    if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || (o.repeat as number) < 1)) {
+      fail(`${at}.hops[${i}].repeat`, 'must be a positive integer');
+    }
     if (o.preflight !== undefined) checkAnswers(`${at}.hops[${i}].preflight`, o.preflight);
     if (o.actual !== undefined) checkAnswers(`${at}.hops[${i}].actual`, o.actual);
   });
@@ -223,7 +254,13 @@ export function decodeHops(s: string): Hop[] {
 }
 
 /** The URL of hop `index` of the case with run-unique `key`. */
-export function hopUrl(world: World, key: string, hops: readonly Hop[], index: number, encoded = encodeHops(hops)): string {
+export function hopUrl(
+  world: World,
+  key: string,
+  hops: readonly Hop[],
+  index: number,
+  encoded = encodeHops(hops),
+): string {
   const expanded = expandHops(hops);
   const hop = expanded[index];
   if (!hop) throw new RangeError(`hop ${index} does not exist (case ${key} has ${expanded.length})`);

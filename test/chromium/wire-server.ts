@@ -143,7 +143,15 @@ export async function startWireServer(options: {
         const host = parsed.headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? `127.0.0.1:${port}`;
         const url = /^[a-z]+:\/\//i.test(parsed.target) ? parsed.target : `${scheme}://${host}${parsed.target}`;
         const where = caseKeyOf(url) ?? undefined;
-        const entry = options.log.add({ scheme, port, method: parsed.method, target: parsed.target, url, headers: parsed.headers, ...where });
+        const entry = options.log.add({
+          scheme,
+          port,
+          method: parsed.method,
+          target: parsed.target,
+          url,
+          headers: parsed.headers,
+          ...where,
+        });
         const reply = options.handler(parsed.method, url, parsed.headers);
         entry.status = reply.status;
         socket.write(serializeReply(reply, parsed.method));

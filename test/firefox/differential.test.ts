@@ -49,14 +49,25 @@ describe.runIf(available)('corsight/browser firefox profile against Firefox ESR'
 
   async function disagreements(specs: readonly CaseSpec[], tag: string): Promise<string[]> {
     const prepared = prepare(w.world, specs, tag);
-    const results = await session.run(prepared.map((p) => ({ key: p.key, url: p.url, from: p.spec.request.from ?? 'page', init: fetchInit(p.spec.request) })));
+    const results = await session.run(
+      prepared.map((p) => ({
+        key: p.key,
+        url: p.url,
+        from: p.spec.request.from ?? 'page',
+        init: fetchInit(p.spec.request),
+      })),
+    );
     const failing: string[] = [];
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const seen = observeBrowser(results[i]!, w.log.forKey(p.key), p.spec.request);
       const run = await runEngine(w.world, p.spec.request, p.url, undefined, 'firefox');
       const diffs = compareObservations(pageLevel(seen), pageLevel(run.observation));
-      if (diffs.length > 0) failing.push(`${p.spec.id}: ${JSON.stringify({ request: p.spec.request, hops: p.spec.hops })}\n    ${diffs.join('\n    ')}`);
+      if (diffs.length > 0) {
+        failing.push(
+          `${p.spec.id}: ${JSON.stringify({ request: p.spec.request, hops: p.spec.hops })}\n    ${diffs.join('\n    ')}`,
+        );
+      }
     }
     console.log(`Firefox ${session.version}, ${tag}: ${specs.length - failing.length} of ${specs.length} cases agree`);
     if (failing.length > 0) console.log(failing.slice(0, 30).join('\n'));
@@ -67,7 +78,7 @@ describe.runIf(available)('corsight/browser firefox profile against Firefox ESR'
     expect(await disagreements(loadCorpus(), 'corpus')).toEqual([]);
   }, 300_000);
 
-  it('agrees on the preflight-cache sequences (real waits, the engine on the browser\'s clock)', async () => {
+  it("agrees on the preflight-cache sequences (real waits, the engine on the browser's clock)", async () => {
     const groups = [...loadSequences(), ...generateSequenceGroups(firefoxSeed(), 30)];
     // All groups at once so the waits overlap; their URLs differ, so no group sees another's cache entries.
     const runs = await Promise.all(groups.map((g, i) => runSequenceInBrowser(session, w.world, w.log, g, i)));
@@ -76,17 +87,26 @@ describe.runIf(available)('corsight/browser firefox profile against Firefox ESR'
       const engine = await runSequenceInEngine(w.world, run, 'firefox');
       run.steps.forEach((step, i) => {
         const diffs = compareObservations(pageLevel(step.observation), pageLevel(engine[i]!.observation));
-        if (diffs.length > 0) failing.push(`${run.group.id} step ${i + 1} (at ${step.clockMs} ms)\n    ${diffs.join('\n    ')}`);
+        if (diffs.length > 0) {
+          failing.push(`${run.group.id} step ${i + 1} (at ${step.clockMs} ms)\n    ${diffs.join('\n    ')}`);
+        }
       });
     }
     const steps = groups.reduce((n, g) => n + g.steps.length, 0);
-    console.log(`Firefox ${session.version}, sequences: ${groups.length} groups, ${steps - failing.length} of ${steps} steps agree`);
+    console.log(
+      `Firefox ${session.version}, sequences: ${groups.length} groups, ${steps - failing.length} of ${steps} steps agree`,
+    );
     if (failing.length > 0) console.log(failing.slice(0, 30).join('\n'));
     expect(failing).toEqual([]);
   }, 300_000);
 
-  it('agrees on generated cases (a fixed seed, the Chromium suite\'s count)', async () => {
+  it("agrees on generated cases (a fixed seed, the Chromium suite's count)", async () => {
     const seed = firefoxSeed();
-    expect(await disagreements(generateCases(seed, chooseCount(process.env.CORSIGHT_FIREFOX_CASES)), `generated (seed ${seed})`)).toEqual([]);
+    expect(
+      await disagreements(
+        generateCases(seed, chooseCount(process.env.CORSIGHT_FIREFOX_CASES)),
+        `generated (seed ${seed})`,
+      ),
+    ).toEqual([]);
   }, 300_000);
 });

@@ -73,7 +73,9 @@ class Bidi {
     const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       ws.addEventListener('open', () => resolve(), { once: true });
-      ws.addEventListener('error', () => reject(new Error(`cannot connect to Firefox's WebDriver BiDi at ${url}`)), { once: true });
+      ws.addEventListener('error', () => reject(new Error(`cannot connect to Firefox's WebDriver BiDi at ${url}`)), {
+        once: true,
+      });
     });
     return new Bidi(ws);
   }
@@ -81,7 +83,9 @@ class Bidi {
   send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = ++this.#next;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, (m) => (m.type === 'error' ? reject(new Error(`${method}: ${m.error}: ${m.message}`)) : resolve(m.result as T)));
+      this.#pending.set(id, (m) =>
+        m.type === 'error' ? reject(new Error(`${method}: ${m.error}: ${m.message}`)) : resolve(m.result as T),
+      );
       this.ws.send(JSON.stringify({ id, method, params }));
     });
   }
@@ -107,12 +111,22 @@ export class FirefoxSession {
 
   static async open(world: World, executable: string = firefoxPath()): Promise<FirefoxSession> {
     const profile = mkdtempSync(path.join(tmpdir(), 'corsight-firefox-'));
-    writeFileSync(path.join(profile, 'user.js'), Object.entries(PREFS).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
-    const child = spawn(executable, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      path.join(profile, 'user.js'),
+      Object.entries(PREFS)
+        .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+        .join('\n'),
+    );
+    const child = spawn(executable, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const endpoint = await new Promise<string>((resolve, reject) => {
         let output = '';
-        const timer = setTimeout(() => reject(new Error(`Firefox did not open WebDriver BiDi within 30 s:\n${output.slice(-2000)}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`Firefox did not open WebDriver BiDi within 30 s:\n${output.slice(-2000)}`)),
+          30_000,
+        );
         const onData = (d: Buffer) => {
           output += d.toString();
           const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(output);
@@ -121,12 +135,16 @@ export class FirefoxSession {
             resolve(m[1]!);
           }
         };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before opening WebDriver BiDi:\n${output.slice(-2000)}`)));
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) =>
+          reject(new Error(`Firefox exited (${code}) before opening WebDriver BiDi:\n${output.slice(-2000)}`)),
+        );
       });
       const bidi = await Bidi.connect(`${endpoint}/session`);
-      const session = await bidi.send<{ capabilities: { browserVersion: string } }>('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: true } } });
+      const session = await bidi.send<{ capabilities: { browserVersion: string } }>('session.new', {
+        capabilities: { alwaysMatch: { acceptInsecureCerts: true } },
+      });
       const tree = await bidi.send<Tree>('browsingContext.getTree');
       const page = tree.contexts[0]!.context;
       await bidi.send('browsingContext.navigate', { context: page, url: `${world.origins.page}/`, wait: 'complete' });
@@ -141,7 +159,13 @@ export class FirefoxSession {
       const withFrame = await bidi.send<Tree>('browsingContext.getTree', { root: page });
       const frame = withFrame.contexts[0]?.children?.[0]?.context;
       if (frame === undefined) throw new Error('the sandboxed iframe did not load in Firefox');
-      const s = new FirefoxSession(child, profile, bidi, { page, spage, null: frame }, session.capabilities.browserVersion);
+      const s = new FirefoxSession(
+        child,
+        profile,
+        bidi,
+        { page, spage, null: frame },
+        session.capabilities.browserVersion,
+      );
       const origin = await s.#call<string>(frame, 'async () => JSON.stringify(self.origin)');
       if (origin !== 'null') throw new Error(`the sandboxed iframe has origin ${origin}, expected null`);
       return s;
@@ -154,32 +178,52 @@ export class FirefoxSession {
 
   /** Calls `fn` (source of an async function returning a JSON string) in a context, with one string argument. */
   async #call<T>(context: string, fn: string, arg?: string): Promise<T> {
-    const r = await this.bidi.send<{ type: string; result?: { type: string; value?: string }; exceptionDetails?: { text: string } }>('script.callFunction', {
+    const r = await this.bidi.send<{
+      type: string;
+      result?: { type: string; value?: string };
+      exceptionDetails?: { text: string };
+    }>('script.callFunction', {
       functionDeclaration: fn,
       arguments: arg === undefined ? [] : [{ type: 'string', value: arg }],
       awaitPromise: true,
       target: { context },
     });
-    if (r.type === 'exception' || r.result?.type !== 'string') throw new Error(`script failed in Firefox: ${r.exceptionDetails?.text ?? JSON.stringify(r.result)}`);
+    if (r.type === 'exception' || r.result?.type !== 'string') {
+      throw new Error(`script failed in Firefox: ${r.exceptionDetails?.text ?? JSON.stringify(r.result)}`);
+    }
     return JSON.parse(r.result.value!) as T;
   }
 
   /** Runs cases (each from its page or the frame) and returns one result per case, as the Chromium session does. */
-  async run(cases: readonly BrowserCase[], options: { concurrency?: number; timeoutMs?: number } = {}): Promise<BrowserResult[]> {
+  async run(
+    cases: readonly BrowserCase[],
+    options: { concurrency?: number; timeoutMs?: number } = {},
+  ): Promise<BrowserResult[]> {
     const concurrency = options.concurrency ?? 16;
     const timeoutMs = options.timeoutMs ?? 20_000;
     const runner = `async (json) => JSON.stringify(await (${runInPage.toString()})(JSON.parse(json)))`;
-    const byFrom = (from: BrowserCase['from']) => cases.filter((c) => c.from === from).map((c) => ({ key: c.key, url: c.url, init: c.init as Record<string, unknown> }));
+    const byFrom = (from: BrowserCase['from']) =>
+      cases
+        .filter((c) => c.from === from)
+        .map((c) => ({ key: c.key, url: c.url, init: c.init as Record<string, unknown> }));
     const parts = await Promise.all(
       (['page', 'spage', 'null'] as const).map((from) => {
         const list = byFrom(from);
-        return list.length === 0 ? [] : this.#call<BrowserResult[]>(this.contexts[from], runner, JSON.stringify({ cases: list, concurrency, timeoutMs }));
+        return list.length === 0
+          ? []
+          : this.#call<BrowserResult[]>(
+              this.contexts[from],
+              runner,
+              JSON.stringify({ cases: list, concurrency, timeoutMs }),
+            );
       }),
     );
     const outcomes = new Map<string, BrowserResult>();
     for (const r of parts.flat()) {
       // Firefox words the network-error TypeError differently; the observation only needs to know it is one.
-      if (r.error?.name === 'TypeError' && r.error.message === 'NetworkError when attempting to fetch resource.') r.error.message = 'Failed to fetch';
+      if (r.error?.name === 'TypeError' && r.error.message === 'NetworkError when attempting to fetch resource.') {
+        r.error.message = 'Failed to fetch';
+      }
       outcomes.set(r.key, { ...r, failures: [], console: [] });
     }
     return cases.map((c) => outcomes.get(c.key) ?? { key: c.key, settled: 'timeout', failures: [], console: [] });

@@ -16,7 +16,11 @@ import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Frame, type Page } from 'playwright-core';
 
 /** The project's standard switches, plus the loopback mapping for `.test` names and our test certificate. */
-const CHROMIUM_ARGS = [...chromiumSwitches, '--host-resolver-rules=MAP *.test 127.0.0.1', '--ignore-certificate-errors'];
+const CHROMIUM_ARGS = [
+  ...chromiumSwitches,
+  '--host-resolver-rules=MAP *.test 127.0.0.1',
+  '--ignore-certificate-errors',
+];
 
 /** Whether the suite can run (under `CI=true` a missing browser is an error, never a skip). */
 export function chromiumAvailable(): boolean {
@@ -102,13 +106,17 @@ async function watchFailures(session: CDPSession): Promise<Map<string, LoadingFa
 }
 
 /** The sandboxed iframe every page embeds: scripts allowed, origin opaque. */
-const SANDBOXED_FRAME = '<iframe name="opaque" sandbox="allow-scripts" srcdoc="<!doctype html><title>opaque</title>"></iframe>';
+const SANDBOXED_FRAME =
+  '<iframe name="opaque" sandbox="allow-scripts" srcdoc="<!doctype html><title>opaque</title>"></iframe>';
 
 /** HTML of every test page. */
 export const PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>corsight middleware page</title>${SANDBOXED_FRAME}`;
 
 /** Opens `url` and returns its top-level document and its sandboxed iframe as requesters. */
-export async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; top: Requester; sandboxed: Requester }> {
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+): Promise<{ page: Page; top: Requester; sandboxed: Requester }> {
   const page = await context.newPage();
   const topSession = await context.newCDPSession(page);
   const topFailures = await watchFailures(topSession);
@@ -127,14 +135,21 @@ export async function openPage(context: BrowserContext, url: string): Promise<{ 
   } catch {
     // In-process iframe: its events arrive on the page's session.
   }
-  return { page, top: { frame: page.mainFrame(), failures: topFailures }, sandboxed: { frame, failures: frameFailures } };
+  return {
+    page,
+    top: { frame: page.mainFrame(), failures: topFailures },
+    sandboxed: { frame, failures: frameFailures },
+  };
 }
 
 /**
  * Runs fetches in a document, all at once (Chromium queues beyond 6 connections per origin); each races a
  * timeout so a hung request cannot stall the suite. Executed inside the browser, hence self-contained.
  */
-export async function runFetches(requester: Requester, calls: { url: string; init: PageFetchInit }[]): Promise<PageFetchResult[]> {
+export async function runFetches(
+  requester: Requester,
+  calls: { url: string; init: PageFetchInit }[],
+): Promise<PageFetchResult[]> {
   return requester.frame.evaluate(async (list) => {
     return Promise.all(
       list.map(async ({ url, init }) => {
@@ -144,7 +159,7 @@ export async function runFetches(requester: Requester, calls: { url: string; ini
         });
         const attempt = (async () => {
           try {
-            const r = await fetch(url, init as RequestInit);
+            const r = await fetch(url, init);
             const headerNames = [...(r.headers as unknown as { keys(): Iterable<string> }).keys()];
             await r.arrayBuffer().catch(() => undefined);
             return { settled: 'resolved' as const, status: r.status, type: r.type, headerNames };
@@ -168,7 +183,8 @@ export async function corsFailure(requester: Requester, url: string): Promise<Lo
   for (let i = 0; i < 100; i++) {
     const list = requester.failures.get(url) ?? [];
     const withCors = list.filter((f) => f.corsError !== undefined);
-    const chosen = withCors.find((f) => f.method !== 'OPTIONS') ?? withCors[0] ?? list.find((f) => f.method !== 'OPTIONS');
+    const chosen =
+      withCors.find((f) => f.method !== 'OPTIONS') ?? withCors[0] ?? list.find((f) => f.method !== 'OPTIONS');
     if (chosen) return chosen;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

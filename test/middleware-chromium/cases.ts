@@ -33,7 +33,11 @@ export type PolicyName = 'credentialed' | 'public';
 export function policyConfigs(ports: PagePorts): Record<PolicyName, PolicyConfig> {
   return {
     credentialed: {
-      origins: [`https://app.example.test:${ports.main}`, `https://*.tenants.example.test:${ports.main}`, 'http://localhost:*'],
+      origins: [
+        `https://app.example.test:${ports.main}`,
+        `https://*.tenants.example.test:${ports.main}`,
+        'http://localhost:*',
+      ],
       credentials: true,
       methods: ['PUT', 'DELETE'],
       requestHeaders: ['content-type', 'x-request-id', 'authorization'],
@@ -68,7 +72,15 @@ export interface PageOrigin {
 
 export function pageOrigins(p: PagePorts): PageOrigin[] {
   const https = (host: string, port: number) => `https://${host}:${port}`;
-  const o = (id: string, why: string, origin: string, listed: boolean, sameSite: boolean, document: 'top' | 'sandboxed' = 'top', pageUrl = origin + '/'): PageOrigin => ({
+  const o = (
+    id: string,
+    why: string,
+    origin: string,
+    listed: boolean,
+    sameSite: boolean,
+    document: 'top' | 'sandboxed' = 'top',
+    pageUrl = origin + '/',
+  ): PageOrigin => ({
     id,
     why,
     pageUrl,
@@ -83,15 +95,52 @@ export function pageOrigins(p: PagePorts): PageOrigin[] {
     o('depth-2', 'a subdomain at depth 2 of the *. pattern', https('eu.acme.tenants.example.test', p.main), true, true),
     o('apex', 'the apex of the *. pattern (never matched)', https('tenants.example.test', p.main), false, true),
     o('other-port', 'the exact origin on another port', https('app.example.test', p.other), false, true),
-    o('pattern-other-port', 'a subdomain of the pattern on another port', https('acme.tenants.example.test', p.other), false, true),
+    o(
+      'pattern-other-port',
+      'a subdomain of the pattern on another port',
+      https('acme.tenants.example.test', p.other),
+      false,
+      true,
+    ),
     o('localhost', 'http://localhost:* on one port', `http://localhost:${p.local}`, true, false),
     o('localhost-2', 'http://localhost:* on another port', `http://localhost:${p.local2}`, true, false),
     o('loopback-ip', '127.0.0.1 is not localhost', `http://127.0.0.1:${p.local}`, false, false),
-    o('http-scheme', 'the listed host over http: (scheme and port differ)', `http://app.example.test:${p.local}`, false, false),
-    o('suffix-sharing', 'shares the pattern suffix without a label boundary', https('xtenants.example.test', p.main), false, true),
-    o('exact-as-prefix', 'the listed host as a prefix of an attacker host', https('app.example.test.evil.test', p.main), false, false),
-    o('pattern-as-prefix', 'a pattern subdomain as a prefix of an attacker host', https('acme.tenants.example.test.evil.test', p.main), false, false),
-    o('null', 'a sandboxed srcdoc iframe (opaque origin) inside the listed page', https('app.example.test', p.main), false, false, 'sandboxed'),
+    o(
+      'http-scheme',
+      'the listed host over http: (scheme and port differ)',
+      `http://app.example.test:${p.local}`,
+      false,
+      false,
+    ),
+    o(
+      'suffix-sharing',
+      'shares the pattern suffix without a label boundary',
+      https('xtenants.example.test', p.main),
+      false,
+      true,
+    ),
+    o(
+      'exact-as-prefix',
+      'the listed host as a prefix of an attacker host',
+      https('app.example.test.evil.test', p.main),
+      false,
+      false,
+    ),
+    o(
+      'pattern-as-prefix',
+      'a pattern subdomain as a prefix of an attacker host',
+      https('acme.tenants.example.test.evil.test', p.main),
+      false,
+      false,
+    ),
+    o(
+      'null',
+      'a sandboxed srcdoc iframe (opaque origin) inside the listed page',
+      https('app.example.test', p.main),
+      false,
+      false,
+      'sandboxed',
+    ),
   ];
 }
 
@@ -108,9 +157,30 @@ export interface RequestKind {
 }
 
 export const requestKinds: readonly RequestKind[] = [
-  { id: 'simple-get', why: 'simple request, no credentials', method: 'GET', init: {}, credentialed: false, refusedBy: [] },
-  { id: 'simple-post', why: 'simple POST with a text body', method: 'POST', init: { method: 'POST', body: 'hello' }, credentialed: false, refusedBy: [] },
-  { id: 'credentialed-get', why: 'simple request with cookies', method: 'GET', init: { credentials: 'include' }, credentialed: true, refusedBy: [] },
+  {
+    id: 'simple-get',
+    why: 'simple request, no credentials',
+    method: 'GET',
+    init: {},
+    credentialed: false,
+    refusedBy: [],
+  },
+  {
+    id: 'simple-post',
+    why: 'simple POST with a text body',
+    method: 'POST',
+    init: { method: 'POST', body: 'hello' },
+    credentialed: false,
+    refusedBy: [],
+  },
+  {
+    id: 'credentialed-get',
+    why: 'simple request with cookies',
+    method: 'GET',
+    init: { credentials: 'include' },
+    credentialed: true,
+    refusedBy: [],
+  },
   {
     id: 'put-json',
     why: 'preflighted PUT with a JSON body and cookies',
@@ -119,7 +189,14 @@ export const requestKinds: readonly RequestKind[] = [
     credentialed: true,
     refusedBy: [],
   },
-  { id: 'delete', why: 'preflighted DELETE', method: 'DELETE', init: { method: 'DELETE' }, credentialed: false, refusedBy: [] },
+  {
+    id: 'delete',
+    why: 'preflighted DELETE',
+    method: 'DELETE',
+    init: { method: 'DELETE' },
+    credentialed: false,
+    refusedBy: [],
+  },
   {
     id: 'custom-header',
     why: 'preflighted by a listed custom header, with cookies',
@@ -136,7 +213,14 @@ export const requestKinds: readonly RequestKind[] = [
     credentialed: false,
     refusedBy: ['public'],
   },
-  { id: 'unlisted-method', why: 'PATCH is not allowed', method: 'PATCH', init: { method: 'PATCH' }, credentialed: false, refusedBy: ['credentialed', 'public'] },
+  {
+    id: 'unlisted-method',
+    why: 'PATCH is not allowed',
+    method: 'PATCH',
+    init: { method: 'PATCH' },
+    credentialed: false,
+    refusedBy: ['credentialed', 'public'],
+  },
   {
     id: 'unlisted-header',
     why: 'a header the credentialed policy does not list',

@@ -7,8 +7,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateFetch, type CorsOutcome } from '../../src/browser/index.js';
 import { createPolicy, type Policy } from '../../src/policy/index.js';
-import { chromiumAvailable, corsFailure, launchBrowser, openPage, runFetches, type BrowserHarness, type Requester } from './browser.js';
-import { intendedAllowed, pageOrigins, policyConfigs, requestKinds, type PageOrigin, type PagePorts, type PolicyName, type RequestKind } from './cases.js';
+import {
+  chromiumAvailable,
+  corsFailure,
+  launchBrowser,
+  openPage,
+  runFetches,
+  type BrowserHarness,
+  type Requester,
+} from './browser.js';
+import {
+  intendedAllowed,
+  pageOrigins,
+  policyConfigs,
+  requestKinds,
+  type PageOrigin,
+  type PagePorts,
+  type PolicyName,
+  type RequestKind,
+} from './cases.js';
 import { startPageServers } from './pages.js';
 import { adapters, type AdapterServer } from './servers.js';
 import { dispatcher, realTransport } from './transport.js';
@@ -31,7 +48,13 @@ interface World {
 let world: World | undefined;
 
 /** Runs every request kind from every origin against one server; returns the disagreements per origin. */
-async function runPolicy(w: World, server: AdapterServer, policyName: PolicyName, policy: Policy, adapter: string): Promise<Map<string, string[]>> {
+async function runPolicy(
+  w: World,
+  server: AdapterServer,
+  policyName: PolicyName,
+  policy: Policy,
+  adapter: string,
+): Promise<Map<string, string[]>> {
   const base = `https://api.example.test:${server.port}`;
   const url = (o: PageOrigin, k: RequestKind) => `${base}/api/${policyName}/${o.id}/${k.id}`;
   const results = new Map<string, string[]>();
@@ -90,7 +113,17 @@ describe.skipIf(!available)('corsight middleware in Chromium', () => {
     const origins = pageOrigins(pages.ports);
     const browser = await launchBrowser();
     // The API's session cookie: SameSite=None; Secure, so only Chromium's third-party-cookie rules limit it.
-    await browser.context.addCookies([{ name: 'sid', value: 's3ss10n', domain: 'api.example.test', path: '/', secure: true, httpOnly: true, sameSite: 'None' }]);
+    await browser.context.addCookies([
+      {
+        name: 'sid',
+        value: 's3ss10n',
+        domain: 'api.example.test',
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'None',
+      },
+    ]);
     const requesters = new Map<string, Requester>();
     const opened = new Map<string, Awaited<ReturnType<typeof openPage>>>();
     for (const o of origins) {

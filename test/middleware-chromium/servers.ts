@@ -100,7 +100,7 @@ function fetchListener(handler: (request: Request) => Promise<Response>) {
       method,
       headers,
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
-    } as RequestInit);
+    });
     handler(request).then(
       async (response) => {
         res.statusCode = response.status;
@@ -119,7 +119,13 @@ function fetchListener(handler: (request: Request) => Promise<Response>) {
 export const adapters: readonly AdapterUnderTest[] = [
   {
     name: 'node',
-    start: (policy) => listening(createServer(tls, withNodeCors(policy, (_req, res) => answerNode(res)))),
+    start: (policy) =>
+      listening(
+        createServer(
+          tls,
+          withNodeCors(policy, (_req, res) => answerNode(res)),
+        ),
+      ),
   },
   {
     name: 'express',
@@ -145,7 +151,7 @@ export const adapters: readonly AdapterUnderTest[] = [
       });
       // Listening through Fastify, so that close() honours forceCloseConnections (Chromium keeps connections alive).
       await app.listen({ port: 0, host: '127.0.0.1' });
-      const server = await listening(app.server as unknown as Server);
+      const server = await listening(app.server);
       return { ...server, close: () => app.close() };
     },
   },
@@ -169,7 +175,13 @@ export const adapters: readonly AdapterUnderTest[] = [
       const app = new Hono();
       app.use('*', honoCors(policy));
       app.all('*', (c) => c.body(APP_BODY, 200, { ...APP_HEADERS }));
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer, serverOptions: tls }) as unknown as Server;
+      const server = serve({
+        fetch: app.fetch,
+        port: 0,
+        hostname: '127.0.0.1',
+        createServer,
+        serverOptions: tls,
+      }) as unknown as Server;
       if (!server.listening) await new Promise<void>((resolve) => server.once('listening', resolve));
       return listening(server);
     },
@@ -180,7 +192,9 @@ export const adapters: readonly AdapterUnderTest[] = [
       listening(
         createServer(
           tls,
-          fetchListener(withFetchCors(policy, () => new Response(APP_BODY, { status: 200, headers: { ...APP_HEADERS } }))),
+          fetchListener(
+            withFetchCors(policy, () => new Response(APP_BODY, { status: 200, headers: { ...APP_HEADERS } })),
+          ),
         ),
       ),
   },

@@ -12,8 +12,11 @@ const lookup: LookupFunction = (hostname, options, callback) => {
     callback(new Error(`the middleware suite only talks to *.test hosts, not ${hostname}`), '', 4);
     return;
   }
-  if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
+  if (options.all) {
+    (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+      { address: '127.0.0.1', family: 4 },
+    ]);
+  } else callback(null, '127.0.0.1', 4);
 };
 
 /** One dispatcher for the whole suite (keep-alive connections to every adapter). */

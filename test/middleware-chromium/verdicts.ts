@@ -36,7 +36,13 @@ export function summarizeSimulated(outcome: CorsOutcome): WireSummary[] {
   return outcome.requests.map((r) => {
     const get = (name: string) => r.headers.find(([n]) => n.toLowerCase() === name)?.[1];
     const acrm = get('access-control-request-method');
-    return { method: r.method, preflight: r.method === 'OPTIONS' && acrm !== undefined, origin: get('origin'), acrm, acrh: get('access-control-request-headers') };
+    return {
+      method: r.method,
+      preflight: r.method === 'OPTIONS' && acrm !== undefined,
+      origin: get('origin'),
+      acrm,
+      acrh: get('access-control-request-headers'),
+    };
   });
 }
 
@@ -71,7 +77,9 @@ export function policyVerdict(policy: Policy, wire: readonly LoggedRequest[], cr
     }
     if (d.kind !== 'preflight') actual = true;
   }
-  return actual ? { allowed: true, why: 'every request granted' } : { allowed: false, why: 'no actual request reached the server' };
+  return actual
+    ? { allowed: true, why: 'every request granted' }
+    : { allowed: false, why: 'no actual request reached the server' };
 }
 
 const show = (v: unknown) => JSON.stringify(v);
@@ -87,19 +95,29 @@ export function disagreements(
   const out: string[] = [];
   const resolved = browser.page.settled === 'resolved';
   if (browser.page.settled === 'timeout') out.push('Chromium: fetch timed out (harness problem)');
-  if (resolved !== intended) out.push(`intent: the table says ${intended ? 'allowed' : 'refused'}, Chromium ${browser.page.settled}`);
-  if (resolved !== policy.allowed) out.push(`policy: ${policy.allowed ? 'allowed' : 'refused'} (${policy.why}), Chromium ${browser.page.settled}`);
-  if (resolved !== simulated.allowed) out.push(`simulateFetch: ${simulated.allowed ? 'resolved' : 'rejected'}, Chromium ${browser.page.settled}`);
+  if (resolved !== intended) {
+    out.push(`intent: the table says ${intended ? 'allowed' : 'refused'}, Chromium ${browser.page.settled}`);
+  }
+  if (resolved !== policy.allowed) {
+    out.push(`policy: ${policy.allowed ? 'allowed' : 'refused'} (${policy.why}), Chromium ${browser.page.settled}`);
+  }
+  if (resolved !== simulated.allowed) {
+    out.push(`simulateFetch: ${simulated.allowed ? 'resolved' : 'rejected'}, Chromium ${browser.page.settled}`);
+  }
   if (!resolved && !simulated.allowed) {
     const b = { code: browser.failure?.corsError, parameter: browser.failure?.failedParameter };
     const s = { code: simulated.error?.code, parameter: simulated.error?.parameter };
-    if (b.code !== s.code || b.parameter !== s.parameter) out.push(`CORS error: Chromium ${show(b)}, simulateFetch ${show(s)}`);
+    if (b.code !== s.code || b.parameter !== s.parameter) {
+      out.push(`CORS error: Chromium ${show(b)}, simulateFetch ${show(s)}`);
+    }
   }
   if (resolved && simulated.allowed) {
     const b = browser.page.headerNames ?? [];
     const s = simulated.response?.exposedHeaders ?? [];
     if (show(b) !== show(s)) out.push(`readable headers: Chromium ${show(b)}, simulateFetch ${show(s)}`);
-    if (browser.page.status !== simulated.response?.status) out.push(`status: Chromium ${browser.page.status}, simulateFetch ${simulated.response?.status}`);
+    if (browser.page.status !== simulated.response?.status) {
+      out.push(`status: Chromium ${browser.page.status}, simulateFetch ${simulated.response?.status}`);
+    }
     if (!b.includes('x-request-id')) out.push(`the exposed x-request-id is not readable: ${show(b)}`);
     if (b.includes('x-secret')) out.push(`the unexposed x-secret is readable: ${show(b)}`);
   }
@@ -110,7 +128,11 @@ export function disagreements(
     const isPreflight = summarizeLogged(r).preflight;
     const hasCookie = typeof r.headers.cookie === 'string' && r.headers.cookie.includes('sid=');
     if (isPreflight && hasCookie) out.push('a preflight carried cookies');
-    if (!isPreflight && hasCookie !== cookies.expected) out.push(`cookie on the ${r.method}: expected ${cookies.expected ? 'sent' : 'absent'}, was ${hasCookie ? 'sent' : 'absent'}`);
+    if (!isPreflight && hasCookie !== cookies.expected) {
+      out.push(
+        `cookie on the ${r.method}: expected ${cookies.expected ? 'sent' : 'absent'}, was ${hasCookie ? 'sent' : 'absent'}`,
+      );
+    }
   }
   return out;
 }

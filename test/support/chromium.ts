@@ -14,7 +14,9 @@ export function chromiumAvailable(suite: string, executable: string = chromiumPa
 export function browserAvailable(suite: string, executable: string, debianPackage: string): boolean {
   const present = existsSync(executable);
   if (!present && process.env.CI === 'true') {
-    throw new Error(`CI=true but ${executable} is missing: ${suite} must run under CI (.ci/run installs ${debianPackage})`);
+    throw new Error(
+      `CI=true but ${executable} is missing: ${suite} must run under CI (.ci/run installs ${debianPackage})`,
+    );
   }
   return present;
 }

@@ -43,13 +43,21 @@ async function send(base: string, method: string, path: string, headers: Record<
   return { status: res.statusCode, body, header: one };
 }
 
-const varyNames = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const varyNames = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 /**
  * Runs the shared cases. `errorPath` says how `/boom` fails: `'throws'` (the framework's error handler
  * answers 500) or `'responds'` (the handler itself returns a 500 response: the fetch adapter rethrows errors).
  */
-export function describeAdapter(name: string, start: (policy: Policy) => Promise<Started>, errorPath: 'throws' | 'responds' = 'throws'): void {
+export function describeAdapter(
+  name: string,
+  start: (policy: Policy) => Promise<Started>,
+  errorPath: 'throws' | 'responds' = 'throws',
+): void {
   describe(`${name} adapter on a real server`, () => {
     const policy = harnessPolicy();
     let server: Started;
@@ -109,11 +117,16 @@ export function describeAdapter(name: string, start: (policy: Policy) => Promise
       expect(r.header('access-control-allow-methods')).toBe('PUT, DELETE');
       expect(r.header('access-control-allow-headers')).toBe('content-type, x-token');
       expect(r.header('access-control-max-age')).toBe('600');
-      expect(varyNames(r.header('vary'))).toEqual(expect.arrayContaining(['origin', 'access-control-request-method', 'access-control-request-headers']));
+      expect(varyNames(r.header('vary'))).toEqual(
+        expect.arrayContaining(['origin', 'access-control-request-method', 'access-control-request-headers']),
+      );
     });
 
     it('answers a granted preflight to a path the app does not route (no 404, no OPTIONS route needed)', async () => {
-      const r = await send(server.url, 'OPTIONS', '/nowhere', { origin: ALLOWED, 'access-control-request-method': 'DELETE' });
+      const r = await send(server.url, 'OPTIONS', '/nowhere', {
+        origin: ALLOWED,
+        'access-control-request-method': 'DELETE',
+      });
       expect(r.status).toBe(204);
       expect(r.header('access-control-allow-origin')).toBe(ALLOWED);
     });
@@ -121,7 +134,10 @@ export function describeAdapter(name: string, start: (policy: Policy) => Promise
     it.each([
       ['an unlisted origin', { origin: REFUSED, 'access-control-request-method': 'PUT' }],
       ['an unlisted method', { origin: ALLOWED, 'access-control-request-method': 'PATCH' }],
-      ['an unlisted header', { origin: ALLOWED, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-other' }],
+      [
+        'an unlisted header',
+        { origin: ALLOWED, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-other' },
+      ],
     ])('refuses a preflight with %s: 403, no ACAO/ACAC, app not called', async (_label, headers) => {
       const before = server.hits();
       const r = await send(server.url, 'OPTIONS', '/data', headers);
@@ -161,13 +177,22 @@ export function describeAdapter(name: string, start: (policy: Policy) => Promise
     it('explains a refused preflight in debug mode, switched at run time, with the value escaped', async () => {
       policy.debug = true;
       try {
-        const r = await send(server.url, 'OPTIONS', '/data', { origin: ALLOWED, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-token,x-"evil"' });
+        const r = await send(server.url, 'OPTIONS', '/data', {
+          origin: ALLOWED,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'x-token,x-"evil"',
+        });
         expect(r.status).toBe(403);
-        expect(r.header('corsight-debug')).toBe('preflight refused at step "headers": request header "x-\\x22evil\\x22" is not allowed (or listed twice, or not a valid name)');
+        expect(r.header('corsight-debug')).toBe(
+          'preflight refused at step "headers": request header "x-\\x22evil\\x22" is not allowed (or listed twice, or not a valid name)',
+        );
       } finally {
         policy.debug = false;
       }
-      const quiet = await send(server.url, 'OPTIONS', '/data', { origin: ALLOWED, 'access-control-request-method': 'PATCH' });
+      const quiet = await send(server.url, 'OPTIONS', '/data', {
+        origin: ALLOWED,
+        'access-control-request-method': 'PATCH',
+      });
       expect(quiet.header('corsight-debug')).toBeUndefined();
     });
 

@@ -41,15 +41,31 @@ describe('corsight check-policy', () => {
   });
 
   it('exits 0 on a valid YAML policy', async () => {
-    const r = await check(await file('ok.yaml', 'origins:\n  - https://app.example.com\n  - https://*.example.org\ncredentials: true\nmaxAge: 600\n'));
+    const r = await check(
+      await file(
+        'ok.yaml',
+        'origins:\n  - https://app.example.com\n  - https://*.example.org\ncredentials: true\nmaxAge: 600\n',
+      ),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('valid CORS policy');
   });
 
   it('exits 1 and prints every problem (code, value, message) of a JSON policy', async () => {
-    const r = await check(await file('bad.json', JSON.stringify({ origins: ['*', 'null', 'https://*.github.io'], credentials: true, methods: ['TRACE'] })));
+    const r = await check(
+      await file(
+        'bad.json',
+        JSON.stringify({ origins: ['*', 'null', 'https://*.github.io'], credentials: true, methods: ['TRACE'] }),
+      ),
+    );
     expect(r.code).toBe(1);
-    for (const code of ['origin-wildcard-with-credentials', 'origin-null', 'origin-public-suffix-wildcard', 'origin-wildcard-mixed', 'method-forbidden']) {
+    for (const code of [
+      'origin-wildcard-with-credentials',
+      'origin-null',
+      'origin-public-suffix-wildcard',
+      'origin-wildcard-mixed',
+      'method-forbidden',
+    ]) {
       expect(r.out).toContain(code);
     }
     expect(r.out).toContain('at origins[1] = "null"');

@@ -87,10 +87,17 @@ export const registerCheckPolicy: Register = (program: Command) => {
   program
     .command('check-policy')
     .description('validate a CORS policy file (JSON or YAML) and list every problem; exit 1 on errors, 2 if unreadable')
-    .argument('<file>', 'policy configuration: { origins, credentials, methods, requestHeaders, exposeHeaders, maxAge, ... }')
+    .argument(
+      '<file>',
+      'policy configuration: { origins, credentials, methods, requestHeaders, exposeHeaders, maxAge, ... }',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'no ANSI colours')
     .action(async (file: string, opts: { format: 'text' | 'json'; color: boolean }) => {
-      process.exitCode = await checkPolicy(file, { format: opts.format, color: opts.color }, { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await checkPolicy(
+        file,
+        { format: opts.format, color: opts.color },
+        { stdout: process.stdout, stderr: process.stderr },
+      );
     });
 };

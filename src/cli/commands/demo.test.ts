@@ -35,7 +35,9 @@ describe('corsight demo', () => {
     const reported = [...out.matchAll(/^[✓✗!] https:\/\/corsight-lab\.test:\d+(\/\S*)/gmu)].map((m) => m[1]);
     expect(reported).toEqual(labEndpoints.map((e) => e.path));
     expect(out).not.toMatch(/^! /m);
-    expect(out).toMatch(new RegExp(`Summary: ${labEndpoints.length} targets \\(${labEndpoints.length} ok, 0 errors\\), \\d+ findings`));
+    expect(out).toMatch(
+      new RegExp(`Summary: ${labEndpoints.length} targets \\(${labEndpoints.length} ok, 0 errors\\), \\d+ findings`),
+    );
     expect(out).toContain('origin-reflected');
     expect(out).not.toContain('\u001b[');
   });

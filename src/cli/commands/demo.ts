@@ -60,11 +60,17 @@ export async function runDemo(options: DemoOptions, io: ScanIO): Promise<number>
 export const registerDemo: Register = (program: Command) => {
   program
     .command('demo')
-    .description('start the vulnerable lab, scan it over https with --resolve and --insecure, print the report and write an HTML report')
+    .description(
+      'start the vulnerable lab, scan it over https with --resolve and --insecure, print the report and write an HTML report',
+    )
     .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown, html', 'text')
     .option('-o, --output <file>', `where to write the HTML report (default ./${demoReportFile})`)
     .option('--no-color', 'never colour the report (NO_COLOR is honoured too)')
     .action(async (options: DemoOptions) => {
-      process.exitCode = await runDemo(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await runDemo(options, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
 };

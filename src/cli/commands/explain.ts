@@ -6,7 +6,14 @@
  */
 import { Option, type Command } from 'commander';
 import type { AddressSpace, CorsRequest, CredentialsMode, ProfileName } from '../../browser/index.js';
-import { createLiveSender, explainRequest, liveAddressSpaces, renderExplanation, type BrowserComparison, type Explanation } from '../../explain/index.js';
+import {
+  createLiveSender,
+  explainRequest,
+  liveAddressSpaces,
+  renderExplanation,
+  type BrowserComparison,
+  type Explanation,
+} from '../../explain/index.js';
 import { parseOrigin } from '../../fetch/origin.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
@@ -49,15 +56,21 @@ export function parseHeaderOption(line: string): [string, string] {
   if (colon <= 0) throw new UsageError(`bad --header '${line}': expected 'Name: value'`);
   const name = line.slice(0, colon).trim();
   const value = line.slice(colon + 1).trim();
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new UsageError(`bad --header '${line}': '${name}' is not a valid header name`);
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw new UsageError(`bad --header '${line}': '${name}' is not a valid header name`);
+  }
   return [name, value];
 }
 
 /** Builds the request and checks the arguments; throws UsageError naming the bad one. */
 export function buildRequest(url: string, options: ExplainCommandOptions): CorsRequest {
-  if (typeof options.origin !== 'string' || options.origin === '') throw new UsageError('--origin is required (the page origin, e.g. https://app.example.com, or null)');
+  if (typeof options.origin !== 'string' || options.origin === '') {
+    throw new UsageError('--origin is required (the page origin, e.g. https://app.example.com, or null)');
+  }
   if (parseOrigin(options.origin) === null) {
-    throw new UsageError(`bad --origin '${options.origin}': expected a serialized origin such as https://app.example.com (no path), or null`);
+    throw new UsageError(
+      `bad --origin '${options.origin}': expected a serialized origin such as https://app.example.com (no path), or null`,
+    );
   }
   let target: URL;
   try {
@@ -65,7 +78,9 @@ export function buildRequest(url: string, options: ExplainCommandOptions): CorsR
   } catch {
     throw new UsageError(`bad URL '${url}': expected an absolute http(s) URL`);
   }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`bad URL '${url}': only http and https URLs can be explained`);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new UsageError(`bad URL '${url}': only http and https URLs can be explained`);
+  }
   const request: CorsRequest = {
     origin: options.origin,
     url: target.href,
@@ -76,11 +91,15 @@ export function buildRequest(url: string, options: ExplainCommandOptions): CorsR
   };
   if (options.pageAddressSpace !== undefined) request.addressSpace = options.pageAddressSpace;
   if (options.localNetworkAccess !== undefined) {
-    if (options.pageAddressSpace === undefined) throw new UsageError('--local-network-access needs --page-address-space (where the page is, e.g. public)');
+    if (options.pageAddressSpace === undefined) {
+      throw new UsageError('--local-network-access needs --page-address-space (where the page is, e.g. public)');
+    }
     request.localNetworkAccess = options.localNetworkAccess;
   }
   if (options.targetAddressSpace !== undefined) {
-    if (options.pageAddressSpace === undefined) throw new UsageError('--target-address-space needs --page-address-space (where the page is, e.g. public)');
+    if (options.pageAddressSpace === undefined) {
+      throw new UsageError('--target-address-space needs --page-address-space (where the page is, e.g. public)');
+    }
     request.targetAddressSpace = options.targetAddressSpace;
   }
   return request;
@@ -113,10 +132,14 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
       profile: options.profile ?? 'chromium',
       send: options.send === true,
       expose: options.expose ?? [],
-      ...(request.addressSpace === undefined ? {} : { resolveAddressSpace: await liveAddressSpaces(request.url, options.resolve ?? []) }),
+      ...(request.addressSpace === undefined
+        ? {}
+        : { resolveAddressSpace: await liveAddressSpaces(request.url, options.resolve ?? []) }),
     });
   } catch (e) {
-    if (e instanceof TypeError) throw new UsageError(`fetch() would reject this request before sending it: ${e.message}`);
+    if (e instanceof TypeError) {
+      throw new UsageError(`fetch() would reject this request before sending it: ${e.message}`);
+    }
     throw e;
   } finally {
     await live.close();
@@ -125,7 +148,11 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
   if (options.browser === true) {
     const { compareInChromium } = await import('../../explain/browser.js');
     try {
-      browser = await compareInChromium(request, explanation, { resolve: options.resolve ?? [], send: options.send === true, insecure: options.insecure === true });
+      browser = await compareInChromium(request, explanation, {
+        resolve: options.resolve ?? [],
+        send: options.send === true,
+        insecure: options.insecure === true,
+      });
     } catch (e) {
       io.stderr.write(`corsight: --browser failed: ${(e as Error).message}\n`);
       return ExitCode.usage;
@@ -146,27 +173,70 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export const registerExplain: Register = (program: Command) => {
   program
     .command('explain')
-    .description('explain why a cross-origin fetch() passes or fails CORS, in every browser profile, with the smallest server-side fix; exit 0 allowed, 1 blocked, 2 usage error')
+    .description(
+      'explain why a cross-origin fetch() passes or fails CORS, in every browser profile, with the smallest server-side fix; exit 0 allowed, 1 blocked, 2 usage error',
+    )
     .argument('<url>', 'the URL the page fetches')
-    .requiredOption('--origin <origin>', 'the page origin, e.g. https://app.example.com, or null for a sandboxed/opaque page')
+    .requiredOption(
+      '--origin <origin>',
+      'the page origin, e.g. https://app.example.com, or null for a sandboxed/opaque page',
+    )
     .option('--method <method>', 'request method', 'GET')
     .option('--header <header>', "request header 'Name: value' (repeatable)", collect, [])
-    .addOption(new Option('--credentials <mode>', 'fetch() credentials mode').choices(['omit', 'same-origin', 'include']).default('same-origin'))
-    .addOption(new Option('--profile <profile>', 'browser profile of the main verdict').choices(['chromium', 'firefox', 'safari', 'spec']).default('chromium'))
-    .option('--expose <name>', 'a response header the page needs to read (repeatable); exit 1 if it cannot', collect, [])
-    .option('--send', 'also send a non-GET/HEAD actual request (otherwise only its preflight is sent and its response is assumed)')
+    .addOption(
+      new Option('--credentials <mode>', 'fetch() credentials mode')
+        .choices(['omit', 'same-origin', 'include'])
+        .default('same-origin'),
+    )
+    .addOption(
+      new Option('--profile <profile>', 'browser profile of the main verdict')
+        .choices(['chromium', 'firefox', 'safari', 'spec'])
+        .default('chromium'),
+    )
+    .option(
+      '--expose <name>',
+      'a response header the page needs to read (repeatable); exit 1 if it cannot',
+      collect,
+      [],
+    )
+    .option(
+      '--send',
+      'also send a non-GET/HEAD actual request (otherwise only its preflight is sent and its response is assumed)',
+    )
     .option('--browser', 'repeat the request in headless Chromium (/usr/bin/chromium) and compare')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--resolve <host:address>', 'connect to ADDRESS for HOST (curl style; repeatable)', collect, [])
     .option('--insecure', 'accept any TLS certificate')
-    .option('--timeout <ms>', 'milliseconds per request', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`bad --timeout '${v}': expected a whole number of milliseconds`);
-      return n;
-    }, 10_000)
-    .addOption(new Option('--page-address-space <space>', "the page's IP address space: check Chromium's Local Network Access (a public page reaching a local or loopback server)").choices(['public', 'local', 'loopback']))
-    .addOption(new Option('--local-network-access <answer>', "the user's answer to Chromium's local network access prompt").choices(['granted', 'denied']))
-    .addOption(new Option('--target-address-space <space>', "fetch()'s targetAddressSpace option (with --page-address-space)").choices(['public', 'local', 'loopback']))
+    .option(
+      '--timeout <ms>',
+      'milliseconds per request',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) {
+          throw new UsageError(`bad --timeout '${v}': expected a whole number of milliseconds`);
+        }
+        return n;
+      },
+      10_000,
+    )
+    .addOption(
+      new Option(
+        '--page-address-space <space>',
+        "the page's IP address space: check Chromium's Local Network Access (a public page reaching a local or loopback server)",
+      ).choices(['public', 'local', 'loopback']),
+    )
+    .addOption(
+      new Option(
+        '--local-network-access <answer>',
+        "the user's answer to Chromium's local network access prompt",
+      ).choices(['granted', 'denied']),
+    )
+    .addOption(
+      new Option(
+        '--target-address-space <space>',
+        "fetch()'s targetAddressSpace option (with --page-address-space)",
+      ).choices(['public', 'local', 'loopback']),
+    )
     .option('--no-color', 'no ANSI colours')
     .action(async (url: string, opts: ExplainCommandOptions) => {
       process.exitCode = await explainCommand(url, opts, { stdout: process.stdout, stderr: process.stderr });

@@ -6,10 +6,18 @@ import { runLab } from './lab.js';
 
 function get(port: number, path: string, origin: string): Promise<{ status: number; acao: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, headers: { Host: `corsight-lab.test:${port}`, Origin: origin } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, acao: res.headers['access-control-allow-origin'] as string | undefined }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, headers: { Host: `corsight-lab.test:${port}`, Origin: origin } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            acao: res.headers['access-control-allow-origin'],
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -27,7 +35,10 @@ describe('corsight lab', () => {
     expect(text).toMatch(/\/prefix\s+prefix-match/);
     expect(text).toMatch(/\/exact-allowlist\s+nothing \[secure control\]/);
     const port = Number(/http {3}http:\/\/corsight-lab\.test:(\d+)/.exec(text)?.[1]);
-    expect(await get(port, '/prefix', 'http://corsight-lab.test.corsight-attacker.com')).toEqual({ status: 200, acao: undefined });
+    expect(await get(port, '/prefix', 'http://corsight-lab.test.corsight-attacker.com')).toEqual({
+      status: 200,
+      acao: undefined,
+    });
     expect(await get(port, '/reflect-public', 'https://x.example')).toEqual({ status: 200, acao: 'https://x.example' });
     controller.abort();
     await running;
@@ -37,10 +48,10 @@ describe('corsight lab', () => {
   it('rejects a bad port with a usage error (exit 2)', async () => {
     const stderr = process.stderr.write;
     let written = '';
-    process.stderr.write = ((chunk: string) => {
+    process.stderr.write = (chunk: string) => {
       written += chunk;
       return true;
-    }) as typeof process.stderr.write;
+    };
     try {
       expect(await run(['lab', '--port', '99999'])).toBe(2);
     } finally {

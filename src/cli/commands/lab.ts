@@ -20,7 +20,9 @@ export interface LabCommandOptions {
 
 function parsePort(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
   return Number(value);
 }
 
@@ -43,7 +45,9 @@ export function describeLab(lab: Lab, color = false): string {
     lines.push(`  ${' '.repeat(width)}  ${paint('dim', e.description)}`);
   }
   lines.push('', `Numbered copies for benchmarks: ${lab.httpsUrl}/t/<n>/<endpoint>.`);
-  lines.push(`Scan it: corsight scan --insecure ${lab.resolve.map((r) => `--resolve ${r}`).join(' ')} ${lab.httpsUrl}/prefix`);
+  lines.push(
+    `Scan it: corsight scan --insecure ${lab.resolve.map((r) => `--resolve ${r}`).join(' ')} ${lab.httpsUrl}/prefix`,
+  );
   lines.push('Press Ctrl-C to stop.', '');
   return lines.join('\n');
 }
@@ -52,15 +56,25 @@ export function describeLab(lab: Lab, color = false): string {
  * Starts the lab, prints it to `stdout`, and resolves once `signal` aborts (the CLI wires it to SIGINT and
  * SIGTERM), after the servers closed.
  */
-export async function runLab(options: LabCommandOptions, stdout: Writable & { isTTY?: boolean }, signal: AbortSignal): Promise<void> {
+export async function runLab(
+  options: LabCommandOptions,
+  stdout: Writable & { isTTY?: boolean },
+  signal: AbortSignal,
+): Promise<void> {
   const port = parsePort('--port', options.port);
   const httpsPort = parsePort('--https-port', options.httpsPort);
   let lab: Lab;
   try {
-    lab = await startLab({ ...(port !== undefined ? { port } : {}), ...(httpsPort !== undefined ? { httpsPort } : {}), ...(options.host !== undefined ? { host: options.host } : {}) });
+    lab = await startLab({
+      ...(port !== undefined ? { port } : {}),
+      ...(httpsPort !== undefined ? { httpsPort } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+    });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen: ${e.message}`);
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen: ${e.message}`);
+    }
     throw error;
   }
   stdout.write(describeLab(lab, useColor(stdout, options.color)));

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { httpServer, preflightCheck, reflecting, reflectionCheck, type TestServer } from '../../scanner/__fixtures__/servers.js';
+import {
+  httpServer,
+  preflightCheck,
+  reflecting,
+  reflectionCheck,
+  type TestServer,
+} from '../../scanner/__fixtures__/servers.js';
 import { UsageError } from '../exit-codes.js';
 import { runScan, type ScanCommandOptions } from './scan.js';
 
@@ -35,7 +41,11 @@ function tty<T extends PassThrough>(stream: T, isTTY: boolean): T & { isTTY: boo
   return Object.assign(stream, { isTTY });
 }
 
-async function scan(urls: string[], options: ScanCommandOptions = {}, env: { stdin?: string; ttyOut?: boolean; ttyErr?: boolean } = {}): Promise<Captured> {
+async function scan(
+  urls: string[],
+  options: ScanCommandOptions = {},
+  env: { stdin?: string; ttyOut?: boolean; ttyErr?: boolean } = {},
+): Promise<Captured> {
   const stdin = new PassThrough();
   stdin.end(env.stdin ?? '');
   const stdout = tty(new PassThrough(), env.ttyOut === true);
@@ -84,20 +94,38 @@ describe('corsight scan: exit codes', () => {
     expect((await scan([down, `${clean.url}/`], { format: 'jsonl', failOnError: true })).code).toBe(3);
     expect((await scan([`${clean.url}/`], { format: 'jsonl', failOnError: true })).code).toBe(0);
     expect((await scan([down, `${server.url}/a`], { format: 'jsonl', failOnError: true })).code).toBe(1);
-    expect((await scan([down, `${server.url}/a`], { format: 'jsonl', failOnError: true, failOn: 'none' })).code).toBe(3);
+    expect((await scan([down, `${server.url}/a`], { format: 'jsonl', failOnError: true, failOn: 'none' })).code).toBe(
+      3,
+    );
   });
 
   it('names bad flag values as usage errors', async () => {
-    expect(await usage([server.url], { checks: 'origin-reflected,nope' })).toBe("unknown check id 'nope' (known: origin-reflected, permissive-preflight)");
-    expect(await usage([server.url], { resolve: ['lab.test'] })).toMatch(/^bad --resolve 'lab\.test': no HOST: before the address/);
-    expect(await usage([server.url], { resolve: ['lab.test:not-an-ip'] })).toMatch(/^bad --resolve 'lab\.test:not-an-ip': 'not-an-ip' is not an IPv4 or IPv6 address/);
-    expect(await usage([server.url], { header: ['NoColonHere'] })).toBe("bad --header 'NoColonHere': expected 'Name: value'");
-    expect(await usage([server.url], { header: ['Origin: https://x.test'] })).toMatch(/Origin header is set by each probe/);
-    expect(await usage([server.url], { concurrency: '0' })).toBe("bad --concurrency '0': expected a whole number of at least 1");
-    expect(await usage([server.url], { timeout: 'soon' })).toBe("bad --timeout 'soon': expected a whole number of at least 1");
+    expect(await usage([server.url], { checks: 'origin-reflected,nope' })).toBe(
+      "unknown check id 'nope' (known: origin-reflected, permissive-preflight)",
+    );
+    expect(await usage([server.url], { resolve: ['lab.test'] })).toMatch(
+      /^bad --resolve 'lab\.test': no HOST: before the address/,
+    );
+    expect(await usage([server.url], { resolve: ['lab.test:not-an-ip'] })).toMatch(
+      /^bad --resolve 'lab\.test:not-an-ip': 'not-an-ip' is not an IPv4 or IPv6 address/,
+    );
+    expect(await usage([server.url], { header: ['NoColonHere'] })).toBe(
+      "bad --header 'NoColonHere': expected 'Name: value'",
+    );
+    expect(await usage([server.url], { header: ['Origin: https://x.test'] })).toMatch(
+      /Origin header is set by each probe/,
+    );
+    expect(await usage([server.url], { concurrency: '0' })).toBe(
+      "bad --concurrency '0': expected a whole number of at least 1",
+    );
+    expect(await usage([server.url], { timeout: 'soon' })).toBe(
+      "bad --timeout 'soon': expected a whole number of at least 1",
+    );
     expect(await usage([server.url], { rate: '-1' })).toBe("bad --rate '-1': expected a number, 0 or more");
     expect(await usage([server.url], { origin: ['https://app.example.com/path'] })).toMatch(/^bad --origin .*no path/);
-    expect(await usage([server.url], { proxy: 'socks5://127.0.0.1:1080' })).toMatch(/^bad --proxy .*only http and https/);
+    expect(await usage([server.url], { proxy: 'socks5://127.0.0.1:1080' })).toMatch(
+      /^bad --proxy .*only http and https/,
+    );
     expect(await usage([server.url], { method: 'TRACE' })).toMatch(/^bad --method 'TRACE'/);
     expect(await usage([server.url], { format: 'xml' })).toMatch(/^bad --format 'xml'/);
     expect(await usage([server.url], { failOn: 'severe' })).toMatch(/^bad --fail-on 'severe'/);
@@ -105,30 +133,55 @@ describe('corsight scan: exit codes', () => {
     expect(await usage([], { input: join(dir, 'missing.txt') })).toMatch(/^cannot read --input .*missing\.txt: ENOENT/);
     expect(await usage(['not a url'], {})).toBe('no valid targets (1 skipped)');
     expect(await usage([], { input: dir })).toBe(`cannot read --input ${dir}: it is a directory`);
-    expect(await usage([server.url], { report: ['xml:out.xml'] })).toBe("bad --report 'xml:out.xml': expected FORMAT:FILE with FORMAT one of text, json, jsonl, sarif, markdown, html");
+    expect(await usage([server.url], { report: ['xml:out.xml'] })).toBe(
+      "bad --report 'xml:out.xml': expected FORMAT:FILE with FORMAT one of text, json, jsonl, sarif, markdown, html",
+    );
     expect(await usage([server.url], { report: ['sarif'] })).toBe("bad --report 'sarif': no FILE after 'sarif:'");
     expect(await usage([server.url], { report: ['sarif:'] })).toBe("bad --report 'sarif:': no FILE after 'sarif:'");
-    expect(await usage([server.url], { output: join(dir, 'r'), report: [`json:${join(dir, 'r')}`] })).toBe(`bad --report 'json:${join(dir, 'r')}': ${join(dir, 'r')} is already written by --output`);
-    expect(await usage([server.url], { report: ['json:r.json', 'sarif:./r.json'] })).toBe("bad --report 'sarif:./r.json': ./r.json is already written by --report json:r.json");
+    expect(await usage([server.url], { output: join(dir, 'r'), report: [`json:${join(dir, 'r')}`] })).toBe(
+      `bad --report 'json:${join(dir, 'r')}': ${join(dir, 'r')} is already written by --output`,
+    );
+    expect(await usage([server.url], { report: ['json:r.json', 'sarif:./r.json'] })).toBe(
+      "bad --report 'sarif:./r.json': ./r.json is already written by --report json:r.json",
+    );
   });
 });
 
 describe('corsight scan: input', () => {
   it('reads --input line by line, reporting bad lines with their number and scanning the rest', async () => {
     const file = join(dir, 'targets.txt');
-    await writeFile(file, [`${server.url}/one`, '# a comment', '', 'ftp://files.example.com/', 'http://[bad', `${clean.url}/two`, `127.0.0.1:${server.port}/three`].join('\n'));
+    await writeFile(
+      file,
+      [
+        `${server.url}/one`,
+        '# a comment',
+        '',
+        'ftp://files.example.com/',
+        'http://[bad',
+        `${clean.url}/two`,
+        `127.0.0.1:${server.port}/three`,
+      ].join('\n'),
+    );
     const result = await scan([], { input: file, format: 'jsonl', failOn: 'none' });
     expect(result.stderr).toBe(
       `corsight: ${file}:4: unsupported scheme 'ftp:' in 'ftp://files.example.com/' (http or https only) (skipped)\n` +
         `corsight: ${file}:5: invalid URL 'http://[bad' (skipped)\n`,
     );
-    const urls = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { url: string }).url).sort();
+    const urls = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { url: string }).url)
+      .sort();
     // A bare host:port means https (and fails here with a TLS error, which is a result, not a skip).
     expect(urls).toEqual([`${clean.url}/two`, `${server.url}/one`, `https://127.0.0.1:${server.port}/three`].sort());
   });
 
   it('reads targets from stdin with --input -, after the URLs given as arguments', async () => {
-    const result = await scan([`${server.url}/arg`], { input: '-', format: 'jsonl' }, { stdin: `${server.url}/piped\nnope nope\n` });
+    const result = await scan(
+      [`${server.url}/arg`],
+      { input: '-', format: 'jsonl' },
+      { stdin: `${server.url}/piped\nnope nope\n` },
+    );
     expect(result.stderr).toBe("corsight: stdin:2: invalid URL 'nope nope' (skipped)\n");
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
     expect(result.code).toBe(1);
@@ -136,7 +189,9 @@ describe('corsight scan: input', () => {
 
   it('reports a bad URL argument by position and scans the others', async () => {
     const result = await scan(['mailto:someone@example.com', `${clean.url}/`], { format: 'jsonl' });
-    expect(result.stderr).toBe("corsight: argument 1: unsupported scheme 'mailto:' in 'mailto:someone@example.com' (http or https only) (skipped)\n");
+    expect(result.stderr).toBe(
+      "corsight: argument 1: unsupported scheme 'mailto:' in 'mailto:someone@example.com' (http or https only) (skipped)\n",
+    );
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
@@ -183,7 +238,10 @@ describe('corsight scan: output', () => {
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as { targets: { url: string; findings: { check: string }[] }[] };
     expect(json.targets[0]?.findings.map((f) => f.check).sort()).toEqual(['origin-reflected', 'permissive-preflight']);
-    const log = JSON.parse(await readFile(sarif, 'utf8')) as { version: string; runs: { results: { ruleId: string }[] }[] };
+    const log = JSON.parse(await readFile(sarif, 'utf8')) as {
+      version: string;
+      runs: { results: { ruleId: string }[] }[];
+    };
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0]?.results.map((r) => r.ruleId).sort()).toEqual(['origin-reflected', 'permissive-preflight']);
     const md = await readFile(markdown, 'utf8');
@@ -233,11 +291,18 @@ describe('corsight scan: output', () => {
     expect(new Set(seen)).toEqual(new Set(['t1|sid=42']));
   });
 
-  it('keeps the user\'s cookie and --header values out of the report unless --show-secrets', async () => {
-    const flags = { header: ['X-Token: t1', 'Authorization: Bearer abc'], cookie: 'sid=42', format: 'json', failOn: 'none' };
+  it("keeps the user's cookie and --header values out of the report unless --show-secrets", async () => {
+    const flags = {
+      header: ['X-Token: t1', 'Authorization: Bearer abc'],
+      cookie: 'sid=42',
+      format: 'json',
+      failOn: 'none',
+    };
     const hidden = (await scan([`${server.url}/`], flags)).stdout;
     expect(hidden).not.toMatch(/sid=42|"t1"|Bearer abc/);
-    const evidence = (JSON.parse(hidden) as { targets: { findings: { evidence: { request: { headers: [string, string][] } } }[] }[] }).targets[0]?.findings[0]?.evidence.request.headers;
+    const evidence = (
+      JSON.parse(hidden) as { targets: { findings: { evidence: { request: { headers: [string, string][] } } }[] }[] }
+    ).targets[0]?.findings[0]?.evidence.request.headers;
     expect(evidence).toContainEqual(['Cookie', '[redacted]']);
     expect(evidence).toContainEqual(['X-Token', '[redacted]']);
     expect(evidence).toContainEqual(['Authorization', '[redacted]']);
@@ -264,12 +329,20 @@ describe('corsight scan: interruption', () => {
     });
     const targets = [`${slow.url}/fast`, ...Array.from({ length: 50 }, (_, i) => `${slow.url}/slow${i}`)];
     try {
-      const code = await runScan(targets, { format: 'json', concurrency: '2' }, { stdin: new PassThrough(), stdout, stderr: new PassThrough(), signal: controller.signal }, checks);
+      const code = await runScan(
+        targets,
+        { format: 'json', concurrency: '2' },
+        { stdin: new PassThrough(), stdout, stderr: new PassThrough(), signal: controller.signal },
+        checks,
+      );
       expect(code).toBe(130);
     } finally {
       await slow.close();
     }
-    const report = JSON.parse(out) as { targets: { url: string; status: string; error?: string }[]; summary: { targets: number } };
+    const report = JSON.parse(out) as {
+      targets: { url: string; status: string; error?: string }[];
+      summary: { targets: number };
+    };
     expect(report.targets[0]).toMatchObject({ url: `${slow.url}/fast`, status: 'ok' });
     // The slow targets in flight (one, or two if another started before the cancel landed) are reported as
     // cancelled; the others never started.
@@ -286,10 +359,15 @@ describe('corsight scan: the built CLI', () => {
 
   function cli(args: string[], env: Record<string, string> = {}): Promise<Captured> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [main, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [main, ...args],
+        { env: { ...process.env, ...env }, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -324,7 +402,17 @@ describe('corsight scan: the built CLI', () => {
       else setTimeout(() => reflecting(req, res), 30_000).unref();
     });
     try {
-      const child = spawn(process.execPath, [main, 'scan', `${slow.url}/fast`, `${slow.url}/slow`, '--format', 'jsonl', '--concurrency', '1', '--quiet']);
+      const child = spawn(process.execPath, [
+        main,
+        'scan',
+        `${slow.url}/fast`,
+        `${slow.url}/slow`,
+        '--format',
+        'jsonl',
+        '--concurrency',
+        '1',
+        '--quiet',
+      ]);
       let out = '';
       let err = '';
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -335,7 +423,10 @@ describe('corsight scan: the built CLI', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       expect(code).toBe(130);
       expect(err).toContain('corsight: interrupted; finishing the report');
-      const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { url: string; status: string; error?: string });
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { url: string; status: string; error?: string });
       expect(lines.map((l) => [l.url.replace(slow.url, ''), l.status, l.error])).toEqual([
         ['/fast', 'ok', undefined],
         ['/slow', 'error', 'scan cancelled'],
@@ -347,7 +438,18 @@ describe('corsight scan: the built CLI', () => {
 
   /** Runs the built CLI on `urls` (jsonl, 2 at once) and, like `head -1`, closes its stdout after the first chunk. */
   async function scanLikeHead(urls: string[], extra: string[] = []): Promise<{ code: number | null; err: string }> {
-    const child = spawn(process.execPath, [main, 'scan', ...urls, '--format', 'jsonl', '--concurrency', '2', '--fail-on', 'none', ...extra]);
+    const child = spawn(process.execPath, [
+      main,
+      'scan',
+      ...urls,
+      '--format',
+      'jsonl',
+      '--concurrency',
+      '2',
+      '--fail-on',
+      'none',
+      ...extra,
+    ]);
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());

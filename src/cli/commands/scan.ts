@@ -27,7 +27,14 @@ import {
 import type { Check, Severity } from '../../scanner/types.js';
 import { severities } from '../../scanner/types.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { closeReportOutput, discardReportOutputs, emit, openReportOutput, parseReportRequests, type ReportOutput } from '../report-outputs.js';
+import {
+  closeReportOutput,
+  discardReportOutputs,
+  emit,
+  openReportOutput,
+  parseReportRequests,
+  type ReportOutput,
+} from '../report-outputs.js';
 import { version } from '../version.js';
 import type { Register } from './index.js';
 
@@ -86,12 +93,17 @@ function integer(flag: string, value: string | undefined, min: number): number |
 function decimal(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`bad ${flag} '${value}': expected a number, 0 or more`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`bad ${flag} '${value}': expected a number, 0 or more`);
+  }
   return n;
 }
 
 /** Turns the flags into scanner options; throws `UsageError` naming the first bad flag. */
-export function scanOptionsFromFlags(options: ScanCommandOptions, checks: readonly Check[] = allChecks): Partial<ScanOptions> & { checks: readonly Check[] } {
+export function scanOptionsFromFlags(
+  options: ScanCommandOptions,
+  checks: readonly Check[] = allChecks,
+): Partial<ScanOptions> & { checks: readonly Check[] } {
   const headers = (options.header ?? []).map((line) => {
     try {
       return parseHeader(line);
@@ -103,7 +115,9 @@ export function scanOptionsFromFlags(options: ScanCommandOptions, checks: readon
     ?.split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  if (select !== undefined && select.length === 0) throw new UsageError(`bad --checks '${options.checks}': name at least one check id`);
+  if (select !== undefined && select.length === 0) {
+    throw new UsageError(`bad --checks '${options.checks}': name at least one check id`);
+  }
   const scan: Partial<ScanOptions> & { checks: readonly Check[] } = {
     checks,
     headers,
@@ -179,20 +193,33 @@ class Progress {
  * Runs a scan as the CLI does and returns the exit code. `checks` replaces the built-in check set (tests).
  * Throws `UsageError` for bad flags (exit 2).
  */
-export async function runScan(urls: readonly string[], options: ScanCommandOptions, io: ScanIO, checks?: readonly Check[]): Promise<number> {
+export async function runScan(
+  urls: readonly string[],
+  options: ScanCommandOptions,
+  io: ScanIO,
+  checks?: readonly Check[],
+): Promise<number> {
   const format = (options.format ?? 'text') as ReportFormat;
-  if (!reportFormats.includes(format)) throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
+  if (!reportFormats.includes(format)) {
+    throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
+  }
   const failOn = (options.failOn ?? 'high') as Severity | 'none';
-  if (!(failOnValues as readonly string[]).includes(failOn)) throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
+  if (!(failOnValues as readonly string[]).includes(failOn)) {
+    throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
+  }
   const extraReports = parseReportRequests(options.report ?? [], options.output);
-  if (urls.length === 0 && options.input === undefined) throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
+  if (urls.length === 0 && options.input === undefined) {
+    throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
+  }
   if (options.input !== undefined && options.input !== '-') {
     let isDirectory = false;
     try {
       await access(options.input, fsConstants.R_OK);
       isDirectory = (await stat(options.input)).isDirectory();
     } catch (error) {
-      throw new UsageError(`cannot read --input ${options.input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new UsageError(
+        `cannot read --input ${options.input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
     if (isDirectory) throw new UsageError(`cannot read --input ${options.input}: it is a directory`);
   }
@@ -246,7 +273,10 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   let confirmer: Confirmer | undefined;
   if (options.confirm === true) {
     try {
-      const confirmOptions: Parameters<typeof createConfirmer>[0] = { resolve: options.resolve ?? [], insecure: options.insecure === true };
+      const confirmOptions: Parameters<typeof createConfirmer>[0] = {
+        resolve: options.resolve ?? [],
+        insecure: options.insecure === true,
+      };
       if (options.cookie !== undefined) confirmOptions.cookie = options.cookie;
       confirmer = await createConfirmer(confirmOptions);
     } catch (error) {
@@ -258,18 +288,42 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
 
   // The user's own credentials and --header values stay out of reports unless asked for.
   const redact =
-    options.showSecrets === true ? [] : [...defaultRedactedHeaders, ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase())];
+    options.showSecrets === true
+      ? []
+      : [
+          ...defaultRedactedHeaders,
+          ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase()),
+        ];
   // Every report must have somewhere to go before anything is sent. A file that cannot be written ends the
   // run (exit 2); stdout's reader going away (`| head`) ends it only when no report file is still being written.
   const outputs: ReportOutput[] = [];
   const onError = () => {
-    if (outputs.some((o) => o.error !== undefined && o.file !== undefined) || outputs.every((o) => o.error !== undefined)) stop.abort();
+    if (
+      outputs.some((o) => o.error !== undefined && o.file !== undefined) ||
+      outputs.every((o) => o.error !== undefined)
+    ) {
+      stop.abort();
+    }
   };
   try {
-    outputs.push(await openReportOutput(format, options.output, io.stdout, { color: options.color, redact, flag: '--output', onError }));
+    outputs.push(
+      await openReportOutput(format, options.output, io.stdout, {
+        color: options.color,
+        redact,
+        flag: '--output',
+        onError,
+      }),
+    );
     // Extra reports are files: never coloured.
     for (const extra of extraReports) {
-      outputs.push(await openReportOutput(extra.format, extra.file, io.stdout, { color: false, redact, flag: '--report', onError }));
+      outputs.push(
+        await openReportOutput(extra.format, extra.file, io.stdout, {
+          color: false,
+          redact,
+          flag: '--report',
+          onError,
+        }),
+      );
     }
   } catch (error) {
     discardReportOutputs(outputs);
@@ -281,7 +335,10 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
   const emitAll = async (render: (reporter: Reporter) => string) => {
     for (const output of outputs) await emit(output, render(output.reporter));
   };
-  const progress = options.quiet !== true && io.stderr.isTTY === true ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined) : undefined;
+  const progress =
+    options.quiet !== true && io.stderr.isTTY === true
+      ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined)
+      : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
   const sharesTerminal = progress !== undefined && main.file === undefined && io.stdout.isTTY === true;
 
@@ -311,7 +368,9 @@ export async function runScan(urls: readonly string[], options: ScanCommandOptio
     const error = output.error;
     // A reader that stops early (`| head`) is not an error of the scan; a full disk or a closed file is.
     if (error === undefined || (error.code === 'EPIPE' && output.file === undefined)) continue;
-    warn(`cannot write the ${output.format} report${output.file === undefined ? '' : ` to ${output.file}`}: ${error.code ?? error.message}`);
+    warn(
+      `cannot write the ${output.format} report${output.file === undefined ? '' : ` to ${output.file}`}: ${error.code ?? error.message}`,
+    );
     failed = true;
   }
   if (failed) return ExitCode.usage;
@@ -339,12 +398,22 @@ export const registerScan: Register = (program: Command) => {
     .option('-i, --input <file>', 'read target URLs from FILE, one per line (- for stdin); # starts a comment')
     .addOption(new Option('-f, --format <format>', 'report format').choices([...reportFormats]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
-    .option('--report <format:file>', 'also write a report in FORMAT to FILE, from the same scan, e.g. sarif:corsight.sarif (repeatable)', collect, [])
+    .option(
+      '--report <format:file>',
+      'also write a report in FORMAT to FILE, from the same scan, e.g. sarif:corsight.sarif (repeatable)',
+      collect,
+      [],
+    )
     .option('-H, --header <header>', "send 'Name: value' with every request (repeatable)", collect, [])
     .option('--cookie <cookie>', "send 'Cookie: a=b; c=d' with every request (credentialed probes)")
     .option('--origin <origin>', 'an origin the owner trusts, e.g. https://app.example.com (repeatable)', collect, [])
     .option('-X, --method <method>', 'method of the simple probes', 'GET')
-    .option('--resolve <host:address>', 'connect to ADDRESS for HOST, keeping the name for Host and TLS, as curl does (repeatable)', collect, [])
+    .option(
+      '--resolve <host:address>',
+      'connect to ADDRESS for HOST, keeping the name for Host and TLS, as curl does (repeatable)',
+      collect,
+      [],
+    )
     .option('-c, --concurrency <n>', 'targets scanned at once', '16')
     .option('--per-host <n>', 'requests in flight to one host at once', '8')
     .option('--rate <n>', 'requests per second across the run (0 = unlimited)', '0')
@@ -354,12 +423,25 @@ export const registerScan: Register = (program: Command) => {
     .option('--proxy <url>', 'send every request through this http(s) proxy')
     .option('-L, --follow-redirects', 'follow redirects of the target within its site (never to another site)')
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices([...failOnValues]).default('high'))
-    .option('--fail-on-error', 'exit 3 when a target could not be scanned (unreachable, timed out...) and no finding reached --fail-on')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity')
+        .choices([...failOnValues])
+        .default('high'),
+    )
+    .option(
+      '--fail-on-error',
+      'exit 3 when a target could not be scanned (unreachable, timed out...) and no finding reached --fail-on',
+    )
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
-    .option('--confirm', 'run each exploitable finding\'s PoC in headless Chromium ($CORSIGHT_CHROMIUM or /usr/bin/chromium) and record whether the read succeeded')
-    .option('--show-secrets', 'keep Cookie, Authorization and --header values in the report evidence (redacted by default)')
+    .option(
+      '--confirm',
+      "run each exploitable finding's PoC in headless Chromium ($CORSIGHT_CHROMIUM or /usr/bin/chromium) and record whether the read succeeded",
+    )
+    .option(
+      '--show-secrets',
+      'keep Cookie, Authorization and --header values in the report evidence (redacted by default)',
+    )
     .addHelpText(
       'after',
       `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
@@ -374,7 +456,12 @@ export const registerScan: Register = (program: Command) => {
       };
       process.once('SIGINT', onInterrupt);
       try {
-        process.exitCode = await runScan(urls, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+        process.exitCode = await runScan(urls, options, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          stderr: process.stderr,
+          signal: controller.signal,
+        });
       } finally {
         process.off('SIGINT', onInterrupt);
       }

@@ -39,7 +39,12 @@ export async function startRoutes(routes: Record<string, Route>): Promise<RouteS
     const path = (req.url ?? '/').split('?')[0]!;
     log.push({ method: req.method ?? '', path, headers: req.headers });
     const route = routes[path];
-    const answer = route === undefined ? { status: 404 } : req.method === 'OPTIONS' ? (route.preflight ?? { status: 405 }) : (route.actual ?? { status: 200 });
+    const answer =
+      route === undefined
+        ? { status: 404 }
+        : req.method === 'OPTIONS'
+          ? (route.preflight ?? { status: 405 })
+          : (route.actual ?? { status: 200 });
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : '';
     const flat: string[] = [];
     for (const [n, v] of answer.headers ?? []) flat.push(n, v.replaceAll('{origin}', origin));

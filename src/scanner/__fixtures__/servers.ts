@@ -87,7 +87,13 @@ export const reflecting: http.RequestListener = (req, res) => {
   res.end('{"secret":"s3cr3t"}');
 };
 
-function finding(ctx: ProbeContext, check: Finding['check'], origin: string, evidence: Finding['evidence'], via: Finding['via']): Finding {
+function finding(
+  ctx: ProbeContext,
+  check: Finding['check'],
+  origin: string,
+  evidence: Finding['evidence'],
+  via: Finding['via'],
+): Finding {
   return {
     check,
     severity: 'high',

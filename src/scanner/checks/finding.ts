@@ -44,7 +44,9 @@ export interface FindingParts {
 
 /** Assembles a finding. */
 export function makeFinding(parts: FindingParts): Finding {
-  const detail = [parts.lead, parts.assessment.detail, parts.note].filter((s): s is string => s !== undefined && s !== '').join(' ');
+  const detail = [parts.lead, parts.assessment.detail, parts.note]
+    .filter((s): s is string => s !== undefined && s !== '')
+    .join(' ');
   return {
     check: parts.info.id,
     severity: parts.severity ?? parts.assessment.severity,
@@ -68,7 +70,12 @@ export function makeFinding(parts: FindingParts): Finding {
 }
 
 /** Grades a trust hit with the browser model. */
-export async function assessHit(ctx: ProbeContext, names: TargetNames, hit: TrustHit, simpleExchange: Exchange | undefined): Promise<Assessment> {
+export async function assessHit(
+  ctx: ProbeContext,
+  names: TargetNames,
+  hit: TrustHit,
+  simpleExchange: Exchange | undefined,
+): Promise<Assessment> {
   const baseline = await baselineOf(ctx);
   return assessAccessOnce({
     names,
@@ -96,7 +103,9 @@ export function trustCheck(info: CheckInfo & { id: TrustCheckId }): DescribedChe
     async run(ctx) {
       const analysis = await analyzeTrust(ctx);
       const names = analysis.names;
-      const hits = [analysis.simple.hits.get(info.id), analysis.preflight?.hits.get(info.id)].filter((h): h is TrustHit => h !== undefined);
+      const hits = [analysis.simple.hits.get(info.id), analysis.preflight?.hits.get(info.id)].filter(
+        (h): h is TrustHit => h !== undefined,
+      );
       let best: Finding | undefined;
       for (const hit of hits) {
         const simpleExchange = analysis.simple.verdicts.get(hit.verdict.origin)?.exchange;

@@ -11,7 +11,12 @@ import { prefixMatch, specialCharBypass, substringMatch, suffixMatch, unescapedD
 import { permissivePreflight } from './permissive-preflight.js';
 import { privateNetworkAccess } from './private-network.js';
 import { nullOriginTrusted, originReflected } from './reflection.js';
-import { anySubdomainTrusted, insecureOriginTrusted, localhostTrusted, thirdPartyOriginTrusted } from './trusted-origins.js';
+import {
+  anySubdomainTrusted,
+  insecureOriginTrusted,
+  localhostTrusted,
+  thirdPartyOriginTrusted,
+} from './trusted-origins.js';
 import { wildcardOrigin, wildcardWithCredentials } from './wildcard.js';
 
 /** Every check, in report order (the trust classes first, hygiene last). */

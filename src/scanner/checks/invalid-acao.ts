@@ -18,14 +18,20 @@ import { assessAccessOnce } from './severity.js';
 /** Why an ACAO header (all its lines) can never pass the CORS check, or null when it is well-formed. */
 export function acaoProblem(lines: readonly string[]): string | null {
   if (lines.length === 0) return null;
-  if (lines.length > 1) return `${lines.length} Access-Control-Allow-Origin header lines (${lines.map((l) => JSON.stringify(l)).join(', ')}); browsers join them with ", " and the result matches no origin`;
-  const value = lines[0] as string;
+  if (lines.length > 1) {
+    return `${lines.length} Access-Control-Allow-Origin header lines (${lines.map((l) => JSON.stringify(l)).join(', ')}); browsers join them with ", " and the result matches no origin`;
+  }
+  const value = lines[0]!;
   if (value === '*' || value === 'null') return null;
   if (value.trim() !== value) return `surrounding whitespace in ${JSON.stringify(value)}`;
   if (/[,\s]/.test(value)) return `a list of origins (${JSON.stringify(value)}); the header holds exactly one origin`;
   if (value.includes('*')) return `a wildcard pattern (${JSON.stringify(value)}); only a bare \`*\` is special`;
-  if (value.toLowerCase() === 'null') return `${JSON.stringify(value)}: only lowercase \`null\` matches the opaque origin`;
-  if (parseOrigin(value) === null) return `${JSON.stringify(value)} is not a serialized origin (scheme://host[:port], lowercase, no path or trailing slash)`;
+  if (value.toLowerCase() === 'null') {
+    return `${JSON.stringify(value)}: only lowercase \`null\` matches the opaque origin`;
+  }
+  if (parseOrigin(value) === null) {
+    return `${JSON.stringify(value)} is not a serialized origin (scheme://host[:port], lowercase, no path or trailing slash)`;
+  }
   return null;
 }
 
@@ -33,9 +39,11 @@ const info = {
   id: 'invalid-acao' as const,
   title: 'Invalid Access-Control-Allow-Origin value',
   definition:
-    'The server sends an Access-Control-Allow-Origin value that no browser accepts: several header lines, a comma- or space-separated list, a `*.domain` pattern, an origin with a path or trailing slash, wrong case, or `Null`. Nothing is exposed, but cross-origin callers break, and the value usually shows two layers adding CORS or a misunderstood syntax. Low when the value contains the attacker\'s origin (the server meant to trust it), info otherwise.',
-  probes: 'Reads the answers to the baseline, the own-origin and arbitrary-origin probes (simple and preflight) and the `null` probe; sends no probe of its own.',
-  remediation: 'Send exactly one Access-Control-Allow-Origin line holding `*` or the one request origin that is allowed; make sure only one layer (proxy or app) handles CORS.',
+    "The server sends an Access-Control-Allow-Origin value that no browser accepts: several header lines, a comma- or space-separated list, a `*.domain` pattern, an origin with a path or trailing slash, wrong case, or `Null`. Nothing is exposed, but cross-origin callers break, and the value usually shows two layers adding CORS or a misunderstood syntax. Low when the value contains the attacker's origin (the server meant to trust it), info otherwise.",
+  probes:
+    'Reads the answers to the baseline, the own-origin and arbitrary-origin probes (simple and preflight) and the `null` probe; sends no probe of its own.',
+  remediation:
+    'Send exactly one Access-Control-Allow-Origin line holding `*` or the one request origin that is allowed; make sure only one layer (proxy or app) handles CORS.',
 };
 
 /** An ACAO value browsers reject. */
@@ -79,12 +87,16 @@ export const invalidAcao: DescribedCheck = {
           names,
           origin: shownOrigin,
           via: channel,
-          rule: containsAttacker ? 'names the requesting origin, but inside a value browsers reject' : 'sends a malformed Access-Control-Allow-Origin',
+          rule: containsAttacker
+            ? 'names the requesting origin, but inside a value browsers reject'
+            : 'sends a malformed Access-Control-Allow-Origin',
           evidence: exchange,
           assessment,
           severity: containsAttacker ? 'low' : 'info',
           lead: `The answer${origin === null ? ' without an Origin header' : ` to Origin ${origin}`} carries ${problem}.`,
-          note: containsAttacker ? 'The value contains the attacker\'s origin: remove the duplicate layer and the server reflects any origin.' : '',
+          note: containsAttacker
+            ? "The value contains the attacker's origin: remove the duplicate layer and the server reflects any origin."
+            : '',
         }),
       ];
     }

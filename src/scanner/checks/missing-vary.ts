@@ -32,10 +32,20 @@ export function cacheabilityOf(exchange: Exchange): { kind: Cacheability; text: 
   const maxAge = /(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*"?(\d+)/.exec(cc);
   if (has('no-store')) return { kind: 'no-store', text: `Cache-Control: ${cc} (not stored by any cache)` };
   if (has('private')) return { kind: 'private', text: `Cache-Control: ${cc} (stored only by the browser's own cache)` };
-  if (has('public') || has('s-maxage') || (maxAge !== null && Number(maxAge[1]) > 0) || getHeader(exchange.response.headers, 'expires') !== null) {
-    return { kind: 'shared', text: `${cc !== '' ? `Cache-Control: ${cc}` : 'Expires is set'} (shared caches and CDNs may store it)` };
+  if (
+    has('public') ||
+    has('s-maxage') ||
+    (maxAge !== null && Number(maxAge[1]) > 0) ||
+    getHeader(exchange.response.headers, 'expires') !== null
+  ) {
+    return {
+      kind: 'shared',
+      text: `${cc !== '' ? `Cache-Control: ${cc}` : 'Expires is set'} (shared caches and CDNs may store it)`,
+    };
   }
-  if (has('no-cache') || (maxAge !== null && Number(maxAge[1]) === 0)) return { kind: 'private', text: `Cache-Control: ${cc} (stored but revalidated before reuse)` };
+  if (has('no-cache') || (maxAge !== null && Number(maxAge[1]) === 0)) {
+    return { kind: 'private', text: `Cache-Control: ${cc} (stored but revalidated before reuse)` };
+  }
   return { kind: 'heuristic', text: 'no Cache-Control (caches may store it heuristically)' };
 }
 
@@ -43,9 +53,11 @@ const info = {
   id: 'missing-vary-origin' as const,
   title: 'Origin-dependent Access-Control-Allow-Origin without Vary: Origin',
   definition:
-    'The server\'s Access-Control-Allow-Origin changes with the request\'s Origin (present for one origin and absent or different for another) but the response lacks `Vary: Origin`, so a browser or shared cache may serve the answer meant for one origin to another: cross-origin callers break at random, and an answer carrying an attacker-chosen origin can be replayed to victims. Medium when shared caches may store the response, low when only the browser may, info when nothing stores it or only the presence of `*` varies.',
-  probes: 'Compares the baseline (no Origin) with the own-origin and arbitrary-origin simple probes (shared with the trust checks).',
-  remediation: 'Add `Vary: Origin` to every response whose CORS headers depend on the Origin (including the ones without CORS headers).',
+    "The server's Access-Control-Allow-Origin changes with the request's Origin (present for one origin and absent or different for another) but the response lacks `Vary: Origin`, so a browser or shared cache may serve the answer meant for one origin to another: cross-origin callers break at random, and an answer carrying an attacker-chosen origin can be replayed to victims. Medium when shared caches may store the response, low when only the browser may, info when nothing stores it or only the presence of `*` varies.",
+  probes:
+    'Compares the baseline (no Origin) with the own-origin and arbitrary-origin simple probes (shared with the trust checks).',
+  remediation:
+    'Add `Vary: Origin` to every response whose CORS headers depend on the Origin (including the ones without CORS headers).',
 };
 
 /** ACAO varies with Origin but Vary does not say so. */
@@ -54,7 +66,11 @@ export const missingVaryOrigin: DescribedCheck = {
   async run(ctx) {
     const names = targetNames(ctx.url);
     const arbitrary = arbitraryOrigin(names.scheme);
-    const [baseline, own, other] = await Promise.all([baselineOf(ctx), sendSimple(ctx, names.ownOrigin), sendSimple(ctx, arbitrary)]);
+    const [baseline, own, other] = await Promise.all([
+      baselineOf(ctx),
+      sendSimple(ctx, names.ownOrigin),
+      sendSimple(ctx, arbitrary),
+    ]);
     const answers = [
       { origin: null, exchange: baseline },
       { origin: names.ownOrigin, exchange: own },
@@ -73,7 +89,9 @@ export const missingVaryOrigin: DescribedCheck = {
     if (specific.length === 0 || cache.kind === 'no-store') severity = 'info';
     else if (cache.kind === 'shared') severity = 'medium';
     else severity = 'low';
-    const shown = answers.map((a, i) => `${a.origin === null ? 'no Origin' : a.origin} → ${values[i] === null ? '(none)' : values[i]}`).join('; ');
+    const shown = answers
+      .map((a, i) => `${a.origin === null ? 'no Origin' : a.origin} → ${values[i] === null ? '(none)' : values[i]}`)
+      .join('; ');
     const origin = arbitrary;
     return [
       makeFinding({
@@ -81,7 +99,10 @@ export const missingVaryOrigin: DescribedCheck = {
         names,
         origin,
         via: 'simple',
-        rule: specific.length > 0 ? 'chooses Access-Control-Allow-Origin per request Origin without Vary: Origin' : 'adds `*` only when an Origin is sent, without Vary: Origin',
+        rule:
+          specific.length > 0
+            ? 'chooses Access-Control-Allow-Origin per request Origin without Vary: Origin'
+            : 'adds `*` only when an Origin is sent, without Vary: Origin',
         evidence: missing.exchange,
         assessment: {
           severity,

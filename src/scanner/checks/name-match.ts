@@ -22,7 +22,8 @@ export const suffixMatch = trustCheck({
   definition:
     'The server accepts any origin whose host ends with the trusted domain without requiring a dot before it, as `hostname.endsWith("target.tld")` or `/target\\.tld$/` does, so the registrable name `attackertarget.tld` passes.',
   probes: '`https://attacker<registrable domain>` (e.g. `https://attackertarget.tld`).',
-  remediation: 'Match exact origins; if sub-domains must be allowed, require the dot (`.target.tld`) and list them deliberately.',
+  remediation:
+    'Match exact origins; if sub-domains must be allowed, require the dot (`.target.tld`) and list them deliberately.',
 });
 
 /** `includes('target.tld')`, or a containment test written backwards. */
@@ -41,7 +42,8 @@ export const unescapedDot = trustCheck({
   title: 'Unescaped dot in an origin regex',
   definition:
     'The server matches trusted names with a regular expression whose dots are not escaped, so `www.target.tld` also matches `wwwxtarget.tld`, a name anyone can register. Only dots whose replacement yields a registrable name are probed (the one before the registrable domain, and those inside a multi-label public suffix such as `co.uk`).',
-  probes: '`https://<label>x<domain>` built from the target\'s host and the trusted names (e.g. `https://wwwxtarget.tld`).',
+  probes:
+    "`https://<label>x<domain>` built from the target's host and the trusted names (e.g. `https://wwwxtarget.tld`).",
   remediation: 'Escape dots in origin regexes (`www\\.target\\.tld`) and anchor them, or use exact string comparison.',
 });
 
@@ -52,5 +54,6 @@ export const specialCharBypass = trustCheck({
   definition:
     'The server extracts or bounds the host with a parser that stops at characters browsers keep in a host name, so `https://target.tld_.attacker.tld` (sent by Chromium, Firefox and Safari) or `` https://target.tld`.attacker.tld `` (reported for Safari in 2018, and kept in hosts by Chromium 156 as the URL Standard allows) passes as `target.tld`. The finding names the browsers that can send the origin.',
   probes: `\`https://<trusted host>_.${ATTACKER_DOMAIN}\`, then \`https://<trusted host>\\\`.${ATTACKER_DOMAIN}\` only if \`_\` was refused.`,
-  remediation: 'Parse the Origin with a WHATWG URL parser and compare the whole serialized origin, not a regex-extracted host.',
+  remediation:
+    'Parse the Origin with a WHATWG URL parser and compare the whole serialized origin, not a regex-extracted host.',
 });

@@ -46,7 +46,13 @@ const trustIds = new Set<string>([
 ]);
 const ownOrigin = () => `http://${host}:${port}`;
 // Realistic exact allowlist entries: the front ends, the API itself, a partner, a staging host.
-const originPool = ['http://shop.test', 'http://www.shop.test', 'http://app.shop.test', 'https://partner.example', 'http://staging.shop.test:8080'];
+const originPool = [
+  'http://shop.test',
+  'http://www.shop.test',
+  'http://app.shop.test',
+  'https://partner.example',
+  'http://staging.shop.test:8080',
+];
 
 const configArb = fc.record({
   origins: fc.subarray(originPool, { minLength: 1 }),
@@ -79,7 +85,9 @@ describe('no false positives on corsight middleware with exact allowlists', () =
         });
         const result = await scanTarget(`http://${host}:${port}/data`, { resolve: [`${host}:127.0.0.1`] });
         expect(result.status).toBe('ok');
-        const loud = result.findings.filter((f) => f.severity !== 'info').map((f) => `${f.check} ${f.severity}: ${f.detail}`);
+        const loud = result.findings
+          .filter((f) => f.severity !== 'info')
+          .map((f) => `${f.check} ${f.severity}: ${f.detail}`);
         expect(loud, JSON.stringify(config)).toEqual([]);
         expect(result.findings.filter((f) => trustIds.has(f.check)).map((f) => f.check)).toEqual([]);
       }),

@@ -43,8 +43,12 @@ describe('origin builders', () => {
   });
 
   it('special-character origins are serialized origins as browsers send them', () => {
-    expect(parseOrigin(specialCharOrigin('target.com', '_'))?.serialized).toBe('https://target.com_.corsight-attacker.com');
-    expect(parseOrigin(specialCharOrigin('target.com', '`'))?.serialized).toBe('https://target.com`.corsight-attacker.com');
+    expect(parseOrigin(specialCharOrigin('target.com', '_'))?.serialized).toBe(
+      'https://target.com_.corsight-attacker.com',
+    );
+    expect(parseOrigin(specialCharOrigin('target.com', '`'))?.serialized).toBe(
+      'https://target.com`.corsight-attacker.com',
+    );
   });
 
   it('rejects impossible probe values', () => {
@@ -67,13 +71,23 @@ describe('origin builders', () => {
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/).filter((l) => !l.startsWith('xn--'));
 const suffix = fc.constantFrom('com', 'co.uk', 'github.io', 'io', 'test', 'org', 'com.au', 'net', 'de', 'pages.dev');
 const hostArb = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.array(label, { maxLength: 2 }), label, suffix).map(([subs, name, sfx]) => [...subs, name, sfx].join('.')) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(fc.array(label, { maxLength: 2 }), label, suffix)
+      .map(([subs, name, sfx]) => [...subs, name, sfx].join('.')),
+  },
   { weight: 1, arbitrary: fc.ipV4() },
   { weight: 1, arbitrary: fc.constant('localhost') },
   { weight: 1, arbitrary: fc.ipV6().map((ip) => `[${ip}]`) },
 );
 const targetArb = fc
-  .tuple(fc.constantFrom('http', 'https'), hostArb, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.constantFrom('/', '/api/x?y=1'))
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    hostArb,
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+    fc.constantFrom('/', '/api/x?y=1'),
+  )
   .map(([scheme, host, port, path]) => new URL(`${scheme}://${host}${port !== undefined ? `:${port}` : ''}${path}`));
 
 // How the in-process server decides (the planner is adaptive, so vary what it trusts).
@@ -97,7 +111,9 @@ function ruleTransport(rule: (origin: string, own: string) => boolean, sent: str
       const origin = getHeader(request.headers, 'origin');
       if (origin !== null) sent.push(origin);
       const headers: [string, string][] = [];
-      if (origin !== null && rule(origin, request.url.origin)) headers.push(['Access-Control-Allow-Origin', origin], ['Access-Control-Allow-Credentials', 'true']);
+      if (origin !== null && rule(origin, request.url.origin)) {
+        headers.push(['Access-Control-Allow-Origin', origin], ['Access-Control-Allow-Credentials', 'true']);
+      }
       return { response: { status: 200, headers, bodySnippet: '' }, attempts: 1 };
     },
     close: async () => undefined,
@@ -109,23 +125,28 @@ function ruleTransport(rule: (origin: string, own: string) => boolean, sent: str
 describe('probe origins (property)', () => {
   it('every origin the planner sends is a serialized origin; attacker and hosting origins are registrable and outside the target site', async () => {
     await fc.assert(
-      fc.asyncProperty(targetArb, ruleArb, fc.array(fc.constantFrom('https://app.partner.com', 'http://localhost:8080'), { maxLength: 1 }), async (url, rule, hints) => {
-        const sent: string[] = [];
-        const ctx = createProbeContext({ url, transport: ruleTransport(rule, sent), trustedOrigins: hints });
-        const analysis = await analyzeTrust(ctx);
-        const names = targetNames(url);
-        for (const channel of [analysis.simple, analysis.preflight]) {
-          if (channel === undefined) continue;
-          for (const [origin, kind] of channel.kinds) {
-            expect(probeOriginProblem(origin, kind, names), `${origin} (${kind}) for ${url.href}`).toBeNull();
+      fc.asyncProperty(
+        targetArb,
+        ruleArb,
+        fc.array(fc.constantFrom('https://app.partner.com', 'http://localhost:8080'), { maxLength: 1 }),
+        async (url, rule, hints) => {
+          const sent: string[] = [];
+          const ctx = createProbeContext({ url, transport: ruleTransport(rule, sent), trustedOrigins: hints });
+          const analysis = await analyzeTrust(ctx);
+          const names = targetNames(url);
+          for (const channel of [analysis.simple, analysis.preflight]) {
+            if (channel === undefined) continue;
+            for (const [origin, kind] of channel.kinds) {
+              expect(probeOriginProblem(origin, kind, names), `${origin} (${kind}) for ${url.href}`).toBeNull();
+            }
           }
-        }
-        // Nothing goes on the wire that the planner did not classify.
-        const classified = new Set([...analysis.simple.kinds.keys(), ...(analysis.preflight?.kinds.keys() ?? [])]);
-        for (const origin of sent) expect(classified.has(origin), origin).toBe(true);
-        // A small, bounded plan per channel.
-        expect(analysis.simple.kinds.size).toBeLessThanOrEqual(40);
-      }),
+          // Nothing goes on the wire that the planner did not classify.
+          const classified = new Set([...analysis.simple.kinds.keys(), ...(analysis.preflight?.kinds.keys() ?? [])]);
+          for (const origin of sent) expect(classified.has(origin), origin).toBe(true);
+          // A small, bounded plan per channel.
+          expect(analysis.simple.kinds.size).toBeLessThanOrEqual(40);
+        },
+      ),
       { numRuns: 400 },
     );
   });

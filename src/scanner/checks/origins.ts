@@ -71,7 +71,15 @@ function analyseNames(url: URL): TargetNames {
   // tldts applies the PSL's default rule `*` to unlisted TLDs (e.g. the reserved `.test`), so a lab
   // host `corsight-lab.test` gets domain `corsight-lab.test`; that is what a sibling there would share.
   const domain = isIp ? null : info.domain;
-  return { url, scheme, host, ownOrigin: url.origin, domain: domain ?? null, suffix: isIp ? null : (info.publicSuffix ?? null), isIp };
+  return {
+    url,
+    scheme,
+    host,
+    ownOrigin: url.origin,
+    domain: domain ?? null,
+    suffix: isIp ? null : (info.publicSuffix ?? null),
+    isIp,
+  };
 }
 
 /** A probe origin with why it was chosen. */
@@ -85,7 +93,10 @@ export interface ProbeOrigin {
  * `www.`, `app.`, `api.` (on the default port: front ends live there), plus the owner's `--origin` hints.
  * De-duplicated, own origin first.
  */
-export function trustedLookingOrigins(t: TargetNames, hints: readonly string[]): { own: string; hints: string[]; siblings: string[] } {
+export function trustedLookingOrigins(
+  t: TargetNames,
+  hints: readonly string[],
+): { own: string; hints: string[]; siblings: string[] } {
   const seen = new Set<string>([t.ownOrigin]);
   const hintList: string[] = [];
   for (const hint of hints) {
@@ -176,7 +187,9 @@ export function unescapedDotOrigins(host: string, scheme = 'https'): string[] {
     const labels = sub.split('.');
     const last = labels.pop() ?? '';
     const registrable = `${last}x${info.domain}`;
-    if (isRegistrableHost(registrable)) out.push(`${scheme}://${labels.length > 0 ? `${labels.join('.')}.` : ''}${registrable}`);
+    if (isRegistrableHost(registrable)) {
+      out.push(`${scheme}://${labels.length > 0 ? `${labels.join('.')}.` : ''}${registrable}`);
+    }
   }
   if (info.publicSuffix.includes('.')) {
     const candidate = `${info.domainWithoutSuffix ?? ''}x${info.publicSuffix}`;
@@ -215,7 +228,11 @@ export function specialCharOrigin(baseHost: string, char: string, scheme = 'http
  * every pen), `fiddle.jshell.net` (JSFiddle's result frame). An allowlist entry for one of these hands
  * the target to every user of that platform.
  */
-export const hostingOrigins: readonly string[] = [`https://${PROBE_LABEL}.github.io`, 'https://cdpn.io', 'https://fiddle.jshell.net'];
+export const hostingOrigins: readonly string[] = [
+  `https://${PROBE_LABEL}.github.io`,
+  'https://cdpn.io',
+  'https://fiddle.jshell.net',
+];
 
 /** Loopback origins a developer leaves in an allowlist, and the prefix form a sloppy regex accepts. */
 export const localOrigins: readonly string[] = ['http://localhost', 'http://localhost:3000'];
@@ -241,7 +258,9 @@ export function registrableDomainOf(host: string): string | null {
   if (odd >= 0 && info.domain !== tail && !tail.endsWith(`.${info.domain}`)) return null;
   // tldts' default rule makes the last label a suffix for unlisted TLDs; accept that only for
   // syntactically sane names (a label, a dot, a TLD of letters).
-  if (info.isIcann !== true && info.isPrivate !== true && !/^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(info.domain)) return null;
+  if (info.isIcann !== true && info.isPrivate !== true && !/^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(info.domain)) {
+    return null;
+  }
   return info.domain;
 }
 

@@ -12,7 +12,14 @@ import { parseTokenList } from '../../fetch/headers.js';
 import type { Severity } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
-import { baselineOf, PREFLIGHT_HEADER_NAMES, PREFLIGHT_METHOD, PREFLIGHT_METHOD_ALT, sendPreflight, sendSimple } from './probes.js';
+import {
+  baselineOf,
+  PREFLIGHT_HEADER_NAMES,
+  PREFLIGHT_METHOD,
+  PREFLIGHT_METHOD_ALT,
+  sendPreflight,
+  sendSimple,
+} from './probes.js';
 import { assessAccessOnce, looksInternal } from './severity.js';
 
 function tokens(value: string | null): string[] {
@@ -26,7 +33,8 @@ const info = {
   definition:
     'A preflight from an untrusted origin passes and its answer echoes the requested method (`Access-Control-Allow-Methods` equal to whatever `Access-Control-Request-Method` asked) or headers (an unknown header name such as `x-corsight-probe` granted), or grants `*`. The server then consents to every non-simple request that origin can make. Medium when the grant comes with credentials, info otherwise (low on internal-looking targets).',
   probes: `The preflight from \`https://corsight-attacker.com\` asking for \`${PREFLIGHT_METHOD}\` and \`${PREFLIGHT_HEADER_NAMES.join(',')}\`; a second one asking for \`${PREFLIGHT_METHOD_ALT}\` only when the first answer lists exactly the requested method.`,
-  remediation: 'Answer preflights with fixed lists of the methods and headers the API needs, and only for allowed origins.',
+  remediation:
+    'Answer preflights with fixed lists of the methods and headers the API needs, and only for allowed origins.',
 };
 
 /** ACAM/ACAH echoed or `*` for an untrusted origin. */
@@ -38,17 +46,35 @@ export const permissivePreflight: DescribedCheck = {
     const preflight = await sendPreflight(ctx, origin);
     if (preflight === undefined) return [];
     const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
-    const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
+    const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) =>
+      h.toLowerCase(),
+    );
     // Cheap reads of the answer first; the browser model runs only when something is granted.
     const grants: { text: string; withCredentials: boolean }[] = [];
-    if (methods.includes('*')) grants.push({ text: 'any method (`Access-Control-Allow-Methods: *`)', withCredentials: false });
-    if (headers.includes('*')) grants.push({ text: 'any header except Authorization (`Access-Control-Allow-Headers: *`)', withCredentials: false });
-    if (headers.includes('x-corsight-probe')) grants.push({ text: 'the made-up request header `x-corsight-probe` (requested headers are echoed)', withCredentials: true });
+    if (methods.includes('*')) {
+      grants.push({ text: 'any method (`Access-Control-Allow-Methods: *`)', withCredentials: false });
+    }
+    if (headers.includes('*')) {
+      grants.push({
+        text: 'any header except Authorization (`Access-Control-Allow-Headers: *`)',
+        withCredentials: false,
+      });
+    }
+    if (headers.includes('x-corsight-probe')) {
+      grants.push({
+        text: 'the made-up request header `x-corsight-probe` (requested headers are echoed)',
+        withCredentials: true,
+      });
+    }
     if (methods.length === 1 && methods[0]?.toUpperCase() === PREFLIGHT_METHOD) {
       const alt = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
-      const altMethods = alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
+      const altMethods =
+        alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
       if (altMethods.length === 1 && altMethods[0]?.toUpperCase() === PREFLIGHT_METHOD_ALT) {
-        grants.push({ text: 'whatever method is requested (`Access-Control-Allow-Methods` echoes `Access-Control-Request-Method`)', withCredentials: true });
+        grants.push({
+          text: 'whatever method is requested (`Access-Control-Allow-Methods` echoes `Access-Control-Request-Method`)',
+          withCredentials: true,
+        });
       }
     }
     if (grants.length === 0) return [];

@@ -30,7 +30,10 @@ beforeAll(async () => {
   // in new profiles, so neither would send the victim's SameSite=None cookie cross-site.
   profileDir = mkdtempSync(path.join(tmpdir(), 'corsight-poc-'));
   mkdirSync(path.join(profileDir, 'Default'));
-  writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  writeFileSync(
+    path.join(profileDir, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+  );
   browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath(),
     headless: true,
@@ -57,14 +60,18 @@ afterAll(async () => {
 async function runPoc(poc: string, origin: string, click: boolean, sameSite: 'None' | 'Lax' = 'None'): Promise<string> {
   const context = browser;
   await context.clearCookies();
-  await context.addCookies([{ name: 'lab_session', value: 's3cr3t', domain: lab.hostname, path: '/', secure: true, httpOnly: true, sameSite }]);
+  await context.addCookies([
+    { name: 'lab_session', value: 's3cr3t', domain: lab.hostname, path: '/', secure: true, httpOnly: true, sameSite },
+  ]);
   const pageUrl = origin === 'null' ? 'https://poc-host.corsight-attacker.com/poc.html' : `${origin}/poc.html`;
   const page = await context.newPage();
   await context.route(pageUrl, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: poc }));
   try {
     await page.goto(pageUrl);
     if (click) await page.click('#go');
-    await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'Not run yet.', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'Not run yet.', undefined, {
+      timeout: 20_000,
+    });
     return (await page.textContent('#out')) ?? '';
   } finally {
     await context.unroute(pageUrl);
@@ -75,7 +82,9 @@ async function runPoc(poc: string, origin: string, click: boolean, sameSite: 'No
 async function findingOn(path: string, check: string): Promise<Finding> {
   const result = await scanTarget(`${lab.httpsUrl}${path}`, { resolve: lab.resolve, insecure: true });
   const finding = result.findings.find((f) => f.check === check);
-  if (finding === undefined) throw new Error(`no ${check} on ${path}: ${JSON.stringify(result.findings.map((f) => f.check))}`);
+  if (finding === undefined) {
+    throw new Error(`no ${check} on ${path}: ${JSON.stringify(result.findings.map((f) => f.check))}`);
+  }
   return finding;
 }
 

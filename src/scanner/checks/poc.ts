@@ -26,19 +26,36 @@ export interface PocInput {
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** A JSON literal safe to embed in a `<script>` element (no `</script>`, no U+2028/2029 surprises). */
 function scriptLiteral(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The script that performs the request and reports `{ ok, status, body | error }` through `report`. */
 function requestScript(input: PocInput): string {
-  const init: Record<string, unknown> = { method: input.scenario.method, credentials: input.scenario.credentials, mode: 'cors' };
+  const init: Record<string, unknown> = {
+    method: input.scenario.method,
+    credentials: input.scenario.credentials,
+    mode: 'cors',
+  };
   if (input.scenario.headers.length > 0) init.headers = Object.fromEntries(input.scenario.headers);
-  if (input.scenario.method !== 'GET' && input.scenario.method !== 'HEAD' && input.scenario.headers.some(([n]) => n.toLowerCase() === 'content-type')) {
+  if (
+    input.scenario.method !== 'GET' &&
+    input.scenario.method !== 'HEAD' &&
+    input.scenario.headers.some(([n]) => n.toLowerCase() === 'content-type')
+  ) {
     init.body = '{}';
   }
   return `(async () => {
@@ -93,7 +110,9 @@ ${requestScript(input)}
 <p>Target: <code>${escapeHtml(input.url)}</code></p>
 <p>${where}</p>
 <p>Request: <code>${escapeHtml(input.scenario.method)}</code> with credentials <code>${escapeHtml(input.scenario.credentials)}</code>${
-    unsafe ? ' (non-simple, so the browser sends a CORS preflight first). <strong>This request may change state on the target.</strong>' : '.'
+    unsafe
+      ? ' (non-simple, so the browser sends a CORS preflight first). <strong>This request may change state on the target.</strong>'
+      : '.'
   }</p>
 <button id="go">Run the cross-origin request</button>
 <pre id="out">Not run yet.</pre>

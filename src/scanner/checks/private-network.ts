@@ -18,9 +18,11 @@ const info = {
   id: 'private-network-access' as const,
   title: 'Private-network access granted to any origin',
   definition:
-    'A preflight from an untrusted origin that carries `Access-Control-Request-Private-Network: true` is answered with `Access-Control-Allow-Private-Network: true` and passes the CORS checks, so public web pages may reach this private-network service from a visitor\'s browser. Medium when the target looks internal (private or loopback address, intranet-style name), low otherwise.',
-  probes: 'The preflight from `https://corsight-attacker.com` (every preflight probe carries `Access-Control-Request-Private-Network: true`).',
-  remediation: 'Grant Access-Control-Allow-Private-Network only to the exact origins that must reach the device, or not at all.',
+    "A preflight from an untrusted origin that carries `Access-Control-Request-Private-Network: true` is answered with `Access-Control-Allow-Private-Network: true` and passes the CORS checks, so public web pages may reach this private-network service from a visitor's browser. Medium when the target looks internal (private or loopback address, intranet-style name), low otherwise.",
+  probes:
+    'The preflight from `https://corsight-attacker.com` (every preflight probe carries `Access-Control-Request-Private-Network: true`).',
+  remediation:
+    'Grant Access-Control-Allow-Private-Network only to the exact origins that must reach the device, or not at all.',
 };
 
 /** PNA granted to the attacker's preflight. */

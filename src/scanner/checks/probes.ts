@@ -39,7 +39,12 @@ export type Channel = 'simple' | 'preflight';
  * Sends a probe and returns its exchange, or undefined when the target gave no usable answer to this one
  * probe (a WAF resetting an odd Origin). A target that is down fails the baseline, which the runtime reports.
  */
-async function trySend(ctx: ProbeContext, method: string, origin: string, headers?: HeaderList): Promise<Exchange | undefined> {
+async function trySend(
+  ctx: ProbeContext,
+  method: string,
+  origin: string,
+  headers?: HeaderList,
+): Promise<Exchange | undefined> {
   try {
     return await ctx.send(headers === undefined ? { method, origin } : { method, origin, headers });
   } catch (error) {
@@ -54,7 +59,11 @@ export function sendSimple(ctx: ProbeContext, origin: string): Promise<Exchange 
 }
 
 /** Sends (or reuses) the preflight probe from `origin`, asking for `method`. */
-export function sendPreflight(ctx: ProbeContext, origin: string, method: string = PREFLIGHT_METHOD): Promise<Exchange | undefined> {
+export function sendPreflight(
+  ctx: ProbeContext,
+  origin: string,
+  method: string = PREFLIGHT_METHOD,
+): Promise<Exchange | undefined> {
   return trySend(ctx, 'OPTIONS', origin, preflightHeaders(method));
 }
 

@@ -11,10 +11,23 @@ function ex(method: string, status: number, headers: HeaderList): Exchange {
   return { request: { method, url, headers: [] }, response: { status, headers, bodySnippet: '' } };
 }
 const attacker = 'https://corsight-attacker.com';
-const reflect = (origin: string, extra: HeaderList = []): HeaderList => [['Access-Control-Allow-Origin', origin], ['Access-Control-Allow-Credentials', 'true'], ...extra];
+const reflect = (origin: string, extra: HeaderList = []): HeaderList => [
+  ['Access-Control-Allow-Origin', origin],
+  ['Access-Control-Allow-Credentials', 'true'],
+  ...extra,
+];
 
 function input(partial: Partial<AccessInput> & { simple: Exchange | undefined }, target = url): AccessInput {
-  return { names: targetNames(new URL(target)), origin: attacker, kind: 'attacker', via: 'simple', baseline: undefined, method: 'GET', hasCredentials: false, ...partial };
+  return {
+    names: targetNames(new URL(target)),
+    origin: attacker,
+    kind: 'attacker',
+    via: 'simple',
+    baseline: undefined,
+    method: 'GET',
+    hasCredentials: false,
+    ...partial,
+  };
 }
 
 describe('looksInternal', () => {
@@ -34,7 +47,9 @@ describe('looksInternal', () => {
     ['https://api.example.com/', false],
     ['https://corsight-lab.test/', false],
   ];
-  for (const [target, expected] of table) it(`${target} -> ${expected}`, () => expect(looksInternal(targetNames(new URL(target)))).toBe(expected));
+  for (const [target, expected] of table) {
+    it(`${target} -> ${expected}`, () => expect(looksInternal(targetNames(new URL(target)))).toBe(expected));
+  }
 });
 
 describe('cookies a request carries (SameSite)', () => {
@@ -63,7 +78,9 @@ describe('cookies a request carries (SameSite)', () => {
   });
   it('an http target gets no Secure cookie at all (so no cross-site cookie), except on loopback', () => {
     expect(carriedCookies(cookies, attacker, new URL('http://api.target.com/')).map((c) => c.name)).toEqual([]);
-    expect(carriedCookies(cookies, 'http://evil.target.com', new URL('http://api.target.com/')).map((c) => c.name)).toEqual(['b', 'd']);
+    expect(
+      carriedCookies(cookies, 'http://evil.target.com', new URL('http://api.target.com/')).map((c) => c.name),
+    ).toEqual(['b', 'd']);
     expect(carriedCookies(cookies, attacker, new URL('http://localhost:8080/')).map((c) => c.name)).toEqual(['a']);
   });
 });
@@ -92,7 +109,9 @@ describe('assessAccess', () => {
     expect(cross.severity).toBe('high');
     expect(cross.detail).toContain('SameSite Lax/Strict');
     const sub = 'https://corsight-probe.target.com';
-    const same = await assessAccess(input({ origin: sub, kind: 'subdomain', simple: ex('GET', 200, reflect(sub)), baseline: lax }));
+    const same = await assessAccess(
+      input({ origin: sub, kind: 'subdomain', simple: ex('GET', 200, reflect(sub)), baseline: lax }),
+    );
     expect(same.severity).toBe('high');
     expect(same.detail).toContain('same-site');
   });
@@ -107,12 +126,19 @@ describe('assessAccess', () => {
   });
 
   it('preflight that passes with credentials while the actual answer lacks CORS: credentialed send, high', async () => {
-    const preflight = ex('OPTIONS', 204, reflect(attacker, [['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']]));
+    const preflight = ex(
+      'OPTIONS',
+      204,
+      reflect(attacker, [
+        ['Access-Control-Allow-Methods', 'PUT'],
+        ['Access-Control-Allow-Headers', 'content-type'],
+      ]),
+    );
     const a = await assessAccess(input({ via: 'preflight', preflight, simple: ex('GET', 200, []) }));
     expect([a.access, a.severity, a.scenario.method]).toEqual(['credentialed-send', 'high', 'PUT']);
   });
 
-  it('a preflight the browser still refuses: info, with Chromium\'s reason', async () => {
+  it("a preflight the browser still refuses: info, with Chromium's reason", async () => {
     const preflight = ex('OPTIONS', 204, reflect(attacker));
     const a = await assessAccess(input({ via: 'preflight', preflight, simple: ex('GET', 200, []) }));
     expect([a.access, a.severity]).toEqual(['none', 'info']);
@@ -129,10 +155,20 @@ describe('assessAccess', () => {
   it('precondition modifiers: http twin -1 (-2 with HSTS), loopback -2', async () => {
     const twin = 'http://api.target.com';
     const hsts = ex('GET', 200, [['Strict-Transport-Security', 'max-age=63072000']]);
-    expect((await assessAccess(input({ origin: twin, kind: 'insecure', simple: ex('GET', 200, reflect(twin)) }))).severity).toBe('medium');
-    expect((await assessAccess(input({ origin: twin, kind: 'insecure', simple: ex('GET', 200, reflect(twin)), baseline: hsts }))).severity).toBe('low');
+    expect(
+      (await assessAccess(input({ origin: twin, kind: 'insecure', simple: ex('GET', 200, reflect(twin)) }))).severity,
+    ).toBe('medium');
+    expect(
+      (
+        await assessAccess(
+          input({ origin: twin, kind: 'insecure', simple: ex('GET', 200, reflect(twin)), baseline: hsts }),
+        )
+      ).severity,
+    ).toBe('low');
     const local = 'http://localhost:3000';
-    expect((await assessAccess(input({ origin: local, kind: 'local', simple: ex('GET', 200, reflect(local)) }))).severity).toBe('low');
+    expect(
+      (await assessAccess(input({ origin: local, kind: 'local', simple: ex('GET', 200, reflect(local)) }))).severity,
+    ).toBe('low');
   });
 
   it('mixed content: an https page cannot read an http target, so nothing is exposed to it', async () => {

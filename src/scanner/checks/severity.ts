@@ -34,7 +34,7 @@ import { isSuccess, PREFLIGHT_METHOD } from './probes.js';
 /** Moves `severity` by `steps` (negative = down), clamped to info..critical. */
 export function shift(severity: Severity, steps: number): Severity {
   const index = severities.indexOf(severity) + steps;
-  return severities[Math.max(0, Math.min(severities.length - 1, index))] as Severity;
+  return severities[Math.max(0, Math.min(severities.length - 1, index))]!;
 }
 
 /** The higher of two severities. */
@@ -59,7 +59,14 @@ export function looksInternal(names: TargetNames): boolean {
     if (host.includes(':')) return host === '::1' || /^f[cd]/.test(host) || host.startsWith('fe80');
     const parts = host.split('.').map(Number);
     const [a = 0, b = 0] = parts;
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (!host.includes('.')) return true;
   if (/\.(local|internal|intranet|corp|lan|home\.arpa|localhost)$/.test(host)) return true;
@@ -160,7 +167,11 @@ export function replayTransport(url: URL, preflight: Exchange | undefined, actua
   };
 }
 
-async function simulate(request: CorsRequest, transport: Transport, profile: ProfileName): Promise<CorsOutcome | undefined> {
+async function simulate(
+  request: CorsRequest,
+  transport: Transport,
+  profile: ProfileName,
+): Promise<CorsOutcome | undefined> {
   try {
     return await simulateFetch(request, transport, { profile });
   } catch {
@@ -195,7 +206,9 @@ function preflightScenarios(preflight: Exchange | undefined): Scenario[] {
     if (jsonOk) out.push({ method: 'POST', headers: [['content-type', 'application/json']], credentials });
   }
   // Nothing can pass: still simulate one request so the finding quotes the browser's reason.
-  if (out.length === 0) out.push({ method: PREFLIGHT_METHOD, headers: [['content-type', 'application/json']], credentials: 'include' });
+  if (out.length === 0) {
+    out.push({ method: PREFLIGHT_METHOD, headers: [['content-type', 'application/json']], credentials: 'include' });
+  }
   return out;
 }
 
@@ -239,7 +252,11 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
         ]
       : preflightScenarios(input.preflight);
   for (const s of scenarios) {
-    const outcome = await simulate({ origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials }, transport, input.profile ?? 'chromium');
+    const outcome = await simulate(
+      { origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials },
+      transport,
+      input.profile ?? 'chromium',
+    );
     if (outcome === undefined) continue;
     const sentActual = outcome.requests.some((r) => r.method !== 'OPTIONS');
     if (outcome.allowed) {
@@ -271,8 +288,13 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
   switch (access) {
     case 'credentialed-read': {
       severity = 'high';
-      parts.push(`A page on ${shown} can read this response with the victim's cookies (fetch with credentials: 'include'${input.via === 'preflight' ? `, ${request} through a preflight` : ''}).`);
-      const cookies = [...(input.baseline !== undefined ? cookiesOf(input.baseline) : []), ...(input.simple !== undefined ? cookiesOf(input.simple) : [])];
+      parts.push(
+        `A page on ${shown} can read this response with the victim's cookies (fetch with credentials: 'include'${input.via === 'preflight' ? `, ${request} through a preflight` : ''}).`,
+      );
+      const cookies = [
+        ...(input.baseline !== undefined ? cookiesOf(input.baseline) : []),
+        ...(input.simple !== undefined ? cookiesOf(input.simple) : []),
+      ];
       const carried = carriedCookies(cookies, input.origin, url);
       if (carried.length > 0) {
         severity = 'critical';
@@ -283,10 +305,12 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
             : `The target sets cookies such a request carries (${names}, SameSite=None; Secure), so the victim's session is read in browsers that send third-party cookies (Chrome's default windows); Safari, Firefox's Total Cookie Protection and private windows withhold or partition them.`,
         );
       } else if (cookies.length > 0) {
-        parts.push(`Cookies the target sets (${[...new Set(cookies.map((c) => c.name))].join(', ')}) are SameSite Lax/Strict (or unmarked, which Chromium treats as Lax), so a cross-site request does not carry them; other credentials (HTTP auth, client certificates, other cookies) still would be.`);
+        parts.push(
+          `Cookies the target sets (${[...new Set(cookies.map((c) => c.name))].join(', ')}) are SameSite Lax/Strict (or unmarked, which Chromium treats as Lax), so a cross-site request does not carry them; other credentials (HTTP auth, client certificates, other cookies) still would be.`,
+        );
       } else if (input.hasCredentials) {
         parts.push(
-          'The scan sent your credentials: a cross-site request carries a session cookie only if it is SameSite=None; Secure (and HTTP authentication the browser has cached), never a bearer token the site\'s own script adds.',
+          "The scan sent your credentials: a cross-site request carries a session cookie only if it is SameSite=None; Secure (and HTTP authentication the browser has cached), never a bearer token the site's own script adds.",
         );
       }
       break;
@@ -299,28 +323,37 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
       break;
     case 'read':
       severity = internal ? 'medium' : 'low';
-      parts.push(`A page on ${shown} can read this response without credentials${input.via === 'preflight' ? ` (${request} through a preflight)` : ''}; credentialed reads are refused${failure !== '' ? ` (${failure})` : ''}.`);
+      parts.push(
+        `A page on ${shown} can read this response without credentials${input.via === 'preflight' ? ` (${request} through a preflight)` : ''}; credentialed reads are refused${failure !== '' ? ` (${failure})` : ''}.`,
+      );
       parts.push(
         internal
-          ? 'The target looks internal, so this reads what only the victim\'s network position reaches (Chromium 142+ asks the user first under Local Network Access).'
-          : 'That matters when the response depends on the client\'s network position (intranet, IP allowlists); otherwise anyone could fetch it directly.',
+          ? "The target looks internal, so this reads what only the victim's network position reaches (Chromium 142+ asks the user first under Local Network Access)."
+          : "That matters when the response depends on the client's network position (intranet, IP allowlists); otherwise anyone could fetch it directly.",
       );
       break;
     case 'send':
       severity = internal ? 'low' : 'info';
-      parts.push(`A page on ${shown} passes the preflight without credentials and can send ${request}; it cannot use the victim's cookies.`);
+      parts.push(
+        `A page on ${shown} passes the preflight without credentials and can send ${request}; it cannot use the victim's cookies.`,
+      );
       break;
     default:
       severity = 'info';
-      parts.push(`The server names ${shown} in Access-Control-Allow-Origin, but a browser still refuses the read${failure !== '' ? `: ${failure}` : ''}.`);
+      parts.push(
+        `The server names ${shown} in Access-Control-Allow-Origin, but a browser still refuses the read${failure !== '' ? `: ${failure}` : ''}.`,
+      );
   }
 
   // What the attacker needs in order to send this Origin at all.
   if (input.kind === 'subdomain') {
     severity = shift(severity, -1);
-    parts.push('Exploiting it needs control of a page on a sub-domain (XSS or a sub-domain takeover), so the severity is one level lower.');
+    parts.push(
+      'Exploiting it needs control of a page on a sub-domain (XSS or a sub-domain takeover), so the severity is one level lower.',
+    );
   } else if (input.kind === 'insecure') {
-    const hsts = input.baseline !== undefined ? getHeader(input.baseline.response.headers, 'strict-transport-security') : null;
+    const hsts =
+      input.baseline !== undefined ? getHeader(input.baseline.response.headers, 'strict-transport-security') : null;
     const hstsOn = hsts !== null && /max-age\s*=\s*"?[1-9]/i.test(hsts);
     severity = shift(severity, hstsOn ? -2 : -1);
     parts.push(
@@ -330,10 +363,18 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
     );
   } else if (input.kind === 'local') {
     severity = shift(severity, -2);
-    parts.push('Exploiting it needs code on the victim\'s own machine (a local dev server or a local app with XSS), so the severity is two levels lower.');
+    parts.push(
+      "Exploiting it needs code on the victim's own machine (a local dev server or a local app with XSS), so the severity is two levels lower.",
+    );
   }
 
-  if (status !== undefined && !isSuccess(status) && access !== 'none' && access !== 'send' && access !== 'credentialed-send') {
+  if (
+    status !== undefined &&
+    !isSuccess(status) &&
+    access !== 'none' &&
+    access !== 'send' &&
+    access !== 'credentialed-send'
+  ) {
     const steps = status === 401 || status === 403 ? -1 : -2;
     const before = severity;
     severity = shift(severity, steps);

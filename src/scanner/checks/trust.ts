@@ -138,7 +138,7 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
   const differs = refs.some((origin) => {
     const pre = preflightRefs.get(origin);
     const sim = simple.verdicts.get(origin);
-    if (pre === undefined || !pre.allowed) return false;
+    if (!pre?.allowed) return false;
     return sim === undefined || !sim.allowed || (pre.credentials && !sim.credentials);
   });
   if (!differs) return { names, simple, preflightRefs };
@@ -178,7 +178,7 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     ...hostingOrigins.map((o): Planned => [o, 'hosting']),
     ...locals.map((o): Planned => [o, 'local']),
     [localhostPrefixOrigin, 'attacker'],
-    ...(httpTwin(host) !== undefined ? [[httpTwin(host) as string, 'insecure'] as Planned] : []),
+    ...(httpTwin(host) !== undefined ? [[httpTwin(host)!, 'insecure'] as Planned] : []),
     // An IPv6 literal cannot be a label of a longer host name.
     ...(host.startsWith('[')
       ? []
@@ -212,7 +212,9 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   // Round three: bypasses built on each trusted name.
   // Each unescaped-dot probe, with the trusted name it was made from.
   const dotProbes = new Map<string, string>();
-  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) for (const o of unescapedDotOrigins(b, sch(b))) if (!dotProbes.has(o)) dotProbes.set(o, b);
+  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) {
+    for (const o of unescapedDotOrigins(b, sch(b))) if (!dotProbes.has(o)) dotProbes.set(o, b);
+  }
   const round3: Planned[] = [...dotProbes.keys()].map((o): Planned => [o, 'attacker']);
   for (const b of bases) {
     round3.push([prefixOrigin(b, sch(b)), 'attacker'], [specialCharOrigin(b, '_', sch(b)), 'attacker']);
@@ -228,7 +230,9 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   }
   const prefixHits = bases.map((b) => prefixOrigin(b, sch(b))).filter(ok);
   const infix = domain !== null ? infixOrigin(domain, scheme) : undefined;
-  if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) round4.push([infix, 'attacker']);
+  if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) {
+    round4.push([infix, 'attacker']);
+  }
   await Promise.all(round4.map(probe));
 
   // Classification.
@@ -243,7 +247,12 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   const reflected = ok(arbitrary);
   const nullTrusted = ok('null');
   if (reflected) {
-    add('origin-reflected', arbitrary, 'attacker', `reflects any Origin it receives${nullTrusted ? ' (including `null`)' : ''}${credNote(arbitrary)}`);
+    add(
+      'origin-reflected',
+      arbitrary,
+      'attacker',
+      `reflects any Origin it receives${nullTrusted ? ' (including `null`)' : ''}${credNote(arbitrary)}`,
+    );
   }
   if (nullTrusted) {
     add('null-origin-trusted', 'null', 'opaque', `trusts the opaque origin ${code('null')}${credNote('null')}`);
@@ -260,13 +269,18 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   if (forward && infix !== undefined && domain !== null) {
     add('substring-match', infix, 'attacker', `accepts any origin containing ${code(domain)}${overHttp}`);
   } else if (reverse.length > 0 && domain !== null) {
-    const origin = reverse[0] as string;
-    add('substring-match', origin, 'attacker', `accepts an origin whose host is a substring of ${code(domain)} (e.g. ${code(hostOf(origin))})`);
+    const origin = reverse[0]!;
+    add(
+      'substring-match',
+      origin,
+      'attacker',
+      `accepts an origin whose host is a substring of ${code(domain)} (e.g. ${code(hostOf(origin))})`,
+    );
   }
   if (!forward) {
     const p = prefixHits[0];
     if (p !== undefined) {
-      const base = bases.find((b) => prefixOrigin(b, sch(b)) === p) as string;
+      const base = bases.find((b) => prefixOrigin(b, sch(b)) === p)!;
       add('prefix-match', p, 'attacker', `accepts any origin starting with ${code(`${sch(base)}://${base}`)}`);
     }
     if (suffixOk && suffix !== undefined && domain !== null) {
@@ -277,7 +291,12 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     if (!ok(origin) || forward) continue;
     const h = hostOf(origin);
     if (suffixOk && domain !== null && h.endsWith(domain)) continue;
-    add('unescaped-dot', origin, 'attacker', `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})`);
+    add(
+      'unescaped-dot',
+      origin,
+      'attacker',
+      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})`,
+    );
   }
   for (const b of bases) {
     if (forward || prefixHits.includes(prefixOrigin(b, sch(b)))) continue;
@@ -299,19 +318,38 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     add('insecure-origin-trusted', origin, 'insecure', `trusts ${code(origin)}, an origin served over plain http`);
   }
   if (subdomain !== undefined && ok(subdomain) && !forward && !suffixOk && domain !== null) {
-    add('any-subdomain-trusted', subdomain, 'subdomain', `accepts any sub-domain of ${code(domain)} (e.g. ${code(hostOf(subdomain))})`);
+    add(
+      'any-subdomain-trusted',
+      subdomain,
+      'subdomain',
+      `accepts any sub-domain of ${code(domain)} (e.g. ${code(hostOf(subdomain))})`,
+    );
   }
   for (const origin of hostingOrigins) {
     if (!ok(origin)) continue;
     const h = hostOf(origin);
-    const rule = h.endsWith('.github.io') ? `accepts origins under ${code('github.io')}, where anyone can publish pages` : `trusts ${code(origin)}, a code playground that runs anyone's script`;
+    const rule = h.endsWith('.github.io')
+      ? `accepts origins under ${code('github.io')}, where anyone can publish pages`
+      : `trusts ${code(origin)}, a code playground that runs anyone's script`;
     add('third-party-origin-trusted', origin, 'hosting', rule);
   }
   if (ok(localhostPrefixOrigin)) {
-    add('localhost-trusted', localhostPrefixOrigin, 'attacker', `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does`);
+    add(
+      'localhost-trusted',
+      localhostPrefixOrigin,
+      'attacker',
+      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does`,
+    );
   } else {
     const local = locals.filter(ok);
-    if (local.length > 0) add('localhost-trusted', local[0] as string, 'local', `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}`);
+    if (local.length > 0) {
+      add(
+        'localhost-trusted',
+        local[0]!,
+        'local',
+        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}`,
+      );
+    }
   }
   return { channel, kinds, verdicts, trusted, hits };
 }

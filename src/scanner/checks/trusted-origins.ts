@@ -30,7 +30,7 @@ export const thirdPartyOriginTrusted = trustCheck({
   id: 'third-party-origin-trusted',
   title: 'Origin where anyone can publish script trusted',
   definition:
-    'The server trusts an origin on a platform where anyone can run script: a shared-hosting suffix such as `*.github.io` (any account) or a code playground\'s result origin (`cdpn.io` for CodePen, `fiddle.jshell.net` for JSFiddle). Any user of that platform can read the resource.',
+    "The server trusts an origin on a platform where anyone can run script: a shared-hosting suffix such as `*.github.io` (any account) or a code playground's result origin (`cdpn.io` for CodePen, `fiddle.jshell.net` for JSFiddle). Any user of that platform can read the resource.",
   probes: hostingOrigins.map((o) => `\`${o}\``).join(', ') + '.',
   remediation: 'Trust only origins you control; for previews, use your own domain.',
 });

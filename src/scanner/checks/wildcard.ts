@@ -24,7 +24,10 @@ async function wildcardAnswers(ctx: ProbeContext): Promise<WildcardAnswer[]> {
   const origin = arbitraryOrigin(targetNames(ctx.url).scheme);
   const [simple, preflight] = await Promise.all([sendSimple(ctx, origin), sendPreflight(ctx, origin)]);
   const out: WildcardAnswer[] = [];
-  for (const [channel, exchange] of [['simple', simple], ['preflight', preflight]] as const) {
+  for (const [channel, exchange] of [
+    ['simple', simple],
+    ['preflight', preflight],
+  ] as const) {
     if (exchange === undefined) continue;
     const v = verdictOf(origin, channel, exchange);
     if (v.acao === '*') out.push({ channel, exchange, credentials: v.credentials });
@@ -47,7 +50,8 @@ const withCredentialsInfo = {
   definition:
     'The server sends `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`. Browsers refuse every credentialed read of such a response (uncredentialed reads still pass), so this exposes nothing by itself, but it shows that credentialed cross-origin access was intended and is one framework change away from reflecting any origin.',
   probes: '`https://corsight-attacker.com` as a simple request and through a preflight (shared with origin-reflected).',
-  remediation: 'Decide: public data takes `*` without credentials; credentialed access takes an exact allowlist of origins echoed with Vary: Origin.',
+  remediation:
+    'Decide: public data takes `*` without credentials; credentialed access takes an exact allowlist of origins echoed with Vary: Origin.',
 };
 
 async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Promise<Finding[]> {
@@ -80,7 +84,9 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
       names,
       origin,
       via: answer.channel,
-      rule: withCredentials ? 'allows any origin (`*`) and claims credentials are allowed' : 'allows any origin to read without credentials (`*`)',
+      rule: withCredentials
+        ? 'allows any origin (`*`) and claims credentials are allowed'
+        : 'allows any origin to read without credentials (`*`)',
       evidence: answer.exchange,
       assessment,
       severity,
@@ -96,4 +102,7 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
 export const wildcardOrigin: DescribedCheck = { ...wildcardInfo, run: (ctx) => wildcardFinding(ctx, false) };
 
 /** `*` with `Access-Control-Allow-Credentials: true`. */
-export const wildcardWithCredentials: DescribedCheck = { ...withCredentialsInfo, run: (ctx) => wildcardFinding(ctx, true) };
+export const wildcardWithCredentials: DescribedCheck = {
+  ...withCredentialsInfo,
+  run: (ctx) => wildcardFinding(ctx, true),
+};

@@ -34,8 +34,22 @@ function hostileResult(): TargetResult {
     via: 'simple',
     rule: `reflects ${hostile}`,
     evidence: {
-      request: { method: 'GET', url: `https://t.example/${encodeURIComponent(hostile)}`, headers: [['Origin', hostile], ['Cookie', 'sid=secret-cookie']] },
-      response: { status: 200, headers: [['Access-Control-Allow-Origin', hostile], ['X-Evil', '</textarea><script>window.__pwned=3</script>']], bodySnippet: hostile },
+      request: {
+        method: 'GET',
+        url: `https://t.example/${encodeURIComponent(hostile)}`,
+        headers: [
+          ['Origin', hostile],
+          ['Cookie', 'sid=secret-cookie'],
+        ],
+      },
+      response: {
+        status: 200,
+        headers: [
+          ['Access-Control-Allow-Origin', hostile],
+          ['X-Evil', '</textarea><script>window.__pwned=3</script>'],
+        ],
+        bodySnippet: hostile,
+      },
     },
     poc: `<!doctype html><script>window.__pwned=4</script></textarea>${hostile}`,
     remediation: `fix ${hostile}`,
@@ -48,7 +62,11 @@ function renderHostile(): string {
   const reporter = htmlReporter();
   const result = hostileResult();
   const summary = addToSummary(emptySummary(), result);
-  return reporter.begin({ tool: 'corsight', version: '0.0.0', startedAt: new Date(0), checks: [] }) + reporter.target(result) + reporter.end(summary, new Date(0));
+  return (
+    reporter.begin({ tool: 'corsight', version: '0.0.0', startedAt: new Date(0), checks: [] }) +
+    reporter.target(result) +
+    reporter.end(summary, new Date(0))
+  );
 }
 
 describe('HTML report markup', () => {
@@ -76,7 +94,10 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
   let lab: Lab;
   let browser: Browser;
   let reportFile: string;
-  let json: { summary: { bySeverity: Record<string, number>; targets: number; findings: number }; targets: { url: string; findings: unknown[] }[] };
+  let json: {
+    summary: { bySeverity: Record<string, number>; targets: number; findings: number };
+    targets: { url: string; findings: unknown[] }[];
+  };
 
   beforeAll(async () => {
     mkdirSync(outDir, { recursive: true });
@@ -120,7 +141,9 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       expect(errors).toEqual([]);
       expect(requests).toEqual([pathToFileURL(reportFile).href]);
       const counts = await page.$$eval('#severity-counts .count', (nodes) =>
-        Object.fromEntries(nodes.map((node) => [node.getAttribute('data-severity'), Number(node.querySelector('b')?.textContent)])),
+        Object.fromEntries(
+          nodes.map((node) => [node.getAttribute('data-severity'), Number(node.querySelector('b')?.textContent)]),
+        ),
       );
       expect(counts).toEqual(json.summary.bySeverity);
       expect(json.summary.findings).toBeGreaterThan(10);
@@ -145,7 +168,9 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     const { page, errors } = await open(reportFile, 1280);
     try {
       const column = async (index: number) =>
-        page.$$eval(`#target-table tbody tr td:nth-child(${index})`, (cells) => cells.map((cell) => cell.getAttribute('data-sort') ?? ''));
+        page.$$eval(`#target-table tbody tr td:nth-child(${index})`, (cells) =>
+          cells.map((cell) => cell.getAttribute('data-sort') ?? ''),
+        );
       await page.click('#target-table th[data-key=findings] button');
       const ascending = (await column(3)).map(Number);
       expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
@@ -172,7 +197,9 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     try {
       // Open every evidence and PoC block: long header lines and PoC source must wrap too.
       await page.$$eval('details', (nodes) => nodes.forEach((node) => node.setAttribute('open', '')));
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(outDir, 'html-report-phone.png'), fullPage: false });
       await page.locator('.finding').first().scrollIntoViewIfNeeded();
@@ -184,17 +211,26 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
   });
 
   it('the PoC Download button saves the PoC source exactly; Copy puts it on the clipboard', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     try {
       await page.goto(pathToFileURL(reportFile).href);
       const first = page.locator('.finding').first();
-      await first.locator('details').nth(1).evaluate((node) => node.setAttribute('open', ''));
+      await first
+        .locator('details')
+        .nth(1)
+        .evaluate((node) => node.setAttribute('open', ''));
       const source = (await first.locator('pre[id$="-poc"]').textContent()) ?? '';
       expect(source).toMatch(/^<!doctype html>/);
-      const [download] = await Promise.all([page.waitForEvent('download'), first.locator('button[data-action=download]').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        first.locator('button[data-action=download]').click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/^corsight-poc-[a-z-]+\.html$/);
       const saved = await download.path();
       expect(readFileSync(saved, 'utf8')).toBe(source);

@@ -29,7 +29,8 @@ const severityColor: Record<Severity, string> = {
 };
 
 /** The policy of the report page: nothing but its own inline style and script, and data: images. */
-export const htmlReportCsp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const htmlReportCsp =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const style = `
 *{box-sizing:border-box}
@@ -122,8 +123,14 @@ function httpText(exchange: Exchange): string {
   } catch {
     // Keep the URL as recorded.
   }
-  const request = [`${exchange.request.method} ${target} HTTP/1.1`, ...exchange.request.headers.map(([name, value]) => `${name}: ${value}`)];
-  const response = [`HTTP/1.1 ${exchange.response.status}`, ...exchange.response.headers.map(([name, value]) => `${name}: ${value}`)];
+  const request = [
+    `${exchange.request.method} ${target} HTTP/1.1`,
+    ...exchange.request.headers.map(([name, value]) => `${name}: ${value}`),
+  ];
+  const response = [
+    `HTTP/1.1 ${exchange.response.status}`,
+    ...exchange.response.headers.map(([name, value]) => `${name}: ${value}`),
+  ];
   const body = exchange.response.bodySnippet === '' ? '' : `\n\n${exchange.response.bodySnippet}`;
   return `${request.join('\n')}\n\n${response.join('\n')}${body}`;
 }
@@ -148,7 +155,10 @@ interface Row {
 function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>): string {
   const pocId = `${id}-poc`;
   const rows: [string, string][] = [
-    ['Attacker origin', `<code>${escapeHtml(finding.attackerOrigin)}</code> (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`],
+    [
+      'Attacker origin',
+      `<code>${escapeHtml(finding.attackerOrigin)}</code> (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`,
+    ],
     ['Inferred rule', escapeHtml(finding.rule)],
   ];
   if (finding.remediation !== undefined) rows.push(['Fix', escapeHtml(finding.remediation)]);
@@ -172,13 +182,21 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
 </div>`;
 }
 
-function renderTarget(result: TargetResult & { finalUrl?: string }, index: number, redact: ReadonlySet<string>): string {
+function renderTarget(
+  result: TargetResult & { finalUrl?: string },
+  index: number,
+  redact: ReadonlySet<string>,
+): string {
   const id = `t${index}`;
   const parts = [`<article id="${id}"><h3>${escapeHtml(result.url)}</h3>`];
   const meta: string[] = [`${result.requests} requests`];
-  if (result.status === 'error') parts.push(`<p class="error">Error: ${escapeHtml(result.error ?? 'unknown error')}</p>`);
+  if (result.status === 'error') {
+    parts.push(`<p class="error">Error: ${escapeHtml(result.error ?? 'unknown error')}</p>`);
+  }
   if (result.finalUrl !== undefined) meta.push(`scanned after redirects: ${escapeHtml(result.finalUrl)}`);
-  if (result.redirect !== undefined) meta.push(`redirect ${result.redirect.status} to ${escapeHtml(result.redirect.location)}, not followed`);
+  if (result.redirect !== undefined) {
+    meta.push(`redirect ${result.redirect.status} to ${escapeHtml(result.redirect.location)}, not followed`);
+  }
   parts.push(`<p class="meta">${meta.join('; ')}</p>`);
   if (result.status === 'ok' && result.findings.length === 0) parts.push('<p class="ok">No findings.</p>');
   result.findings.forEach((finding, n) => parts.push(renderFinding(finding, `${id}-f${n}`, redact)));
@@ -214,7 +232,9 @@ function renderTable(rows: readonly Row[]): string {
     '<th data-key="findings" data-type="number"><button type="button">Findings</button></th>',
     '<th data-key="highest" data-type="number"><button type="button">Highest</button></th>',
     '<th class="opt" data-key="requests" data-type="number"><button type="button">Requests</button></th>',
-    ...(confirmColumn ? ['<th data-key="confirmed" data-type="number"><button type="button">Confirmed</button></th>'] : []),
+    ...(confirmColumn
+      ? ['<th data-key="confirmed" data-type="number"><button type="button">Confirmed</button></th>']
+      : []),
   ];
   const body = rows.map((row) => {
     const cells = [
@@ -223,7 +243,11 @@ function renderTable(rows: readonly Row[]): string {
       `<td data-sort="${row.findings}">${row.findings}</td>`,
       `<td data-sort="${rank(row.highest)}">${row.highest === null ? '&ndash;' : badge(row.highest)}</td>`,
       `<td class="opt" data-sort="${row.requests}">${row.requests}</td>`,
-      ...(confirmColumn ? [`<td data-sort="${row.confirmed}">${row.attempted === 0 ? '&ndash;' : `${row.confirmed}/${row.attempted}`}</td>`] : []),
+      ...(confirmColumn
+        ? [
+            `<td data-sort="${row.confirmed}">${row.attempted === 0 ? '&ndash;' : `${row.confirmed}/${row.attempted}`}</td>`,
+          ]
+        : []),
     ];
     return `<tr>${cells.join('')}</tr>`;
   });
@@ -260,13 +284,24 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
       let confirmed = 0;
       let attempted = 0;
       for (const finding of result.findings) {
-        if (highest === null || severities.indexOf(finding.severity) > severities.indexOf(highest)) highest = finding.severity;
+        if (highest === null || severities.indexOf(finding.severity) > severities.indexOf(highest)) {
+          highest = finding.severity;
+        }
         if (finding.confirmation !== undefined) {
           attempted++;
           if (finding.confirmation.confirmed) confirmed++;
         }
       }
-      const row: Row = { index, url: result.url, status: result.status, findings: result.findings.length, highest, requests: result.requests, confirmed, attempted };
+      const row: Row = {
+        index,
+        url: result.url,
+        status: result.status,
+        findings: result.findings.length,
+        highest,
+        requests: result.requests,
+        confirmed,
+        attempted,
+      };
       if (result.error !== undefined) row.error = result.error;
       rows.push(row);
       return renderTarget(result, index, redact);

@@ -29,7 +29,10 @@ function httpText(exchange: Exchange): string {
     `${exchange.request.method} ${url.pathname}${url.search} HTTP/1.1`,
     ...exchange.request.headers.map(([name, value]) => `${name}: ${value}`),
   ];
-  const response = [`HTTP/1.1 ${exchange.response.status}`, ...exchange.response.headers.map(([name, value]) => `${name}: ${value}`)];
+  const response = [
+    `HTTP/1.1 ${exchange.response.status}`,
+    ...exchange.response.headers.map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${request.join('\n')}\n\n${response.join('\n')}`;
 }
 
@@ -43,7 +46,9 @@ function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
     `- **Rule the server applies:** ${escape(finding.rule)}`,
   ];
   if (finding.remediation !== undefined) lines.push(`- **Fix:** ${escape(finding.remediation)}`);
-  if (finding.confirmation !== undefined) lines.push(`- **Browser:** ${escape(describeConfirmation(finding.confirmation))}`);
+  if (finding.confirmation !== undefined) {
+    lines.push(`- **Browser:** ${escape(describeConfirmation(finding.confirmation))}`);
+  }
   lines.push(
     '',
     '<details><summary>Evidence</summary>',
@@ -69,7 +74,9 @@ function renderTarget(result: TargetResult & { finalUrl?: string }, redact: Read
   if (result.redirect !== undefined) {
     lines.push(`Redirect ${result.redirect.status} to ${code(result.redirect.location)}, not followed.`, '');
   }
-  if (result.status === 'ok' && result.findings.length === 0) lines.push(`No findings (${result.requests} requests).`, '');
+  if (result.status === 'ok' && result.findings.length === 0) {
+    lines.push(`No findings (${result.requests} requests).`, '');
+  }
   for (const finding of result.findings) lines.push(renderFinding(finding, redact));
   return `${lines.join('\n')}\n`;
 }

@@ -3,9 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createScanner, type ScanTargetResult } from '../scanner.js';
-import { closedPort, httpServer, preflightCheck, reflecting, reflectionCheck, type TestServer } from '../__fixtures__/servers.js';
+import {
+  closedPort,
+  httpServer,
+  preflightCheck,
+  reflecting,
+  reflectionCheck,
+  type TestServer,
+} from '../__fixtures__/servers.js';
 import type { Finding } from '../types.js';
-import { addToSummary, createReporter, emptySummary, reachesThreshold, reportFormats, type ReportFormat } from './index.js';
+import {
+  addToSummary,
+  createReporter,
+  emptySummary,
+  reachesThreshold,
+  reportFormats,
+  type ReportFormat,
+} from './index.js';
 
 const checks = [reflectionCheck, preflightCheck];
 let server: TestServer;
@@ -26,7 +40,12 @@ beforeAll(async () => {
   });
   const refused = await closedPort();
   const scanner = createScanner({ checks, retries: 0, timeout: 2000 });
-  for await (const result of scanner.scan([`${server.url}/api?x=1`, `${server.url}/clean`, `${server.url}/moved`, `http://127.0.0.1:${refused}/`])) {
+  for await (const result of scanner.scan([
+    `${server.url}/api?x=1`,
+    `${server.url}/clean`,
+    `${server.url}/moved`,
+    `http://127.0.0.1:${refused}/`,
+  ])) {
     results.push(result);
   }
   await scanner.close();
@@ -73,12 +92,30 @@ describe('json', () => {
   it('is one JSON document with the documented shape', () => {
     const doc = JSON.parse(render('json')) as Record<string, unknown>;
     expect(Object.keys(doc).sort()).toEqual(['finishedAt', 'startedAt', 'summary', 'targets', 'tool', 'version']);
-    expect(doc).toMatchObject({ tool: 'corsight', version: '9.9.9', startedAt: '2026-01-02T03:04:05.000Z', finishedAt: '2026-01-02T03:04:06.234Z' });
+    expect(doc).toMatchObject({
+      tool: 'corsight',
+      version: '9.9.9',
+      startedAt: '2026-01-02T03:04:05.000Z',
+      finishedAt: '2026-01-02T03:04:06.234Z',
+    });
     const targets = doc.targets as Record<string, unknown>[];
     expect(targets).toHaveLength(4);
     const api = targets.find((t) => String(t.url).endsWith('/api?x=1')) as { findings: Record<string, unknown>[] };
-    expect(Object.keys(api.findings[0] ?? {})).toEqual(['check', 'severity', 'title', 'detail', 'attackerOrigin', 'via', 'rule', 'evidence', 'poc']);
-    const evidence = api.findings[0]?.evidence as { request: { method: string; headers: unknown[] }; response: { status: number } };
+    expect(Object.keys(api.findings[0] ?? {})).toEqual([
+      'check',
+      'severity',
+      'title',
+      'detail',
+      'attackerOrigin',
+      'via',
+      'rule',
+      'evidence',
+      'poc',
+    ]);
+    const evidence = api.findings[0]?.evidence as {
+      request: { method: string; headers: unknown[] };
+      response: { status: number };
+    };
     expect(evidence.request.method).toBe('GET');
     expect(evidence.response.status).toBe(200);
     const error = targets.find((t) => t.status === 'error');
@@ -95,8 +132,10 @@ describe('json', () => {
 
 describe('redaction', () => {
   function credentialed(): ScanTargetResult {
-    const copy = structuredClone(results.find((r) => r.findings.length > 0) as ScanTargetResult);
-    for (const finding of copy.findings) finding.evidence.request.headers.push(['Cookie', 'session=s3cr3t'], ['X-Key', 'k-123']);
+    const copy = structuredClone(results.find((r) => r.findings.length > 0)!);
+    for (const finding of copy.findings) {
+      finding.evidence.request.headers.push(['Cookie', 'session=s3cr3t'], ['X-Key', 'k-123']);
+    }
     return copy;
   }
 
@@ -141,7 +180,9 @@ describe('text', () => {
     expect(text).toContain('HIGH      origin-reflected');
     expect(text).toContain('attacker: https://attacker-corsight.example (simple request)');
     expect(text).toContain('(through a preflight)');
-    expect(text).toMatch(/request: {2}OPTIONS http:\/\/127\.0\.0\.1:\d+\/api\?x=1 {2}Origin: https:\/\/attacker-corsight\.example {2}Access-Control-Request-Method: PUT/);
+    expect(text).toMatch(
+      /request: {2}OPTIONS http:\/\/127\.0\.0\.1:\d+\/api\?x=1 {2}Origin: https:\/\/attacker-corsight\.example {2}Access-Control-Request-Method: PUT/,
+    );
     expect(text).toMatch(/✓ http:\/\/127\.0\.0\.1:\d+\/clean {2}no findings/);
     expect(text).toMatch(/redirect: 301 -> http:\/\/127\.0\.0\.1:\d+\/elsewhere \(not followed/);
     expect(text).toMatch(/! http:\/\/127\.0\.0\.1:\d+\/ {2}error: ECONNREFUSED/);
@@ -151,8 +192,8 @@ describe('text', () => {
   });
 
   it('colours only when given a painter, and neutralises control characters from the server', () => {
-    const hostile = structuredClone(results.find((r) => r.findings.length > 0) as ScanTargetResult);
-    (hostile.findings[0] as Finding).title = 'evil\u001b[2Jtitle\rX';
+    const hostile = structuredClone(results.find((r) => r.findings.length > 0)!);
+    hostile.findings[0]!.title = 'evil\u001b[2Jtitle\rX';
     const reporter = createReporter('text', { paint: (_style, text) => `<${text}>` });
     const text = reporter.target(hostile);
     expect(text).toContain('evil\\x1b[2Jtitle\\x0dX');
@@ -162,8 +203,8 @@ describe('text', () => {
 
 describe('markdown', () => {
   it('renders a section per target with evidence and the PoC in fences that server text cannot close', () => {
-    const tricky = structuredClone(results.find((r) => r.findings.length > 0) as ScanTargetResult);
-    (tricky.findings[0] as Finding).poc = '<script>\n```\n# not a heading\n</script>';
+    const tricky = structuredClone(results.find((r) => r.findings.length > 0)!);
+    tricky.findings[0]!.poc = '<script>\n```\n# not a heading\n</script>';
     const md = render('markdown', [tricky]);
     expect(md).toMatch(/^# CORS scan by corsight 9\.9\.9/);
     expect(md).toMatch(/## `http:\/\/127\.0\.0\.1:\d+\/api\?x=1`/);
@@ -176,7 +217,9 @@ describe('markdown', () => {
 });
 
 describe('sarif', () => {
-  const schema = JSON.parse(readFileSync(new URL('./__fixtures__/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(
+    readFileSync(new URL('./__fixtures__/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
   // The schema's `(?i)` inline flag is not JavaScript syntax: map it to the `i` flag (see __fixtures__/README.md).
   const regExp = (pattern: string, flags: string) =>
     pattern.startsWith('^(?i)') ? new RegExp(`^${pattern.slice(5)}`, `${flags}i`) : new RegExp(pattern, flags);
@@ -196,20 +239,37 @@ describe('sarif', () => {
   it('validates against the official SARIF 2.1.0 schema, with and without results', () => {
     check(render('sarif'));
     check(render('sarif', []));
-    check(render('sarif', results.filter((r) => r.status === 'error')));
+    check(
+      render(
+        'sarif',
+        results.filter((r) => r.status === 'error'),
+      ),
+    );
   });
 
   it('rejects a broken log, so the validation above can fail', () => {
     const log = JSON.parse(render('sarif')) as { runs: { results: Record<string, unknown>[] }[] };
-    (log.runs[0]?.results[0] as Record<string, unknown>).level = 'fatal';
+    (log.runs[0]?.results[0]!).level = 'fatal';
     expect(validate(log)).toBe(false);
   });
 
   it('has one rule per check with its definition, levels and security-severity from severities, the URL as location', () => {
     const log = check(render('sarif')) as {
       runs: {
-        tool: { driver: { name: string; rules: { id: string; fullDescription: { text: string }; properties: Record<string, unknown> }[] } };
-        results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; partialFingerprints: Record<string, string>; properties: Record<string, unknown> }[];
+        tool: {
+          driver: {
+            name: string;
+            rules: { id: string; fullDescription: { text: string }; properties: Record<string, unknown> }[];
+          };
+        };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          partialFingerprints: Record<string, string>;
+          properties: Record<string, unknown>;
+        }[];
         invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[];
       }[];
     };
@@ -221,8 +281,13 @@ describe('sarif', () => {
     expect(run?.tool.driver.rules[1]?.properties['security-severity']).toBe('5.3');
     const reflected = run?.results.find((r) => r.ruleId === 'origin-reflected');
     expect(reflected).toMatchObject({ ruleIndex: 0, level: 'error' });
-    expect(run?.results.find((r) => r.ruleId === 'permissive-preflight')).toMatchObject({ ruleIndex: 1, level: 'warning' });
-    expect(reflected?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\?x=1$/);
+    expect(run?.results.find((r) => r.ruleId === 'permissive-preflight')).toMatchObject({
+      ruleIndex: 1,
+      level: 'warning',
+    });
+    expect(reflected?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/api\?x=1$/,
+    );
     expect(reflected?.partialFingerprints['corsightFinding/v1']).toMatch(/^[0-9a-f]{32}$/);
     expect(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/ECONNREFUSED/);
   });
@@ -230,7 +295,9 @@ describe('sarif', () => {
   it('gives the same finding the same fingerprint across runs', () => {
     const a = JSON.parse(render('sarif')) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
     const b = JSON.parse(render('sarif')) as typeof a;
-    expect(a.runs[0]?.results.map((r) => r.partialFingerprints)).toEqual(b.runs[0]?.results.map((r) => r.partialFingerprints));
+    expect(a.runs[0]?.results.map((r) => r.partialFingerprints)).toEqual(
+      b.runs[0]?.results.map((r) => r.partialFingerprints),
+    );
   });
 });
 

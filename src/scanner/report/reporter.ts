@@ -79,14 +79,20 @@ export function redactExchange(exchange: Exchange, redact: ReadonlySet<string>):
   return {
     request: {
       ...exchange.request,
-      headers: exchange.request.headers.map(([name, value]) => [name, redact.has(name.toLowerCase()) ? redacted : value]),
+      headers: exchange.request.headers.map(([name, value]) => [
+        name,
+        redact.has(name.toLowerCase()) ? redacted : value,
+      ]),
     },
     response: exchange.response,
   };
 }
 
 /** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped, secrets redacted). */
-export function jsonTarget(result: TargetResult & { finalUrl?: string }, redact: ReadonlySet<string> = new Set(defaultRedactedHeaders)): JsonTarget {
+export function jsonTarget(
+  result: TargetResult & { finalUrl?: string },
+  redact: ReadonlySet<string> = new Set(defaultRedactedHeaders),
+): JsonTarget {
   const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
   if (result.error !== undefined) target.error = result.error;
   if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
@@ -131,6 +137,8 @@ export function headerValue(headers: readonly (readonly [string, string])[], nam
 /** Response headers that matter to CORS, for compact evidence lines. */
 export function corsHeaders(headers: readonly (readonly [string, string])[]): [string, string][] {
   return headers
-    .filter(([name]) => /^(access-control-|vary$|cache-control$|age$|set-cookie$|location$|strict-transport-security$)/i.test(name))
+    .filter(([name]) =>
+      /^(access-control-|vary$|cache-control$|age$|set-cookie$|location$|strict-transport-security$)/i.test(name),
+    )
     .map(([name, value]) => [name, value]);
 }

@@ -39,7 +39,10 @@ function ruleName(id: string): string {
 
 /** A stable identity for a finding across runs: the same check, target, path of the probe and inferred rule. */
 export function fingerprint(url: string, finding: Finding): string {
-  return createHash('sha256').update(`${finding.check}\n${url}\n${finding.via}\n${finding.rule}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${finding.check}\n${url}\n${finding.via}\n${finding.rule}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function message(finding: Finding): string {
@@ -101,7 +104,9 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
       let text = '';
       for (const finding of result.findings) {
         const previous = worst.get(finding.check);
-        if (previous === undefined || severities.indexOf(finding.severity) > severities.indexOf(previous)) worst.set(finding.check, finding.severity);
+        if (previous === undefined || severities.indexOf(finding.severity) > severities.indexOf(previous)) {
+          worst.set(finding.check, finding.severity);
+        }
         const properties: Record<string, unknown> = {
           severity: finding.severity,
           attackerOrigin: finding.attackerOrigin,
@@ -130,7 +135,7 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
       return text;
     },
     end(_summary, finishedAt) {
-      const m = meta as ReportMeta;
+      const m = meta!;
       const driver = {
         name: m.tool,
         version: m.version,

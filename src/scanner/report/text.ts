@@ -16,8 +16,10 @@ const identity: Paint = (_style, text) => text;
 
 /** Collapses control characters a hostile server could use to rewrite the terminal (escape sequences, CR). */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function indent(text: string, prefix: string): string {
@@ -50,10 +52,14 @@ function renderFinding(finding: Finding, paint: Paint): string {
     `${pad}${paint('dim', 'request:')}  ${clean(requestLine(finding))}`,
     `${pad}${paint('dim', 'response:')} ${clean(responseLine(finding))}`,
   ];
-  if (finding.remediation !== undefined) lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(clean(finding.remediation), `${pad}          `)}`);
+  if (finding.remediation !== undefined) {
+    lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(clean(finding.remediation), `${pad}          `)}`);
+  }
   if (finding.confirmation !== undefined) {
     const style = finding.confirmation.confirmed ? 'red' : 'green';
-    lines.push(`${pad}${paint('dim', 'browser:')}  ${paint(style, indent(clean(describeConfirmation(finding.confirmation)), `${pad}          `))}`);
+    lines.push(
+      `${pad}${paint('dim', 'browser:')}  ${paint(style, indent(clean(describeConfirmation(finding.confirmation)), `${pad}          `))}`,
+    );
   }
   return lines.join('\n');
 }
@@ -62,21 +68,32 @@ function renderFinding(finding: Finding, paint: Paint): string {
 export function renderTarget(result: TargetResult & { finalUrl?: string }, paint: Paint = identity): string {
   const lines: string[] = [];
   if (result.status === 'error') {
-    lines.push(`${paint('magenta', '!')} ${paint('bold', clean(result.url))}  ${paint('magenta', `error: ${clean(result.error ?? 'unknown error')}`)}`);
+    lines.push(
+      `${paint('magenta', '!')} ${paint('bold', clean(result.url))}  ${paint('magenta', `error: ${clean(result.error ?? 'unknown error')}`)}`,
+    );
   } else {
     const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
     for (const finding of result.findings) counts[finding.severity]++;
     const text = describeCounts({ findings: result.findings.length, bySeverity: counts });
-    const mark = result.findings.length === 0 ? paint('green', '✓') : paint(severityStyle[result.findings[0]?.severity ?? 'info'], '✗');
-    lines.push(`${mark} ${paint('bold', clean(result.url))}  ${text}  ${paint('dim', `(${result.requests} requests)`)}`);
+    const mark =
+      result.findings.length === 0
+        ? paint('green', '✓')
+        : paint(severityStyle[result.findings[0]?.severity ?? 'info'], '✗');
+    lines.push(
+      `${mark} ${paint('bold', clean(result.url))}  ${text}  ${paint('dim', `(${result.requests} requests)`)}`,
+    );
   }
-  if (result.finalUrl !== undefined) lines.push(`  ${paint('dim', 'scanned after redirects:')} ${clean(result.finalUrl)}`);
+  if (result.finalUrl !== undefined) {
+    lines.push(`  ${paint('dim', 'scanned after redirects:')} ${clean(result.finalUrl)}`);
+  }
   if (result.redirect !== undefined) {
     lines.push(
       `  ${paint('dim', 'redirect:')} ${result.redirect.status} -> ${clean(result.redirect.location)} ${paint('dim', '(not followed; --follow-redirects follows it within the site)')}`,
     );
   }
-  if (result.status === 'error' && result.findings.length > 0) lines.push(`  ${paint('dim', `findings before the error: ${result.findings.length}`)}`);
+  if (result.status === 'error' && result.findings.length > 0) {
+    lines.push(`  ${paint('dim', `findings before the error: ${result.findings.length}`)}`);
+  }
   for (const finding of result.findings) lines.push(renderFinding(finding, paint));
   return `${lines.join('\n')}\n`;
 }

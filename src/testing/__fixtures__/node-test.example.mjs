@@ -31,9 +31,14 @@ test('the app origin may PUT with credentials and read X-Total', async () => {
 });
 
 test('another origin is refused, and the failure explains itself', async () => {
-  await expectCors(createServer(app)).from('https://evil.example').fetch('/items').toBeBlockedWith('MissingAllowOriginHeader');
+  await expectCors(createServer(app))
+    .from('https://evil.example')
+    .fetch('/items')
+    .toBeBlockedWith('MissingAllowOriginHeader');
   await assert.rejects(
     expectCors(app).from('https://evil.example').fetch('/items').toBeAllowed(),
-    (err) => err instanceof assert.AssertionError && err.message.includes('add `Access-Control-Allow-Origin: https://evil.example`'),
+    (err) =>
+      err instanceof assert.AssertionError &&
+      err.message.includes('add `Access-Control-Allow-Origin: https://evil.example`'),
   );
 });

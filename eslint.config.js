@@ -1,0 +1,67 @@
+// Lint with type information: typescript-eslint's recommended and strict type-checked sets, plus the
+// stylistic rules that keep one way of writing things. Formatting belongs to Prettier (eslint-config-prettier
+// turns off every rule it owns). Layering and import cycles are checked by dependency-cruiser
+// (.dependency-cruiser.cjs), which sees the whole import graph rather than one file at a time.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['dist/', '.bench-build/', 'bench/scan.js', 'node_modules/', 'coverage/', '.scratch/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', '*.ts', 'src/testing/__fixtures__/*.mjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // Template literals with numbers are how messages are written throughout; booleans and unknowns stay banned.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `void promise` marks a deliberately detached task (server close in a finally, a fire-and-forget log).
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
+      // Unused names prefixed with _ document a parameter a signature requires.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      // Type aliases and interfaces are both used: aliases for unions and object shapes alike.
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `() => server.close(done)` style callbacks are idiomatic Node; a void value in a plain return is still caught.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Tests assert on values they just checked and build fixtures tersely; these rules cost more than they find there.
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '**/__fixtures__/**'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-empty-function': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+  {
+    // After eslint-config-prettier, which switches `curly` off: a body Prettier had to wrap onto its own line
+    // gets braces, so an `if` never spans lines without them.
+    rules: { curly: ['error', 'multi-line'] },
+  },
+);
