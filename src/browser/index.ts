@@ -20,3 +20,6 @@ export * from './wire-headers.js';
 export * from './cache.js';
 export * from './blink-order.js';
 export * from './simulate.js';
+// Fetch vocabulary that corsight/browser exported before it moved to src/fetch; kept so imports keep working.
+export { BAD_PORTS, isBadPort, wireURL } from '../fetch/url.js';
+export { REDIRECT_STATUSES, isRedirectStatus } from '../fetch/status.js';

@@ -5,16 +5,9 @@
 import { byteLowercase, getAllHeaderValues, nameEquals, type HeaderList } from '../fetch/headers.js';
 import { isSameOrigin, isSameSite } from '../fetch/origin.js';
 import { REQUEST_BODY_HEADER_NAMES } from '../fetch/safelist.js';
+import { isRedirectStatus } from '../fetch/status.js';
 import { CHROMIUM, type Profile } from './profiles.js';
 import type { BodyKind } from './types.js';
-
-/** The redirect statuses: 301, 302, 303, 307, 308. */
-export const REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308];
-
-/** Fetch "redirect status". */
-export function isRedirectStatus(status: number): boolean {
-  return REDIRECT_STATUSES.includes(status);
-}
 
 /** Maximum number of redirects followed; the 21st redirect response is a network error. */
 export const MAX_REDIRECTS = 20;

@@ -13,6 +13,8 @@ import {
 } from '../fetch/headers.js';
 import type { AddressSpace } from '../fetch/address-space.js';
 import { isPotentiallyTrustworthy, isSameOrigin, isSameSite, parseOrigin } from '../fetch/origin.js';
+import { isRedirectStatus } from '../fetch/status.js';
+import { isBadPort, isHttpScheme, wireURL } from '../fetch/url.js';
 import { chromiumRequestHeaderOrder } from './blink-order.js';
 import { PreflightCache } from './cache.js';
 import { classifyRequest, constructRequest } from './classify.js';
@@ -32,14 +34,7 @@ import {
 } from './messages.js';
 import { buildPreflightRequest, checkPreflightResponse } from './preflight.js';
 import { getProfile, type Profile } from './profiles.js';
-import {
-  MAX_REDIRECTS,
-  isRedirectStatus,
-  locationURL,
-  redirectTaint,
-  rewriteForRedirect,
-  type LocationResult,
-} from './redirect.js';
+import { MAX_REDIRECTS, locationURL, redirectTaint, rewriteForRedirect, type LocationResult } from './redirect.js';
 import { mergeForWire } from './wire-headers.js';
 import type {
   CorsOutcome,
@@ -56,32 +51,6 @@ const CLIENT_HINT_NAMES = ['dpr', 'device-memory', 'width', 'viewport-width'];
 
 /** Schemes //net never follows a redirect to (net::ERR_UNSAFE_REDIRECT). */
 const NET_UNSAFE_REDIRECT_SCHEMES = ['data:', 'file:', 'blob:', 'filesystem:', 'about:', 'javascript:'];
-
-/** Fetch "bad port": ports fetch() never connects to (Fetch §2.9 "port blocking"). */
-export const BAD_PORTS: readonly number[] = [
-  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
-  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
-  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
-  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
-];
-
-/** True if an HTTP(S) URL uses a bad port (Fetch "bad port"); default ports never are. */
-export function isBadPort(url: URL): boolean {
-  if (!isHttpScheme(url) || url.port === '') return false;
-  return BAD_PORTS.includes(Number(url.port));
-}
-
-/** A URL as it goes on the wire: the fragment is never sent. */
-export function wireURL(url: URL): string {
-  if (url.hash === '' && !url.href.endsWith('#')) return url.href;
-  const copy = new URL(url.href);
-  copy.hash = '';
-  return copy.href.endsWith('#') ? copy.href.slice(0, -1) : copy.href;
-}
-
-function isHttpScheme(url: URL): boolean {
-  return url.protocol === 'http:' || url.protocol === 'https:';
-}
 
 /**
  * Normalize what a transport returned into an HTTP response a browser could have received, or null

@@ -3,6 +3,7 @@ import {
   isPotentiallyTrustworthy,
   isSameOrigin,
   isSameSite,
+  isSchemelesslySameSite,
   isSerializedOrigin,
   parseOrigin,
   serializeOrigin,
@@ -98,4 +99,22 @@ describe('isPotentiallyTrustworthy', () => {
     ['null', false],
     ['data:text/plain,x', false],
   ])('%s -> %s', (o, ok) => expect(isPotentiallyTrustworthy(o)).toBe(ok));
+});
+
+describe("isSchemelesslySameSite (where the scanner's --follow-redirects may go)", () => {
+  it.each([
+    ['https://www.example.com/', 'https://api.example.com/x', true],
+    ['http://example.com/', 'https://example.com/', true],
+    ['https://a.example.co.uk/', 'https://b.example.co.uk/', true],
+    ['https://example.com/', 'https://example.org/', false],
+    ['https://example.co.uk/', 'https://other.co.uk/', false],
+    // github.io is a public suffix (PSL private section): two users are two sites.
+    ['https://alice.github.io/', 'https://bob.github.io/', false],
+    ['https://alice.github.io/', 'https://alice.github.io/repo', true],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:9090/', true],
+    ['http://127.0.0.1/', 'http://127.0.0.2/', false],
+    ['http://localhost/', 'http://intranet/', false],
+  ])('%s -> %s: %s', (from, to, expected) => {
+    expect(isSchemelesslySameSite(new URL(from), new URL(to))).toBe(expected);
+  });
 });

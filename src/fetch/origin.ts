@@ -5,7 +5,7 @@
  * corsight passes origins around in their serialized form: `scheme "://" host [":" port]` with a
  * lowercase scheme and host and no default port, or the literal `null` for an opaque origin.
  */
-import { getDomain } from 'tldts';
+import { parse as parseHost } from 'tldts';
 
 /** A tuple origin: scheme, host and port (port null when it is the scheme's default). */
 export interface TupleOrigin {
@@ -93,24 +93,59 @@ export function isSameOrigin(a: string | URL, b: string | URL): boolean {
   return oa === ob;
 }
 
+/** What the Public Suffix List (private section included, as Chromium's SchemefulSite uses it) says about a host. */
+export interface HostSuffixInfo {
+  /** The host is an IP address (IPv4, or IPv6 with or without brackets). */
+  readonly isIp: boolean;
+  /** URL "registrable domain" (https://url.spec.whatwg.org/#host-registrable-domain); null for IPs and bare suffixes. */
+  readonly registrableDomain: string | null;
+  /** URL "public suffix" (https://url.spec.whatwg.org/#host-public-suffix); null for IPs. */
+  readonly publicSuffix: string | null;
+  /** The public suffix is listed in the PSL (ICANN or private section), not only the implicit `*` rule. */
+  readonly listedSuffix: boolean;
+}
+
 /**
- * The site of an origin (HTML "obtain a site"): the scheme plus the host's registrable domain (from
- * the Public Suffix List, private section included, as Chromium's SchemefulSite does), or the host
- * itself when it has none (IP addresses, `localhost`, bare public suffixes). Null for opaque origins.
+ * The Public Suffix List's view of a host: the one place corsight computes registrable domains and public
+ * suffixes (tldts, private section included). The implicit `*` rule applies to unlisted TLDs, so the reserved
+ * `.test` TLD gives `lab.test` a registrable domain (with `listedSuffix: false`).
+ */
+export function hostSuffixInfo(host: string): HostSuffixInfo {
+  const bracketed = host.startsWith('[');
+  const info = parseHost(bracketed ? host.slice(1, -1) : host, { allowPrivateDomains: true });
+  if (bracketed || info.isIp === true)
+    return { isIp: true, registrableDomain: null, publicSuffix: null, listedSuffix: false };
+  return {
+    isIp: false,
+    registrableDomain: info.domain ?? null,
+    publicSuffix: info.publicSuffix ?? null,
+    listedSuffix: info.isIcann === true || info.isPrivate === true,
+  };
+}
+
+/** URL "registrable domain" of a host (https://url.spec.whatwg.org/#host-registrable-domain), or null. */
+export function registrableDomain(host: string): string | null {
+  return hostSuffixInfo(host).registrableDomain;
+}
+
+/**
+ * The site of an origin (HTML "obtain a site", https://html.spec.whatwg.org/multipage/browsers.html#obtain-a-site):
+ * the scheme plus the host's registrable domain, or the host itself when it has none (IP addresses, `localhost`,
+ * bare public suffixes). Null for opaque origins.
  */
 export function siteOf(input: string | URL): string | null {
   const o = originOf(input);
   if (o === null || o === OPAQUE_ORIGIN) return null;
   const u = new URL(o);
   const host = u.hostname;
-  const domain = host.startsWith('[') ? null : getDomain(host, { allowPrivateDomains: true });
-  return `${u.protocol}//${domain ?? host}`;
+  return `${u.protocol}//${registrableDomain(host) ?? host}`;
 }
 
 /**
- * Schemeful same site (HTML "same site"): both are tuple origins with the same scheme and the same
- * registrable domain (ports are ignored). `http://127.0.0.1:8001` and `http://127.0.0.1:8002` are
- * same-site but not same-origin. Opaque origins are never same-site here.
+ * Schemeful same site (HTML "same site", https://html.spec.whatwg.org/multipage/browsers.html#same-site): both
+ * are tuple origins with the same scheme and the same registrable domain (ports are ignored).
+ * `http://127.0.0.1:8001` and `http://127.0.0.1:8002` are same-site but not same-origin. Opaque origins are
+ * never same-site here.
  */
 export function isSameSite(a: string | URL, b: string | URL): boolean {
   const sa = siteOf(a);
@@ -118,11 +153,28 @@ export function isSameSite(a: string | URL, b: string | URL): boolean {
   return sa !== null && sa === sb;
 }
 
-function isLoopbackHost(host: string): boolean {
+/**
+ * HTML "schemelessly same site" (https://html.spec.whatwg.org/multipage/browsers.html#schemelessly-same-site):
+ * the same registrable domain whatever the scheme (an http → https upgrade stays on site); hosts without one
+ * (IP addresses, `localhost`, single labels) are only schemelessly same site with themselves.
+ */
+export function isSchemelesslySameSite(a: URL, b: URL): boolean {
+  const da = registrableDomain(a.hostname);
+  const db = registrableDomain(b.hostname);
+  if (da === null || db === null) return a.hostname === b.hostname;
+  return da === db;
+}
+
+const LOOPBACK_IPV4 = /^127\.(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){2}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Whether a host is loopback for "potentially trustworthy origin"
+ * (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy): `localhost`, `*.localhost`,
+ * `127.0.0.0/8` (dotted-quad) and `[::1]`. ASCII case-insensitive.
+ */
+export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
-  if (h === '[::1]') return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
-  return h === 'localhost' || h.endsWith('.localhost');
+  return h === '[::1]' || LOOPBACK_IPV4.test(h) || h === 'localhost' || h.endsWith('.localhost');
 }
 
 /**

@@ -2,7 +2,7 @@
  * Parsing and validating the origin patterns of a policy's `origins` list (construction time only).
  */
 import { domainToASCII } from 'node:url';
-import { parse as parseDomain } from 'tldts';
+import { hostSuffixInfo, isLoopbackHost } from '../fetch/origin.js';
 import { problem } from './problems.js';
 import type { PolicyProblem } from './types.js';
 
@@ -30,16 +30,6 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const DOMAIN_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|[0-9]+)$/;
-
-/** Whether an origin's host is loopback (Secure Contexts §3.2: `localhost`, `*.localhost`, 127/8, ::1). */
-export function isLoopbackHost(host: string): boolean {
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    (CANONICAL_IPV4.test(host) && host.startsWith('127.'))
-  );
-}
 
 /** Options of the configuration that change how an origin is judged. */
 export interface OriginCheckOptions {
@@ -333,8 +323,8 @@ export function parseOriginPattern(
       );
     }
     if (subdomains && !options.dangerouslyAllowPublicSuffixWildcards) {
-      const info = parseDomain(host, { allowPrivateDomains: true });
-      if (info.publicSuffix === host && (info.isIcann === true || info.isPrivate === true)) {
+      const info = hostSuffixInfo(host);
+      if (info.publicSuffix === host && info.listedSuffix) {
         problems.push(
           problem(
             'origin-public-suffix-wildcard',

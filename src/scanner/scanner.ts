@@ -3,7 +3,9 @@ import { createProbeContext, type TargetProbeContext } from './context.js';
 import { onAbort } from './limits.js';
 import { ProbeError } from './errors.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
-import { isRedirectStatus, maxRedirects, redirectLocation, sameSite } from './redirects.js';
+import { isSchemelesslySameSite } from '../fetch/origin.js';
+import { isRedirectStatus } from '../fetch/status.js';
+import { maxRedirects, redirectLocation } from './redirects.js';
 import { createTransport, type Transport, type TransportStats } from './transport.js';
 import { severities, type Check, type Finding, type HeaderList, type TargetResult } from './types.js';
 
@@ -151,7 +153,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
         const location = redirectLocation(baseline.response, url);
         if (location === undefined) break;
         const next = location.url;
-        if (!options.followRedirects || next === undefined || !sameSite(url, next)) {
+        if (!options.followRedirects || next === undefined || !isSchemelesslySameSite(url, next)) {
           // Reported, not followed: a cross-site hop would scan someone else's server.
           result.redirect = { status: baseline.response.status, location: next?.href ?? location.raw };
           break;
