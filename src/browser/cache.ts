@@ -23,7 +23,7 @@ export interface PreflightCacheOptions {
 
 /** What a lookup needs to know about the request. */
 export interface CacheLookup {
-  /** Origin key (see `Profile.cacheOriginKey`). */
+  /** Origin key (see `Profile.cache.originKey`). */
   origin: string;
   /** The request's current URL, serialized. */
   url: string;
@@ -109,17 +109,17 @@ export class PreflightCache {
    * insufficient entry is erased, as Chromium does.
    */
   lookup(req: CacheLookup, profile: Profile = CHROMIUM): CacheLookupResult {
-    return profile.cacheModel === 'entry' ? this.#lookupEntry(req, profile) : this.#lookupItems(req, profile);
+    return profile.cache.model === 'entry' ? this.#lookupEntry(req, profile) : this.#lookupItems(req, profile);
   }
 
   /** Record a successful preflight. */
   store(result: CacheStore, profile: Profile = CHROMIUM): void {
-    if (result.url.length >= profile.cacheMaxUrlLength) return;
+    if (result.url.length >= profile.cache.maxUrlLength) return;
     const now = this.now();
     const expiresAt = now + Math.max(0, result.maxAge) * 1000;
     const credentials = result.credentials === 'include';
     const key = keyOf(result.origin, result.url);
-    if (profile.cacheModel === 'entry') {
+    if (profile.cache.model === 'entry') {
       // Whole-entry replacement (Chromium `PreflightCache::AppendEntry`).
       this.#entries.set(key, {
         methods: new Set(result.methods),
@@ -216,7 +216,7 @@ export class PreflightCache {
         const wildcard = !entry.credentials && entry.headers.has('*');
         for (const name of req.unsafeHeaderNames) {
           if (entry.headers.has(name)) continue;
-          if (wildcard && (profile.cacheWildcardCoversAuthorization || name !== 'authorization')) continue;
+          if (wildcard && (profile.cache.wildcardCoversAuthorization || name !== 'authorization')) continue;
           reason = `cached headers do not include ${name}`;
           break;
         }
@@ -238,11 +238,11 @@ export class PreflightCache {
     if (item.kind !== kind || item.expiresAt <= now) return false;
     const include = credentials === 'include';
     // Cache entry match: entry.credentials true, or the request's credentials mode is not include.
-    if (profile.cacheCredentialsExact ? item.credentials !== include : !item.credentials && include) return false;
-    const wildcardOk = profile.cacheWildcardMatches && (profile.cacheWildcardIgnoresCredentials || !item.credentials);
+    if (profile.cache.credentialsExact ? item.credentials !== include : !item.credentials && include) return false;
+    const wildcardOk = profile.cache.wildcardMatches && (profile.cache.wildcardIgnoresCredentials || !item.credentials);
     if (kind === 'method') return item.value === value || (item.value === '*' && wildcardOk);
     if (item.value === value) return true;
-    return item.value === '*' && wildcardOk && (profile.cacheWildcardCoversAuthorization || value !== 'authorization');
+    return item.value === '*' && wildcardOk && (profile.cache.wildcardCoversAuthorization || value !== 'authorization');
   }
 
   #lookupItems(req: CacheLookup, profile: Profile): CacheLookupResult {

@@ -108,7 +108,7 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
   );
   const givenBody = checkEnum<BodyKind>(request.body, ['none', 'text', 'stream'], 'none', 'BodyKind');
   // Without request streams the stream object is stringified like any other non-body value: a text body.
-  const body: BodyKind = givenBody === 'stream' && !profile.requestStreams ? 'text' : givenBody;
+  const body: BodyKind = givenBody === 'stream' && !profile.request.streams ? 'text' : givenBody;
 
   const rawMethod = request.method ?? 'GET';
   if (typeof rawMethod !== 'string' || !isMethod(rawMethod)) {
@@ -123,7 +123,7 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
   const headers: HeaderList = [];
   const dropped: DroppedHeader[] = [];
   const append = (name: string, value: string): void => {
-    if (isForbiddenRequestHeader(name, value, { userAgent: profile.userAgentForbidden })) {
+    if (isForbiddenRequestHeader(name, value, { userAgent: profile.request.userAgentForbidden })) {
       dropped.push({ name, value, reason: 'forbidden' });
       return;
     }
@@ -135,7 +135,7 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
         return;
       }
     }
-    if (profile.combineRequestHeaders) {
+    if (profile.request.combineHeaders) {
       const entry = headers.find(([n]) => nameEquals(n, name));
       if (entry) {
         entry[1] = `${entry[1]}, ${value}`;
@@ -211,10 +211,10 @@ export interface ClassifyInput {
 export function classifyRequest(input: ClassifyInput, profile: Profile = CHROMIUM): RequestClassification {
   const safelistedMethod = isCorsSafelistedMethod(input.method);
   const unsafeHeaderNames = corsUnsafeRequestHeaderNames(input.headers, {
-    chromium: profile.chromiumSafelist,
-    asciiOnly: profile.asciiOnlySafelist,
-    totalLimit: profile.unsafeNamesTotalLimit,
-    unique: profile.uniqueUnsafeNames,
+    chromium: profile.request.chromiumSafelist,
+    asciiOnly: profile.request.asciiOnlySafelist,
+    totalLimit: profile.request.unsafeNamesTotalLimit,
+    unique: profile.request.uniqueUnsafeNames,
   });
   const reasons: string[] = [];
   if (input.useCorsPreflight) reasons.push('the use-CORS-preflight flag is set (stream body or upload listeners)');

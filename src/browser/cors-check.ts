@@ -64,12 +64,12 @@ export function corsCheck(input: CorsCheckInput, profile: Profile = CHROMIUM): C
     return { ok: false, code: 'WildcardOriginNotAllowed', parameter: '' };
   }
   if (value === null) return { ok: false, code: 'MissingAllowOriginHeader', parameter: '' };
-  if (profile.countAllowOriginLines) {
+  if (profile.corsCheck.countAllowOriginLines) {
     if (lines.length > 1) return { ok: false, code: 'MultipleAllowOriginValues', parameter: value };
   }
   if (value !== input.origin) {
     // Firefox has a single "does not match" error for every other value.
-    if (profile.countAllowOriginLines) return { ok: false, code: 'AllowOriginMismatch', parameter: value };
+    if (profile.corsCheck.countAllowOriginLines) return { ok: false, code: 'AllowOriginMismatch', parameter: value };
     if (/[ ,]/.test(value)) return { ok: false, code: 'MultipleAllowOriginValues', parameter: value };
     if (value === 'null') return { ok: false, code: 'AllowOriginMismatch', parameter: value };
     if (!isParsableUrl(value)) return { ok: false, code: 'InvalidAllowOriginValue', parameter: value };

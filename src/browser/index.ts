@@ -7,6 +7,7 @@
  * which response headers script can read. The pure steps it is built from are exported too.
  */
 export * from './types.js';
+export * from './options.js';
 export * from './errors.js';
 export * from './messages.js';
 export * from './profiles.js';

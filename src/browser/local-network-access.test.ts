@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeServer } from './__fixtures__/server.js';
 import { simulateFetch } from './simulate.js';
-import type { AddressSpace, CorsRequest, SimulateOptions } from './types.js';
+import type { SimulateOptions } from './options.js';
+import type { AddressSpace, CorsRequest } from './types.js';
 
 const PAGE = 'https://www.example.com';
 const LOOPBACK = 'http://127.0.0.1:8080/data';

@@ -4,7 +4,8 @@
  */
 import { addressSpaceOfHost, addressSpaces, isMorePrivate, type AddressSpace } from '../fetch/address-space.js';
 import { isPotentiallyTrustworthy } from '../fetch/origin.js';
-import type { CorsRequest, SimulateOptions } from './types.js';
+import type { SimulateOptions } from './options.js';
+import type { CorsRequest } from './types.js';
 
 /** What the Local Network Access check needs, or null when the request does not say where the page is. */
 export interface LocalNetworkAccess {

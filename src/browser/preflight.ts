@@ -141,7 +141,7 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
     return fail('redirect', 'PreflightDisallowedRedirect');
   }
   const okStatus = input.status >= 200 && input.status <= 299;
-  if (profile.preflightStatusFirst && !okStatus) return fail('status', 'PreflightInvalidStatus');
+  if (profile.preflight.statusFirst && !okStatus) return fail('status', 'PreflightInvalidStatus');
   const cors = corsCheck({ headers: input.headers, origin: input.origin, credentials: input.credentials }, profile);
   if (!cors.ok) return fail('cors-check', toPreflightCode(cors.code), cors.parameter);
   if (!okStatus) return fail('status', 'PreflightInvalidStatus');
@@ -163,7 +163,7 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
   const wildcard = !include && headerNames.includes('*');
   let authorizationCoveredByWildcard = false;
   if (
-    profile.authorizationCheckedFirst &&
+    profile.preflight.authorizationCheckedFirst &&
     input.unsafeHeaderNames.includes('authorization') &&
     !headerNames.includes('authorization')
   ) {
@@ -177,7 +177,7 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
     : input.unsafeHeaderNames;
   for (const name of ordered) {
     if (headerNames.includes(name)) continue;
-    if (wildcard && (name !== 'authorization' || profile.wildcardCoversAuthorization)) {
+    if (wildcard && (name !== 'authorization' || profile.preflight.wildcardCoversAuthorization)) {
       if (name === 'authorization') authorizationCoveredByWildcard = true;
       continue;
     }
@@ -186,6 +186,6 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
 
   const maxAgeLines = getAllHeaderValues(input.headers, 'access-control-max-age');
   const maxAgeValue = maxAgeLines.length === 0 ? null : maxAgeLines.join(', ');
-  const maxAge = Math.min(profile.parseMaxAge(maxAgeValue, maxAgeLines.length), profile.maxAgeCap);
+  const maxAge = Math.min(profile.preflight.parseMaxAge(maxAgeValue, maxAgeLines.length), profile.preflight.maxAgeCap);
   return { ok: true, methods, headerNames, maxAge, authorizationCoveredByWildcard };
 }

@@ -32,10 +32,11 @@ export function locationURL(
   profile: Profile = CHROMIUM,
 ): LocationResult {
   let values = getAllHeaderValues(headers, 'location');
-  if (profile.redirectNeedsLocation) values = values.filter((v) => v !== '');
+  if (profile.redirect.needsLocation) values = values.filter((v) => v !== '');
   if (values.length === 0) return { kind: 'none' };
   const distinct = [...new Set(values)];
-  if (profile.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1) return { kind: 'multiple', values };
+  if (profile.redirect.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1)
+    return { kind: 'multiple', values };
   const value = values[0]!;
   let url: URL;
   try {
@@ -57,7 +58,7 @@ export function isRedirectResponse(
   profile: Profile = CHROMIUM,
 ): boolean {
   if (!isRedirectStatus(status)) return false;
-  if (!profile.redirectNeedsLocation) return true;
+  if (!profile.redirect.needsLocation) return true;
   return getAllHeaderValues(headers, 'location').some((v) => v !== '');
 }
 

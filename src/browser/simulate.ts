@@ -36,10 +36,10 @@ import { buildPreflightRequest, checkPreflightResponse } from './preflight.js';
 import { getProfile, type Profile } from './profiles.js';
 import { MAX_REDIRECTS, locationURL, redirectTaint, rewriteForRedirect, type LocationResult } from './redirect.js';
 import { mergeForWire } from './wire-headers.js';
+import type { SimulateOptions } from './options.js';
 import type {
   CorsOutcome,
   CorsRequest,
-  SimulateOptions,
   SimulatedResponse,
   Transport,
   TransportResponse,
@@ -144,7 +144,7 @@ export async function simulateFetch(
   let method = req.method;
   let body = req.body;
   // Chromium reports the first disallowed header in its request-header order (blink-order.ts).
-  const headerOrder = profile.blinkHeaderOrder
+  const headerOrder = profile.preflight.blinkHeaderOrder
     ? chromiumRequestHeaderOrder(
         req.headers.map(([n]) => n),
         { trustworthyUrl: isPotentiallyTrustworthy(req.url) },
@@ -158,22 +158,22 @@ export async function simulateFetch(
   let netNullOrigin = false;
   // LNA: the server's space differs from the request's targetAddressSpace (checked on the actual request).
   let tasMismatch: AddressSpace | null = null;
-  // Firefox (Profile.preflightSticksAcrossRedirects): CORS-unsafe headers in the request as made, or a hop that
+  // Firefox (Profile.preflight.sticksAcrossRedirects): CORS-unsafe headers in the request as made, or a hop that
   // needed a preflight, make every later cross-origin hop preflighted, even once a redirect made it simple.
   let preflightSticks =
-    profile.preflightSticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
+    profile.preflight.sticksAcrossRedirects && classifyRequest({ method: 'GET', headers }, profile).needsPreflight;
   // Observed in Chromium: a credentialed no-cors GET/HEAD from an opaque origin to a URL same-site
   // with the top-level page carries `Origin: null` (presumably its Storage Access headers logic). It
   // is decided by the first request; //net keeps the header across redirects unless the method changes.
   let opaqueSameSiteOrigin =
-    profile.opaqueCredentialedOriginHeader &&
+    profile.network.opaqueCredentialedOriginHeader &&
     req.origin === 'null' &&
     req.credentials === 'include' &&
     request.topLevelOrigin !== undefined &&
     isSameSite(req.url, request.topLevelOrigin);
 
   const clearCacheOnFailure = (): void => {
-    if (preflightKey !== null && profile.clearCacheOnFailure) {
+    if (preflightKey !== null && profile.cache.clearOnFailure) {
       cache.clear(preflightKey.origin, preflightKey.url);
       note('cache', true, `preflight cache entry for ${preflightKey.url} cleared after the failure`);
     }
@@ -240,7 +240,7 @@ export async function simulateFetch(
     const current = urlList[urlList.length - 1]!;
     const taint = redirectTaint(urlList, req.origin);
     const serializedOrigin = taint === 'same-origin' ? req.origin : 'null';
-    const preflightOrigin = profile.preflightIgnoresTaint ? req.origin : serializedOrigin;
+    const preflightOrigin = profile.preflight.ignoresTaint ? req.origin : serializedOrigin;
     const url = wireURL(current);
 
     // Main fetch (Fetch §4.1 step 12), in the order Blink checks (FetchManager::Loader::Start): the
@@ -275,7 +275,7 @@ export async function simulateFetch(
     }
     // Mixed content is blocked before any CORS processing (Chromium: CDP blockedReason mixed-content), unless
     // the request declares a targetAddressSpace (LNA): Chromium then only warns and lets LNA decide (observed).
-    const lnaExempt = profile.localNetworkAccess && exemptsMixedContent(lna);
+    const lnaExempt = profile.localNetwork.enabled && exemptsMixedContent(lna);
     if (
       req.origin.startsWith('https:') &&
       current.protocol === 'http:' &&
@@ -292,7 +292,7 @@ export async function simulateFetch(
     }
     // Local Network Access (local-network.ts), on every hop, after mixed content (observed), before anything is
     // sent: a preflight that would be needed is not sent either, and no-cors requests are checked too.
-    if (lna !== null && profile.localNetworkAccess) {
+    if (lna !== null && profile.localNetwork.enabled) {
       // Only a targetAddressSpace check depends on whether a preflight will go out first.
       const preflighted =
         lna.target !== undefined &&
@@ -324,15 +324,15 @@ export async function simulateFetch(
         { method, headers, useCorsPreflight: req.useCorsPreflight || preflightSticks },
         profile,
       );
-      if (cls.needsPreflight && profile.preflightSticksAcrossRedirects) preflightSticks = true;
+      if (cls.needsPreflight && profile.preflight.sticksAcrossRedirects) preflightSticks = true;
       if (!cls.needsPreflight) {
         note('classify', true, 'no preflight needed: safelisted method and headers');
       } else {
         preflightBranch = true;
         note('classify', true, `preflight needed: ${cls.reasons.join('; ')}`);
-        const cacheKey = { origin: profile.cacheOriginKey === 'initiator' ? req.origin : serializedOrigin, url };
+        const cacheKey = { origin: profile.cache.originKey === 'initiator' ? req.origin : serializedOrigin, url };
         preflightKey = cacheKey;
-        const cacheable = !(profile.opaqueOriginNotCached && req.origin === 'null');
+        const cacheable = !(profile.cache.opaqueOriginNotCached && req.origin === 'null');
         const lookup = cacheable
           ? cache.lookup(
               {
@@ -408,7 +408,7 @@ export async function simulateFetch(
     if (!preflightBranch) preflightKey = null;
 
     // Chromium uploads stream bodies only over HTTP/2+.
-    if (body === 'stream' && profile.streamUploadNeedsH2 && protocol === 'http/1.1') {
+    if (body === 'stream' && profile.network.streamUploadNeedsH2 && protocol === 'http/1.1') {
       note('send', false, 'Chromium cannot upload a ReadableStream body over HTTP/1.1');
       return netFail('net::ERR_ALPN_NEGOTIATION_FAILED', current, method);
     }
@@ -420,9 +420,9 @@ export async function simulateFetch(
     // HTTP-network-or-cache fetch: append the Origin header (Fetch §3.1 "append a request Origin header").
     const wireHeaders: HeaderList = mergeForWire(headers, profile, body !== 'none');
     // Fetch §3.1 step 4, default referrer policy (strict-origin-when-cross-origin): a non-CORS, non-GET/HEAD
-    // request from an https origin to a non-https URL carries `null` (Profile.originNullOnDowngrade).
+    // request from an https origin to a non-https URL carries `null` (Profile.network.originNullOnDowngrade).
     const downgrade =
-      profile.originNullOnDowngrade &&
+      profile.network.originNullOnDowngrade &&
       tainting !== 'cors' &&
       method !== 'GET' &&
       method !== 'HEAD' &&
@@ -444,7 +444,7 @@ export async function simulateFetch(
     // the response reaches Blink, which still turns it into an opaqueredirect for 'manual' (observed)
     // but resolves it as is for 'error' and 'follow'.
     const redirectStatus = isRedirectStatus(res.status);
-    const networkStack = profile.redirectOrder === 'network-stack';
+    const networkStack = profile.redirect.order === 'network-stack';
     const location: LocationResult = redirectStatus ? locationURL(res.headers, current, profile) : { kind: 'none' };
 
     // //net rejects unusable Location values before the CORS layer sees the redirect.
@@ -467,7 +467,7 @@ export async function simulateFetch(
     }
 
     if (redirectStatus) {
-      if (profile.multipleLocationsFailBeforeManual && location.kind === 'multiple') {
+      if (profile.redirect.multipleLocationsFailBeforeManual && location.kind === 'multiple') {
         note('redirect', false, 'several different Location values');
         return netFail('net::ERR_INVALID_REDIRECT', current, method);
       }
@@ -561,7 +561,7 @@ export async function simulateFetch(
         // //net drops the Origin header when a redirect changes the method.
         if (rewritten.method !== method) opaqueSameSiteOrigin = false;
         // Observed: the hints survive a hop to the page's own origin and are dropped on any other hop.
-        if (profile.dropClientHintsOnCrossOriginRedirect && !isSameOrigin(req.origin, next)) {
+        if (profile.redirect.dropClientHintsCrossOrigin && !isSameOrigin(req.origin, next)) {
           const before = rewritten.headers.length;
           rewritten.headers = rewritten.headers.filter(([n]) => !CLIENT_HINT_NAMES.includes(byteLowercase(n)));
           if (rewritten.headers.length !== before) {
@@ -571,7 +571,7 @@ export async function simulateFetch(
         // Chromium's //net (redirect_util.cc) replaces the Origin of a request it follows itself
         // (no-cors) with `null` on a cross-origin hop, and it stays `null`.
         if (
-          profile.netNullsOriginOnRedirect &&
+          profile.redirect.netNullsOrigin &&
           req.mode === 'no-cors' &&
           rewritten.method !== 'GET' &&
           rewritten.method !== 'HEAD' &&

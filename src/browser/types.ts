@@ -6,9 +6,8 @@ import type { AddressSpace } from '../fetch/address-space.js';
 import type { CorsErrorCode, NetworkErrorCode } from './errors.js';
 
 export type { AddressSpace } from '../fetch/address-space.js';
-import type { PreflightCache } from './cache.js';
 
-/** The name of a browser profile. `chromium` is the default and the one verified against a real browser. */
+/** The name of a browser profile. `chromium` (the default) and `firefox` are verified against real browsers. */
 export type ProfileName = 'chromium' | 'spec' | 'firefox' | 'safari';
 
 /** Request credentials mode (Fetch "credentials mode"). */
@@ -104,29 +103,6 @@ export interface TransportResponse {
 
 /** Sends one request and returns the server's answer. It may throw; that is a network error. */
 export type Transport = (req: WireRequest) => Promise<TransportResponse>;
-
-/** Options of `simulateFetch`. */
-export interface SimulateOptions {
-  /** Which browser to model; default `chromium`. */
-  profile?: ProfileName;
-  /**
-   * A preflight cache shared between calls (one per simulated browser profile/context). Without one,
-   * each call starts with an empty cache.
-   */
-  cache?: PreflightCache;
-  /**
-   * The HTTP version the transport speaks; default `http/1.1`. Chromium only uploads a `stream` body
-   * over HTTP/2 or later: over HTTP/1.1 it sends the preflight, then fails the actual request with
-   * `net::ERR_ALPN_NEGOTIATION_FAILED`.
-   */
-  protocol?: 'http/1.1' | 'h2';
-  /**
-   * The address space of the server of a URL: that of the IP address its host resolves to. Only used when
-   * the request gives its `addressSpace`. Default: IP literals and `localhost` are classified
-   * (`addressSpaceOfHost`), any other name is `public`. Return `undefined` for the default.
-   */
-  resolveAddressSpace?: (url: URL) => AddressSpace | undefined;
-}
 
 /** The error of a failed fetch. */
 export interface FetchErrorInfo {

@@ -7,12 +7,12 @@ import type { Profile } from './profiles.js';
 
 /**
  * The author headers as the network stack sends them. Firefox merges same-name entries into one line, except
- * its singleton names, where the last value wins (`Profile.singletonRequestHeaders`); but a request with a
+ * its singleton names, where the last value wins (`Profile.network.singletonHeaders`); but a request with a
  * body takes its Content-Type from the first entry (the upload stream is set with it; observed). Elsewhere the
  * list goes out as it is (Chromium combined the entries when the request was built).
  */
 export function mergeForWire(headers: HeaderList, profile: Profile, hasBody: boolean): HeaderList {
-  const singletons = profile.singletonRequestHeaders;
+  const singletons = profile.network.singletonHeaders;
   if (singletons === null) return headers.map(([n, v]) => [n, v] as [string, string]);
   const out: [string, string][] = [];
   for (const [name, value] of headers) {
