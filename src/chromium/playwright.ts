@@ -3,12 +3,13 @@
  * the features that drive a real browser (`explain --browser`, `scan --confirm`, the browser suites), so it is
  * imported here, on first launch, and its absence is an error that says what to install.
  */
+import type * as playwrightCore from 'playwright-core';
 import type { Browser, BrowserContext, LaunchOptions } from 'playwright-core';
 import { chromiumPath, requireChromium } from './executable.js';
 import { chromiumSwitches } from './switches.js';
 
 /** The playwright-core module. */
-export type Playwright = typeof import('playwright-core');
+export type Playwright = typeof playwrightCore;
 
 /** playwright-core is not installed. */
 export class PlaywrightMissingError extends Error {
