@@ -3,14 +3,16 @@
  * origin, and records whether the browser really let the page read the target's response.
  *
  * How nothing leaves the machine but the requests to the target:
- * - The attacker origin is served locally: two loopback servers (http and https) hold the PoC pages, and Chromium's
- *   `--host-resolver-rules` maps exactly the attacker's `host:port` to it. Rules are matched against the
+ * - The attacker origin is served locally by src/chromium's stand-in (loopback http and https servers holding the
+ *   PoC pages, with a certificate made for this run), and Chromium's `--host-resolver-rules` maps exactly the
+ *   attacker's `host:port` to it. Rules are matched against the
  *   host and against `host:port` (Chromium net/base/host_mapping_rules.cc), so `http://target.tld` (an
  *   attacker origin of the insecure-origin check) can be mapped while `https://target.tld` still reaches
  *   the target.
- * - The target keeps its own address (the one `--resolve` gives, else the system resolver's), mapped
- *   explicitly; a final `MAP * ~NOTFOUND` makes every other host name unresolvable, so neither the page nor
- *   the browser itself can reach anything else.
+ * - The target keeps its own address: every `--resolve` rule is given to Chromium too, in the order the scan's
+ *   HTTP client applies them (so `host:port:address` and `*.host:address` rules reach what the scan reached);
+ *   a target no rule covers is mapped to the address the system resolver gives. A final `MAP * ~NOTFOUND` makes
+ *   every other host name unresolvable, so neither the page nor the browser itself can reach anything else.
  * - The browser runs with a fresh profile in a temporary directory (removed afterwards), with background
  *   networking, component updates and sync off.
  *
@@ -23,18 +25,31 @@
  * Preflight findings make the non-simple request the PoC makes (e.g. a credentialed PUT): `--confirm`
  * sends it, which may change state on the target, as the PoC page warns.
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type Server as NetServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
+import {
+  chromiumPath,
+  excludeRule,
+  hostPattern,
+  hostResolverRulesSwitch,
+  launchPersistentChromium,
+  loadPlaywright,
+  mappableHost,
+  mapRule,
+  requireChromium,
+  resolveMappings,
+  spkiPinSwitch,
+  startStandIn,
+  unresolvableRest,
+  type StandInRequest,
+} from '../chromium/index.js';
+import { effectivePort } from '../fetch/origin.js';
+import { parseResolve } from './options.js';
+import { findResolveRule } from './transport.js';
 import type { Confirmation, Finding, TargetResult } from './types.js';
-import { chromiumPath, chromiumSwitches, requireChromium } from '../chromium/index.js';
 
 export { ChromiumMissingError, chromiumPath, defaultChromiumPath } from '../chromium/index.js';
 
@@ -63,7 +78,7 @@ export interface ConfirmOptions {
   executablePath?: string;
   /** `--cookie` value, `a=b; c=d`: set on the target's site in the browser profile. */
   cookie?: string;
-  /** `--resolve` entries (`HOST:ADDRESS`): the browser connects to ADDRESS for HOST, as the scan did. */
+  /** `--resolve` entries (`HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS`): the browser connects where the scan did. */
   resolve?: readonly string[];
   /** How long a PoC may take to report (default 15 000 ms). */
   timeoutMs?: number;
@@ -71,70 +86,8 @@ export interface ConfirmOptions {
   insecure?: boolean;
 }
 
-/** The attacker servers' TLS key pair and the base64 SHA-256 of its SubjectPublicKeyInfo (Chromium's pin format). */
-interface AttackerCertificate {
-  cert: string;
-  key: string;
-  spki: string;
-  /** 'ephemeral': made for this run with openssl; 'lab': the lab's published certificate (openssl missing). */
-  kind: 'ephemeral' | 'lab';
-}
-
-/**
- * A certificate for the attacker servers. Chromium is told to accept exactly this key
- * (`--ignore-certificate-errors-spki-list`), so the target's certificate is still verified unless
- * `--insecure`. A fresh key per run (openssl) means no one else holds it; without openssl the lab's
- * certificate is used, whose key is public (then a network attacker could pass for the target too).
- */
-function attackerCertificate(): AttackerCertificate {
-  let cert = labCertificate;
-  let key = labPrivateKey;
-  let kind: AttackerCertificate['kind'] = 'lab';
-  const dir = mkdtempSync(path.join(tmpdir(), 'corsight-cert-'));
-  try {
-    const keyFile = path.join(dir, 'key.pem');
-    const certFile = path.join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=corsight attacker origin',
-      ],
-      { stdio: 'ignore', timeout: 10_000 },
-    );
-    cert = readFileSync(certFile, 'utf8');
-    key = readFileSync(keyFile, 'utf8');
-    kind = 'ephemeral';
-  } catch {
-    // No openssl: fall back to the lab's certificate (see above).
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const spki = createHash('sha256')
-    .update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
-  return { cert, key, spki, kind };
-}
-
-/** One request the local attacker server answered (for tests and audits). */
-export interface AttackerRequest {
-  host: string;
-  url: string;
-  tls: boolean;
-}
+/** One request the local attacker server (the stand-in) answered (for tests and audits). */
+export type AttackerRequest = StandInRequest;
 
 /** Runs PoCs of one target at a time in headless Chromium. */
 export interface Confirmer {
@@ -144,88 +97,25 @@ export interface Confirmer {
   readonly attackerRequests: readonly AttackerRequest[];
   /** Every request a PoC page made (URL), in the order Chromium issued them. */
   readonly browserRequests: readonly string[];
-  /** Where the attacker servers' certificate came from (see `attackerCertificate`). */
-  readonly certificate: 'ephemeral' | 'lab';
+  /** The attacker servers' certificate is made for this run: no one else holds its key. */
+  readonly certificate: 'ephemeral';
   close(): Promise<void>;
-}
-
-/** The attacker's origin host and effective port, or undefined for `null` (served from any host). */
-function hostPort(origin: string): { host: string; port: number; secure: boolean } | undefined {
-  if (origin === 'null') return undefined;
-  const url = new URL(origin);
-  const secure = url.protocol === 'https:';
-  return { host: url.hostname, port: url.port === '' ? (secure ? 443 : 80) : Number(url.port), secure };
 }
 
 /** Where the page of an opaque-origin (`null`) PoC is served from: any origin works, the frame is sandboxed. */
 const nullPocOrigin = 'https://poc.corsight-attacker.com';
 
-/** Loopback servers for the attacker origin's pages: one plain HTTP, one HTTPS. */
-async function startAttackerServer(
-  pages: Map<string, string>,
-  log: AttackerRequest[],
-  tls: { cert: string; key: string },
-): Promise<{ httpPort: number; httpsPort: number; close(): Promise<void> }> {
-  const handler = (tls: boolean) => (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const host = req.headers.host ?? '';
-    log.push({ host, url: req.url ?? '', tls });
-    const page = pages.get(`${tls ? 'https' : 'http'}://${host}${req.url ?? ''}`);
-    if (page === undefined) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not a corsight PoC\n');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(page);
-  };
-  const plain = http.createServer(handler(false));
-  const secure = https.createServer({ cert: tls.cert, key: tls.key }, handler(true));
-  const listen = (server: NetServer) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        if (address === null || typeof address === 'string') reject(new Error('attacker server: no port'));
-        else resolve(address.port);
-      });
-    });
-  const httpPort = await listen(plain);
-  const httpsPort = await listen(secure);
-  const close = (server: http.Server | https.Server) =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return { httpPort, httpsPort, close: async () => void (await Promise.all([close(plain), close(secure)])) };
-}
-
-/** The address the browser must use for the target host: the `--resolve` entry, else the system's. */
-async function targetAddress(host: string, resolve: readonly string[]): Promise<string> {
-  const bare = host.replace(/^\[|\]$/g, '');
-  for (const entry of resolve) {
-    const at = entry.indexOf(':');
-    if (at > 0 && entry.slice(0, at).toLowerCase() === bare.toLowerCase()) {
-      return entry.slice(at + 1).replace(/^\[|\]$/g, '');
-    }
-  }
-  if (isIP(bare) !== 0) return bare;
-  return (await lookup(bare)).address;
-}
-
-/** Chromium's host-resolver rule list: attacker `host:port`s to the local server, the target to its address, nothing else. */
-function resolverRules(
-  attackers: readonly { host: string; port: number; secure: boolean }[],
-  server: { httpPort: number; httpsPort: number },
-  target: { host: string; address: string },
-): string {
-  const rules = attackers.map(
-    ({ host, port, secure }) => `MAP ${host}:${port} 127.0.0.1:${secure ? server.httpsPort : server.httpPort}`,
-  );
-  const address = isIP(target.address) === 6 ? `[${target.address}]` : target.address;
-  if (isIP(target.host.replace(/^\[|\]$/g, '')) !== 0) rules.push(`EXCLUDE ${target.host}`);
-  else rules.push(`MAP ${target.host} ${address}`);
-  rules.push('MAP * ~NOTFOUND');
-  return rules.join(', ');
+/**
+ * The host-resolver rules that let Chromium reach the target where the scan did: the `--resolve` rules, and
+ * for a target none of them covers, its host mapped to the system resolver's address (an IP literal is kept
+ * out of the final catch-all instead).
+ */
+async function targetRules(target: URL, resolveRules: ReturnType<typeof parseResolve>[]): Promise<string[]> {
+  const rules = resolveMappings(resolveRules);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (findResolveRule(resolveRules, host, effectivePort(target)) !== undefined) return rules;
+  if (isIP(host) !== 0) return [...rules, excludeRule(host)];
+  return [...rules, mapRule(hostPattern(host), (await lookup(host)).address)];
 }
 
 /** The cookie pairs of `a=b; c=d`. */
@@ -265,13 +155,12 @@ function outcome(text: string, consoleErrors: readonly string[], url: string, or
 /** Starts the local attacker server; Chromium is launched per target (the host mapping is fixed at launch). */
 export async function createConfirmer(options: ConfirmOptions = {}): Promise<Confirmer> {
   const executablePath = requireChromium('--confirm', options.executablePath ?? chromiumPath());
-  // Loaded only here, so the rest of the scanner never needs playwright-core.
-  const { chromium } = await import('playwright-core');
-  const pages = new Map<string, string>();
-  const attackerRequests: AttackerRequest[] = [];
+  // Loaded now, so a missing playwright-core is reported before the scan rather than at its first finding.
+  await loadPlaywright('--confirm');
+  const resolveRules = (options.resolve ?? []).map((rule) => parseResolve(rule));
   const browserRequests: string[] = [];
-  const certificate = attackerCertificate();
-  const server = await startAttackerServer(pages, attackerRequests, certificate);
+  // `localhost` attacker origins are mapped like any name: the user's own server may hold their port.
+  const standIn = await startStandIn({ localhost: 'map' });
   const timeout = options.timeoutMs ?? 15_000;
   let sequence = 0;
 
@@ -279,14 +168,24 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
     const todo = result.findings.filter(isExploitable);
     if (todo.length === 0) return result;
     const target = new URL(todo[0]?.evidence.request.url ?? result.url);
-    const attackers = new Map<string, { host: string; port: number; secure: boolean }>();
+    const attackerRules = new Set<string>();
+    /** Attacker origins the stand-in cannot serve, with the reason. */
+    const unserved = new Map<string, string>();
     for (const finding of todo) {
-      const where = hostPort(finding.attackerOrigin === 'null' ? nullPocOrigin : finding.attackerOrigin);
-      if (where !== undefined) attackers.set(`${where.host}:${where.port}`, where);
+      const origin = finding.attackerOrigin === 'null' ? nullPocOrigin : finding.attackerOrigin;
+      if (!mappableHost(origin)) {
+        unserved.set(origin, `Chromium's host mapping cannot name the host of ${origin}`);
+        continue;
+      }
+      try {
+        for (const rule of (await standIn.standFor(origin)).rules) attackerRules.add(rule);
+      } catch (error) {
+        unserved.set(origin, (error as Error).message);
+      }
     }
-    let address: string;
+    let rules: string[];
     try {
-      address = await targetAddress(target.hostname, options.resolve ?? []);
+      rules = await targetRules(target, resolveRules);
     } catch (error) {
       for (const finding of todo) {
         finding.confirmation = {
@@ -296,8 +195,6 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
       }
       return result;
     }
-    const unmappable = [...attackers.values()].filter(({ host }) => /[\s,]/.test(host));
-    for (const bad of unmappable) attackers.delete(`${bad.host}:${bad.port}`);
     const profile = mkdtempSync(path.join(tmpdir(), 'corsight-confirm-'));
     try {
       // A regular profile that allows third-party cookies (see the module comment).
@@ -306,16 +203,16 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
         path.join(profile, 'Default', 'Preferences'),
         JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
       );
-      const context = await chromium.launchPersistentContext(profile, {
+      const context = await launchPersistentChromium(profile, {
+        feature: '--confirm',
         executablePath,
-        headless: true,
         ignoreHTTPSErrors: options.insecure === true,
         args: [
           // Accept the attacker servers' own key, nothing else (the target is verified unless --insecure).
-          `--ignore-certificate-errors-spki-list=${certificate.spki}`,
-          ...chromiumSwitches,
+          spkiPinSwitch([standIn.certificate.spki]),
           '--disable-domain-reliability',
-          `--host-resolver-rules=${resolverRules([...attackers.values()], server, { host: target.hostname, address })}`,
+          // Attacker origins first: an attacker's host:port wins over a --resolve rule for the same host.
+          hostResolverRulesSwitch([...attackerRules, ...rules, unresolvableRest]) ?? '',
           // The PoC page is on loopback; a public target is not more private than it, but a target on a
           // private network would make Local Network Access prompt (headless denies). The attack scenario
           // is an attacker's public page, so the check is off. HTTPS Upgrades would turn the navigation to an
@@ -340,16 +237,13 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
         }
         for (const finding of todo) {
           const pageOrigin = finding.attackerOrigin === 'null' ? nullPocOrigin : finding.attackerOrigin;
-          const where = hostPort(pageOrigin);
-          if (where !== undefined && /[\s,]/.test(where.host)) {
-            finding.confirmation = {
-              confirmed: false,
-              detail: `not attempted: Chromium's host mapping cannot name the host ${where.host}`,
-            };
+          const unservable = unserved.get(pageOrigin);
+          if (unservable !== undefined) {
+            finding.confirmation = { confirmed: false, detail: `not attempted: ${unservable}` };
             continue;
           }
           const pageUrl = `${pageOrigin}/corsight-poc-${++sequence}.html`;
-          pages.set(pageUrl, finding.poc);
+          standIn.serve(pageUrl, finding.poc);
           const page = await context.newPage();
           const consoleErrors: string[] = [];
           page.on('console', (message) => {
@@ -372,7 +266,7 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
               detail: `the PoC did not finish: ${(error as Error).message.split('\n')[0] ?? 'unknown error'}`,
             };
           } finally {
-            pages.delete(pageUrl);
+            standIn.withdraw(pageUrl);
             await page.close();
           }
         }
@@ -387,9 +281,9 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
 
   return {
     confirm,
-    attackerRequests,
+    attackerRequests: standIn.requests,
     browserRequests,
-    certificate: certificate.kind,
-    close: () => server.close(),
+    certificate: 'ephemeral',
+    close: () => standIn.close(),
   };
 }
