@@ -4,6 +4,13 @@
  */
 export { createPolicy, isPolicy, toPolicy, type Policy } from './policy.js';
 export { validatePolicy } from './validate.js';
-export { CorsConfigError, CorsConfigProblem, PROBLEM_CODES, type ProblemCode } from './problems.js';
+export {
+  CorsConfigError,
+  CorsConfigProblem,
+  PROBLEM_CODES,
+  type PolicyProblem,
+  type ProblemCode,
+  type Severity,
+} from './problems.js';
 export { appendVary, readHeader, DEBUG_HEADER } from './headers.js';
-export type { PolicyConfig, PolicyDecision, PolicyProblem, PolicyRequest, RequestHeaders, Severity } from './types.js';
+export type { PolicyConfig, PolicyDecision, PolicyRequest, RequestHeaders } from './types.js';

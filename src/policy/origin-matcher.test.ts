@@ -79,6 +79,27 @@ const table: [patterns: string[], origin: string, allowed: boolean, why: string]
   [['http://[::1]:*'], 'http://[::1]', true, 'IPv6 no port'],
   [['http://[::1]:*'], 'http://[::2]:5173', false, 'other IPv6'],
   [['chrome-extension://abcdefghijklmnop'], 'chrome-extension://abcdefghijklmnop', true, 'non-special scheme'],
+  // label-prefix wildcards (preview deployments)
+  [['https://pr-*.preview.example.com'], 'https://pr-42.preview.example.com', true, 'prefix and one more character'],
+  [['https://pr-*.preview.example.com'], 'https://pr-.preview.example.com', false, 'the prefix alone'],
+  [['https://pr-*.preview.example.com'], 'https://pr.preview.example.com', false, 'shorter than the prefix'],
+  [['https://pr-*.preview.example.com'], 'https://xpr-1.preview.example.com', false, 'prefix not at the start'],
+  [['https://pr-*.preview.example.com'], 'https://a.pr-1.preview.example.com', false, 'one label only, not deeper'],
+  [['https://pr-*.preview.example.com'], 'https://pr-1.x.preview.example.com', false, 'the label sits on the suffix'],
+  [['https://pr-*.preview.example.com'], 'https://preview.example.com', false, 'never the suffix itself'],
+  [['https://pr-*.preview.example.com'], 'http://pr-1.preview.example.com', false, 'scheme differs'],
+  [['https://pr-*.preview.example.com'], 'https://pr-1.preview.example.com:8443', false, 'port differs'],
+  [['https://pr-*.preview.example.com'], 'https://PR-1.preview.example.com', false, 'upper case is never sent'],
+  [['https://pr-*.preview.example.com'], 'https://pr-1.preview.example.com.evil.com', false, 'look-alike suffix'],
+  [['https://pr-*.preview.example.com:*'], 'https://pr-1.preview.example.com:3000', true, 'with any port'],
+  [
+    ['https://pr-*.example.com', 'https://pr-1-*.example.com'],
+    'https://pr-1-x.example.com',
+    true,
+    'overlapping prefixes share the trie',
+  ],
+  [['https://pr-1-*.example.com', 'https://app-*.example.com'], 'https://pr-2.example.com', false, 'no prefix fits'],
+  [['https://app-*.example.com', 'https://*.a.example.com'], 'https://app-1.a.example.com', true, 'beside *.'],
 ];
 
 describe('origin matching', () => {
@@ -104,6 +125,15 @@ describe('origin matching', () => {
       false,
     );
     expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://app5000.example.com' } }).allowed).toBe(false);
+  });
+
+  it('matches a label prefix among 10,000 prefixes in one pass over the label', () => {
+    const origins = Array.from({ length: 10_000 }, (_, i) => `https://app${i}-*.example.com`);
+    const policy = createPolicy({ origins });
+    const allowed = (origin: string) => policy.evaluate({ method: 'GET', headers: { origin } }).allowed;
+    expect(allowed('https://app9999-feature-x.example.com')).toBe(true);
+    expect(allowed('https://app10000-feature-x.example.com')).toBe(false);
+    expect(allowed('https://app9999-.example.com')).toBe(false);
   });
 
   it('refuses an overlong Origin without matching it', () => {

@@ -1,9 +1,9 @@
 /**
  * Request-time origin matching: a `Map` of exact serialized origins plus a tree of reversed host labels
- * for `*.` patterns and `:*` ports. A lookup costs O(length of the Origin header), whatever the number of
- * configured origins.
+ * for `*.` patterns, `prefix-*` labels and `:*` ports. A lookup costs O(length of the Origin header), whatever
+ * the number of configured origins.
  */
-import { DEFAULT_PORTS, type OriginPattern } from './origin-pattern.js';
+import { DEFAULT_PORTS, MAX_PATTERN_SCHEME_LENGTH, isWildcardPattern, type OriginPattern } from './origin-pattern.js';
 
 /** Scheme and port accepted at a tree node. */
 interface Spec {
@@ -26,12 +26,24 @@ interface Node {
    * `foo.com`).
    */
   subdomains: Spec[] | undefined;
+  /**
+   * Patterns `prefix*.suffix`: exactly one further label on the left, starting with a prefix. A character trie
+   * of the prefixes, so the leftmost label is read once whatever the number of prefixes.
+   */
+  labelPrefixes: PrefixNode | undefined;
 }
 
-const newNode = (): Node => ({ next: undefined, exact: undefined, subdomains: undefined });
+/** A node of a label-prefix trie: the path from its root spells a prefix, one code unit per level. */
+interface PrefixNode {
+  next: Map<number, PrefixNode> | undefined;
+  /** Patterns whose prefix ends here. */
+  specs: Spec[] | undefined;
+}
 
-/** Longest Origin the tree can match: scheme (<= 64) + "://" + host (<= 253) + ":65535". */
-const MAX_PATTERN_ORIGIN_LENGTH = 64 + 3 + 253 + 6;
+const newNode = (): Node => ({ next: undefined, exact: undefined, subdomains: undefined, labelPrefixes: undefined });
+
+/** Longest Origin the tree can match: scheme + "://" + host (<= 253) + ":65535". */
+const MAX_PATTERN_ORIGIN_LENGTH = MAX_PATTERN_SCHEME_LENGTH + 3 + 253 + 6;
 
 const DOT = 0x2e;
 const COLON = 0x3a;
@@ -54,7 +66,7 @@ export class OriginMatcher<V> {
 
   /** Adds a pattern; `value` is kept for exact origins only. */
   add(pattern: Extract<OriginPattern, { kind: 'origin' }>, value: V): void {
-    if (!pattern.subdomains && pattern.port !== -1) {
+    if (!isWildcardPattern(pattern)) {
       this.exact.set(pattern.text, value);
       this.maxExactLength = Math.max(this.maxExactLength, pattern.text.length);
       return;
@@ -78,7 +90,20 @@ export class OriginMatcher<V> {
       port: pattern.port,
       defaultPort: DEFAULT_PORTS[pattern.scheme] ?? 0,
     };
-    if (pattern.subdomains) (node.subdomains ??= []).push(spec);
+    if (pattern.labelPrefix !== undefined) {
+      let at = (node.labelPrefixes ??= { next: undefined, specs: undefined });
+      for (let i = 0; i < pattern.labelPrefix.length; i++) {
+        const c = pattern.labelPrefix.charCodeAt(i);
+        at.next ??= new Map();
+        let child = at.next.get(c);
+        if (child === undefined) {
+          child = { next: undefined, specs: undefined };
+          at.next.set(c, child);
+        }
+        at = child;
+      }
+      (at.specs ??= []).push(spec);
+    } else if (pattern.subdomains) (node.subdomains ??= []).push(spec);
     else (node.exact ??= []).push(spec);
   }
 
@@ -147,6 +172,13 @@ export class OriginMatcher<V> {
       let dot = end - 1;
       while (dot >= hostStart && origin.charCodeAt(dot) !== DOT) dot--;
       const start = dot + 1;
+      if (
+        start === hostStart &&
+        node.labelPrefixes !== undefined &&
+        this.prefixMatches(node.labelPrefixes, origin, start, end, sep, port)
+      ) {
+        return true;
+      }
       const next = node.next?.get(origin.slice(start, end));
       if (next === undefined) return false;
       node = next;
@@ -154,6 +186,20 @@ export class OriginMatcher<V> {
       if (node.subdomains !== undefined && this.specMatches(node.subdomains, origin, sep, port)) return true;
       end = dot;
     }
+  }
+
+  /**
+   * Whether the leftmost label `origin[start, end)` starts with one of the trie's prefixes and is longer than
+   * it (`myapp-*` covers `myapp-x`, never `myapp-` itself). One pass over the label.
+   */
+  private prefixMatches(trie: PrefixNode, origin: string, start: number, end: number, sep: number, port: number) {
+    let at: PrefixNode | undefined = trie;
+    for (let i = start; i < end - 1; i++) {
+      at = at.next?.get(origin.charCodeAt(i));
+      if (at === undefined) return false;
+      if (at.specs !== undefined && this.specMatches(at.specs, origin, sep, port)) return true;
+    }
+    return false;
   }
 
   private specMatches(specs: Spec[], origin: string, sep: number, port: number): boolean {

@@ -3,8 +3,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { hostSuffixInfo, isLoopbackHost } from '../fetch/origin.js';
-import { problem } from './problems.js';
-import type { PolicyProblem } from './types.js';
+import { problem, type PolicyProblem } from './problems.js';
 
 /** A parsed entry of `origins`. */
 export type OriginPattern =
@@ -19,6 +18,11 @@ export type OriginPattern =
       port: number;
       /** `*.host`: every subdomain of `host` at any depth, never `host` itself. */
       subdomains: boolean;
+      /**
+       * `prefix*.host` (`https://myapp-*.example.com`): exactly one more label on the left of `host`, which
+       * starts with `prefix` and is longer than it. Undefined for other patterns.
+       */
+      labelPrefix?: string;
       /** The pattern as written, lower-cased (the exact serialized origin when no wildcard is involved). */
       text: string;
     };
@@ -30,6 +34,16 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const DOMAIN_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|[0-9]+)$/;
+
+/** Whether a parsed origin entry is a pattern (`*.`, `prefix-*` or `:*`) rather than one exact origin. */
+export function isWildcardPattern(pattern: Extract<OriginPattern, { kind: 'origin' }>): boolean {
+  return pattern.subdomains || pattern.port === -1 || pattern.labelPrefix !== undefined;
+}
+
+/** Longest host name (RFC 1035: 253 characters written without the trailing dot). */
+const MAX_HOST_LENGTH = 253;
+/** Longest scheme the request-time matcher reads in a pattern (see origin-matcher.ts). */
+export const MAX_PATTERN_SCHEME_LENGTH = 64;
 
 /** Options of the configuration that change how an origin is judged. */
 export interface OriginCheckOptions {
@@ -49,6 +63,20 @@ export function parseOriginPattern(
 ): { pattern?: OriginPattern; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   const fail = () => ({ problems });
+  if (input.trim() !== input) {
+    const trimmed = input.trim();
+    problems.push(
+      problem(
+        'origin-whitespace',
+        path,
+        input,
+        trimmed === ''
+          ? `origins[] holds only whitespace; remove it`
+          : `"${input}" has whitespace around it: browsers never send any in Origin, so it would never match; write "${trimmed}"`,
+      ),
+    );
+    return fail();
+  }
   if (input === '*') return { pattern: { kind: 'any' }, problems };
   if (input.toLowerCase() === 'null') {
     problems.push(
@@ -194,9 +222,20 @@ export function parseOriginPattern(
   }
   let host = rawHost.toLowerCase();
   let subdomains = false;
+  let labelPrefix: string | undefined;
   if (host.startsWith('*.')) {
     subdomains = true;
     host = host.slice(2);
+  } else {
+    // `prefix*.host`: a preview-deployment label (`myapp-*.example.com`), the `*` ending the leftmost label.
+    // The prefix must end with "-": the hyphen marks where the fixed part ends, so `app*` (which would also
+    // cover `apple`) stays an error.
+    const star = host.indexOf('*');
+    const dot = host.indexOf('.');
+    if (star > 1 && dot === star + 1 && host[star - 1] === '-') {
+      labelPrefix = host.slice(0, star);
+      host = host.slice(dot + 1);
+    }
   }
   if (host.includes('*')) {
     problems.push(
@@ -204,7 +243,18 @@ export function parseOriginPattern(
         'origin-bad-wildcard',
         path,
         input,
-        `"*" is only allowed as a whole leading label ("https://*.example.com") or as the port (":*")`,
+        `"*" is only allowed as a whole leading label ("https://*.example.com"), after a leading "prefix-" ("https://myapp-*.example.com") or as the port (":*")`,
+      ),
+    );
+    return fail();
+  }
+  if (labelPrefix !== undefined && (!/^[a-z0-9_][a-z0-9_-]*-$/.test(labelPrefix) || labelPrefix.length > 62)) {
+    problems.push(
+      problem(
+        'origin-bad-wildcard',
+        path,
+        input,
+        `"${labelPrefix}*" is not a label prefix: before "*" write up to 62 letters, digits, "-" or "_", ending with "-" ("https://myapp-*.example.com")`,
       ),
     );
     return fail();
@@ -276,7 +326,9 @@ export function parseOriginPattern(
         ),
       );
     }
-    if (subdomains) problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
+    if (subdomains || labelPrefix !== undefined) {
+      problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
+    }
   } else if (host.endsWith('.')) {
     problems.push(
       problem(
@@ -297,8 +349,10 @@ export function parseOriginPattern(
         ),
       );
     }
-    if (subdomains) problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
-  } else if (host.length > 253 || !labels.every((l) => DOMAIN_LABEL.test(l))) {
+    if (subdomains || labelPrefix !== undefined) {
+      problems.push(problem('origin-bad-wildcard', path, input, `"*." cannot precede an IP address`));
+    }
+  } else if (host.length > MAX_HOST_LENGTH || !labels.every((l) => DOMAIN_LABEL.test(l))) {
     problems.push(
       problem(
         'origin-bad-host',
@@ -307,9 +361,36 @@ export function parseOriginPattern(
         `"${host}" is not a valid host name (labels of 1-63 letters, digits, "-" or "_", at most 253 characters)`,
       ),
     );
+  } else if (labels.some((l) => l.startsWith('xn--')) && domainToASCII(host) !== host) {
+    // An A-label must decode as Punycode to a valid IDN: browsers' URL parsers refuse `xn--f`, so no page can
+    // have that origin (https://url.spec.whatwg.org/#concept-domain-to-ascii).
+    problems.push(
+      problem(
+        'origin-bad-host',
+        path,
+        input,
+        `"${host}" has an "xn--" label that is not valid Punycode; browsers refuse such a host, so this would never match`,
+      ),
+    );
+  } else if (subdomains || labelPrefix !== undefined) {
+    // The shortest host the pattern can match: one more label (of at least one character beyond the prefix).
+    const shortest = host.length + 1 + (labelPrefix === undefined ? 1 : labelPrefix.length + 1);
+    if (shortest > MAX_HOST_LENGTH || scheme.length > MAX_PATTERN_SCHEME_LENGTH) {
+      problems.push(
+        problem(
+          'origin-bad-wildcard',
+          path,
+          input,
+          scheme.length > MAX_PATTERN_SCHEME_LENGTH
+            ? `a wildcard pattern's scheme is at most ${MAX_PATTERN_SCHEME_LENGTH} characters; "${scheme}" is ${scheme.length}`
+            : `"${input}" can never match: every host it covers is longer than ${MAX_HOST_LENGTH} characters`,
+        ),
+      );
+    }
   }
   const hasError = problems.some((p) => p.severity === 'error');
-  const text = `${scheme}://${subdomains ? '*.' : ''}${host}${port === -1 ? ':*' : port > 0 ? `:${port}` : ''}`;
+  const wildcardLabel = subdomains ? '*.' : labelPrefix !== undefined ? `${labelPrefix}*.` : '';
+  const text = `${scheme}://${wildcardLabel}${host}${port === -1 ? ':*' : port > 0 ? `:${port}` : ''}`;
   // Security judgements only make sense for an otherwise well-formed pattern.
   if (!hasError) {
     if (scheme === 'http' && options.credentials && !options.dangerouslyAllowInsecureOrigins && !isLoopbackHost(host)) {
@@ -322,9 +403,19 @@ export function parseOriginPattern(
         ),
       );
     }
-    if (subdomains && !options.dangerouslyAllowPublicSuffixWildcards) {
+    if ((subdomains || labelPrefix !== undefined) && !options.dangerouslyAllowPublicSuffixWildcards) {
       const info = hostSuffixInfo(host);
-      if (info.publicSuffix === host && info.listedSuffix) {
+      const underPublicSuffix = info.publicSuffix === host && info.listedSuffix;
+      if (underPublicSuffix && labelPrefix !== undefined) {
+        problems.push(
+          problem(
+            'origin-public-suffix-wildcard',
+            path,
+            input,
+            `"${host}" is a public suffix: anyone can create a site named ${labelPrefix}<anything>.${host}, so "${text}" would allow sites you do not control. Allow each preview deployment by name instead, with a resolver function in origins that checks the origin against your own list of deployments (docs/middleware.md, "Dynamic origins"); or set dangerouslyAllowPublicSuffixWildcards`,
+          ),
+        );
+      } else if (underPublicSuffix) {
         problems.push(
           problem(
             'origin-public-suffix-wildcard',
@@ -337,5 +428,16 @@ export function parseOriginPattern(
     }
   }
   if (problems.some((p) => p.severity === 'error')) return fail();
-  return { pattern: { kind: 'origin', scheme, host, port, subdomains, text }, problems };
+  return {
+    pattern: {
+      kind: 'origin',
+      scheme,
+      host,
+      port,
+      subdomains,
+      ...(labelPrefix !== undefined && { labelPrefix }),
+      text,
+    },
+    problems,
+  };
 }

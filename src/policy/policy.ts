@@ -19,6 +19,7 @@ import {
   readHeader,
 } from './headers.js';
 import { OriginMatcher } from './origin-matcher.js';
+import { isWildcardPattern } from './origin-pattern.js';
 import { CorsConfigError } from './problems.js';
 import { OK, RequestHeaderChecker, TOO_LONG, elementAt } from './request-headers.js';
 import { SAFELISTED_METHODS, escapeValue, isToken } from './tokens.js';
@@ -171,7 +172,7 @@ class Compiled {
       this.allOrigins && staticPreflight ? freeze(this.grantPreflight('*', '', '', false)) : undefined;
     if (config.origins !== '*') {
       for (const pattern of config.origins) {
-        if (pattern.subdomains || pattern.port === -1) {
+        if (isWildcardPattern(pattern)) {
           this.matcher.add(pattern, undefined as never);
           continue;
         }
@@ -321,16 +322,19 @@ class CorsPolicy implements Policy {
   }
 }
 
-function deepFreezeCopy(config: PolicyConfig): Readonly<PolicyConfig> {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
-  for (const value of Object.values(copy)) if (Array.isArray(value)) Object.freeze(value);
-  return Object.freeze(copy) as unknown as Readonly<PolicyConfig>;
+/**
+ * Freezes the snapshot the validator judged (already a copy, read once: see snapshot.ts), so `policy.config`
+ * is exactly what was compiled, whether the configuration was a plain object, had getters or was a Proxy.
+ */
+function deepFreeze(snapshot: Readonly<Record<string, unknown>>): Readonly<PolicyConfig> {
+  for (const value of Object.values(snapshot)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  return Object.freeze(snapshot) as unknown as Readonly<PolicyConfig>;
 }
 
 function compile(config: PolicyConfig): { compiled: Compiled; frozen: Readonly<PolicyConfig> } {
-  const { problems, normalized } = checkConfig(config);
-  if (!normalized) throw new CorsConfigError(problems);
-  return { compiled: new Compiled(normalized), frozen: deepFreezeCopy(config) };
+  const { problems, normalized, snapshot } = checkConfig(config);
+  if (!normalized || !snapshot) throw new CorsConfigError(problems);
+  return { compiled: new Compiled(normalized), frozen: deepFreeze(snapshot) };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Configuration problems: their stable codes and the aggregated error `createPolicy` throws.
  */
-import type { PolicyProblem } from './types.js';
+
+import { KNOWN_OPTIONS } from './options.js';
 
 /**
  * Every stable problem code, with the severity it is reported at. Codes never change meaning; new ones may
@@ -10,6 +11,8 @@ import type { PolicyProblem } from './types.js';
 export const PROBLEM_CODES = {
   /** The configuration is not a plain object. */
   'config-not-object': 'error',
+  /** Reading the configuration threw (a getter or a Proxy trap). */
+  'config-unreadable': 'error',
   /** A key the configuration does not know (typo such as `origin` for `origins`). */
   'unknown-option': 'error',
   /** An option has the wrong type (`credentials: 'yes'`, `origins: 'https://a.example'`, ...). */
@@ -48,8 +51,10 @@ export const PROBLEM_CODES = {
   'origin-bad-host': 'error',
   /** A host with a trailing dot (a different origin from the one without it). */
   'origin-trailing-dot': 'error',
-  /** A `*` other than a leading `*.` label or a `:*` port. */
+  /** A `*` other than a leading `*.` label, a `prefix-*` label or a `:*` port, or a pattern that can never match. */
   'origin-bad-wildcard': 'error',
+  /** Whitespace around an origin (browsers never send any). */
+  'origin-whitespace': 'error',
   /** Plain `http:` (not loopback) with credentials: a network attacker could act as that origin. */
   'origin-insecure-with-credentials': 'error',
   /** `*.` directly under a public suffix: anyone can register such a subdomain. */
@@ -62,6 +67,11 @@ export const PROBLEM_CODES = {
   'method-invalid': 'error',
   /** CONNECT, TRACE or TRACK: `fetch()` forbids them. */
   'method-forbidden': 'error',
+  /**
+   * A method with lower-case letters that Fetch does not normalize (`patch`): browsers send `PATCH` as written,
+   * so it would not match.
+   */
+  'method-case': 'warning',
   /** The same method listed twice (after Fetch normalization). */
   'method-duplicate': 'warning',
   /** A header name that is not an HTTP token. */
@@ -82,12 +92,38 @@ export const PROBLEM_CODES = {
   'max-age-not-integer': 'error',
   /** `maxAge` outside [-1, 86400]. */
   'max-age-out-of-range': 'error',
+  /** `preflightStatus` other than 204 or 200. */
+  'preflight-status-invalid': 'error',
   /** `privateNetwork` with `'*'` origins: every site on the web could reach the private network. */
   'private-network-with-wildcard-origin': 'error',
 } as const satisfies Record<string, 'error' | 'warning'>;
 
 /** A stable problem code. */
 export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** How serious a configuration problem is: errors make `createPolicy` throw, warnings do not. */
+export type Severity = 'error' | 'warning';
+
+/** One configuration problem, as listed by `validatePolicy` and `CorsConfigError.errors`. */
+export interface PolicyProblem {
+  /** Stable identifier, safe to switch on. */
+  code: ProblemCode;
+  severity: Severity;
+  /** Where in the configuration: `origins[2]`, `maxAge`, ... */
+  path: string;
+  /** The offending value. */
+  value: unknown;
+  /** A human explanation, naming the value and the fix. */
+  message: string;
+}
+
+/**
+ * The list of known options, once for all `unknown-option` problems (not repeated on every line); `''` when
+ * there is none.
+ */
+export function knownOptionsNote(problems: readonly PolicyProblem[]): string {
+  return problems.some((p) => p.code === 'unknown-option') ? `\nknown options: ${KNOWN_OPTIONS.join(', ')}` : '';
+}
 
 /** Builds a problem with the severity registered for its code. */
 export function problem(code: ProblemCode, path: string, value: unknown, message: string): PolicyProblem {
@@ -125,7 +161,7 @@ export class CorsConfigError extends AggregateError {
     const lines = problems.map((p) => `  - [${p.code}] ${p.path}: ${p.message}`).join('\n');
     super(
       problems.map((p) => new CorsConfigProblem(p)),
-      `invalid CORS policy (${errorCount} error${errorCount === 1 ? '' : 's'}):\n${lines}`,
+      `invalid CORS policy (${errorCount} error${errorCount === 1 ? '' : 's'}):\n${lines}${knownOptionsNote(problems)}`,
     );
     this.problems = problems;
   }

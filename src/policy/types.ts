@@ -1,11 +1,10 @@
 /**
  * The public shapes of the policy: its configuration, the request it evaluates and the decision it returns.
  */
-import type { ProblemCode } from './problems.js';
 
 /**
  * What the application wants to allow. CORS is the compilation target: the policy derives every response
- * header from this intent and refuses unsafe intents at construction (see {@link ProblemCode}).
+ * header from this intent and refuses unsafe intents at construction (see `ProblemCode` in problems.ts).
  */
 export interface PolicyConfig {
   /**
@@ -37,6 +36,11 @@ export interface PolicyConfig {
    * (browser default, 5 s); `-1` sends `Access-Control-Max-Age: 0` (no caching). Chromium caps at 7200.
    */
   maxAge?: number;
+  /**
+   * Status of a granted preflight: 204 (default) or 200, for old clients and smart TVs that mishandle 204
+   * (what `cors`'s `optionsSuccessStatus` is for). Browsers accept any 2xx.
+   */
+  preflightStatus?: 200 | 204;
   /**
    * Answer Private Network Access preflights (`Access-Control-Request-Private-Network: true`) from allowed
    * origins with `Access-Control-Allow-Private-Network: true`. Off by default; refused with `'*'` origins.
@@ -97,18 +101,5 @@ export interface PolicyDecision {
   reason?: string;
 }
 
-/** How serious a configuration problem is: errors make `createPolicy` throw, warnings do not. */
-export type Severity = 'error' | 'warning';
-
-/** One configuration problem, as listed by `validatePolicy` and `CorsConfigError.errors`. */
-export interface PolicyProblem {
-  /** Stable identifier, safe to switch on. */
-  code: ProblemCode;
-  severity: Severity;
-  /** Where in the configuration: `origins[2]`, `maxAge`, ... */
-  path: string;
-  /** The offending value. */
-  value: unknown;
-  /** A human explanation, naming the value and the fix. */
-  message: string;
-}
+// The problem shapes live beside their codes in problems.ts (one direction of import, no cycle).
+export type { PolicyProblem, Severity } from './problems.js';

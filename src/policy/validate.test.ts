@@ -10,6 +10,41 @@ import {
 
 type Case = [label: string, config: unknown, codes: ProblemCode[]];
 
+/** A host name of exactly `n` characters (labels of up to 63). */
+function hostOf(n: number): string {
+  const labels: string[] = [];
+  let left = n;
+  while (left > 0) {
+    const size = Math.min(63, left === 64 ? 62 : left);
+    labels.push('a'.repeat(size));
+    left -= size + 1;
+  }
+  return labels.join('.');
+}
+/** The longest hosts a `*.` (or `a-*.`) pattern's suffix can have and still leave room for one more label. */
+const HOST_252 = hostOf(252);
+const HOST_250 = hostOf(250);
+
+/** A two-element list with a hole between the elements: `[a, , b]`. */
+function sparse(a: string, b: string): string[] {
+  const list = new Array<string>(3);
+  list[0] = a;
+  list[2] = b;
+  return list;
+}
+
+/** A configuration behind a Proxy whose `get` trap throws. */
+function throwingProxy(): object {
+  return new Proxy(
+    { origins: ['https://a.example.com'] },
+    {
+      get() {
+        throw new Error('revoked');
+      },
+    },
+  );
+}
+
 const cred = { credentials: true };
 /** Each row: a configuration and exactly the problem codes it must produce, in order. */
 const cases: Case[] = [
@@ -150,6 +185,67 @@ const cases: Case[] = [
   ['maxAge too large', { origins: ['https://a.example.com'], maxAge: 86401 }, ['max-age-out-of-range']],
   ['maxAge too small', { origins: ['https://a.example.com'], maxAge: -2 }, ['max-age-out-of-range']],
   ['privateNetwork with *', { origins: ['*'], privateNetwork: true }, ['private-network-with-wildcard-origin']],
+  ['whitespace around an origin', { origins: [' https://a.example.com\n'] }, ['origin-whitespace']],
+  ['a lower-case registered method', { origins: ['https://a.example.com'], methods: ['patch'] }, ['method-case']],
+  ['preflightStatus 201', { origins: ['https://a.example.com'], preflightStatus: 201 }, ['preflight-status-invalid']],
+  [
+    'preflightStatus as a string',
+    { origins: ['https://a.example.com'], preflightStatus: '200' },
+    ['preflight-status-invalid'],
+  ],
+  ['Origin exposed', { origins: ['https://a.example.com'], exposeHeaders: ['Origin'] }, ['header-prohibited']],
+  [
+    'a CORS request header exposed',
+    { origins: ['https://a.example.com'], exposeHeaders: ['Access-Control-Request-Headers'] },
+    ['header-prohibited'],
+  ],
+  ['invalid punycode', { origins: ['http://xn--f'] }, ['origin-bad-host']],
+  ['invalid punycode under a wildcard', { origins: ['https://*.xn--f.example.com'] }, ['origin-bad-host']],
+  ['a wildcard that can never match', { origins: [`https://*.${HOST_252}`] }, ['origin-bad-wildcard']],
+  ['a label prefix that can never match', { origins: [`https://a-*.${HOST_250}`] }, ['origin-bad-wildcard']],
+  ['a sparse origins list', { origins: sparse('https://a.example.com', 'https://b.example.com') }, ['invalid-type']],
+  ['a sparse methods list', { origins: ['https://a.example.com'], methods: sparse('PUT', 'PATCH') }, ['invalid-type']],
+  [
+    'a sparse requestHeaders list',
+    { origins: ['https://a.example.com'], requestHeaders: sparse('x-a', 'x-b') },
+    ['invalid-type'],
+  ],
+  [
+    'a sparse exposeHeaders list',
+    { origins: ['https://a.example.com'], exposeHeaders: sparse('x-a', 'x-b') },
+    ['invalid-type'],
+  ],
+  ['a Proxy whose trap throws', throwingProxy(), ['config-unreadable']],
+  [
+    'a getter that throws',
+    {
+      origins: ['https://a.example.com'],
+      get maxAge(): number {
+        throw new Error('boom');
+      },
+    },
+    ['config-unreadable'],
+  ],
+  [
+    'a label wildcard under a public suffix',
+    { origins: ['https://myapp-*.vercel.app'] },
+    ['origin-public-suffix-wildcard'],
+  ],
+  ['a label wildcard under a TLD', { origins: ['https://myapp-*.com'] }, ['origin-public-suffix-wildcard']],
+  ['a label prefix without "-"', { origins: ['https://app*.example.com'] }, ['origin-bad-wildcard']],
+  ['a label prefix of "-" alone', { origins: ['https://-*.example.com'] }, ['origin-bad-wildcard']],
+  ['a label prefix with a bad character', { origins: ['https://a+b-*.example.com'] }, ['origin-bad-wildcard']],
+  ['a label prefix before an IP', { origins: ['http://a-*.127.0.0.1'] }, ['origin-bad-wildcard']],
+  [
+    'an exact origin covered by a label prefix',
+    { origins: ['https://pr-*.example.com', 'https://pr-1.example.com'] },
+    ['origin-redundant'],
+  ],
+  [
+    'foreign option names',
+    { origins: ['https://a.example.com'], allowedHeaders: ['x-a'], preflightContinue: true },
+    ['unknown-option', 'unknown-option'],
+  ],
   [
     'many problems at once',
     {
@@ -208,6 +304,22 @@ const valid: [string, unknown][] = [
   ['maxAge bounds', { origins: ['https://a.example.com'], maxAge: -1 }],
   ['maxAge 86400', { origins: ['https://a.example.com'], maxAge: 86400 }],
   ['underscore label', { origins: ['https://my_app.example.com'] }],
+  [
+    'an upper-case PATCH and an unregistered lower-case method',
+    { origins: ['https://a.example.com'], methods: ['PATCH', 'purge'] },
+  ],
+  [
+    'a label wildcard under an owned domain',
+    { origins: ['https://pr-*.preview.example.com', 'https://myapp-*.example.com:*'] },
+  ],
+  [
+    'a label wildcard under a public suffix, opted in',
+    { origins: ['https://myapp-*.vercel.app'], dangerouslyAllowPublicSuffixWildcards: true },
+  ],
+  ['the longest suffix a *. pattern can have', { origins: [`https://*.${hostOf(251)}`] }],
+  ['preflightStatus 200', { origins: ['https://a.example.com'], preflightStatus: 200 }],
+  ['preflightStatus 204', { origins: ['https://a.example.com'], preflightStatus: 204 }],
+  ['a Proxy around a valid configuration', new Proxy({ origins: ['https://a.example.com'], credentials: true }, {})],
 ];
 
 describe('validatePolicy', () => {
@@ -239,6 +351,90 @@ describe('validatePolicy', () => {
   it('suggests the punycode form of a non-ASCII host', () => {
     const [p] = validatePolicy({ origins: ['https://*.bücher.example:8443'] });
     expect(p!.message).toContain('https://*.xn--bcher-kva.example:8443');
+  });
+});
+
+describe('configurations written for other CORS middlewares', () => {
+  it.each([
+    ['origin', 'did you mean "origins"?'],
+    ['allowedHeaders', 'did you mean "requestHeaders"?'],
+    ['allowHeaders', 'did you mean "requestHeaders"?'],
+    ['exposedHeaders', 'did you mean "exposeHeaders"?'],
+    ['allowMethods', 'did you mean "methods"?'],
+    ['optionsSuccessStatus', 'did you mean "preflightStatus"?'],
+    ['privateNetworkAccess', 'did you mean "privateNetwork"?'],
+    ['maxage', 'did you mean "maxAge"?'],
+    ['preflightContinue', 'not needed: corsight answers every CORS preflight itself'],
+  ])('names %s as unknown and says what to write instead', (name, hint) => {
+    const [p] = validatePolicy({ origins: ['https://a.example.com'], [name]: true });
+    expect(p).toMatchObject({ code: 'unknown-option', path: name });
+    expect(p!.message).toContain(hint);
+    expect(p!.message).not.toContain('known options');
+  });
+
+  it('lists the known options once per error, not once per problem', () => {
+    let message = '';
+    try {
+      createPolicy({ origin: ['https://a.example.com'], allowedHeaders: ['x-a'], exposedHeaders: ['x-b'] } as never);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/known options:/g)).toHaveLength(1);
+    expect(message).toContain('known options: origins, credentials, methods');
+    expect(() => createPolicy({ origins: [] })).toThrow(/^(?![\s\S]*known options)/);
+  });
+
+  it('names whitespace around an origin as whitespace', () => {
+    const [p] = validatePolicy({ origins: ['https://a.example.com '] });
+    expect(p!.message).toContain('whitespace');
+    expect(p!.message).toContain('write "https://a.example.com"');
+  });
+
+  it('names whitespace around a header name as whitespace', () => {
+    const [p] = validatePolicy({ origins: ['https://a.example.com'], requestHeaders: [' x-a'] });
+    expect(p).toMatchObject({ code: 'header-invalid' });
+    expect(p!.message).toContain('whitespace');
+  });
+
+  it('refuses a label wildcard under a public suffix and points to the resolver', () => {
+    const [p] = validatePolicy({ origins: ['https://myapp-*.vercel.app'] });
+    expect(p!.message).toContain('anyone can create a site named myapp-<anything>.vercel.app');
+    expect(p!.message).toContain('resolver');
+  });
+});
+
+describe('Proxies, getters and holes', () => {
+  it('gives validatePolicy and createPolicy the same answer for a Proxy-wrapped configuration', () => {
+    const config = new Proxy({ origins: ['https://a.example.com'], methods: ['PUT'] }, {});
+    expect(validatePolicy(config)).toEqual([]);
+    const policy = createPolicy(config);
+    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://a.example.com' } }).allowed).toBe(true);
+    expect(policy.config).toEqual({ origins: ['https://a.example.com'], methods: ['PUT'] });
+    expect(Object.isFrozen(policy.config.origins)).toBe(true);
+  });
+
+  it('refuses, in both, a Proxy whose trap throws, naming where', () => {
+    expect(validatePolicy(throwingProxy())).toMatchObject([{ code: 'config-unreadable', path: 'origins' }]);
+    expect(() => createPolicy(throwingProxy() as never)).toThrow(CorsConfigError);
+  });
+
+  it('reads each value once, so a getter cannot answer the validator and the compiler differently', () => {
+    let reads = 0;
+    const config = {
+      get origins() {
+        reads++;
+        return reads === 1 ? ['https://a.example.com'] : ['*'];
+      },
+    };
+    const policy = createPolicy(config);
+    expect(reads).toBe(1);
+    expect(policy.evaluate({ method: 'GET', headers: { origin: 'https://evil.example' } }).allowed).toBe(false);
+  });
+
+  it('names the hole of a sparse array by its index', () => {
+    expect(validatePolicy({ origins: sparse('https://a.example.com', 'https://b.example.com') })).toMatchObject([
+      { code: 'invalid-type', path: 'origins[1]' },
+    ]);
   });
 });
 

@@ -2,9 +2,11 @@
  * Configuration validation: every problem at once, each with a stable code (jub0bs/cors `cfgerrors` is the
  * model), and the normalized configuration the compiler builds from.
  */
-import { parseOriginPattern, type OriginPattern } from './origin-pattern.js';
+import { isWildcardPattern, parseOriginPattern, type OriginPattern } from './origin-pattern.js';
 import { OriginMatcher } from './origin-matcher.js';
-import { problem } from './problems.js';
+import { KNOWN_OPTIONS, isKnownOption, suggestOption } from './options.js';
+import { problem, type PolicyProblem } from './problems.js';
+import { snapshotConfig } from './snapshot.js';
 import {
   SAFELISTED_RESPONSE_HEADERS,
   isForbiddenMethod,
@@ -13,7 +15,6 @@ import {
   isToken,
   normalizeMethod,
 } from './tokens.js';
-import type { PolicyConfig, PolicyProblem } from './types.js';
 
 /** A configuration that passed validation, normalized for the compiler. */
 export interface NormalizedConfig {
@@ -27,22 +28,11 @@ export interface NormalizedConfig {
   /** Lower-case names, or `'*'`. */
   exposeHeaders: string[] | '*';
   maxAge: number | undefined;
+  /** Status of a granted preflight. */
+  preflightStatus: 200 | 204;
   privateNetwork: boolean;
   debug: boolean;
 }
-
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'origins',
-  'credentials',
-  'methods',
-  'requestHeaders',
-  'exposeHeaders',
-  'maxAge',
-  'privateNetwork',
-  'debug',
-  'dangerouslyAllowInsecureOrigins',
-  'dangerouslyAllowPublicSuffixWildcards',
-]);
 
 const BOOLEAN_OPTIONS = [
   'credentials',
@@ -57,10 +47,88 @@ function isProhibitedRequestHeader(name: string): boolean {
   return name.startsWith('access-control-');
 }
 
-/** Response headers that make no sense in `exposeHeaders`: the CORS protocol's own headers. */
+/**
+ * Headers that make no sense in `exposeHeaders`: the CORS protocol's own headers, and `Origin`, a request
+ * header (a response never carries it, so exposing it is a mistake, usually for `Vary` or `requestHeaders`).
+ */
 function isProhibitedExposedHeader(name: string): boolean {
-  return name.startsWith('access-control-');
+  return name.startsWith('access-control-') || name === 'origin';
 }
+
+/**
+ * Problems for the holes of a sparse array (`['a', , 'b']`): `forEach` and `map` skip them in silence, so a
+ * slip of the keyboard would otherwise vanish from the policy unnoticed.
+ */
+function holes(list: readonly unknown[], path: string): PolicyProblem[] {
+  const found: PolicyProblem[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) {
+      found.push(
+        problem(
+          'invalid-type',
+          `${path}[${i}]`,
+          undefined,
+          `${path}[${i}] is empty: the array has a hole (two commas in a row, or a deleted element); remove it`,
+        ),
+      );
+    }
+  }
+  return found;
+}
+
+/** A header-invalid message that names whitespace as whitespace. */
+function invalidHeaderMessage(h: string): string {
+  return h.trim() !== h && h.trim() !== ''
+    ? `"${h}" has whitespace around the header name; write "${h.trim()}"`
+    : `"${h}" is not a valid header name (an HTTP token)`;
+}
+
+/**
+ * Fetch normalizes only these methods' case (https://fetch.spec.whatwg.org/#concept-method-normalize); every
+ * other method is sent exactly as the script wrote it and compared case-sensitively.
+ */
+const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * Methods of the IANA HTTP Method Registry that Fetch does not normalize: defined in upper case, so clients send
+ * them upper case, and a lower-case entry (`patch`) is almost surely a slip. Unregistered methods (`purge`) are
+ * taken as written: some servers really use lower-case ones.
+ * https://www.iana.org/assignments/http-methods/http-methods.xhtml
+ */
+const REGISTERED_METHODS: ReadonlySet<string> = new Set([
+  'PATCH',
+  'QUERY',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'REPORT',
+  'SEARCH',
+  'ACL',
+  'BIND',
+  'UNBIND',
+  'REBIND',
+  'CHECKOUT',
+  'CHECKIN',
+  'UNCHECKOUT',
+  'MERGE',
+  'LABEL',
+  'MKACTIVITY',
+  'MKCALENDAR',
+  'MKREDIRECTREF',
+  'MKWORKSPACE',
+  'ORDERPATCH',
+  'UPDATE',
+  'UPDATEREDIRECTREF',
+  'VERSION-CONTROL',
+  'BASELINE-CONTROL',
+  'LINK',
+  'UNLINK',
+  'PRI',
+]);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -72,7 +140,12 @@ function describe(value: unknown): string {
  * Validates a configuration. Returns every problem (errors and warnings) and, when there is no error, the
  * normalized configuration.
  */
-export function checkConfig(config: unknown): { problems: PolicyProblem[]; normalized?: NormalizedConfig } {
+export function checkConfig(config: unknown): {
+  problems: PolicyProblem[];
+  normalized?: NormalizedConfig;
+  /** The configuration as read once (see snapshot.ts), present with `normalized`: what the policy keeps. */
+  snapshot?: Readonly<Record<string, unknown>>;
+} {
   const problems: PolicyProblem[] = [];
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     problems.push(
@@ -85,18 +158,23 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     );
     return { problems };
   }
-  const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      const hint = key.toLowerCase().startsWith('origin') ? ' (did you mean "origins"?)' : '';
-      problems.push(
-        problem(
-          'unknown-option',
-          key,
-          c[key],
-          `unknown option "${key}"${hint}; known options: ${[...KNOWN_OPTIONS].join(', ')}`,
-        ),
-      );
+  const read = snapshotConfig(config, KNOWN_OPTIONS);
+  if ('failure' in read) {
+    const { path, error } = read.failure;
+    problems.push(
+      problem(
+        'config-unreadable',
+        path,
+        undefined,
+        `reading ${path === '' ? 'the configuration' : path} threw ${error instanceof Error ? `"${error.message}"` : 'a non-Error value'}; pass a plain object`,
+      ),
+    );
+    return { problems };
+  }
+  const c = read.snapshot.values;
+  for (const key of read.snapshot.keys) {
+    if (!isKnownOption(key)) {
+      problems.push(problem('unknown-option', key, c[key], `unknown option "${key}"${suggestOption(key)}`));
     }
   }
   for (const key of BOOLEAN_OPTIONS) {
@@ -140,6 +218,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     const seen = new Map<string, number>();
     let any = false;
     const parsed: Extract<OriginPattern, { kind: 'origin' }>[] = [];
+    problems.push(...holes(list, 'origins'));
     list.forEach((entry, i) => {
       const path = `origins[${i}]`;
       if (typeof entry !== 'string') {
@@ -190,9 +269,9 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     }
     // Exact origins that a wildcard pattern already covers.
     const wildcards = new OriginMatcher<true>();
-    for (const p of parsed) if (p.subdomains || p.port === -1) wildcards.add(p, true);
+    for (const p of parsed) if (isWildcardPattern(p)) wildcards.add(p, true);
     for (const p of parsed) {
-      if (!p.subdomains && p.port !== -1 && wildcards.matchesPattern(p.text)) {
+      if (!isWildcardPattern(p) && wildcards.matchesPattern(p.text)) {
         problems.push(
           problem(
             'origin-redundant',
@@ -222,6 +301,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       methods = '*';
     } else {
       const seen = new Set<string>();
+      problems.push(...holes(c.methods, 'methods'));
       (c.methods as unknown[]).forEach((m, i) => {
         const path = `methods[${i}]`;
         if (typeof m !== 'string') {
@@ -241,6 +321,16 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
           );
         } else {
           const normalized = normalizeMethod(m);
+          if (normalized !== normalized.toUpperCase() && REGISTERED_METHODS.has(normalized.toUpperCase())) {
+            problems.push(
+              problem(
+                'method-case',
+                path,
+                m,
+                `"${m}" is compared case-sensitively: browsers upper-case only ${[...NORMALIZED_METHODS].join(', ')}, so fetch(url, { method: "${m.toUpperCase()}" }) sends "${m.toUpperCase()}" (the registered spelling), which "${m}" does not allow; write "${m.toUpperCase()}"`,
+              ),
+            );
+          }
           if (seen.has(normalized)) {
             problems.push(problem('method-duplicate', path, m, `${normalized} is listed more than once`));
           } else {
@@ -268,6 +358,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       );
     } else {
       const seen = new Set<string>();
+      problems.push(...holes(c.requestHeaders, 'requestHeaders'));
       (c.requestHeaders as unknown[]).forEach((h, i) => {
         const path = `requestHeaders[${i}]`;
         if (typeof h !== 'string') {
@@ -280,7 +371,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
         }
         const name = h.toLowerCase();
         if (!isToken(h)) {
-          problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
+          problems.push(problem('header-invalid', path, h, invalidHeaderMessage(h)));
         } else if (isForbiddenRequestHeaderName(name)) {
           problems.push(
             problem(
@@ -358,6 +449,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       exposeHeaders = '*';
     } else {
       const seen = new Set<string>();
+      problems.push(...holes(c.exposeHeaders, 'exposeHeaders'));
       (c.exposeHeaders as unknown[]).forEach((h, i) => {
         const path = `exposeHeaders[${i}]`;
         if (typeof h !== 'string') {
@@ -366,7 +458,7 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
         }
         const name = h.toLowerCase();
         if (!isToken(h)) {
-          problems.push(problem('header-invalid', path, h, `"${h}" is not a valid header name (an HTTP token)`));
+          problems.push(problem('header-invalid', path, h, invalidHeaderMessage(h)));
         } else if (isForbiddenResponseHeaderName(name)) {
           problems.push(
             problem(
@@ -378,7 +470,14 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
           );
         } else if (isProhibitedExposedHeader(name)) {
           problems.push(
-            problem('header-prohibited', path, h, `"${h}" is a CORS protocol header; exposing it makes no sense`),
+            problem(
+              'header-prohibited',
+              path,
+              h,
+              name === 'origin'
+                ? `"${h}" is a request header: responses never carry it, so exposing it has no effect (to vary responses on it, corsight already sends Vary: Origin)`
+                : `"${h}" is a CORS protocol header; exposing it makes no sense`,
+            ),
           );
         } else if (seen.has(name)) {
           problems.push(
@@ -426,6 +525,23 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
     }
   }
 
+  // preflightStatus
+  let preflightStatus: 200 | 204 = 204;
+  if (c.preflightStatus !== undefined) {
+    if (c.preflightStatus === 200 || c.preflightStatus === 204) {
+      preflightStatus = c.preflightStatus;
+    } else {
+      problems.push(
+        problem(
+          'preflight-status-invalid',
+          'preflightStatus',
+          c.preflightStatus,
+          `preflightStatus must be 204 (the default) or 200 (for old clients that choke on 204), not ${typeof c.preflightStatus === 'number' ? c.preflightStatus : describe(c.preflightStatus)}: browsers accept any 2xx, and other statuses fail the preflight`,
+        ),
+      );
+    }
+  }
+
   const privateNetwork = c.privateNetwork === true;
   if (privateNetwork && origins === '*') {
     problems.push(
@@ -448,9 +564,11 @@ export function checkConfig(config: unknown): { problems: PolicyProblem[]; norma
       requestHeaders,
       exposeHeaders,
       maxAge,
+      preflightStatus,
       privateNetwork,
       debug: c.debug === true,
     },
+    snapshot: c,
   };
 }
 

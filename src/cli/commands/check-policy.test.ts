@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,43 @@ describe('corsight check-policy', () => {
     const r = await check(await file('scalar.yaml', 'just a string\n'));
     expect(r.code).toBe(1);
     expect(r.out).toContain('config-not-object');
+  });
+
+  it.each([
+    ['deep.json', `{"origins":${'['.repeat(6000)}${']'.repeat(6000)}}`],
+    ['deep-root.json', `${'['.repeat(6000)}${']'.repeat(6000)}`],
+    ['deep.yaml', `origins: ${'['.repeat(6000)}${']'.repeat(6000)}\n`],
+    ['deep-moderate.json', `{"origins":${'['.repeat(40)}${']'.repeat(40)}}`],
+  ])('exits 2 with a clear error, no stack trace, on values nested thousands deep (%s)', async (name, content) => {
+    const r = await check(await file(name, content));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/nested (too deeply|more than 16 levels deep)/);
+    expect(r.err).not.toContain('    at ');
+    expect(r.err).not.toContain('Maximum call stack');
+  });
+
+  it('refuses a FIFO by its type instead of waiting for a writer', async () => {
+    const fifo = join(dir, 'policy.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await check(fifo);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('a FIFO');
+  });
+
+  it('refuses a directory', async () => {
+    const r = await check(dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('a directory');
+  });
+
+  it('says "did you mean" for other middlewares\' option names and lists the known options once', async () => {
+    const r = await check(
+      await file('foreign.json', JSON.stringify({ origin: 'https://a.example.com', allowedHeaders: ['x-a'] })),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('did you mean "origins"?');
+    expect(r.out).toContain('did you mean "requestHeaders"?');
+    expect(r.out.match(/known options:/g)).toHaveLength(1);
   });
 
   it('runs through the CLI program with exit codes', async () => {

@@ -1,9 +1,11 @@
 /**
  * `corsight check-policy FILE`: validates a CORS policy configuration (JSON or YAML) and prints every problem.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { KNOWN_OPTIONS } from '../../policy/options.js';
 import { validatePolicy, type PolicyProblem } from '../../policy/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
@@ -22,19 +24,75 @@ export interface CheckPolicyIO {
   stderr: NodeJS.WritableStream;
 }
 
-/** Reads and parses the file: `.json` as JSON, anything else as YAML (a superset of JSON). */
-async function load(file: string): Promise<{ config: unknown } | { error: string }> {
-  let text: string;
+/** A policy file is a few hundred bytes; anything past this is not one (and is not read into memory). */
+const MAX_FILE_BYTES = 1 << 20;
+/**
+ * A policy nests three levels at most (`{ origins: [...] }`, `originCache: { max }`); deeper values are refused
+ * before anything walks them recursively (printing, JSON output), which would overflow the stack.
+ */
+const MAX_DEPTH = 16;
+
+/** How deeply `value` nests arrays and objects, counted without recursion, stopping past `limit`. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Reads the file. Only a regular file is opened for reading: a FIFO, a device or a directory would block or
+ * stream forever, so it is refused by its type (checked on the opened handle, so it cannot change in between).
+ */
+async function readPolicyText(file: string): Promise<{ text: string } | { error: string }> {
+  let handle;
   try {
-    text = await readFile(file, 'utf8');
+    // O_NONBLOCK: opening a FIFO without a writer must not block before its type can be checked.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return { error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
   try {
-    return { config: file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text) };
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'not a regular file';
+      return { error: `cannot read ${file}: ${kind}; give the path of a JSON or YAML policy file` };
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      return { error: `cannot read ${file}: ${stat.size} bytes; a policy file is at most ${MAX_FILE_BYTES} bytes` };
+    }
+    return { text: await handle.readFile('utf8') };
   } catch (e) {
+    return { error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads and parses the file: `.json` as JSON, anything else as YAML (a superset of JSON). */
+async function load(file: string): Promise<{ config: unknown } | { error: string }> {
+  const read = await readPolicyText(file);
+  if ('error' in read) return read;
+  let config: unknown;
+  try {
+    config = file.toLowerCase().endsWith('.json') ? JSON.parse(read.text) : parseYaml(read.text);
+  } catch (e) {
+    // JSON.parse and the YAML parser recurse per level; the YAML parser wraps the RangeError in its own error.
+    if (e instanceof RangeError || (e as Error).message.includes('Maximum call stack size exceeded')) {
+      return { error: `cannot parse ${file}: values nested too deeply (a policy nests at most ${MAX_DEPTH} levels)` };
+    }
     return { error: `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}` };
   }
+  if (depthExceeds(config, MAX_DEPTH)) {
+    return {
+      error: `cannot check ${file}: values nested more than ${MAX_DEPTH} levels deep; a policy nests at most 3`,
+    };
+  }
+  return { config };
 }
 
 function show(value: unknown): string {
@@ -76,6 +134,7 @@ export async function checkPolicy(file: string, options: CheckPolicyOptions, io:
       problems.length === 0
         ? paint('green', `${file}: valid CORS policy`)
         : `${file}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${errors === 0 ? paint('green', ' (valid)') : ''}`;
+    if (problems.some((p) => p.code === 'unknown-option')) lines.push(`known options: ${KNOWN_OPTIONS.join(', ')}`);
     lines.push(summary);
     io.stdout.write(lines.join('\n') + '\n');
   }
