@@ -8,20 +8,22 @@ import corsight from './fastify.js';
 describeAdapter('fastify', async (policy) => {
   let hits = 0;
   const app = Fastify();
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', (_req, reply, done) => {
     reply.header('vary', 'Accept-Encoding');
+    done();
   });
   await app.register(corsight, { policy });
-  app.addHook('preHandler', async () => {
+  app.addHook('preHandler', (_req, _reply, done) => {
     hits++;
+    done();
   });
   app.setNotFoundHandler((_req, reply) => {
     hits++;
     void reply.code(404).send('not found');
   });
-  app.get('/data', async () => 'data');
-  app.options('/opt', async () => 'options-app');
-  app.get('/boom', async () => {
+  app.get('/data', () => 'data');
+  app.options('/opt', () => 'options-app');
+  app.get('/boom', () => {
     throw new Error('boom');
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -32,11 +34,11 @@ describe('fastify per-route policies', () => {
   async function start() {
     const app = Fastify();
     await app.register(corsight, { policy: { origins: [ALLOWED] } });
-    app.get('/default', async () => 'default');
-    app.put('/public/:id', { config: { cors: { origins: ['*'], methods: ['PUT'] } } }, async () => 'public');
-    app.get('/private', { config: { cors: false } }, async () => 'private');
+    app.get('/default', () => 'default');
+    app.put('/public/:id', { config: { cors: { origins: ['*'], methods: ['PUT'] } } }, () => 'public');
+    app.get('/private', { config: { cors: false } }, () => 'private');
     // An OPTIONS route of the app's own on a path that also has a CORS route: no collision.
-    app.options('/default', async () => 'app-options');
+    app.options('/default', () => 'app-options');
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { app, url };
   }
@@ -76,12 +78,12 @@ describe('fastify per-route policies', () => {
     app.put(
       '/api',
       { constraints: { host: 'a.test' }, config: { cors: { origins: [a], methods: ['PUT'] } } },
-      async () => 'a',
+      () => 'a',
     );
     app.put(
       '/api',
       { constraints: { host: 'b.test' }, config: { cors: { origins: [b], methods: ['PUT'] } } },
-      async () => 'b',
+      () => 'b',
     );
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const preflight = (host: string, origin: string) =>
@@ -109,7 +111,7 @@ describe('fastify per-route policies', () => {
 
   it('handles route policies declared before the plugin', async () => {
     const app = Fastify();
-    app.get('/early', { config: { cors: { origins: ['*'] } } }, async () => 'early');
+    app.get('/early', { config: { cors: { origins: ['*'] } } }, () => 'early');
     await app.register(corsight, { policy: { origins: [ALLOWED] } });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -124,7 +126,7 @@ describe('fastify per-route policies', () => {
   it('fails at start-up on an invalid route policy', async () => {
     const app = Fastify();
     await app.register(corsight, { policy: { origins: [ALLOWED] } });
-    expect(() => app.get('/bad', { config: { cors: { origins: ['null'] } } }, async () => 'x')).toThrow(/origin-null/);
+    expect(() => app.get('/bad', { config: { cors: { origins: ['null'] } } }, () => 'x')).toThrow(/origin-null/);
     await app.close();
   });
 
@@ -135,5 +137,87 @@ describe('fastify per-route policies', () => {
 
   it('is not tied to a policy object', () => {
     expect(createPolicy({ origins: [ALLOWED] })).toBeDefined();
+  });
+});
+
+describe('fastify inside encapsulated plugins (issue 13, bug 1)', () => {
+  const APP = 'https://app.example.com';
+  const preflight = (url: string, origin = APP) =>
+    request(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } });
+
+  it.each([
+    ['with a prefix', '/api'],
+    ['without a prefix', ''],
+  ])('answers preflights to the plugin routes %s', async (_label, prefix) => {
+    const app = Fastify();
+    await app.register(
+      async (api) => {
+        await api.register(corsight, { policy: { origins: [APP], methods: ['PUT'] } });
+        api.put('/items', () => 'put');
+        api.options('/own', () => 'own-options');
+      },
+      prefix ? { prefix } : {},
+    );
+    app.get('/outside', () => 'outside');
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const granted = await preflight(`${url}${prefix}/items`);
+      expect(await granted.body.text()).toBe('');
+      expect(granted.statusCode).toBe(204);
+      expect(granted.headers['access-control-allow-origin']).toBe(APP);
+      expect(granted.headers['access-control-allow-methods']).toBe('PUT');
+      const refused = await preflight(`${url}${prefix}/items`, 'https://evil.example.net');
+      await refused.body.text();
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      // An OPTIONS request that is not a preflight still gets Fastify's 404, with the plugin's CORS headers.
+      const plain = await request(`${url}${prefix}/items`, { method: 'OPTIONS', headers: { origin: APP } });
+      await plain.body.text();
+      expect(plain.statusCode).toBe(404);
+      expect(plain.headers['access-control-allow-origin']).toBe(APP);
+      // The app's own OPTIONS route is more specific than corsight's catch-all.
+      const own = await request(`${url}${prefix}/own`, { method: 'OPTIONS' });
+      expect(await own.body.text()).toBe('own-options');
+      const actual = await request(`${url}${prefix}/items`, { method: 'PUT', headers: { origin: APP } });
+      expect(await actual.body.text()).toBe('put');
+      expect(actual.headers['access-control-allow-origin']).toBe(APP);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers each sibling plugin with its own policy, and nested registrations with the innermost', async () => {
+    const app = Fastify();
+    const a = 'https://a.example.com';
+    const b = 'https://b.example.com';
+    await app.register(async (api) => {
+      await api.register(corsight, { policy: { origins: [a], methods: ['PUT'] } });
+      api.put('/a', () => 'a');
+      await api.register(async (inner) => {
+        await inner.register(corsight, { policy: { origins: [b], methods: ['PUT'] } });
+        inner.put('/inner', () => 'inner');
+      });
+    });
+    await app.register(async (api) => {
+      await api.register(corsight, { policy: { origins: [b], methods: ['PUT'] } });
+      api.put('/b', () => 'b');
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      for (const [path, allowed, refused] of [
+        ['/a', a, b],
+        ['/b', b, a],
+        ['/inner', b, a],
+      ] as const) {
+        const ok = await preflight(`${url}${path}`, allowed);
+        await ok.body.text();
+        expect([path, ok.statusCode]).toEqual([path, 204]);
+        const no = await preflight(`${url}${path}`, refused);
+        await no.body.text();
+        expect([path, no.statusCode]).toEqual([path, 403]);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
