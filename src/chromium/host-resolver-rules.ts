@@ -8,7 +8,8 @@ import { isIP } from 'node:net';
 
 /**
  * One `--resolve` rule as the network layer parses it (curl's forms `host:address`, `host:port:address`,
- * `*.host:address`): `host` is lower-case, or `*.`-prefixed for every subdomain; no port means every port.
+ * `*.host:address`, `*:port:address`): `host` is lower-case, `*.`-prefixed for every subdomain, or `*` for
+ * every host; no port means every port.
  */
 export interface ResolveRule {
   host: string;
@@ -40,20 +41,24 @@ export function excludeRule(host: string): string {
 }
 
 /**
- * Where a rule ranks when several match one host: an exact host before a `*.` pattern, on the exact host a
- * port-specific rule before an any-port one, and a longer `*.` suffix before a shorter one. This is the order
- * corsight's own HTTP client picks a rule in, so Chromium, applying the first match, picks the same one.
+ * How specific a rule is, the order corsight's own HTTP client picks a rule in: an exact host beats a `*.`
+ * pattern, a longer `*.` suffix a shorter one, both beat `*`; on equal hosts a rule naming the port beats one
+ * for every port.
  */
-function precedence(rule: ResolveRule): number {
-  if (!rule.host.startsWith('*.')) return rule.port === undefined ? 1 : 0;
-  return 2 + 1 / rule.host.length;
+function specificity(rule: ResolveRule): number {
+  const hostRank = rule.host === '*' ? 0 : rule.host.startsWith('*.') ? 1 + rule.host.length : 1_000;
+  return hostRank * 2 + (rule.port === undefined ? 0 : 1);
 }
 
-/** The MAP rules of `--resolve` rules, ordered so Chromium's first match is the rule corsight's client uses. */
+/**
+ * The MAP rules of `--resolve` rules, the most specific first (among equals, the first given), so that
+ * Chromium, applying the first rule that matches, picks the rule the HTTP client picks.
+ */
 export function resolveMappings(rules: readonly ResolveRule[]): string[] {
-  return [...rules]
-    .sort((a, b) => precedence(a) - precedence(b))
-    .map((rule) => mapRule(hostPattern(rule.host, rule.port), rule.address));
+  return rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => specificity(b.rule) - specificity(a.rule) || a.index - b.index)
+    .map(({ rule }) => mapRule(hostPattern(rule.host, rule.port), rule.address));
 }
 
 /**
@@ -61,13 +66,17 @@ export function resolveMappings(rules: readonly ResolveRule[]): string[] {
  * with a comma or whitespace in it cannot be named: that is an error, never a silently different rule.
  */
 export function hostResolverRulesSwitch(rules: readonly string[]): string | undefined {
-  if (rules.length === 0) return undefined;
-  for (const rule of rules) {
-    if (rule.includes(',') || !/^(MAP \S+ \S+|EXCLUDE \S+)$/.test(rule)) {
-      throw new Error(`Chromium's host-resolver rules cannot express '${rule}' (a comma or whitespace in a host)`);
+  const joined = rules.filter((rule) => rule !== '').join(', ');
+  if (joined === '') return undefined;
+  // Checked after joining, so a list already joined by the network layer is checked rule by rule too.
+  for (const rule of joined.split(',')) {
+    if (!/^(MAP \S+ \S+|EXCLUDE \S+)$/.test(rule.trim())) {
+      throw new Error(
+        `Chromium's host-resolver rules cannot express '${rule.trim()}' (a comma or whitespace in a host)`,
+      );
     }
   }
-  return `--host-resolver-rules=${rules.join(', ')}`;
+  return `--host-resolver-rules=${joined}`;
 }
 
 /** Whether Chromium's host mapping can name `host` at all (no comma, no whitespace). */
