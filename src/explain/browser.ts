@@ -26,7 +26,7 @@ import { chromiumPath, chromiumSwitches, openOpaqueFrame, requireChromium } from
 import { toHeaderList } from '../fetch/headers.js';
 import { effectivePort } from '../fetch/origin.js';
 import { labCertificate, labPrivateKey } from '../lab/certs/index.js';
-import { parseResolve } from '../scanner/options.js';
+import { parseResolveRules, toHostResolverRules } from '../net/index.js';
 import type { BrowserComparison } from './render.js';
 import type { Explanation } from './types.js';
 
@@ -139,12 +139,9 @@ export async function runInChromium(
     throw new Error('--browser needs the playwright-core package (npm install playwright-core)');
   }
   const { server, pageUrl, rules } = await standIn(request.origin);
-  const resolveRules = (options.resolve ?? []).map((r) => {
-    const rule = parseResolve(r);
-    return `MAP ${hostPattern(rule.host, rule.port)} ${rule.family === 6 ? `[${rule.address}]` : rule.address}`;
-  });
+  const resolveRules = toHostResolverRules(parseResolveRules(options.resolve ?? []));
   const args = [...chromiumSwitches, `--ignore-certificate-errors-spki-list=${spkiHash(labCertificate)}`];
-  const allRules = [...rules, ...resolveRules];
+  const allRules = resolveRules === '' ? rules : [...rules, resolveRules];
   if (allRules.length > 0) args.push(`--host-resolver-rules=${allRules.join(', ')}`);
   // Local Network Access: the stand-in is on loopback; Chromium is told to put it in the page's address space
   // instead (an override by IP endpoint, fetch-cors.md §2.4), so a public page meets the same checks as the model.
