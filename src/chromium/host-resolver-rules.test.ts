@@ -1,3 +1,4 @@
+import { findResolveRule, parseResolveRules } from '../net/index.js';
 import { describe, expect, it } from 'vitest';
 import { excludeRule, hostPattern, hostResolverRulesSwitch, mappableHost, mapRule, resolveMappings } from './index.js';
 
@@ -47,5 +48,50 @@ describe('host-resolver rules', () => {
     expect(() => hostResolverRulesSwitch(['MAP a b.test 127.0.0.1'])).toThrow(/cannot express/);
     expect(mappableHost('https://a.test')).toBe(true);
     expect(mappableHost('https://a,b.test')).toBe(false);
+  });
+});
+
+describe('resolveMappings of parsed --resolve rules (src/net)', () => {
+  it('maps every form, most specific first, IPv6 bracketed', () => {
+    const rules = parseResolveRules([
+      '*:8443:10.0.0.9',
+      '*.lab.test:::1',
+      'api.test:8443:127.0.0.1',
+      'api.test:127.0.0.2',
+      '*.api.lab.test:8443:10.0.0.3',
+    ]);
+    expect(resolveMappings(rules).join(', ')).toBe(
+      'MAP api.test:8443 127.0.0.1, MAP api.test 127.0.0.2, MAP *.api.lab.test:8443 10.0.0.3, MAP *.lab.test [::1], MAP *:8443 10.0.0.9',
+    );
+    expect(resolveMappings([]).join(', ')).toBe('');
+  });
+
+  it('gives Chromium, which applies the first matching rule, the address findResolveRule gives', () => {
+    // Chromium matches a pattern against the host, else against host:port (net/base/host_mapping_rules.cc).
+    const matchPattern = (pattern: string, value: string) =>
+      new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(value);
+    const chromiumAddress = (mapping: string, host: string, port: number) => {
+      for (const rule of mapping.split(', ')) {
+        const [, pattern = '', address = ''] = rule.split(' ');
+        if (matchPattern(pattern, host) || matchPattern(pattern, `${host}:${port}`))
+          {return address.replace(/^\[|\]$/g, '');}
+      }
+      return undefined;
+    };
+    const rules = parseResolveRules([
+      '*.lab.test:10.0.0.1',
+      'www.lab.test:8443:10.0.0.4',
+      '*.api.lab.test:10.0.0.2',
+      'www.lab.test:10.0.0.3',
+      '*:9000:10.0.0.5',
+    ]);
+    const mapping = resolveMappings(rules).join(', ');
+    for (const host of ['www.lab.test', 'x.api.lab.test', 'app.lab.test', 'lab.test', 'example.com']) {
+      for (const port of [443, 8443, 9000]) {
+        expect(chromiumAddress(mapping, host, port), `${host}:${port}`).toBe(
+          findResolveRule(rules, host, port)?.address,
+        );
+      }
+    }
   });
 });

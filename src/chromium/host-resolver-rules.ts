@@ -5,17 +5,10 @@
  * host away from every MAP rule. A replacement without a port keeps the request's port.
  */
 import { isIP } from 'node:net';
+import type { ResolveRule as NetResolveRule } from '../net/index.js';
 
-/**
- * One `--resolve` rule as the network layer parses it (curl's forms `host:address`, `host:port:address`,
- * `*.host:address`, `*:port:address`): `host` is lower-case, `*.`-prefixed for every subdomain, or `*` for
- * every host; no port means every port.
- */
-export interface ResolveRule {
-  host: string;
-  port?: number | undefined;
-  address: string;
-}
+/** What Chromium needs of a `--resolve` rule parsed by src/net (`parseResolveRules`). */
+export type ResolveRule = Pick<NetResolveRule, 'host' | 'address'> & { port?: number | undefined };
 
 function bracketed(address: string): string {
   return isIP(address) === 6 ? `[${address}]` : address;

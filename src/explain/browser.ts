@@ -27,7 +27,7 @@ import {
   startStandIn,
 } from '../chromium/index.js';
 import { toHeaderList } from '../fetch/headers.js';
-import { parseResolve } from '../scanner/options.js';
+import { parseResolveRules } from '../net/index.js';
 import type { BrowserComparison } from './render.js';
 import type { Explanation } from './types.js';
 
@@ -73,7 +73,7 @@ export async function runInChromium(
     );
   }
   // Parsed before anything starts, so a bad rule is reported as such.
-  const resolveRules = resolveMappings((options.resolve ?? []).map((rule) => parseResolve(rule)));
+  const resolveRules = resolveMappings(parseResolveRules(options.resolve ?? []));
   const standIn = await startStandIn();
   try {
     const served = await standIn.standFor(request.origin);

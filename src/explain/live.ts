@@ -1,21 +1,21 @@
 /**
- * A {@link Sender} that puts requests on the network through the scanner's undici transport
+ * A {@link Sender} that puts requests on the network through the net layer's HTTP client
  * (keep-alive, `--resolve`, `--insecure`, one deadline per request, no retries: a preflight or a
- * `--send` request is never repeated behind the user's back).
+ * `--send` request is never repeated behind the user's back). Interim 1xx answers are skipped as a browser
+ * skips them; a server that sends no usable answer rejects with a `NetError` saying why.
  */
 import { lookup } from 'node:dns/promises';
 import type { AddressSpace, WireRequest } from '../browser/index.js';
 import { addressSpaceOfHost } from '../fetch/address-space.js';
 import { effectivePort, isSameSite } from '../fetch/origin.js';
-import { parseResolve, type ResolveRule } from '../scanner/options.js';
-import { createTransport, findResolveRule } from '../scanner/transport.js';
+import { createHttpClient, findResolveRule, parseResolveRules } from '../net/index.js';
 import type { Sender } from './types.js';
 
 /** Options of {@link createLiveSender}. */
 export interface LiveSenderOptions {
   /** The page's origin (for `Sec-Fetch-Site`). */
   origin: string;
-  /** curl-style `HOST:ADDRESS` / `HOST:PORT:ADDRESS` mappings. */
+  /** curl-style `--resolve` rules: `HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS` (see src/net/resolve.ts). */
   resolve?: readonly string[];
   /** Accept any TLS certificate. */
   insecure?: boolean;
@@ -34,30 +34,16 @@ export interface LiveSender {
 /**
  * Create a sender for real HTTP(S) requests. Besides the headers the engine lists, it adds what
  * Chromium adds below the CORS layer and servers sometimes look at: `User-Agent`, `Sec-Fetch-Mode:
- * cors`, `Sec-Fetch-Site` and `Sec-Fetch-Dest: empty`. Throws a TypeError for a bad `--resolve`.
+ * cors`, `Sec-Fetch-Site` and `Sec-Fetch-Dest: empty`. Throws a TypeError (a `NetOptionError`) for a bad
+ * `--resolve` or timeout.
  */
 export function createLiveSender(options: LiveSenderOptions): LiveSender {
-  const resolveRules = (options.resolve ?? []).map((r) => {
-    try {
-      return parseResolve(r);
-    } catch (e) {
-      throw new TypeError((e as Error).message);
-    }
-  });
-  const timeout = options.timeout ?? 10_000;
-  if (!Number.isInteger(timeout) || timeout < 1) {
-    throw new TypeError(`bad timeout '${String(timeout)}': expected a whole number of milliseconds`);
-  }
-  const transport = createTransport({
+  const transport = createHttpClient({
     perHost: 4,
-    rate: 0,
-    timeout,
+    timeout: options.timeout ?? 10_000,
     retries: 0,
-    retryDelay: 0,
     insecure: options.insecure === true,
-    proxy: undefined,
-    bodyCap: 4096,
-    resolveRules,
+    resolve: options.resolve ?? [],
   });
   const userAgent = options.userAgent ?? 'corsight explain';
   const send: Sender = async (req: WireRequest) => {
@@ -89,13 +75,7 @@ export async function liveAddressSpaces(
   url: string,
   resolve: readonly string[] = [],
 ): Promise<(url: URL) => AddressSpace | undefined> {
-  const rules: ResolveRule[] = resolve.map((r) => {
-    try {
-      return parseResolve(r);
-    } catch (e) {
-      throw new TypeError((e as Error).message);
-    }
-  });
+  const rules = parseResolveRules(resolve);
   const looked = new Map<string, AddressSpace>();
   const first = new URL(url);
   if (

@@ -48,7 +48,7 @@ import {
 } from '../chromium/index.js';
 import { effectivePort } from '../fetch/origin.js';
 import { parseResolve } from './options.js';
-import { findResolveRule } from './transport.js';
+import { findResolveRule } from '../net/index.js';
 import type { Confirmation, Finding, TargetResult } from './types.js';
 
 export { ChromiumMissingError, chromiumPath, defaultChromiumPath } from '../chromium/index.js';

@@ -22,7 +22,7 @@ function transport(timeout = 2000): Transport {
     insecure: false,
     proxy: undefined,
     bodyCap: 4096,
-    resolveRules: [],
+    resolve: [],
   });
   open.push({ transport: t });
   return t;

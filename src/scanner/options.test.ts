@@ -1,47 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ScanOptionError } from './errors.js';
 import { parseHeader, parseResolve, parseTrustedOrigin, resolveScanOptions, selectedChecks } from './options.js';
-import { findResolveRule } from './transport.js';
 import { preflightCheck, reflectionCheck } from './__fixtures__/servers.js';
 
-describe('parseResolve (curl --resolve)', () => {
-  it.each([
-    ['lab.test:127.0.0.1', { host: 'lab.test', port: undefined, address: '127.0.0.1', family: 4 }],
-    ['LAB.test:10.0.0.2', { host: 'lab.test', port: undefined, address: '10.0.0.2', family: 4 }],
-    ['lab.test:8443:127.0.0.1', { host: 'lab.test', port: 8443, address: '127.0.0.1', family: 4 }],
-    ['lab.test:[::1]', { host: 'lab.test', port: undefined, address: '::1', family: 6 }],
-    ['lab.test:::1', { host: 'lab.test', port: undefined, address: '::1', family: 6 }],
-    ['lab.test:443:[2001:db8::1]', { host: 'lab.test', port: 443, address: '2001:db8::1', family: 6 }],
-    ['*.lab.test:127.0.0.1', { host: '*.lab.test', port: undefined, address: '127.0.0.1', family: 4 }],
-  ])('%s', (entry, rule) => {
-    expect(parseResolve(entry)).toEqual(rule);
-  });
-
-  it.each([
-    ['lab.test', /no HOST: before the address/],
-    [':127.0.0.1', /no HOST: before the address/],
-    ['lab.test:localhost', /'localhost' is not an IPv4 or IPv6 address/],
-    ['lab.test:99999:127.0.0.1', /port 99999 is out of range/],
-    ['lab test:127.0.0.1', /'lab test' is not a host name/],
-    ['https://lab.test:127.0.0.1', /'https' is not|is not an IPv4/],
-  ])('rejects %s', (entry, message) => {
-    expect(() => parseResolve(entry)).toThrow(ScanOptionError);
-    expect(() => parseResolve(entry)).toThrow(message);
-  });
-
-  it('matches exact host before wildcard, port-specific before any port, longest wildcard first', () => {
-    const rules = [
-      '*.lab.test:10.0.0.1',
-      '*.api.lab.test:10.0.0.2',
-      'www.lab.test:10.0.0.3',
-      'www.lab.test:8443:10.0.0.4',
-    ].map(parseResolve);
-    expect(findResolveRule(rules, 'www.lab.test', 443)?.address).toBe('10.0.0.3');
-    expect(findResolveRule(rules, 'WWW.lab.test.', 8443)?.address).toBe('10.0.0.4');
-    expect(findResolveRule(rules, 'x.api.lab.test', 443)?.address).toBe('10.0.0.2');
-    expect(findResolveRule(rules, 'app.lab.test', 443)?.address).toBe('10.0.0.1');
-    expect(findResolveRule(rules, 'lab.test', 443)).toBeUndefined();
-    expect(findResolveRule(rules, 'evillab.test', 443)).toBeUndefined();
+describe('parseResolve (curl --resolve, parsed by src/net)', () => {
+  it('reports a bad rule as a ScanOptionError', () => {
+    expect(parseResolve('lab.test:127.0.0.1')).toMatchObject({ host: 'lab.test', address: '127.0.0.1' });
+    expect(() => parseResolve('lab.test')).toThrow(ScanOptionError);
+    expect(() => parseResolve('lab.test')).toThrow(/no HOST: before the address/);
   });
 });
 
@@ -88,6 +54,7 @@ describe('resolveScanOptions', () => {
       rate: 0,
       timeout: 10_000,
       retries: 2,
+      maxRetryAfter: 60_000,
       bodyCap: 4096,
       insecure: false,
       followRedirects: false,
@@ -100,6 +67,11 @@ describe('resolveScanOptions', () => {
     [{ rate: -1 }, /bad --rate '-1'/],
     [{ timeout: 0 }, /bad --timeout '0'/],
     [{ retries: 11 }, /bad --retries '11'/],
+    [{ rate: 1e-300 }, /bad --rate '1e-300': expected 0 \(unlimited\) or from 1\/3600/],
+    [{ rate: Infinity }, /bad --rate 'Infinity'/],
+    [{ timeout: 99_999_999_999 }, /bad --timeout '99999999999': expected a whole number from 1 to 3600000 ms/],
+    [{ maxRetryAfter: -1 }, /bad --max-retry-after '-1'/],
+    [{ resolve: ['lab.test:8443:'] }, /bad --resolve 'lab.test:8443:': no address after the port/],
     [{ method: 'GE T' }, /bad --method 'GE T'/],
     [{ method: 'connect' }, /forbidden method/],
     [{ proxy: 'not a url' }, /bad --proxy 'not a url'/],
@@ -110,6 +82,7 @@ describe('resolveScanOptions', () => {
     ],
     [{ select: ['x', 'y'] }, /unknown check ids 'x', 'y'/],
   ])('rejects %j', (bad, message) => {
+    expect(() => resolveScanOptions({ checks, ...bad })).toThrow(ScanOptionError);
     expect(() => resolveScanOptions({ checks, ...bad })).toThrow(message);
   });
   it('selects checks by id, keeping their order', () => {

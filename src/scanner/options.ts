@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { NetOptionError, parseResolveRule, resolveNetOptions, type ResolveRule } from '../net/index.js';
 import { ScanOptionError } from './errors.js';
 import type { Check, CheckId, HeaderList } from './types.js';
 
@@ -24,16 +24,27 @@ export interface ScanOptions {
   concurrency: number;
   /** Requests in flight to one host (host:port) at once; also the keep-alive pool size per origin. */
   perHost: number;
-  /** Requests per second across the whole run; 0 means unlimited. */
+  /** Requests per second across the whole run; 0 means unlimited. Waiting for a start never fails a target. */
   rate: number;
   /** Milliseconds one request may take from connecting to the end of the (capped) body. */
   timeout: number;
-  /** Milliseconds a whole target may take (all probes, queueing included); default 6 x timeout. */
+  /**
+   * Milliseconds a whole target may take; default 6 x timeout. Time its probes spend waiting for a place
+   * (`--per-host`, `--rate`, backoff, `Retry-After`) while none is on the wire does not count.
+   */
   targetTimeout: number | undefined;
-  /** Retries of a request after a connection-level failure (refused, reset, connect timeout), with backoff. */
+  /**
+   * Retries of a request after a connection-level failure (refused, reset, connect timeout) or a 429/503
+   * answer, with backoff (or the answer's `Retry-After`).
+   */
   retries: number;
   /** Base delay in ms of the exponential backoff between retries (doubles each attempt). */
   retryDelay: number;
+  /**
+   * The longest `Retry-After` waited for, in ms (`--max-retry-after`, default 60 s); a 429/503 asking for
+   * longer ends its request as rate-limited at once.
+   */
+  maxRetryAfter: number;
   /** Accept any TLS certificate (self-signed labs). Never the default. */
   insecure: boolean;
   /** An http(s) proxy URL to send every request through. */
@@ -66,6 +77,7 @@ export const defaultScanOptions: Omit<ScanOptions, 'checks'> = {
   targetTimeout: undefined,
   retries: 2,
   retryDelay: 250,
+  maxRetryAfter: 60_000,
   insecure: false,
   proxy: undefined,
   followRedirects: false,
@@ -75,45 +87,25 @@ export const defaultScanOptions: Omit<ScanOptions, 'checks'> = {
   signal: undefined,
 };
 
-/** One parsed `--resolve` entry. */
-export interface ResolveRule {
-  /** Lower-case host name, or a `*.`-prefixed suffix pattern. */
-  host: string;
-  /** Port the rule is limited to, or undefined for every port. */
-  port: number | undefined;
-  address: string;
-  family: 4 | 6;
-}
+export type { ResolveRule } from '../net/index.js';
 
 // RFC 7230 token, the grammar of header names and methods (Fetch: "a method is a byte sequence that matches the
 // method token production").
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const hostName = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/;
 
-/** Parses one `--resolve` value (`HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS`, IPv6 bracketed or not). */
+/** Parses one `--resolve` value (every form curl accepts; see `parseResolveRule` in src/net/resolve.ts). */
 export function parseResolve(entry: string): ResolveRule {
-  const bad = (why: string) =>
-    new ScanOptionError(`bad --resolve '${entry}': ${why} (expected HOST:ADDRESS, e.g. app.example.test:127.0.0.1)`);
-  const colon = entry.indexOf(':');
-  if (colon <= 0) throw bad('no HOST: before the address');
-  const host = entry.slice(0, colon).toLowerCase();
-  let rest = entry.slice(colon + 1);
-  if (!hostName.test(host)) throw bad(`'${host}' is not a host name`);
-  let port: number | undefined;
-  const withPort = /^(\d{1,5}):(.+)$/.exec(rest);
-  if (withPort && isIP(stripBrackets(rest)) === 0) {
-    port = Number(withPort[1]);
-    if (port < 1 || port > 65535) throw bad(`port ${withPort[1]} is out of range`);
-    rest = withPort[2]!;
-  }
-  const address = stripBrackets(rest);
-  const family = isIP(address);
-  if (family === 0) throw bad(`'${rest}' is not an IPv4 or IPv6 address`);
-  return { host, port, address, family: family as 4 | 6 };
+  return asScanOptionError(() => parseResolveRule(entry));
 }
 
-function stripBrackets(value: string): string {
-  return value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+/** Runs a net-layer validation, reporting a bad value as the scanner's `ScanOptionError` (exit 2 in the CLI). */
+function asScanOptionError<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof NetOptionError) throw new ScanOptionError(error.message);
+    throw error;
+  }
 }
 
 /** Parses `Name: value` into a header pair, rejecting what would corrupt the request. */
@@ -172,7 +164,7 @@ function positiveInt(name: string, value: number, max: number): number {
 
 /** Fills in defaults and validates every option; throws `ScanOptionError` naming the first bad value. */
 export function resolveScanOptions(options: Partial<ScanOptions> & { checks: readonly Check[] }): ScanOptions & {
-  resolveRules: ResolveRule[];
+  resolveRules: readonly ResolveRule[];
 } {
   const merged: ScanOptions = { ...defaultScanOptions, ...stripUndefined(options) } as ScanOptions;
   const headers: HeaderList = merged.headers.map(([name, value]) => {
@@ -194,32 +186,23 @@ export function resolveScanOptions(options: Partial<ScanOptions> & { checks: rea
     );
   }
   const trustedOrigins = merged.trustedOrigins.map(parseTrustedOrigin);
-  const resolveRules = merged.resolve.map(parseResolve);
+  // The network options (limits, timeouts, retries, proxy, TLS, --resolve) are the net layer's to validate.
+  const { resolveRules } = asScanOptionError(() =>
+    resolveNetOptions({
+      perHost: merged.perHost,
+      rate: merged.rate,
+      timeout: merged.timeout,
+      retries: merged.retries,
+      retryDelay: merged.retryDelay,
+      maxRetryAfter: merged.maxRetryAfter,
+      insecure: merged.insecure,
+      proxy: merged.proxy,
+      bodyCap: merged.bodyCap,
+      resolve: merged.resolve,
+    }),
+  );
   positiveInt('--concurrency', merged.concurrency, 10_000);
-  positiveInt('--per-host', merged.perHost, 1_000);
-  if (!Number.isFinite(merged.rate) || merged.rate < 0) {
-    throw new ScanOptionError(`bad --rate '${merged.rate}': expected requests per second, 0 or more`);
-  }
-  positiveInt('--timeout', merged.timeout, 3_600_000);
   if (merged.targetTimeout !== undefined) positiveInt('target timeout', merged.targetTimeout, 24 * 3_600_000);
-  if (!Number.isInteger(merged.retries) || merged.retries < 0 || merged.retries > 10) {
-    throw new ScanOptionError(`bad --retries '${merged.retries}': expected a whole number from 0 to 10`);
-  }
-  if (!Number.isFinite(merged.retryDelay) || merged.retryDelay < 0) {
-    throw new ScanOptionError(`bad retry delay '${merged.retryDelay}'`);
-  }
-  positiveInt('body cap', merged.bodyCap, 1 << 20);
-  if (merged.proxy !== undefined) {
-    let proxy: URL;
-    try {
-      proxy = new URL(merged.proxy);
-    } catch {
-      throw new ScanOptionError(`bad --proxy '${merged.proxy}': not a URL (expected e.g. http://127.0.0.1:8080)`);
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-      throw new ScanOptionError(`bad --proxy '${merged.proxy}': only http and https proxies are supported`);
-    }
-  }
   if (merged.select !== undefined) {
     const known = new Set(merged.checks.map((check) => check.id as string));
     const unknown = merged.select.filter((id) => !known.has(id));

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createProbeContext, type TargetProbeContext } from './context.js';
-import { onAbort } from './limits.js';
+import { Deadline, onAbort } from '../net/index.js';
 import { ProbeError } from './errors.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isSchemelesslySameSite } from '../fetch/origin.js';
@@ -125,14 +125,14 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   async function scanTarget(target: string, runSignal?: AbortSignal): Promise<ScanTargetResult> {
     const parsed = parseTarget(target);
     if (typeof parsed === 'string') return { url: target, status: 'error', error: parsed, findings: [], requests: 0 };
-    const controller = new AbortController();
+    // The target's deadline: its clock stops while all its probes wait for a place (--rate, --per-host,
+    // Retry-After), so a slowed-down scan is never a failed one.
+    const controller = new Deadline(
+      targetTimeout,
+      () => new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`),
+    );
     // Every probe waiting for a place listens to the target's signal; there can be many, by design.
     setMaxListeners(0, controller.signal);
-    const deadline = setTimeout(
-      () =>
-        controller.abort(new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`)),
-      targetTimeout,
-    );
     const signals = [runSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
     const onRunAbort = () => controller.abort(new ProbeError('aborted', 'scan cancelled'));
     // Every target in flight watches the run's signals: one shared listener each (onAbort), not one per target.
@@ -185,7 +185,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
       result.status = 'error';
       result.error = errorMessage(error);
     } finally {
-      clearTimeout(deadline);
+      controller.stop();
       for (const stop of unsubscribe) stop();
       // Stop anything still in flight for this target (checks may have left probes nobody awaits).
       if (!controller.signal.aborted) controller.abort(new ProbeError('aborted', 'target finished'));

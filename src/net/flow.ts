@@ -1,0 +1,179 @@
+/**
+ * Flow control: how many requests run at once per host, how fast requests start across the client, and how
+ * a host that pushes back (429/503, dropped connections) is slowed down. Queues are p-queue's: FIFO, and a
+ * waiter whose signal aborts leaves the queue at once, giving its place back.
+ *
+ * Per host, the concurrency window follows AIMD, as TCP's congestion window does: it grows by 1/window per
+ * answered request (about +1 per round of answers) up to `--per-host`, and halves on each sign of congestion.
+ * Once the window is 1, congestion doubles a minimum spacing between request starts to that host (from 100 ms
+ * up to 10 s), which each answer shrinks by 10 ms. A `Retry-After` pauses the whole host until it passes.
+ */
+import PQueue from 'p-queue';
+import { sleep } from './abort.js';
+
+const firstSpacing = 100;
+const maxSpacing = 10_000;
+const spacingStep = 10;
+
+/** One host's queue and congestion state. */
+export class HostFlow {
+  private window: number;
+  private spacing = 0;
+  private lastStart = 0;
+  private pausedUntil = 0;
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly queue: PQueue;
+
+  constructor(readonly limit: number) {
+    this.window = limit;
+    this.queue = new PQueue({ concurrency: limit });
+  }
+
+  /** Requests allowed in flight now. */
+  get concurrency(): number {
+    return this.queue.concurrency;
+  }
+
+  /** The minimum gap between request starts now, in ms (0 until the host pushed back at window 1). */
+  get minSpacing(): number {
+    return this.spacing;
+  }
+
+  /** Whether the flow is back to its initial state with nothing queued (the client may forget it). */
+  get idle(): boolean {
+    return (
+      this.queue.size === 0 &&
+      this.queue.pending === 0 &&
+      this.window >= this.limit &&
+      this.spacing === 0 &&
+      this.resumeTimer === undefined
+    );
+  }
+
+  /**
+   * Runs `task` when the host has a place (and its spacing and pause allow), or rejects with the signal's
+   * reason if it aborts first; an aborted waiter leaves the queue.
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.queue.add(
+      async () => {
+        const gap = this.lastStart + this.spacing - performance.now();
+        if (gap > 0) await sleep(gap, signal);
+        this.lastStart = performance.now();
+        return task();
+      },
+      { signal },
+    );
+  }
+
+  /** An answer came back: additive increase. */
+  answered(): void {
+    if (this.spacing > 0) {
+      this.spacing = Math.max(0, this.spacing - spacingStep);
+      return;
+    }
+    this.window = Math.min(this.limit, this.window + 1 / this.window);
+    this.apply();
+  }
+
+  /** The host pushed back (429/503, a dropped connection): multiplicative decrease. */
+  congested(): void {
+    if (this.window <= 1) {
+      this.spacing = Math.min(maxSpacing, Math.max(firstSpacing, this.spacing * 2));
+    }
+    this.window = Math.max(1, this.window / 2);
+    this.apply();
+  }
+
+  /** Holds every request to this host for `ms` (a `Retry-After`); a later, longer pause extends it. */
+  pauseFor(ms: number): void {
+    const until = performance.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    clearTimeout(this.resumeTimer);
+    this.queue.pause();
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.queue.start();
+    }, ms);
+  }
+
+  /** The time left of a `Retry-After` pause, in ms. */
+  get pausedFor(): number {
+    return Math.max(0, this.pausedUntil - performance.now());
+  }
+
+  /** Cancels the pause timer (the client is closing). */
+  dispose(): void {
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    this.queue.clear();
+  }
+
+  private apply(): void {
+    const concurrency = Math.max(1, Math.floor(this.window));
+    if (this.queue.concurrency !== concurrency) this.queue.concurrency = concurrency;
+  }
+}
+
+/** The hosts' flows, created on demand and forgotten when idle so memory stays flat over a long run. */
+export class HostFlows {
+  private readonly flows = new Map<string, HostFlow>();
+
+  constructor(readonly limit: number) {}
+
+  get(host: string): HostFlow {
+    let flow = this.flows.get(host);
+    if (flow === undefined) {
+      flow = new HostFlow(this.limit);
+      this.flows.set(host, flow);
+    }
+    return flow;
+  }
+
+  /** Forgets `host`'s flow if it is idle and back to its initial state. */
+  release(host: string): void {
+    const flow = this.flows.get(host);
+    if (flow?.idle === true) this.flows.delete(host);
+  }
+
+  /** Hosts with a live flow (for tests: it must drop back to zero). */
+  get size(): number {
+    return this.flows.size;
+  }
+
+  dispose(): void {
+    for (const flow of this.flows.values()) flow.dispose();
+    this.flows.clear();
+  }
+}
+
+/**
+ * Spaces request starts evenly at `perSecond` across the client (`--rate`); 0 means unlimited. A p-queue
+ * with one start per interval: a waiter that aborts leaves the queue and its start goes to the next one.
+ */
+export class RateLimit {
+  private readonly queue: PQueue | undefined;
+
+  constructor(readonly perSecond: number) {
+    if (perSecond > 0) {
+      // Timers cannot fire more often than every millisecond: above 1000/s, let several start per interval.
+      const perInterval = Math.max(1, Math.ceil(perSecond / 1000));
+      this.queue = new PQueue({
+        concurrency: Infinity,
+        intervalCap: perInterval,
+        interval: (perInterval * 1000) / perSecond,
+      });
+    }
+  }
+
+  /** Waits until this caller may start, or rejects with the signal's reason. */
+  async take(signal?: AbortSignal): Promise<void> {
+    if (this.queue === undefined) return;
+    await this.queue.add(() => undefined, { signal });
+  }
+
+  dispose(): void {
+    this.queue?.clear();
+  }
+}
