@@ -91,7 +91,8 @@ export class ExchangeBook {
   readonly #order: Exchange[] = [];
 
   constructor(options: ExchangeBookOptions) {
-    if (typeof options?.sender !== 'function') {
+    // Checked at run time for JavaScript callers, whose options may be missing altogether.
+    if (typeof (options as Partial<ExchangeBookOptions> | undefined)?.sender !== 'function') {
       throw new TypeError('ExchangeBook needs a sender function (req) => Promise<{ status, headers }>.');
     }
     this.#sender = options.sender;

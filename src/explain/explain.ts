@@ -204,7 +204,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const fix = runs.every((r) => r.outcome.allowed)
     ? null
     : await findFix(request, book, order, options.resolveAddressSpace);
-  const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
+  const assumptions = [...new Set(book.assumed.flatMap((e) => (e.assumption === undefined ? [] : [e.assumption])))];
   if (fix !== null) {
     fix.notes.push(...serverHints(book.exchanges));
     for (const step of fix.steps) {
