@@ -9,7 +9,10 @@ import type { Transport, TransportResponse, WireRequest } from '../browser/index
 import { getAllHeaderValues, getHeader, nameEquals } from '../fetch/headers.js';
 import type { BrowserExchange, FixStep, ResponseRole, Sender } from './types.js';
 
-/** True for a CORS preflight: `OPTIONS` carrying `Access-Control-Request-Method` (Fetch §4.8). */
+/**
+ * True for a CORS preflight: `OPTIONS` carrying `Access-Control-Request-Method`
+ * (https://fetch.spec.whatwg.org/#cors-preflight-request).
+ */
 export function isPreflightRequest(req: WireRequest): boolean {
   return req.method === 'OPTIONS' && getHeader(req.headers, 'access-control-request-method') !== null;
 }

@@ -156,7 +156,8 @@ export function nextFixStep(
           ? error.parameter
           : (getHeader(failing.request.headers, 'access-control-request-method') ?? 'GET');
       const keep = listed.filter((m) => !(include && m === '*'));
-      // GET, HEAD and POST pass without being listed (Fetch §4.8 step 7.3); other methods must appear byte for byte.
+      // GET, HEAD and POST pass without being listed (the method check of
+      // https://fetch.spec.whatwg.org/#cors-preflight-fetch); other methods must appear byte for byte.
       if (!keep.includes(wanted) && !isCorsSafelistedMethod(wanted)) keep.push(wanted);
       const value = keep.join(', ');
       let verb = `add \`${wanted}\` to \`Access-Control-Allow-Methods\``;
