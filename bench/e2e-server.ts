@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n');
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

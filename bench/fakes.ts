@@ -23,6 +23,7 @@ export class FakeNodeResponse {
     return name.toLowerCase() in this.headers;
   }
   removeHeader(name: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a plain header record, as ServerResponse keeps one
     delete this.headers[name.toLowerCase()];
   }
   getHeaders(): Record<string, unknown> {
@@ -99,7 +100,7 @@ export async function captureOnRequest(plugin: unknown, options: unknown): Promi
     },
   };
   await new Promise<void>((resolve, reject) => {
-    const ret = (plugin as (i: unknown, o: unknown, done: (err?: unknown) => void) => unknown)(
+    const ret = (plugin as (i: unknown, o: unknown, done: (err?: Error) => void) => unknown)(
       instance,
       options,
       (err) => (err ? reject(err) : resolve()),
@@ -107,7 +108,7 @@ export async function captureOnRequest(plugin: unknown, options: unknown): Promi
     if (ret && typeof (ret as Promise<void>).then === 'function') (ret as Promise<void>).then(resolve, reject);
   });
   const onRequest = hooks.onRequest;
-  if (!onRequest || onRequest.length !== 1) {
+  if (onRequest?.length !== 1) {
     throw new Error(`expected one onRequest hook, got ${onRequest?.length ?? 0}`);
   }
   return onRequest[0]!;

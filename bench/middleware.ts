@@ -192,7 +192,7 @@ async function main(): Promise<void> {
   console.log(`\nFinished ${new Date().toISOString()}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

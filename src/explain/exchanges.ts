@@ -7,9 +7,12 @@
  */
 import type { Transport, TransportResponse, WireRequest } from '../browser/index.js';
 import { getAllHeaderValues, getHeader, nameEquals } from '../fetch/headers.js';
-import type { Exchange, FixStep, ResponseRole, Sender } from './types.js';
+import type { BrowserExchange, FixStep, ResponseRole, Sender } from './types.js';
 
-/** True for a CORS preflight: `OPTIONS` carrying `Access-Control-Request-Method` (Fetch §4.8). */
+/**
+ * True for a CORS preflight: `OPTIONS` carrying `Access-Control-Request-Method`
+ * (https://fetch.spec.whatwg.org/#cors-preflight-request).
+ */
 export function isPreflightRequest(req: WireRequest): boolean {
   return req.method === 'OPTIONS' && getHeader(req.headers, 'access-control-request-method') !== null;
 }
@@ -87,11 +90,12 @@ export class ExchangeBook {
   readonly #sender: Sender;
   #sendUnsafe: boolean;
   #frozen = false;
-  readonly #entries = new Map<string, Exchange>();
-  readonly #order: Exchange[] = [];
+  readonly #entries = new Map<string, BrowserExchange>();
+  readonly #order: BrowserExchange[] = [];
 
   constructor(options: ExchangeBookOptions) {
-    if (typeof options?.sender !== 'function') {
+    // Checked at run time for JavaScript callers, whose options may be missing altogether.
+    if (typeof (options as Partial<ExchangeBookOptions> | undefined)?.sender !== 'function') {
       throw new TypeError('ExchangeBook needs a sender function (req) => Promise<{ status, headers }>.');
     }
     this.#sender = options.sender;
@@ -121,21 +125,21 @@ export class ExchangeBook {
   }
 
   /** Every distinct exchange so far, in the order first seen. */
-  get exchanges(): readonly Exchange[] {
+  get exchanges(): readonly BrowserExchange[] {
     return this.#order;
   }
 
   /** The exchanges whose response was assumed. */
-  get assumed(): Exchange[] {
+  get assumed(): BrowserExchange[] {
     return this.#order.filter((e) => e.source === 'assumed');
   }
 
-  async #fetch(req: WireRequest): Promise<Exchange> {
+  async #fetch(req: WireRequest): Promise<BrowserExchange> {
     const key = requestKey(req);
     const known = this.#entries.get(key);
     if (known !== undefined) return known;
     const role = roleOf(req);
-    let exchange: Exchange;
+    let exchange: BrowserExchange;
     if (this.#frozen) {
       exchange = this.#assumeUnsent(req, role);
     } else if (role === 'actual' && req.method !== 'GET' && req.method !== 'HEAD' && !this.#sendUnsafe) {
@@ -153,14 +157,14 @@ export class ExchangeBook {
     return exchange;
   }
 
-  #lastPreflight(url: string): Exchange | undefined {
+  #lastPreflight(url: string): BrowserExchange | undefined {
     return [...this.#order]
       .reverse()
       .find((e) => e.role === 'preflight' && e.request.url === url && e.response !== null && e.source === 'network');
   }
 
   /** A response for a request that is not sent because the book is frozen. */
-  #assumeUnsent(req: WireRequest, role: ResponseRole): Exchange {
+  #assumeUnsent(req: WireRequest, role: ResponseRole): BrowserExchange {
     const preflight = role === 'actual' ? this.#lastPreflight(req.url) : undefined;
     const base = `the ${role === 'preflight' ? 'preflight' : req.method} request to ${req.url} was not sent (a browser would not have sent it); `;
     if (role === 'preflight') {
@@ -192,7 +196,7 @@ export class ExchangeBook {
     };
   }
 
-  async #assume(req: WireRequest): Promise<Exchange> {
+  async #assume(req: WireRequest): Promise<BrowserExchange> {
     const preflight = this.#lastPreflight(req.url);
     if (preflight !== undefined) {
       return {
@@ -234,10 +238,10 @@ export class ExchangeBook {
    * A transport for `simulateFetch` answering from this book. Each exchange of the run (after
    * `steps` are applied to its response) is appended to `log`.
    */
-  transport(log: Exchange[] = [], steps: readonly FixStep[] = []): Transport {
+  transport(log: BrowserExchange[] = [], steps: readonly FixStep[] = []): Transport {
     return async (req) => {
       const base = await this.#fetch(req);
-      const patched: Exchange = { ...base, request: req };
+      const patched: BrowserExchange = { ...base, request: req };
       if (base.response !== null) patched.response = applyFixSteps(base.role, req.url, base.response, steps);
       log.push(patched);
       if (patched.response === null) throw new Error(base.error ?? 'no response');

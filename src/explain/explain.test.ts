@@ -11,7 +11,6 @@ import type { Explanation } from './types.js';
 
 const ORIGIN = 'https://app.test';
 const ACAO: [string, string] = ['Access-Control-Allow-Origin', '{origin}'];
-const ACAC: [string, string] = ['Access-Control-Allow-Credentials', 'true'];
 
 let server: RouteServer;
 let other: RouteServer;

@@ -15,7 +15,7 @@ import { addressSpaceOfHost } from '../fetch/address-space.js';
 import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
 import { ExchangeBook } from './exchanges.js';
 import { describeResponse, exposeFix, findFix } from './fix.js';
-import type { Exchange, Explanation, ProfileVerdict, Sender } from './types.js';
+import type { BrowserExchange, Explanation, ProfileVerdict, Sender } from './types.js';
 
 /** Every profile, in the order they are listed after the chosen one. */
 export const ALL_PROFILES: readonly ProfileName[] = ['chromium', 'firefox', 'safari', 'spec'];
@@ -56,7 +56,7 @@ function simulateOptions(profile: ProfileName, options: ExplainOptions): Simulat
     : { profile, resolveAddressSpace: options.resolveAddressSpace };
 }
 
-function verdictOf(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
+function profileVerdict(profile: ProfileName, outcome: CorsOutcome): ProfileVerdict {
   const v: ProfileVerdict = { profile, allowed: outcome.allowed, preflighted: outcome.preflighted };
   if (outcome.error !== undefined) {
     v.code = outcome.error.code;
@@ -79,7 +79,7 @@ function listNames(value: string | null): string[] {
 export function warningsFor(
   request: CorsRequest,
   outcome: CorsOutcome,
-  log: readonly Exchange[],
+  log: readonly BrowserExchange[],
   options: { addressSpaceHint?: boolean } = {},
 ): string[] {
   const warnings: string[] = [];
@@ -136,7 +136,7 @@ export function warningsFor(
  * (`corsight-debug`), and a 403 preflight without CORS headers is usually a deliberate refusal by
  * CORS middleware, whose configuration (not a hand-added header) is the place to change.
  */
-export function serverHints(exchanges: readonly Exchange[]): string[] {
+export function serverHints(exchanges: readonly BrowserExchange[]): string[] {
   const hints: string[] = [];
   for (const e of exchanges) {
     if (e.response === null || e.source !== 'network') continue;
@@ -159,7 +159,7 @@ export function serverHints(exchanges: readonly Exchange[]): string[] {
   return [...new Set(hints)];
 }
 
-function summarize(outcome: CorsOutcome, log: readonly Exchange[], profile: ProfileName): string {
+function summarize(outcome: CorsOutcome, log: readonly BrowserExchange[], profile: ProfileName): string {
   if (outcome.allowed) {
     const r = outcome.response!;
     return (
@@ -192,9 +192,9 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const order: ProfileName[] = [chosen, ...ALL_PROFILES.filter((p) => p !== chosen)];
   const book = new ExchangeBook({ sender: options.sender, sendUnsafe: options.send === true });
 
-  const runs: { profile: ProfileName; outcome: CorsOutcome; log: Exchange[] }[] = [];
+  const runs: { profile: ProfileName; outcome: CorsOutcome; log: BrowserExchange[] }[] = [];
   for (const profile of order) {
-    const log: Exchange[] = [];
+    const log: BrowserExchange[] = [];
     const outcome = await simulateFetch(request, book.transport(log), simulateOptions(profile, options));
     runs.push({ profile, outcome, log });
   }
@@ -204,7 +204,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const fix = runs.every((r) => r.outcome.allowed)
     ? null
     : await findFix(request, book, order, options.resolveAddressSpace);
-  const assumptions = [...new Set(book.assumed.map((e) => e.assumption!).filter((a) => a !== undefined))];
+  const assumptions = [...new Set(book.assumed.flatMap((e) => (e.assumption === undefined ? [] : [e.assumption])))];
   if (fix !== null) {
     fix.notes.push(...serverHints(book.exchanges));
     for (const step of fix.steps) {
@@ -228,7 +228,7 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
     allowed: main.outcome.allowed,
     preflighted: main.outcome.preflighted,
     summary: summarize(main.outcome, main.log, chosen),
-    verdicts: runs.map((r) => verdictOf(r.profile, r.outcome)),
+    verdicts: runs.map((r) => profileVerdict(r.profile, r.outcome)),
     chromiumConsoleMessage: chromium.outcome.error?.message ?? null,
     steps: main.outcome.trace,
     exchanges: main.log,

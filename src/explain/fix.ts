@@ -17,7 +17,7 @@ type ResolveAddressSpace = NonNullable<SimulateOptions['resolveAddressSpace']>;
 import { byteLowercase, getHeader, isToken, nameEquals, splitHeaderValue } from '../fetch/headers.js';
 import { isCorsSafelistedMethod } from '../fetch/methods.js';
 import { combinedHeader, type ExchangeBook } from './exchanges.js';
-import type { Exchange, Explanation, Fix, FixStep, ResponseRole } from './types.js';
+import type { BrowserExchange, Explanation, Fix, FixStep, ResponseRole } from './types.js';
 
 /** How a response is named in fix text. */
 export function describeResponse(role: ResponseRole, method: string, url: string): string {
@@ -32,7 +32,7 @@ function items(value: string | null): string[] {
 }
 
 function headerStep(
-  failing: Exchange,
+  failing: BrowserExchange,
   method: string,
   header: string,
   value: string,
@@ -63,7 +63,7 @@ function headerStep(
   };
 }
 
-function clientStep(failing: Exchange | undefined, request: CorsRequest, text: string, why: string): FixStep {
+function clientStep(failing: BrowserExchange | undefined, request: CorsRequest, text: string, why: string): FixStep {
   return {
     action: 'client',
     on: failing?.role ?? 'actual',
@@ -78,7 +78,11 @@ function clientStep(failing: Exchange | undefined, request: CorsRequest, text: s
  * The one change that gets past the failure in `outcome`. `log` holds the run's exchanges (the last
  * one is the response that failed). Returns a `client` step when the server cannot fix it.
  */
-export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], request: CorsRequest): FixStep | null {
+export function nextFixStep(
+  outcome: CorsOutcome,
+  log: readonly BrowserExchange[],
+  request: CorsRequest,
+): FixStep | null {
   const error = outcome.error;
   if (outcome.allowed || error === undefined) return null;
   const failing = log[log.length - 1];
@@ -152,7 +156,8 @@ export function nextFixStep(outcome: CorsOutcome, log: readonly Exchange[], requ
           ? error.parameter
           : (getHeader(failing.request.headers, 'access-control-request-method') ?? 'GET');
       const keep = listed.filter((m) => !(include && m === '*'));
-      // GET, HEAD and POST pass without being listed (Fetch §4.8 step 7.3); other methods must appear byte for byte.
+      // GET, HEAD and POST pass without being listed (the method check of
+      // https://fetch.spec.whatwg.org/#cors-preflight-fetch); other methods must appear byte for byte.
       if (!keep.includes(wanted) && !isCorsSafelistedMethod(wanted)) keep.push(wanted);
       const value = keep.join(', ');
       let verb = `add \`${wanted}\` to \`Access-Control-Allow-Methods\``;
@@ -246,7 +251,7 @@ const PAGE_SIDE: Partial<Record<string, string>> = {
   InvalidLocalNetworkAccess: "the fetch() option targetAddressSpace must match the resource's address space",
 };
 
-function networkAdvice(parameter: string, failing: Exchange | undefined): string {
+function networkAdvice(parameter: string, failing: BrowserExchange | undefined): string {
   if (parameter === 'mixed-content') return 'serve the resource over https: (an https: page cannot fetch an http: URL)';
   if (parameter === 'net::ERR_TOO_MANY_REDIRECTS') {
     return 'break the redirect loop (a browser follows at most 20 redirects)';
@@ -259,7 +264,7 @@ function networkAdvice(parameter: string, failing: Exchange | undefined): string
 interface Run {
   profile: ProfileName;
   outcome: CorsOutcome;
-  log: Exchange[];
+  log: BrowserExchange[];
 }
 
 async function runAll(
@@ -271,7 +276,7 @@ async function runAll(
 ): Promise<Run[]> {
   const runs: Run[] = [];
   for (const profile of profiles) {
-    const log: Exchange[] = [];
+    const log: BrowserExchange[] = [];
     const outcome = await simulateFetch(
       request,
       book.transport(log, steps),

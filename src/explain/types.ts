@@ -8,6 +8,7 @@ import type {
   CorsRequest,
   ProfileName,
   TraceStep,
+  Transport,
   TransportResponse,
   WireRequest,
 } from '../browser/index.js';
@@ -16,10 +17,11 @@ import type {
 export type ResponseRole = 'preflight' | 'actual';
 
 /**
- * Sends one request for real (over the network or in process) and returns the answer. It throws
- * when nothing usable came back (connection refused, timeout ...); the message is shown.
+ * Sends one request for real (over the network or in process) and returns the answer: a browser
+ * {@link Transport} that reaches the server. It throws when nothing usable came back (connection
+ * refused, timeout ...); the message is shown.
  */
-export type Sender = (req: WireRequest) => Promise<TransportResponse>;
+export type Sender = Transport;
 
 /** Where an exchange's response came from. */
 export type ExchangeSource =
@@ -27,15 +29,18 @@ export type ExchangeSource =
   | 'network'
   /**
    * The request was not sent (a non-GET/HEAD actual request without `--send`) and the response was
-   * assumed; {@link Exchange.assumption} says how.
+   * assumed; {@link BrowserExchange.assumption} says how.
    */
   | 'assumed';
 
-/** One request that the simulated browser made, and the answer it got. */
-export interface Exchange {
+/**
+ * One request that the simulated browser made, and the answer it got (the scanner's `Exchange` is a probe
+ * and its answer; this one carries the browser's role for it and where the answer came from).
+ */
+export interface BrowserExchange {
   role: ResponseRole;
   request: WireRequest;
-  /** The answer; null when sending failed ({@link Exchange.error}). */
+  /** The answer; null when sending failed ({@link BrowserExchange.error}). */
   response: TransportResponse | null;
   source: ExchangeSource;
   /** Why sending failed. */
@@ -119,7 +124,7 @@ export interface Explanation {
   /** The chosen profile's steps, each with pass or fail. */
   steps: TraceStep[];
   /** The chosen profile's request/response pairs, in order. */
-  exchanges: Exchange[];
+  exchanges: BrowserExchange[];
   /** The chosen profile's full outcome. */
   outcome: CorsOutcome;
   /** The smallest server-side change; null when every profile already allows the request. */

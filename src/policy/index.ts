@@ -10,7 +10,7 @@ export {
   PROBLEM_CODES,
   type PolicyProblem,
   type ProblemCode,
-  type Severity,
+  type ProblemLevel,
 } from './problems.js';
 export { appendVary, readHeader, DEBUG_HEADER } from './headers.js';
 export type { PolicyConfig, PolicyDecision, PolicyRequest, RequestHeaders } from './types.js';

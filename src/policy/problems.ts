@@ -101,14 +101,17 @@ export const PROBLEM_CODES = {
 /** A stable problem code. */
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
-/** How serious a configuration problem is: errors make `createPolicy` throw, warnings do not. */
-export type Severity = 'error' | 'warning';
+/**
+ * How serious a configuration problem is: errors make `createPolicy` throw, warnings do not. (A level, not the
+ * scanner's finding `Severity`: the two are different scales and both are public.)
+ */
+export type ProblemLevel = 'error' | 'warning';
 
 /** One configuration problem, as listed by `validatePolicy` and `CorsConfigError.errors`. */
 export interface PolicyProblem {
   /** Stable identifier, safe to switch on. */
   code: ProblemCode;
-  severity: Severity;
+  severity: ProblemLevel;
   /** Where in the configuration: `origins[2]`, `maxAge`, ... */
   path: string;
   /** The offending value. */

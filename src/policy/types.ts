@@ -102,4 +102,4 @@ export interface PolicyDecision {
 }
 
 // The problem shapes live beside their codes in problems.ts (one direction of import, no cycle).
-export type { PolicyProblem, Severity } from './problems.js';
+export type { PolicyProblem, ProblemLevel } from './problems.js';

@@ -42,11 +42,6 @@ export {
   type Confirmer,
 } from './confirm.js';
 
-/** The full check set of `./checks/` (what a scan runs unless told otherwise). */
-export function defaultChecks(): readonly Check[] {
-  return allChecks;
-}
-
 function withDefaults(options: Partial<ScanOptions>): Partial<ScanOptions> & { checks: readonly Check[] } {
   return { ...options, checks: options.checks ?? allChecks };
 }

@@ -4,6 +4,7 @@
  * target -> checks ask for probes through `ProbeContext.send` -> exchanges -> findings -> reporters.
  * Reporters never re-run logic: a `Finding` carries everything a report needs.
  */
+import type { HeaderList } from '../fetch/headers.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const severities: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -27,8 +28,8 @@ export type CheckId =
   | 'private-network-access'
   | 'permissive-preflight';
 
-/** A header list as it goes on the wire: names as sent, repeated names kept, order kept. */
-export type HeaderList = [string, string][];
+/** A header list as it goes on the wire: names as sent, repeated names kept, order kept (Fetch's own). */
+export type { HeaderList } from '../fetch/headers.js';
 
 /** One request the scanner sends. `origin: null` sends no Origin header; the string 'null' sends `Origin: null`. */
 export interface ProbeRequest {

@@ -64,6 +64,9 @@ export function describeForAssertion(x: Explanation): string {
 }
 
 /** One request from one origin, with its assertions. Each assertion resolves with the explanation. */
+/** The assertions of {@link CorsRequestExpectation}, by name. */
+type AssertionName = 'toBeAllowed' | 'toBeBlocked' | 'toBeBlockedWith' | 'toExpose' | 'toBePreflighted';
+
 export class CorsRequestExpectation {
   readonly #target: CorsTarget;
   readonly #origin: string;
@@ -128,33 +131,29 @@ export class CorsRequestExpectation {
     return `${x.request.method} ${x.request.url} from ${x.request.origin}${x.request.credentials === 'include' ? ' with credentials' : ''} (${x.profile})`;
   }
 
-  #fail(
-    x: Explanation,
-    expectation: string,
-    assertion: (...args: never[]) => unknown,
-    actual?: unknown,
-    expected?: unknown,
-  ): never {
+  #fail(x: Explanation, expectation: string, assertion: AssertionName, actual?: unknown, expected?: unknown): never {
     throw new AssertionError({
       message: `expected ${this.#label(x)} ${expectation}\n${describeForAssertion(x)}`,
       actual,
       expected,
       operator: 'expectCors',
-      stackStartFn: assertion,
+      // The stack starts at the caller of the assertion, the line in the user's test.
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared against stack frames, never called
+      stackStartFn: CorsRequestExpectation.prototype[assertion],
     });
   }
 
   /** Assert that `fetch()` resolves (the response is readable by the page). */
   async toBeAllowed(): Promise<Explanation> {
     const x = await this.explain();
-    if (!x.allowed) this.#fail(x, 'to be allowed, but it is blocked', this.toBeAllowed, x.verdicts[0]?.code, 'allowed');
+    if (!x.allowed) this.#fail(x, 'to be allowed, but it is blocked', 'toBeAllowed', x.verdicts[0]?.code, 'allowed');
     return x;
   }
 
   /** Assert that `fetch()` rejects (any CORS or network error). */
   async toBeBlocked(): Promise<Explanation> {
     const x = await this.explain();
-    if (x.allowed) this.#fail(x, 'to be blocked, but it is allowed', this.toBeBlocked, 'allowed', 'blocked');
+    if (x.allowed) this.#fail(x, 'to be blocked, but it is allowed', 'toBeBlocked', 'allowed', 'blocked');
     return x;
   }
 
@@ -172,11 +171,11 @@ export class CorsRequestExpectation {
     const v = x.verdicts[0]!;
     const want = parameter === undefined ? code : `${code} (${parameter})`;
     if (x.allowed) {
-      this.#fail(x, `to be blocked with ${want}, but it is allowed`, this.toBeBlockedWith, 'allowed', want);
+      this.#fail(x, `to be blocked with ${want}, but it is allowed`, 'toBeBlockedWith', 'allowed', want);
     }
     if (v.code !== code || (parameter !== undefined && v.parameter !== parameter)) {
       const got = `${v.code}${v.parameter ? ` (${v.parameter})` : ''}`;
-      this.#fail(x, `to be blocked with ${want}, but it is blocked with ${got}`, this.toBeBlockedWith, got, want);
+      this.#fail(x, `to be blocked with ${want}, but it is blocked with ${got}`, 'toBeBlockedWith', got, want);
     }
     return x;
   }
@@ -186,7 +185,7 @@ export class CorsRequestExpectation {
     if (names.length === 0) throw new TypeError('toExpose: name at least one header');
     const x = await this.explain();
     if (!x.allowed) {
-      this.#fail(x, `to expose ${names.join(', ')}, but it is blocked`, this.toExpose, x.verdicts[0]?.code, 'allowed');
+      this.#fail(x, `to expose ${names.join(', ')}, but it is blocked`, 'toExpose', x.verdicts[0]?.code, 'allowed');
     }
     const readable = x.outcome.response?.exposedHeaders ?? [];
     const missing = names.map((n) => n.toLowerCase()).filter((n) => !readable.includes(n));
@@ -194,7 +193,7 @@ export class CorsRequestExpectation {
       this.#fail(
         x,
         `to expose ${missing.join(', ')}, but script can only read ${readable.length === 0 ? '(nothing)' : readable.join(', ')}\nfix: ${exposeFix(x, missing)}`,
-        this.toExpose,
+        'toExpose',
         readable,
         names.map((n) => n.toLowerCase()),
       );
@@ -209,7 +208,7 @@ export class CorsRequestExpectation {
       this.#fail(
         x,
         expected ? 'to be preflighted, but no preflight was sent' : 'not to be preflighted, but a preflight was sent',
-        this.toBePreflighted,
+        'toBePreflighted',
         x.preflighted,
         expected,
       );
@@ -234,7 +233,9 @@ export class CorsOriginExpectation {
   /** The page at this origin calls `fetch(path, init)`; `path` is resolved against the target. */
   fetch(path: string, init: CorsFetchInit = {}): CorsRequestExpectation {
     if (typeof path !== 'string') throw new TypeError('fetch: path must be a string such as /items or an absolute URL');
-    if (init === null || typeof init !== 'object') throw new TypeError('fetch: init must be an object');
+    // Checked as unknown: JavaScript callers can pass anything.
+    const given: unknown = init;
+    if (given === null || typeof given !== 'object') throw new TypeError('fetch: init must be an object');
     return new CorsRequestExpectation(this.#target, this.#origin, path, init, this.#options);
   }
 }
@@ -270,7 +271,8 @@ export class CorsExpectation {
  * ```
  */
 export function expectCors(target: CorsTarget, options: ExpectCorsOptions = {}): CorsExpectation {
-  if (target === null || target === undefined) {
+  const given: unknown = target; // checked as unknown: JavaScript callers can pass anything
+  if (given === null || given === undefined) {
     throw new TypeError('expectCors: a target is required (URL, handler, server or app)');
   }
   if (options.profile !== undefined && !['chromium', 'firefox', 'safari', 'spec'].includes(options.profile)) {

@@ -9,7 +9,7 @@ import { KNOWN_OPTIONS } from '../../policy/options.js';
 import { validatePolicy, type PolicyProblem } from '../../policy/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
-import type { Register } from './index.js';
+import type { Register } from './register.js';
 
 /** Options of `check-policy`. */
 export interface CheckPolicyOptions {

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { startLab } from '../../lab/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { runScan, type ScanCommandOptions, type ScanIO } from './scan.js';
-import type { Register } from './index.js';
+import type { Register } from './register.js';
 
 /** Options of the demo. */
 export interface DemoOptions {

@@ -17,7 +17,7 @@ import {
 import { parseOrigin } from '../../fetch/origin.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
-import type { Register } from './index.js';
+import type { Register } from './register.js';
 
 /** Options of `explain` (as parsed from the command line). */
 export interface ExplainCommandOptions {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { run } from '../program.js';
 import { runLab } from './lab.js';
 
@@ -46,16 +46,15 @@ describe('corsight lab', () => {
   });
 
   it('rejects a bad port with a usage error (exit 2)', async () => {
-    const stderr = process.stderr.write;
     let written = '';
-    process.stderr.write = (chunk: string) => {
-      written += chunk;
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written += String(chunk);
       return true;
-    };
+    });
     try {
       expect(await run(['lab', '--port', '99999'])).toBe(2);
     } finally {
-      process.stderr.write = stderr;
+      stderr.mockRestore();
     }
     expect(written).toContain('--port must be a port number from 0 to 65535, got "99999"');
   });

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { startLab, type Lab } from '../../lab/index.js';
 import { UsageError } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
-import type { Register } from './index.js';
+import type { Register } from './register.js';
 
 /** Options of `corsight lab` as parsed. */
 export interface LabCommandOptions {

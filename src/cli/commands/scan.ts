@@ -36,7 +36,7 @@ import {
   type ReportOutput,
 } from '../report-outputs.js';
 import { version } from '../version.js';
-import type { Register } from './index.js';
+import type { Register } from './register.js';
 
 /** The flags of `scan`, as commander parses them (numbers still strings, validated here). */
 export interface ScanCommandOptions {

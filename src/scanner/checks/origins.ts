@@ -82,12 +82,6 @@ function analyseNames(url: URL): TargetNames {
   };
 }
 
-/** A probe origin with why it was chosen. */
-export interface ProbeOrigin {
-  readonly origin: string;
-  readonly kind: ProbeKind;
-}
-
 /**
  * Trusted-looking origins: the target's own origin, its registrable domain and the common siblings
  * `www.`, `app.`, `api.` (on the default port: front ends live there), plus the owner's `--origin` hints.

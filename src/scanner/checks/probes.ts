@@ -102,11 +102,6 @@ export function verdictOf(origin: string, channel: Channel, exchange: Exchange):
   return { origin, channel, exchange, acao, allowed: acao === origin, credentials: acac === 'true' };
 }
 
-/** Response header helper: Fetch "get" on the response of `exchange`. */
-export function responseHeader(exchange: Exchange, name: string): string | null {
-  return getHeader(exchange.response.headers, name);
-}
-
 /** True for 2xx. */
 export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;

@@ -128,12 +128,6 @@ export function describeConfirmation(confirmation: NonNullable<Finding['confirma
   return `${head}: ${confirmation.detail}${confirmation.corsError === undefined ? '' : ` (console: ${confirmation.corsError})`}`;
 }
 
-/** The value of the first header named `name` (case-insensitive). */
-export function headerValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
-}
-
 /** Response headers that matter to CORS, for compact evidence lines. */
 export function corsHeaders(headers: readonly (readonly [string, string])[]): [string, string][] {
   return headers
