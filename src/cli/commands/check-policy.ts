@@ -99,8 +99,8 @@ function show(value: unknown): string {
   let s: string;
   try {
     // JSON.stringify returns undefined for undefined and functions, whatever its declared type says.
-    const json: string | undefined = JSON.stringify(value);
-    s = json ?? String(value);
+    const json: unknown = JSON.stringify(value);
+    s = typeof json === 'string' ? json : String(value);
   } catch {
     s = String(value);
   }
