@@ -75,8 +75,7 @@ export class OriginMatcher<V> {
     // Insert the labels right to left (a bracketed IPv6 host is one label).
     const labels = pattern.host.startsWith('[') ? [pattern.host] : pattern.host.split('.');
     let node = this.root;
-    for (let i = labels.length - 1; i >= 0; i--) {
-      const label = labels[i]!;
+    for (const label of labels.toReversed()) {
       node.next ??= new Map();
       let child = node.next.get(label);
       if (child === undefined) {

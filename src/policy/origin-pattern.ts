@@ -101,7 +101,7 @@ export function parseOriginPattern(
     );
     return fail();
   }
-  const rawScheme = schemeMatch[1]!;
+  const rawScheme = schemeMatch[1] ?? '';
   const scheme = rawScheme.toLowerCase();
   if (scheme === 'file') {
     problems.push(
@@ -308,7 +308,7 @@ export function parseOriginPattern(
   // The host itself.
   const isIPv6 = host.startsWith('[');
   const labels = isIPv6 ? [] : host.split('.');
-  const isIPv4Like = !isIPv6 && labels.length > 0 && NUMERIC_LABEL.test(labels[labels.length - 1]!);
+  const isIPv4Like = !isIPv6 && labels.length > 0 && NUMERIC_LABEL.test(labels.at(-1) ?? '');
   if (isIPv6) {
     let canonical: string | undefined;
     try {

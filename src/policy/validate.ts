@@ -219,7 +219,8 @@ export function checkConfig(config: unknown): {
     let any = false;
     const parsed: Extract<OriginPattern, { kind: 'origin' }>[] = [];
     problems.push(...holes(list, 'origins'));
-    list.forEach((entry, i) => {
+    for (const [i, entry] of list.entries()) {
+      if (!(i in list)) continue; // a hole, reported above
       const path = `origins[${i}]`;
       if (typeof entry !== 'string') {
         problems.push(
@@ -230,11 +231,11 @@ export function checkConfig(config: unknown): {
             `each origin must be a string, not ${describe(entry)}${entry instanceof RegExp ? ' (regular expressions are not supported: use exact origins or https://*.example.com)' : ''}`,
           ),
         );
-        return;
+        continue;
       }
       const result = parseOriginPattern(entry, path, originOptions);
       problems.push(...result.problems);
-      if (!result.pattern) return;
+      if (!result.pattern) continue;
       if (result.pattern.kind === 'any') {
         any = true;
         if (credentials) {
@@ -247,16 +248,16 @@ export function checkConfig(config: unknown): {
             ),
           );
         }
-        return;
+        continue;
       }
       const previous = seen.get(result.pattern.text);
       if (previous !== undefined) {
         problems.push(problem('origin-duplicate', path, entry, `"${entry}" is already listed at origins[${previous}]`));
-        return;
+        continue;
       }
       seen.set(result.pattern.text, i);
       parsed.push(result.pattern);
-    });
+    }
     if (any && list.length > 1) {
       problems.push(
         problem(

@@ -35,8 +35,8 @@ const MAX_DEPTH = 16;
 /** How deeply `value` nests arrays and objects, counted without recursion, stopping past `limit`. */
 function depthExceeds(value: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= limit) return true;
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
@@ -98,7 +98,9 @@ async function load(file: string): Promise<{ config: unknown } | { error: string
 function show(value: unknown): string {
   let s: string;
   try {
-    s = JSON.stringify(value) ?? String(value);
+    // JSON.stringify returns undefined for undefined and functions, whatever its declared type says.
+    const json: unknown = JSON.stringify(value);
+    s = typeof json === 'string' ? json : String(value);
   } catch {
     s = String(value);
   }

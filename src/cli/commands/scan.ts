@@ -12,6 +12,7 @@ import { Option, type Command } from 'commander';
 import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '../../scanner/index.js';
 import { checks as allChecks } from '../../scanner/checks/index.js';
 import { ChromiumMissingError, createConfirmer, type Confirmer } from '../../scanner/confirm.js';
+import { PlaywrightMissingError } from '../../chromium/index.js';
 import { normalizeTarget, readTargets } from '../../scanner/input.js';
 import { parseHeader } from '../../scanner/options.js';
 import {
@@ -281,7 +282,10 @@ export async function runScan(
       confirmer = await createConfirmer(confirmOptions);
     } catch (error) {
       await scanner.close();
-      if (error instanceof ChromiumMissingError) throw new UsageError(error.message);
+      // A missing browser or browser driver (playwright-core is optional): a one-line error, no stack trace.
+      if (error instanceof ChromiumMissingError || error instanceof PlaywrightMissingError) {
+        throw new UsageError(error.message);
+      }
       throw error;
     }
   }
