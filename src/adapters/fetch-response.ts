@@ -21,7 +21,8 @@ export function applyToResponse(res: Response, headers: PolicyDecision['headers'
 
 function setAll(target: Headers, headers: PolicyDecision['headers']): void {
   for (const name in headers) {
-    const value = headers[name]!;
+    const value = headers[name];
+    if (value === undefined) continue;
     if (name === 'vary') {
       const existing = target.get('vary');
       target.set('vary', existing === null ? value : appendVary(existing, value));

@@ -9,13 +9,21 @@
  * app.get('/api', (c) => c.json({ ok: true }));
  */
 import { toPolicy, type Policy } from '../policy/policy.js';
-import type { PolicyConfig } from '../policy/types.js';
-import { applyToResponse, preflightResponse } from './fetch-response.js';
+import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
+import { applyToResponse } from './fetch-response.js';
+import { nonErrorThrown } from './non-error.js';
 
 /** The part of Hono's `Context` the middleware uses. */
 interface HonoContext {
   req: { method: string; raw: Request };
   res: Response;
+  body(data: null, status: 200 | 204 | 403): Response;
+}
+
+/** Applies the decision's headers to `c.res` (what Hono builds its next response from), `Vary` appended. */
+function applyToContext(c: HonoContext, headers: PolicyDecision['headers']): void {
+  const res = applyToResponse(c.res, headers);
+  if (res !== c.res) c.res = res;
 }
 
 /**
@@ -27,13 +35,26 @@ interface HonoContext {
  */
 export function cors(
   policy: Policy | PolicyConfig,
-): (c: HonoContext, next: () => Promise<void>) => Promise<Response | void> {
+): (c: HonoContext, next: () => Promise<void>) => Promise<Response | undefined> {
   const p = toPolicy(policy);
   return async function corsight(c, next) {
     const decision = p.evaluate({ method: c.req.method, headers: c.req.raw.headers });
-    if (decision.kind === 'preflight') return preflightResponse(decision);
-    await next();
-    const res = applyToResponse(c.res, decision.headers);
-    if (res !== c.res) c.res = res;
+    if (decision.kind === 'preflight') {
+      // Built through the context, not as a fresh Response: headers earlier middleware set with c.header()
+      // (request ids, their own Vary) are kept, and Vary is appended to, never replaced.
+      applyToContext(c, decision.headers);
+      return c.body(null, (decision.status ?? 204) as 200 | 204 | 403);
+    }
+    try {
+      await next();
+    } catch (err) {
+      // Hono hands only Errors to app.onError; anything else thrown (`throw 'x'`) escapes to the runtime,
+      // whose bare 500 has no CORS headers. Put the headers on the context first (Hono merges them into
+      // whatever onError returns), then rethrow as an Error so the app's own error path renders it.
+      applyToContext(c, decision.headers);
+      throw err instanceof Error ? err : nonErrorThrown(err);
+    }
+    applyToContext(c, decision.headers);
+    return undefined;
   };
 }

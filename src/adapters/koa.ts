@@ -13,6 +13,7 @@ import { appendVary } from '../policy/headers.js';
 import { toPolicy, type Policy } from '../policy/policy.js';
 import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
 import { setDecisionHeaders } from './node-response.js';
+import { nonErrorThrown } from './non-error.js';
 
 /** The part of a Koa context the middleware uses. */
 interface KoaContext {
@@ -26,17 +27,22 @@ interface KoaContext {
  * Koa's error handler (`ctx.onerror`) removes every response header and then sets `err.headers`; so CORS
  * headers are copied onto the error (merging `Vary`) to survive it, as @koa/cors' `keepHeadersOnError` does.
  */
-function keepOnError(err: unknown, headers: PolicyDecision['headers']): void {
-  if (typeof err !== 'object' || err === null) return;
+function keepOnError(err: Error, headers: PolicyDecision['headers']): void {
   const e = err as { headers?: Record<string, unknown> };
-  const merged: Record<string, unknown> = { ...(e.headers ?? {}) };
+  const merged: Record<string, unknown> = {};
+  let existingVary: unknown;
+  for (const [name, value] of Object.entries(e.headers ?? {})) {
+    if (name.toLowerCase() === 'vary') existingVary = value;
+    else merged[name] = value;
+  }
   for (const name in headers) {
-    const value = headers[name]!;
+    const value = headers[name];
+    if (value === undefined) continue;
     if (name === 'vary') {
-      const key = Object.keys(merged).find((k) => k.toLowerCase() === 'vary');
-      const existing = key === undefined ? undefined : merged[key];
-      if (key !== undefined) delete merged[key];
-      merged.vary = existing === undefined ? value : appendVary(existing as string, value);
+      merged.vary =
+        typeof existingVary === 'string' || Array.isArray(existingVary)
+          ? appendVary(existingVary as string | string[], value)
+          : value;
     } else {
       merged[name] = value;
     }
@@ -46,6 +52,11 @@ function keepOnError(err: unknown, headers: PolicyDecision['headers']): void {
   } catch {
     // A frozen error cannot carry headers; Koa then answers without them.
   }
+}
+
+/** Koa's own test in `ctx.onerror` for what it renders as is. */
+function isNativeError(err: unknown): err is Error {
+  return Object.prototype.toString.call(err) === '[object Error]' || err instanceof Error;
 }
 
 /**
@@ -74,8 +85,11 @@ export function cors(policy: Policy | PolicyConfig): (ctx: KoaContext, next: () 
     try {
       await next();
     } catch (err) {
-      keepOnError(err, decision.headers);
-      throw err;
+      // Koa replaces anything that is not a native Error (`throw 'x'`, a plain object) by a fresh Error, which
+      // would not carry the headers: hand it an Error worded as Koa words it, with the headers on it.
+      const error = isNativeError(err) ? err : nonErrorThrown(err);
+      keepOnError(error, decision.headers);
+      throw error;
     }
   };
 }

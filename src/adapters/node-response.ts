@@ -8,7 +8,8 @@ import type { PolicyDecision } from '../policy/types.js';
 /** Sets the decision's headers on `res`, appending to (never replacing) an existing `Vary`. */
 export function setDecisionHeaders(res: ServerResponse, headers: PolicyDecision['headers']): void {
   for (const name in headers) {
-    const value = headers[name]!;
+    const value = headers[name];
+    if (value === undefined) continue;
     if (name === 'vary') {
       const existing = res.getHeader('vary');
       res.setHeader('vary', existing === undefined ? value : appendVary(existing, value));

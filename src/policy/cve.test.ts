@@ -72,10 +72,39 @@ describe('middleware CVE regressions', () => {
     expect(() => koaCors({} as PolicyConfig)).toThrow(/origins is required/);
   });
 
-  it('GHSA-8gfh-8qhq-hv6f (expressjs/cors origin: true reflects any origin): no reflect-all or callback option exists', () => {
+  it('GHSA-8gfh-8qhq-hv6f (expressjs/cors origin: true reflects any origin): no reflect-all option exists', () => {
     expect(codes({ origins: true })).toEqual(['invalid-type']);
     expect(codes({ origins: [true] })).toEqual(['invalid-type']);
-    expect(codes({ origins: [() => true] })).toEqual(['invalid-type']);
+  });
+
+  it('GHSA-8gfh-8qhq-hv6f: an origin resolver that says yes to everything still never reflects null, a malformed or (with credentials) an insecure origin', async () => {
+    const asked: string[] = [];
+    const policy = createPolicy({
+      origins: [
+        (origin) => {
+          asked.push(origin);
+          return true;
+        },
+      ],
+      credentials: true,
+    });
+    for (const origin of ['null', 'http://evil.example', 'https://EVIL.example', 'https://evil.example/', 'file://']) {
+      const d = await policy.decide({ method: 'GET', headers: { origin } });
+      expect([origin, d.allowed, d.headers['access-control-allow-origin']]).toEqual([origin, false, undefined]);
+    }
+    expect(asked).toEqual([]);
+  });
+
+  it('GHSA-8gfh-8qhq-hv6f: a resolver returning a header value (the callback shape of other libraries) is refused', async () => {
+    const errors: Error[] = [];
+    const policy = createPolicy({
+      origins: [(() => 'https://evil.example') as unknown as () => boolean],
+      onError: (e) => errors.push(e),
+    });
+    const d = await policy.decide({ method: 'GET', headers: { origin: 'https://a.example' } });
+    expect(d.allowed).toBe(false);
+    expect(d.headers['access-control-allow-origin']).toBeUndefined();
+    expect(errors[0]?.message).toMatch(/must return true or false/);
   });
 
   it('rs/cors#198 (shared mutable header slices): decisions are frozen and cannot leak into the next request', () => {

@@ -13,4 +13,4 @@ export {
   type ProblemLevel,
 } from './problems.js';
 export { appendVary, readHeader, DEBUG_HEADER } from './headers.js';
-export type { PolicyConfig, PolicyDecision, PolicyRequest, RequestHeaders } from './types.js';
+export type { OriginResolver, PolicyConfig, PolicyDecision, PolicyRequest, RequestHeaders } from './types.js';

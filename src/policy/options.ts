@@ -17,6 +17,10 @@ export const KNOWN_OPTIONS: readonly string[] = [
   'debug',
   'dangerouslyAllowInsecureOrigins',
   'dangerouslyAllowPublicSuffixWildcards',
+  // Dynamic origins (validate-runtime.ts).
+  'originCache',
+  'originTimeoutMs',
+  'onError',
 ];
 
 const KNOWN: ReadonlySet<string> = new Set(KNOWN_OPTIONS);

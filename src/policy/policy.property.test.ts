@@ -84,6 +84,7 @@ function oracleAllowsOrigin(config: PolicyConfig, origin: string): boolean {
   if (origin === 'null') return false;
   const o = new URL(origin);
   for (const pattern of config.origins) {
+    if (typeof pattern !== 'string') continue; // resolvers are not generated here
     if (pattern === origin) return true;
     let p = pattern;
     const anyPort = p.endsWith(':*');

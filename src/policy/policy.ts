@@ -20,6 +20,7 @@ import {
 } from './headers.js';
 import { OriginMatcher } from './origin-matcher.js';
 import { isWildcardPattern } from './origin-pattern.js';
+import { OriginResolution, resolverOptions } from './origin-resolver.js';
 import { CorsConfigError } from './problems.js';
 import { OK, RequestHeaderChecker, TOO_LONG, elementAt } from './request-headers.js';
 import { SAFELISTED_METHODS, escapeValue, isToken } from './tokens.js';
@@ -31,8 +32,19 @@ export interface Policy {
   /**
    * Decides how to answer one request. Pure, synchronous, never throws, whatever the request holds; cost is
    * linear in the length of the CORS request headers and independent of the number of allowed origins.
+   * With an origin resolver, an origin the patterns do not match is decided by the resolver's cached answer;
+   * one the resolver has not answered yet is refused (`reason` says so): use {@link Policy.decide} to ask it.
    */
   evaluate(request: PolicyRequest): PolicyDecision;
+  /**
+   * `evaluate`, asking the origin resolver when it has to: returns the decision itself whenever it can (always
+   * without a resolver, and for origins listed, cached or not eligible), a promise only while the resolver is
+   * asked. Never throws, never rejects: a failing or slow resolver refuses the origin (see `onError`).
+   * Adapters call this.
+   */
+  decide(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision>;
+  /** Forgets the origin resolver's cached answers (after an allowlist changed). */
+  clearOriginCache(): void;
   /**
    * Validates `config` and, only if it has no error, swaps it in: the next `evaluate` uses it. On error, throws
    * a `CorsConfigError` and keeps the current configuration. `debug` is taken from `config` when given.
@@ -57,6 +69,10 @@ interface ExactEntry {
   /** The granted preflight when it depends on nothing but the origin. */
   preflight: PolicyDecision | undefined;
 }
+
+/** The origin resolver must be asked: `lookup` cannot decide from the patterns and the cache. */
+const PENDING: unique symbol = Symbol('corsight.pending');
+type Pending = typeof PENDING;
 
 /** Longest method a `methods: ['*']` policy reflects. */
 const MAX_METHOD_LENGTH = 64;
@@ -100,8 +116,20 @@ class Compiled {
   readonly refusedHeaders: PolicyDecision;
   readonly refusedPrivateNetwork: PolicyDecision;
   readonly anyPreflight: PolicyDecision | undefined;
+  readonly preflightStatus: 200 | 204;
+  /** The origin resolver's runtime, when `origins` lists one. */
+  readonly resolution: OriginResolution | undefined;
+  readonly unresolvedActual: PolicyDecision;
+  readonly unresolvedActualOptions: PolicyDecision;
+  readonly unresolvedPreflight: PolicyDecision;
 
-  constructor(readonly config: NormalizedConfig) {
+  constructor(
+    readonly config: NormalizedConfig,
+    source: PolicyConfig,
+  ) {
+    this.preflightStatus = config.preflightStatus;
+    const resolver = config.runtime.resolver;
+    this.resolution = resolver ? new OriginResolution(resolverOptions(source, resolver)) : undefined;
     this.allOrigins = config.origins === '*';
     this.credentials = config.credentials;
     this.privateNetwork = config.privateNetwork;
@@ -166,6 +194,10 @@ class Compiled {
     this.refusedMethod = refusedPreflight('method not allowed');
     this.refusedHeaders = refusedPreflight('request headers not allowed');
     this.refusedPrivateNetwork = refusedPreflight('private network access not allowed');
+    const unresolved = 'origin not decided yet: the origin resolver has not answered (policy.decide asks it)';
+    this.unresolvedActual = decision('actual', false, varyActual({}), { reason: unresolved });
+    this.unresolvedActualOptions = decision('actual', false, varyOptions({}), { reason: unresolved });
+    this.unresolvedPreflight = refusedPreflight(unresolved);
 
     const staticPreflight = !this.reflectMethod && !this.reflectHeaders;
     this.anyPreflight =
@@ -206,15 +238,23 @@ class Compiled {
     if (this.acma) h[ACMA] = this.acma;
     if (privateNetwork) h[ACAPN] = 'true';
     h[VARY] = this.optionsVary;
-    return { kind: 'preflight', allowed: true, status: 204, headers: h };
+    return { kind: 'preflight', allowed: true, status: this.preflightStatus, headers: h };
   }
 
-  /** Whether the origin is allowed, and its precomputed decisions when it is an exact one. */
-  lookup(origin: string): ExactEntry | boolean {
+  /**
+   * Whether the origin is allowed, and its precomputed decisions when it is an exact one. An origin the
+   * patterns do not match goes to the resolver: `resolved` is its answer when `decide` asked it; otherwise
+   * the cached answer, `false` for origins it may not be asked about, or PENDING.
+   */
+  lookup(origin: string, resolved: boolean | undefined): ExactEntry | boolean | Pending {
     if (this.allOrigins) return true;
     const entry = this.matcher.getExact(origin);
     if (entry !== undefined) return entry;
-    return this.matcher.matchesPattern(origin);
+    if (this.matcher.matchesPattern(origin)) return true;
+    const resolution = this.resolution;
+    if (resolution === undefined) return false;
+    if (resolved !== undefined) return resolved;
+    return resolution.cached(origin) ?? (resolution.eligible(origin) ? PENDING : false);
   }
 }
 
@@ -251,15 +291,41 @@ class CorsPolicy implements Policy {
 
   evaluate(request: PolicyRequest): PolicyDecision {
     const c = this.#compiled;
-    const headers = request?.headers;
-    const isOptions = request?.method === 'OPTIONS';
-    const origin = headers == null ? undefined : readHeader(headers, ORIGIN);
+    const d = this.#evaluate(c, request, undefined);
+    if (d !== PENDING) return d;
+    if (request.method === 'OPTIONS' && readHeader(request.headers, ACRM) !== undefined) return c.unresolvedPreflight;
+    return request.method === 'OPTIONS' ? c.unresolvedActualOptions : c.unresolvedActual;
+  }
+
+  decide(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision> {
+    const c = this.#compiled;
+    const d = this.#evaluate(c, request, undefined);
+    if (d !== PENDING) return d;
+    // PENDING only comes from an Origin header the resolver must be asked about.
+    const origin = readHeader(request.headers, ORIGIN);
+    const resolution = c.resolution;
+    if (origin === undefined || resolution === undefined) return this.evaluate(request);
+    return resolution.resolve(origin, request).then((allowed) => this.#evaluate(c, request, allowed) as PolicyDecision);
+  }
+
+  clearOriginCache(): void {
+    this.#compiled.resolution?.clear();
+  }
+
+  #evaluate(c: Compiled, request: PolicyRequest, resolved: boolean | undefined): PolicyDecision | Pending {
+    // JavaScript callers may pass anything: a missing request or headers reads as no Origin.
+    const req = request as PolicyRequest | null | undefined;
+    const headers = req?.headers as PolicyRequest['headers'] | null | undefined;
+    const isOptions = req?.method === 'OPTIONS';
+    if (headers === undefined || headers === null) return isOptions ? c.noneOptions : c.none;
+    const origin = readHeader(headers, ORIGIN);
     if (origin === undefined) return isOptions ? c.noneOptions : c.none;
     if (isOptions) {
       const acrm = readHeader(headers, ACRM);
-      if (acrm !== undefined) return this.preflight(c, request, origin, acrm);
+      if (acrm !== undefined) return this.preflight(c, request, origin, acrm, resolved);
     }
-    const match = c.lookup(origin);
+    const match = c.lookup(origin, resolved);
+    if (match === PENDING) return PENDING;
     if (match === true) {
       if (c.allOrigins) return isOptions ? c.anyActualOptions : c.anyActual;
       const h = c.allowedActualHeaders(origin);
@@ -272,9 +338,16 @@ class CorsPolicy implements Policy {
   }
 
   /** Fetch §4.8 "CORS-preflight fetch", server side: origin, then method, then headers, then private network. */
-  private preflight(c: Compiled, request: PolicyRequest, origin: string, acrm: string): PolicyDecision {
+  private preflight(
+    c: Compiled,
+    request: PolicyRequest,
+    origin: string,
+    acrm: string,
+    resolved: boolean | undefined,
+  ): PolicyDecision | Pending {
     const debug = this.debug;
-    const match = c.lookup(origin);
+    const match = c.lookup(origin, resolved);
+    if (match === PENDING) return PENDING;
     if (match === false) {
       return debug
         ? explain(c.refusedOrigin, 'origin', `origin "${escapeValue(origin)}" is not allowed`)
@@ -334,7 +407,8 @@ function deepFreeze(snapshot: Readonly<Record<string, unknown>>): Readonly<Polic
 function compile(config: PolicyConfig): { compiled: Compiled; frozen: Readonly<PolicyConfig> } {
   const { problems, normalized, snapshot } = checkConfig(config);
   if (!normalized || !snapshot) throw new CorsConfigError(problems);
-  return { compiled: new Compiled(normalized), frozen: deepFreeze(snapshot) };
+  const frozen = deepFreeze(snapshot);
+  return { compiled: new Compiled(normalized, frozen), frozen };
 }
 
 /**
@@ -357,6 +431,7 @@ export function isPolicy(value: unknown): value is Policy {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as Policy).evaluate === 'function' &&
+    typeof (value as Policy).decide === 'function' &&
     typeof (value as Policy).reconfigure === 'function'
   );
 }

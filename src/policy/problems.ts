@@ -96,6 +96,14 @@ export const PROBLEM_CODES = {
   'preflight-status-invalid': 'error',
   /** `privateNetwork` with `'*'` origins: every site on the web could reach the private network. */
   'private-network-with-wildcard-origin': 'error',
+  /** More than one resolver function in `origins`. */
+  'origin-resolver-multiple': 'error',
+  /** `originCache` not `false` or `{ max, ttlMs }` with sensible numbers. */
+  'origin-cache-invalid': 'error',
+  /** `originTimeoutMs` not a whole number of milliseconds in 1..60000. */
+  'origin-timeout-invalid': 'error',
+  /** `originCache`, `originTimeoutMs` or `onError` without a resolver in `origins`. */
+  'origin-resolver-missing': 'warning',
 } as const satisfies Record<string, 'error' | 'warning'>;
 
 /** A stable problem code. */

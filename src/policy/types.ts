@@ -13,9 +13,10 @@ export interface PolicyConfig {
    *   no trailing slash, no default port);
    * - `https://*.example.com`: every subdomain of `example.com` at any depth, never `example.com` itself;
    * - `http://localhost:*`: any port (also no port); combinable: `https://*.example.com:*`;
-   * - `'*'` alone: every origin, only without credentials.
+   * - `'*'` alone: every origin, only without credentials;
+   * - at most one {@link OriginResolver} function, asked about origins the patterns do not match.
    */
-  origins: string[];
+  origins: (string | OriginResolver)[];
   /** Send `Access-Control-Allow-Credentials: true` to allowed origins (cookies, HTTP auth, client certs). */
   credentials?: boolean;
   /**
@@ -52,7 +53,29 @@ export interface PolicyConfig {
   dangerouslyAllowInsecureOrigins?: boolean;
   /** Tolerate `*.` patterns directly under a public suffix (`https://*.github.io`, `https://*.co.uk`). */
   dangerouslyAllowPublicSuffixWildcards?: boolean;
+  /**
+   * The resolver's answers, kept per origin: at most `max` origins (default 1000) for `ttlMs` milliseconds
+   * (default 60000), least recently used first out. `false`: ask the resolver on every request. Keyed by
+   * origin alone: a resolver whose answer depends on more than the origin needs `false` (or one policy per
+   * tenant, chosen per request).
+   */
+  originCache?: { max?: number; ttlMs?: number } | false;
+  /** How long the resolver may take before the origin is refused and `onError` told (default 1000 ms). */
+  originTimeoutMs?: number;
+  /**
+   * Told when the resolver throws, rejects, returns something other than a boolean, or times out (the origin
+   * is then refused and nothing is cached). Default: `console.error`.
+   */
+  onError?: (error: Error, context: { origin: string; request: PolicyRequest }) => void;
 }
+
+/**
+ * Decides whether an origin the static patterns do not match may read responses (a tenant allowlist kept in
+ * a database). Called only with a valid serialized origin (`https://tenant.example`: `http`/`https`, lower
+ * case, no path, no default port; with credentials, `https` or loopback), never with `null`. It answers
+ * `true` or `false` only: corsight writes every header itself.
+ */
+export type OriginResolver = (origin: string, request: PolicyRequest) => boolean | Promise<boolean>;
 
 /**
  * Request headers as the policy reads them, without copying:
@@ -71,6 +94,8 @@ export interface PolicyRequest {
   /** The request method exactly as received (HTTP methods are case-sensitive). */
   method: string;
   headers: RequestHeaders;
+  /** The request target (path and query) as received, for origin resolvers; adapters fill it in. */
+  url?: string;
 }
 
 /**
@@ -90,7 +115,7 @@ export interface PolicyDecision {
   kind: 'preflight' | 'actual' | 'none';
   /** Whether the response grants the request's origin access (always false for `none`). */
   allowed: boolean;
-  /** Only for preflights: 204 when granted, 403 when refused. */
+  /** Only for preflights: 204 (or `preflightStatus`) when granted, 403 when refused. */
   status?: number;
   /** Response headers (lower-case names) to set; `vary` is to be appended. */
   headers: Readonly<Record<string, string>>;

@@ -246,6 +246,21 @@ const cases: Case[] = [
     { origins: ['https://a.example.com'], allowedHeaders: ['x-a'], preflightContinue: true },
     ['unknown-option', 'unknown-option'],
   ],
+  ['two resolvers', { origins: [() => true, () => false] }, ['origin-resolver-multiple']],
+  ['a resolver with *', { origins: ['*', () => true] }, ['origin-wildcard-mixed']],
+  ['originCache not an object', { origins: [() => true], originCache: 10 }, ['origin-cache-invalid']],
+  [
+    'originCache with bad numbers and an unknown key',
+    { origins: [() => true], originCache: { max: 0, ttlMs: 1.5, size: 3 } },
+    ['origin-cache-invalid', 'origin-cache-invalid', 'origin-cache-invalid'],
+  ],
+  ['originTimeoutMs 0', { origins: [() => true], originTimeoutMs: 0 }, ['origin-timeout-invalid']],
+  ['onError not a function', { origins: [() => true], onError: 'log' }, ['invalid-type']],
+  [
+    'resolver options without a resolver',
+    { origins: ['https://a.example.com'], originCache: false, originTimeoutMs: 500, onError: () => undefined },
+    ['origin-resolver-missing', 'origin-resolver-missing', 'origin-resolver-missing'],
+  ],
   [
     'many problems at once',
     {
@@ -320,6 +335,19 @@ const valid: [string, unknown][] = [
   ['preflightStatus 200', { origins: ['https://a.example.com'], preflightStatus: 200 }],
   ['preflightStatus 204', { origins: ['https://a.example.com'], preflightStatus: 204 }],
   ['a Proxy around a valid configuration', new Proxy({ origins: ['https://a.example.com'], credentials: true }, {})],
+  ['preflightStatus 200', { origins: ['https://a.example.com'], preflightStatus: 200 }],
+  ['a resolver alone', { origins: [() => true] }],
+  [
+    'a resolver with its options',
+    {
+      origins: ['https://a.example.com', async () => Promise.resolve(true)],
+      credentials: true,
+      originCache: { max: 10, ttlMs: 1000 },
+      originTimeoutMs: 200,
+      onError: () => undefined,
+    },
+  ],
+  ['a resolver without a cache', { origins: [() => true], originCache: false }],
 ];
 
 describe('validatePolicy', () => {

@@ -7,6 +7,7 @@ import { OriginMatcher } from './origin-matcher.js';
 import { KNOWN_OPTIONS, isKnownOption, suggestOption } from './options.js';
 import { problem, type PolicyProblem } from './problems.js';
 import { snapshotConfig } from './snapshot.js';
+import { checkRuntimeOptions, type RuntimeConfig } from './validate-runtime.js';
 import {
   SAFELISTED_RESPONSE_HEADERS,
   isForbiddenMethod,
@@ -32,6 +33,8 @@ export interface NormalizedConfig {
   preflightStatus: 200 | 204;
   privateNetwork: boolean;
   debug: boolean;
+  /** The origin resolver (validate-runtime.ts). */
+  runtime: RuntimeConfig;
 }
 
 const BOOLEAN_OPTIONS = [
@@ -222,6 +225,7 @@ export function checkConfig(config: unknown): {
     for (const [i, entry] of list.entries()) {
       if (!(i in list)) continue; // a hole, reported above
       const path = `origins[${i}]`;
+      if (typeof entry === 'function') return; // an origin resolver (validate-runtime.ts)
       if (typeof entry !== 'string') {
         problems.push(
           problem(
@@ -555,6 +559,8 @@ export function checkConfig(config: unknown): {
     );
   }
 
+  const runtime = checkRuntimeOptions(c, problems);
+
   if (problems.some((p) => p.severity === 'error')) return { problems };
   return {
     problems,
@@ -568,6 +574,7 @@ export function checkConfig(config: unknown): {
       preflightStatus,
       privateNetwork,
       debug: c.debug === true,
+      runtime,
     },
     snapshot: c,
   };
