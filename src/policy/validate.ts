@@ -225,7 +225,7 @@ export function checkConfig(config: unknown): {
     for (const [i, entry] of list.entries()) {
       if (!(i in list)) continue; // a hole, reported above
       const path = `origins[${i}]`;
-      if (typeof entry === 'function') return; // an origin resolver (validate-runtime.ts)
+      if (typeof entry === 'function') continue; // an origin resolver (validate-runtime.ts)
       if (typeof entry !== 'string') {
         problems.push(
           problem(
