@@ -7,7 +7,10 @@
 /** Bottom to top; each entry is a layer, each name a folder under src/. */
 const layers = [
   ['fetch'],
-  ['net', 'chromium', 'browser', 'policy'],
+  // net sits under the Chromium harness: the harness maps net's parsed `--resolve` rules to Chromium's
+  // host-resolver rules, so the browser reaches the servers the HTTP client reaches (one parser).
+  ['net'],
+  ['chromium', 'browser', 'policy'],
   ['adapters', 'scanner', 'explain'],
   ['lab', 'testing', 'queue'],
   ['cli'],
