@@ -1,6 +1,6 @@
 import { NetOptionError, parseResolveRule, resolveNetOptions, type ResolveRule } from '../net/index.js';
 import { ScanOptionError } from './errors.js';
-import type { Check, CheckId, HeaderList } from './types.js';
+import type { Check, HeaderList } from './types.js';
 
 /**
  * How a scan runs. Every field has a default (see `defaultScanOptions`); the library takes a `Partial`.
