@@ -1,8 +1,9 @@
 /**
  * `--resolve` rules: which address a host name connects to, as curl's `--resolve` says it
  * (https://curl.se/docs/manpage.html#--resolve). Connections go to the address; the URL, the Host header and
- * TLS SNI keep the name. The same rules drive the HTTP client (`findResolveRule`) and Chromium
- * (`toHostResolverRules`), so `scan`, `explain` and `--confirm` reach the same server.
+ * TLS SNI keep the name. The same parsed rules drive the HTTP client (`findResolveRule`) and Chromium
+ * (`resolveMappings` in src/chromium/host-resolver-rules.ts turns them into `--host-resolver-rules`, ranked as
+ * `findResolveRule` ranks them), so `scan`, `explain` and `--confirm` reach the same server.
  */
 import { isIP } from 'node:net';
 import { NetOptionError } from './errors.js';
@@ -74,7 +75,11 @@ export function parseResolveRules(entries: readonly string[]): ResolveRule[] {
   return entries.map(parseResolveRule);
 }
 
-/** How specific a rule is: an exact host beats a wildcard, a longer suffix a shorter one, a port any port. */
+/**
+ * How specific a rule is: an exact host beats a wildcard, a longer suffix a shorter one, a port any port.
+ * src/chromium/host-resolver-rules.ts orders Chromium's rules by the same ranking; its test checks that
+ * Chromium's first match and `findResolveRule` pick the same rule for every form.
+ */
 function specificity(rule: ResolveRule): number {
   const hostRank = rule.host === '*' ? 0 : rule.host.startsWith('*.') ? 1 + rule.host.length : 1_000;
   return hostRank * 2 + (rule.port === undefined ? 0 : 1);

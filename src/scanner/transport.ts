@@ -12,6 +12,9 @@ import {
   type NetResponse,
 } from '../net/index.js';
 
+/** Which `--resolve` rule applies to a host and port (the net layer's rule; `confirm.ts` gives Chromium the same). */
+export { findResolveRule } from '../net/index.js';
+
 export type TransportRequest = HttpRequest;
 export type TransportStats = HttpClientStats;
 
