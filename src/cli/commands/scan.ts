@@ -54,6 +54,7 @@ export interface ScanCommandOptions {
   rate?: string;
   timeout?: string;
   retries?: string;
+  maxRetryAfter?: string;
   insecure?: boolean;
   proxy?: string;
   followRedirects?: boolean;
@@ -137,6 +138,7 @@ export function scanOptionsFromFlags(
     ['rate', decimal('--rate', options.rate)],
     ['timeout', integer('--timeout', options.timeout, 1)],
     ['retries', integer('--retries', options.retries, 0)],
+    ['maxRetryAfter', integer('--max-retry-after', options.maxRetryAfter, 0)],
   ];
   for (const [key, value] of numbers) if (value !== undefined) (scan as Record<string, unknown>)[key] = value;
   return scan;
@@ -422,7 +424,11 @@ export const registerScan: Register = (program: Command) => {
     .option('--per-host <n>', 'requests in flight to one host at once', '8')
     .option('--rate <n>', 'requests per second across the run (0 = unlimited)', '0')
     .option('-t, --timeout <ms>', 'per-request timeout in milliseconds (connect, headers and capped body)', '10000')
-    .option('--retries <n>', 'retries after connection failures, with exponential backoff', '2')
+    .option('--retries <n>', 'retries after connection failures and 429/503 answers, with backoff', '2')
+    .option(
+      '--max-retry-after <ms>',
+      'longest Retry-After of a 429/503 to wait out before retrying; a longer one gives up (default 60000)',
+    )
     .option('-k, --insecure', 'accept any TLS certificate (self-signed labs)')
     .option('--proxy <url>', 'send every request through this http(s) proxy')
     .option('-L, --follow-redirects', 'follow redirects of the target within its site (never to another site)')
