@@ -24,7 +24,8 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
   }
   // HTTP-date: IMF-fixdate, or the obsolete RFC 850 / asctime forms, which Date.parse reads too.
   if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const at = Date.parse(text);
+  // Every HTTP-date is in GMT; asctime's form does not say so, and Date.parse would read it as local time.
+  const at = Date.parse(/ GMT$/i.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
