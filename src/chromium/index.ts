@@ -39,4 +39,4 @@ export {
   type StandInOrigin,
   type StandInRequest,
 } from './stand-in.js';
-export { openOpaqueFrame } from './opaque-frame.js';
+export { openOpaqueFrame, openOpaqueFrameScript } from './opaque-frame.js';
