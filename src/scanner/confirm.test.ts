@@ -87,7 +87,8 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
       });
       results.push(await confirmer.confirm(result));
     }
-  }, 300_000);
+    // Every lab endpoint is scanned and its PoCs run in Chromium: minutes on a loaded two-core machine.
+  }, 600_000);
 
   afterAll(async () => {
     for (const stop of started.reverse()) await stop();
@@ -204,7 +205,8 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     const html = await run('html');
     expect(html).toContain('Confirmed in Chromium');
     expect(html).toContain('data-key="confirmed"');
-  });
+    // Seven scans with --confirm, each launching Chromium.
+  }, 240_000);
 
   it("without --insecure the target's certificate is verified: the lab's self-signed one fails, only the attacker servers' key is accepted", async () => {
     const strict = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
