@@ -13,8 +13,13 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultChromiumPath;
 }
 
+/** Chromium cannot be driven on this machine: a usage problem to report plainly, never a stack trace. */
+export class ChromiumUnavailableError extends Error {
+  override name = 'ChromiumUnavailableError';
+}
+
 /** Chromium is not where corsight looks for it. */
-export class ChromiumMissingError extends Error {
+export class ChromiumMissingError extends ChromiumUnavailableError {
   override name = 'ChromiumMissingError';
   /**
    * @param executable the path that was looked at

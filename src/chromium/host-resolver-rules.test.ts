@@ -73,8 +73,9 @@ describe('resolveMappings of parsed --resolve rules (src/net)', () => {
     const chromiumAddress = (mapping: string, host: string, port: number) => {
       for (const rule of mapping.split(', ')) {
         const [, pattern = '', address = ''] = rule.split(' ');
-        if (matchPattern(pattern, host) || matchPattern(pattern, `${host}:${port}`))
-          {return address.replace(/^\[|\]$/g, '');}
+        if (matchPattern(pattern, host) || matchPattern(pattern, `${host}:${port}`)) {
+          return address.replace(/^\[|\]$/g, '');
+        }
       }
       return undefined;
     };

@@ -4,7 +4,13 @@
  * (./certificate.ts), the stand-in that serves a page at any origin (./stand-in.ts) and the opaque-origin frame
  * (./opaque-frame.ts). Used by `explain --browser`, `scan --confirm` and the project's browser suites.
  */
-export { ChromiumMissingError, chromiumPath, defaultChromiumPath, requireChromium } from './executable.js';
+export {
+  ChromiumMissingError,
+  ChromiumUnavailableError,
+  chromiumPath,
+  defaultChromiumPath,
+  requireChromium,
+} from './executable.js';
 export { chromiumSwitches } from './switches.js';
 export {
   launchChromium,
@@ -39,4 +45,4 @@ export {
   type StandInOrigin,
   type StandInRequest,
 } from './stand-in.js';
-export { openOpaqueFrame } from './opaque-frame.js';
+export { openOpaqueFrame, openOpaqueFrameScript } from './opaque-frame.js';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ChromiumMissingError, launchChromium, loadPlaywright, PlaywrightMissingError } from './index.js';
+import {
+  ChromiumMissingError,
+  ChromiumUnavailableError,
+  launchChromium,
+  loadPlaywright,
+  PlaywrightMissingError,
+} from './index.js';
 
 describe('loading playwright-core', () => {
   it('loads the installed package', async () => {
@@ -13,6 +19,8 @@ describe('loading playwright-core', () => {
         Object.assign(new Error("Cannot find package 'playwright-core'"), { code: 'ERR_MODULE_NOT_FOUND' }),
       );
     await expect(loadPlaywright('--confirm', missing)).rejects.toThrow(PlaywrightMissingError);
+    // The CLI turns every ChromiumUnavailableError into a usage error (exit 2).
+    await expect(loadPlaywright('--confirm', missing)).rejects.toThrow(ChromiumUnavailableError);
     await expect(loadPlaywright('--confirm', missing)).rejects.toThrow(
       '--confirm needs the playwright-core package to drive Chromium: npm install playwright-core',
     );

@@ -5,14 +5,14 @@
  */
 import type * as playwrightCore from 'playwright-core';
 import type { Browser, BrowserContext, LaunchOptions } from 'playwright-core';
-import { chromiumPath, requireChromium } from './executable.js';
+import { ChromiumUnavailableError, chromiumPath, requireChromium } from './executable.js';
 import { chromiumSwitches } from './switches.js';
 
 /** The playwright-core module. */
 export type Playwright = typeof playwrightCore;
 
 /** playwright-core is not installed. */
-export class PlaywrightMissingError extends Error {
+export class PlaywrightMissingError extends ChromiumUnavailableError {
   override name = 'PlaywrightMissingError';
   constructor(feature: string) {
     super(`${feature} needs the playwright-core package to drive Chromium: npm install playwright-core`);

@@ -4,11 +4,15 @@
  * with Chromium's CORS console error, and the only requests are to the lab and the local attacker server.
  */
 
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../cli/commands/scan.js';
 import { UsageError } from '../cli/exit-codes.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { createSelfSignedCertificate } from '../chromium/index.js';
 import { buildPoc } from './checks/poc.js';
 import { ChromiumMissingError, chromiumPath, createConfirmer, isExploitable, type Confirmer } from './confirm.js';
 import { scanTarget } from './index.js';
@@ -67,10 +71,14 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
   let lab: Lab;
   let confirmer: Confirmer;
   const results: TargetResult[] = [];
+  /** What beforeAll started, to stop in reverse order even when it failed halfway. */
+  const started: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     lab = await startLab();
+    started.push(() => lab.close());
     confirmer = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve, insecure: true });
+    started.push(() => confirmer.close());
     for (const endpoint of lab.endpoints) {
       const result = await scanTarget(`${lab.httpsUrl}${endpoint.path}`, {
         resolve: lab.resolve,
@@ -79,11 +87,11 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
       });
       results.push(await confirmer.confirm(result));
     }
-  }, 300_000);
+    // Every lab endpoint is scanned and its PoCs run in Chromium: minutes on a loaded two-core machine.
+  }, 600_000);
 
   afterAll(async () => {
-    await confirmer?.close();
-    await lab?.close();
+    for (const stop of started.reverse()) await stop();
   });
 
   it('every finding the model calls a read is confirmed by Chromium', () => {
@@ -197,7 +205,8 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     const html = await run('html');
     expect(html).toContain('Confirmed in Chromium');
     expect(html).toContain('data-key="confirmed"');
-  });
+    // Seven scans with --confirm, each launching Chromium.
+  }, 240_000);
 
   it("without --insecure the target's certificate is verified: the lab's self-signed one fails, only the attacker servers' key is accepted", async () => {
     const strict = await createConfirmer({ cookie: 'lab_session=s3cr3t', resolve: lab.resolve });
@@ -211,13 +220,10 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
       const finding = result.findings.find((f) => f.check === 'origin-reflected');
       // The attacker page itself loaded over https (its key is pinned); the fetch to the lab failed on TLS.
       expect(strict.attackerRequests.some((entry) => entry.tls && entry.url.startsWith('/corsight-poc-'))).toBe(true);
-      if (strict.certificate === 'ephemeral') {
-        expect(finding?.confirmation).toMatchObject({ confirmed: false });
-        expect(finding?.confirmation?.detail).toMatch(/Failed to fetch/);
-      } else {
-        // No openssl: the attacker servers use the lab's own key, so pinning it accepts the lab as well (documented).
-        expect(finding?.confirmation).toMatchObject({ confirmed: true });
-      }
+      // The attacker servers' key is made per run (never the lab's public one), so pinning it accepts nothing else.
+      expect(strict.certificate).toBe('ephemeral');
+      expect(finding?.confirmation).toMatchObject({ confirmed: false });
+      expect(finding?.confirmation?.detail).toMatch(/Failed to fetch/);
     } finally {
       await strict.close();
     }
@@ -249,5 +255,53 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     expect(confirmation?.confirmed).toBe(false);
     expect(confirmation?.detail).toMatch(/blocked the read/);
     expect(confirmation?.corsError).toMatch(/has been blocked by CORS policy/);
+  });
+});
+
+describe.skipIf(!available)('--confirm reaches the target where every --resolve form sends it', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    // A target that trusts any origin with credentials, on loopback only, named api.test by --resolve alone.
+    const { cert, key } = createSelfSignedCertificate({ altNames: ['api.test'] });
+    server = createHttpsServer({ cert, key }, (req, res) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Access-Control-Allow-Credentials', 'true');
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"account":"resolve-secret-7"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it.each([
+    // The old copy split this at the first colon and mapped api.test to the "address" 8443:127.0.0.1 (any port).
+    ['host:port:address', () => `api.test:${port}:127.0.0.1`],
+    // The old copy ignored *.host rules and asked the system resolver for api.test, which has no answer.
+    ['*.host:address', () => '*.test:127.0.0.1'],
+  ])('%s', async (_form, rule) => {
+    const resolve = [rule()];
+    const url = `https://api.test:${port}/account`;
+    const result = await scanTarget(url, { resolve, insecure: true });
+    const reflected = result.findings.find((f) => f.check === 'origin-reflected');
+    expect(reflected?.access).toBe('credentialed-read');
+    const confirmer = await createConfirmer({ resolve, insecure: true });
+    try {
+      await confirmer.confirm({ ...result, findings: [reflected!] });
+    } finally {
+      await confirmer.close();
+    }
+    expect(reflected?.confirmation).toMatchObject({ confirmed: true });
+    expect(reflected?.confirmation?.detail).toContain('resolve-secret-7');
+    expect(confirmer.browserRequests).toContain(url);
   });
 });

@@ -51,7 +51,13 @@ import { parseResolve } from './options.js';
 import { findResolveRule } from '../net/index.js';
 import type { Confirmation, Finding, TargetResult } from './types.js';
 
-export { ChromiumMissingError, chromiumPath, defaultChromiumPath } from '../chromium/index.js';
+export {
+  ChromiumMissingError,
+  ChromiumUnavailableError,
+  chromiumPath,
+  defaultChromiumPath,
+  PlaywrightMissingError,
+} from '../chromium/index.js';
 
 /**
  * Checks that hygiene findings never reach the browser: an invalid ACAO, `*` with credentials or a missing

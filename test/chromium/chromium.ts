@@ -14,14 +14,22 @@
  * Deliberately not used: `page.route()` (Fetch interception changes redirect and preflight behaviour,
  * fetch-cors.md §4.2) and any `--disable-features` switch (it would replace Playwright's list).
  */
-import { chromiumPath, chromiumSwitches, openOpaqueFrame } from '../../src/chromium/index.js';
+import {
+  chromiumSwitches,
+  hostResolverRulesSwitch,
+  launchChromium as launch,
+  mapRule,
+  openOpaqueFrame,
+} from '../../src/chromium/index.js';
 import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Frame, Page } from 'playwright-core';
 import type { CaseRequest, HeaderLine, World } from './spec.js';
 
+/** The suite's own switch: every `.test` name on loopback. */
+const suiteArgs = [hostResolverRulesSwitch([mapRule('*.test', '127.0.0.1')]) ?? ''];
+
 /** Launch switches: the project's standard set plus the loopback host mapping for the `.test` names. */
-export const chromiumArgs = [...chromiumSwitches, '--host-resolver-rules=MAP *.test 127.0.0.1'];
+export const chromiumArgs = [...chromiumSwitches, ...suiteArgs];
 
 /** Whether the browser suite can run here (under `CI=true` a missing browser fails the run, never skips it). */
 export function chromiumAvailable(): boolean {
@@ -126,7 +134,8 @@ export const runInPage = async (arg: {
           response: { type: r.type, status: r.status, headerNames: names, url: r.url, redirected: r.redirected },
         };
       } catch (e) {
-        const err = e as { name?: unknown; message?: unknown };
+        // Script may throw anything, null and undefined included.
+        const err = e as { name?: unknown; message?: unknown } | null | undefined;
         return { key: c.key, settled: 'rejected', error: { name: String(err?.name), message: String(err?.message) } };
       }
     })();
@@ -288,7 +297,7 @@ export class BrowserSession {
   }
 }
 
-/** Launches headless Chromium with the suite's switches. */
+/** Launches headless Chromium (src/chromium's launch) with the suite's switches. */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+  return launch({ feature: 'the differential Chromium suite', args: suiteArgs });
 }

@@ -22,7 +22,7 @@ import type { WireServer } from './wire-server.js';
 export interface RunningWorld {
   world: World;
   log: RequestLog;
-  certSource: 'openssl' | 'fixture';
+  certSource: 'generated';
   close(): Promise<void>;
 }
 
@@ -31,8 +31,9 @@ export async function startWorld(): Promise<RunningWorld> {
   const log = new RequestLog();
   const cert = testCertificate();
   // The handler needs the world, which needs the ports: bind late through this holder.
-  let world: World | undefined;
-  const handler = (method: string, url: string, headers: [string, string][]) => respond(world!, method, url, headers);
+  const late: { world?: World } = {};
+  const handler = (method: string, url: string, headers: [string, string][]) =>
+    respond(late.world!, method, url, headers);
   const servers: WireServer[] = [];
   try {
     for (let i = 0; i < 3; i++) servers.push(await startWireServer({ log, handler }));
@@ -42,7 +43,7 @@ export async function startWorld(): Promise<RunningWorld> {
     throw e;
   }
   const [p1, p2, p3, p4] = servers.map((s) => s.port);
-  world = {
+  const world: World = {
     origins: {
       page: `http://page.test:${p1}`,
       api: `http://api.test:${p2}`,
@@ -53,6 +54,7 @@ export async function startWorld(): Promise<RunningWorld> {
       loopback: `http://127.0.0.1:${p2}`,
     },
   };
+  late.world = world;
   return {
     world,
     log,

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'undici';
+import { openOpaqueFrameScript } from '../../src/chromium/index.js';
 import type { BrowserCase, BrowserResult } from '../chromium/chromium.js';
 import { runInPage } from '../chromium/chromium.js';
 import { browserAvailable } from '../support/chromium.js';
@@ -150,9 +151,9 @@ export class FirefoxSession {
       await bidi.send('browsingContext.navigate', { context: page, url: `${world.origins.page}/`, wait: 'complete' });
       const { context: spage } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
       await bidi.send('browsingContext.navigate', { context: spage, url: `${world.origins.spage}/`, wait: 'complete' });
-      // allow-scripts without allow-same-origin: the frame's origin is opaque, so fetch sends Origin: null.
+      // The same sandboxed frame as the Chromium suites (src/chromium): its origin is opaque, so fetch sends Origin: null.
       await bidi.send('script.evaluate', {
-        expression: `new Promise((resolve) => { const f = document.createElement('iframe'); f.setAttribute('sandbox', 'allow-scripts'); f.setAttribute('srcdoc', '<!doctype html><title>null origin</title>'); f.addEventListener('load', resolve, { once: true }); document.body.append(f); })`,
+        expression: openOpaqueFrameScript,
         awaitPromise: true,
         target: { context: page },
       });
@@ -210,7 +211,7 @@ export class FirefoxSession {
       (['page', 'spage', 'null'] as const).map((from) => {
         const list = byFrom(from);
         return list.length === 0
-          ? []
+          ? Promise.resolve([])
           : this.#call<BrowserResult[]>(
               this.contexts[from],
               runner,

@@ -11,16 +11,12 @@
  * Deliberately not used: `page.route()` (Fetch interception changes preflight and redirect behaviour,
  * fetch-cors.md §4.2) and `--disable-features` (it would replace Playwright's own list).
  */
-import { chromiumPath, chromiumSwitches } from '../../src/chromium/index.js';
+import { hostResolverRulesSwitch, launchChromium, mapRule, openOpaqueFrame } from '../../src/chromium/index.js';
 import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Frame, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 
-/** The project's standard switches, plus the loopback mapping for `.test` names and our test certificate. */
-const CHROMIUM_ARGS = [
-  ...chromiumSwitches,
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
-  '--ignore-certificate-errors',
-];
+/** Added to the project's standard switches: the loopback mapping for `.test` names and our test certificate. */
+const SUITE_ARGS = [hostResolverRulesSwitch([mapRule('*.test', '127.0.0.1')]) ?? '', '--ignore-certificate-errors'];
 
 /** Whether the suite can run (under `CI=true` a missing browser is an error, never a skip). */
 export function chromiumAvailable(): boolean {
@@ -68,7 +64,7 @@ export interface BrowserHarness {
 }
 
 export async function launchBrowser(): Promise<BrowserHarness> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium({ feature: 'the middleware Chromium suite', args: SUITE_ARGS });
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   return {
     browser,
@@ -105,12 +101,8 @@ async function watchFailures(session: CDPSession): Promise<Map<string, LoadingFa
   return failures;
 }
 
-/** The sandboxed iframe every page embeds: scripts allowed, origin opaque. */
-const SANDBOXED_FRAME =
-  '<iframe name="opaque" sandbox="allow-scripts" srcdoc="<!doctype html><title>opaque</title>"></iframe>';
-
-/** HTML of every test page. */
-export const PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>corsight middleware page</title>${SANDBOXED_FRAME}`;
+/** HTML of every test page; its sandboxed iframe (scripts allowed, origin opaque) is added by `openOpaqueFrame`. */
+export const PAGE_HTML = '<!doctype html><meta charset="utf-8"><title>corsight middleware page</title><body></body>';
 
 /** Opens `url` and returns its top-level document and its sandboxed iframe as requesters. */
 export async function openPage(
@@ -121,13 +113,7 @@ export async function openPage(
   const topSession = await context.newCDPSession(page);
   const topFailures = await watchFailures(topSession);
   await page.goto(url, { waitUntil: 'load' });
-  let frame = page.frames().find((f) => f.name() === 'opaque');
-  // An out-of-process iframe attaches asynchronously.
-  for (let i = 0; !frame && i < 250; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    frame = page.frames().find((f) => f.name() === 'opaque');
-  }
-  if (!frame) throw new Error(`the sandboxed iframe did not load in ${url}`);
+  const frame = await openOpaqueFrame(page);
   let frameFailures = topFailures;
   try {
     // An out-of-process iframe has its own target; its network events are only on its own session.

@@ -8,7 +8,6 @@
  * framework sees it (a `request` listener prepended to the Node server), so the suite knows exactly what
  * Chromium put on the wire, preflights included.
  */
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -24,13 +23,21 @@ import { withCors as withFetchCors } from '../../src/adapters/fetch.js';
 import { cors as honoCors } from '../../src/adapters/hono.js';
 import { cors as koaCors } from '../../src/adapters/koa.js';
 import { withCors as withNodeCors } from '../../src/adapters/node.js';
+import { createSelfSignedCertificate } from '../../src/chromium/index.js';
 import type { Policy } from '../../src/policy/index.js';
 
-/** Test-only certificate and key (see fixtures/README.md). */
-export const tls = {
-  key: readFileSync(new URL('./fixtures/key.pem', import.meta.url)),
-  cert: readFileSync(new URL('./fixtures/cert.pem', import.meta.url)),
-};
+/**
+ * Test-only certificate and key, made for this run by src/chromium. It protects nothing: Chromium runs with
+ * `--ignore-certificate-errors` and the undici transport with `rejectUnauthorized: false`, and all traffic stays
+ * on 127.0.0.1.
+ */
+export const tls = (() => {
+  const { key, cert } = createSelfSignedCertificate({
+    commonName: 'corsight middleware-chromium test',
+    altNames: ['*.test', '*.example.test', 'localhost', '127.0.0.1'],
+  });
+  return { key, cert };
+})();
 
 /** The application's answer to every request that gets past CORS. */
 export const APP_BODY = '{"ok":true}';
@@ -119,13 +126,11 @@ function fetchListener(handler: (request: Request) => Promise<Response>) {
 export const adapters: readonly AdapterUnderTest[] = [
   {
     name: 'node',
-    start: (policy) =>
-      listening(
-        createServer(
-          tls,
-          withNodeCors(policy, (_req, res) => answerNode(res)),
-        ),
-      ),
+    start: (policy) => {
+      const handler = withNodeCors(policy, (_req, res) => answerNode(res));
+      // node:http ignores a listener's promise; the adapter settles it itself.
+      return listening(createServer(tls, (req, res) => void handler(req, res)));
+    },
   },
   {
     name: 'express',
@@ -166,7 +171,9 @@ export const adapters: readonly AdapterUnderTest[] = [
         ctx.body = APP_BODY;
         ctx.type = 'application/json';
       });
-      return listening(createServer(tls, app.callback()));
+      const callback = app.callback();
+      // node:http ignores a listener's promise; Koa handles its own errors.
+      return listening(createServer(tls, (req, res) => void callback(req, res)));
     },
   },
   {
