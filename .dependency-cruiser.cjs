@@ -1,7 +1,7 @@
 // The import graph's rules, checked by `npm run lint` (dependency-cruiser sees whole-program imports, type-only
 // ones included, which a per-file linter cannot). The layers are design.md's: an import only goes down a layer
 // or stays inside its own folder; folders on the same layer do not import each other (scanner and explain both
-// stand on net and browser, neither on the other). Tests sit above everything: they may import any layer, the
+// stand on net and browser, neither on the other), except where `siblingsAllowed` says so. Tests sit above everything: they may import any layer, the
 // lab, fixtures and test/support, but nothing else may import a test.
 
 /** Bottom to top; each entry is a layer, each name a folder under src/. */
@@ -16,32 +16,40 @@ const layers = [
   ['cli'],
 ];
 
+/**
+ * The only imports between folders of one layer. chromium -> net: the Chromium harness turns net's parsed
+ * `--resolve` rules into `--host-resolver-rules`, so the rules are parsed once, in the network layer.
+ */
+const siblingsAllowed = { chromium: ['net'] };
+
 /** Test code: unit and suite files, their fixtures, the shared test support and the browser suites. */
 const testCode = '(\\.test\\.ts$|/__fixtures__/|^test/)';
 
 const oneOf = (names) => `^src/(${names.join('|')})/`;
 
-/** For each layer, the rule that its folders import neither a layer above nor a sibling on their own layer. */
-const layerRules = layers.map((layer, i) => {
-  const above = layers.slice(i + 1).flat();
-  return {
-    name: `layer-${i}-${layer.join('-')}`,
-    severity: 'error',
-    comment:
-      `${layer.join(', ')} may import only the layers below (${layers.slice(0, i).flat().join(', ') || 'none'}) ` +
-      'and their own folder: move the shared code down a layer, or pass it in as a parameter.',
-    from: { path: oneOf(layer), pathNot: testCode },
-    to: {
-      // $1 is the importing folder: a folder may always import itself.
-      path: oneOf([...layer, ...above]),
-      pathNot: '^src/$1/',
-    },
-  };
-});
+/** For each folder, the rule that it imports neither a layer above nor a sibling on its own layer. */
+const layerRules = layers.flatMap((layer, i) =>
+  layer.map((folder) => {
+    const allowed = siblingsAllowed[folder] ?? [];
+    const below = [...layers.slice(0, i).flat(), ...allowed];
+    const forbidden = [...layer.filter((f) => f !== folder && !allowed.includes(f)), ...layers.slice(i + 1).flat()];
+    return {
+      name: `layer-${folder}`,
+      severity: 'error',
+      comment:
+        `src/${folder} (layer ${i}) may import only its own folder and ${below.join(', ') || 'no other folder'}: ` +
+        'move the shared code down a layer, or pass it in as a parameter.',
+      from: { path: `^src/${folder}/`, pathNot: testCode },
+      to: { path: oneOf(forbidden) },
+    };
+  }),
+);
+// The top layer has nothing above it and no sibling: no rule to write.
+const rules = layerRules.filter((rule) => rule.to.path !== oneOf([]));
 
 module.exports = {
   forbidden: [
-    ...layerRules,
+    ...rules,
     {
       name: 'no-import-of-root',
       severity: 'error',

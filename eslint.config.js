@@ -56,8 +56,6 @@ export default tseslint.config(
         'error',
         { allowThrowingAny: true, allowThrowingUnknown: true },
       ],
-      // HTTP's grammar and terminal sanitising are about control characters: a regex naming them is the point.
-      'no-control-regex': 'off',
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
     },
