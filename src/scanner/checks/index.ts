@@ -3,7 +3,7 @@
  * and its logic. The runtime (`src/scanner/`) runs every one of them on every target; probes are shared
  * through the `ProbeContext`, and the trust checks share one analysis (see `trust.ts`).
  */
-import type { CheckId } from '../types.js';
+import type { Check, CheckId } from '../types.js';
 import type { DescribedCheck } from './finding.js';
 import { invalidAcao } from './invalid-acao.js';
 import { missingVaryOrigin } from './missing-vary.js';
@@ -42,5 +42,10 @@ export const checks: readonly DescribedCheck[] = [
 
 /** The ids of every check, in the same order. */
 export const checkIds: readonly CheckId[] = checks.map((c) => c.id);
+
+/** Looks a check up by id (`--confirm` asks whether a finding's check is confirmable). */
+export function checkById(id: string): Check | undefined {
+  return checks.find((c) => c.id === id);
+}
 
 export type { DescribedCheck } from './finding.js';

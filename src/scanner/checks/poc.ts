@@ -9,7 +9,7 @@
  *   `Content-Type: application/json`), so the browser sends the preflight first. That request may change
  *   state on the target: the page says so and waits for a click.
  */
-import type { Scenario } from './severity.js';
+import type { Scenario } from './replay.js';
 
 /** What a PoC page needs. */
 export interface PocInput {
