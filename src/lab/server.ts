@@ -66,11 +66,12 @@ function handler(secure: boolean): http.RequestListener {
     const pathname = q === -1 ? url : url.slice(0, q);
     if (pathname === '/') {
       const body = JSON.stringify(
-        labEndpoints.map(({ path, expected, description, secureControl }) => ({
+        labEndpoints.map(({ path, expected, description, secureControl, origins }) => ({
           path,
           expected,
           description,
           secureControl,
+          ...(origins !== undefined ? { origins } : {}),
         })),
         null,
         2,
@@ -143,11 +144,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const address = host.includes(':') ? `[${host}]` : host;
   const httpUrl = `http://${LAB_DOMAIN}:${boundHttp}`;
   const httpsUrl = `https://${LAB_DOMAIN}:${boundHttps}`;
-  const endpoints = labEndpoints.map(({ path, expected, description, secureControl }) => ({
+  const endpoints = labEndpoints.map(({ path, expected, description, secureControl, origins }) => ({
     path,
     expected: [...expected],
     description,
     secureControl,
+    ...(origins !== undefined ? { origins: [...origins] } : {}),
   }));
   return {
     httpUrl,
