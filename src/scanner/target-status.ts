@@ -5,7 +5,8 @@
  * - 'ok': every check was decided (finding, clear or not applicable);
  * - 'partial': some check is inconclusive; the findings made so far stand, and one line says why the rest
  *   could not be decided;
- * - 'error': nothing could be scanned (every check inconclusive and nothing found).
+ * - 'error': nothing could be scanned: the baseline failed, or the host stopped answering (timeout, refused,
+ *   DNS, TLS) before any check was decided.
  */
 import type { TargetProbeContext } from './context.js';
 import type { ProbeError } from './errors.js';
@@ -72,7 +73,11 @@ export function statusOf(
         : failure !== undefined
           ? failure.message
           : (undecided[0]!.reason ?? 'no reason given');
-  if (undecided.length === decisions.length && findingCount === 0) return { status: 'error', line: cause };
+  // 'error' only when the host itself stopped answering before anything was decided; a target that answers
+  // but refuses the probes (a WAF, a rate limiter) was reached, and saying so is the result.
+  if (undecided.length === decisions.length && findingCount === 0 && failure !== undefined) {
+    return { status: 'error', line: cause };
+  }
   return {
     status: 'partial',
     line: `${undecided.length} of ${decisions.length} check${decisions.length > 1 ? 's' : ''} undecided: ${cause}`,

@@ -159,6 +159,10 @@ export function decideTrust(analysis: TrustAnalysis, id: TrustCheckId, findings:
     };
   }
   for (const channel of [analysis.simple, analysis.preflight]) {
+    // Reflection of every origin covers every class but `null` (a different vector), probed or not.
+    if (id !== 'origin-reflected' && id !== 'null-origin-trusted' && channel?.hits.has('origin-reflected') === true) {
+      return { outcome: 'not-applicable', reason: 'covered by the origin-reflected finding', findings: [] };
+    }
     const by = channel?.covered.get(id);
     if (by !== undefined) return { outcome: 'not-applicable', reason: `covered by the ${by} finding`, findings: [] };
   }

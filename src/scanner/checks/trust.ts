@@ -346,6 +346,11 @@ async function analyzeChannel(
     const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
     for (const [check, origins] of deciding) {
       if (hits.has(check) || check === 'null-origin-trusted') continue;
+      // A server that accepts any origin accepts every look-alike too, answered or not.
+      if (hits.has('origin-reflected')) {
+        covered.set(check, 'origin-reflected');
+        continue;
+      }
       if (!origins.some((o) => ok(o) && kinds.get(o) !== 'control')) continue;
       const by = broader.find((b) => b !== check && hits.has(b));
       if (by !== undefined) covered.set(check, by);
@@ -368,16 +373,32 @@ async function analyzeChannel(
   }
   if (reflected) return finish();
 
-  // With the arbitrary-origin probe unanswered, a narrower class is all the answers prove: unless an answered
-  // attacker-side probe was refused (which a server accepting everything would not do), say a broader rule
-  // is possible.
+  // What the answers cannot rule out: with the arbitrary-origin probe (or the probes of another broader class)
+  // unanswered, a narrower class is all the answers prove. Unless an answered attacker-side probe was refused
+  // (which a server accepting everything would not do), the rule says a broader one is possible.
   const refusedSomewhere = [...verdicts.values()].some(
     (v) => !v.allowed && kinds.get(v.origin) !== 'control' && kinds.get(v.origin) !== 'opaque',
   );
-  const unknownBroader =
-    unanswered.has(arbitrary) && !refusedSomewhere
-      ? `; whether it accepts any origin at all is unknown (the ${probeLabel(channel, arbitrary).replace(/^the /, '')} got no answer: ${unanswered.get(arbitrary)})`
-      : '';
+  const unknownOf = (broader: TrustCheckId): string | undefined => {
+    if (broader === 'origin-reflected' && refusedSomewhere) return undefined;
+    const missing = (deciding.get(broader) ?? []).find((o) => unanswered.has(o));
+    if (missing === undefined) return undefined;
+    return `; whether a broader rule holds (${broader}) is unknown: ${probeLabel(channel, missing)} got no answer (${unanswered.get(missing)})`;
+  };
+  const unknownFor = (check: TrustCheckId): string => {
+    const chain: TrustCheckId[] =
+      check === 'substring-match' || check === 'localhost-trusted' || check === 'third-party-origin-trusted'
+        ? ['origin-reflected']
+        : check === 'prefix-match' || check === 'suffix-match'
+          ? ['origin-reflected', 'substring-match']
+          : ['origin-reflected', 'substring-match', 'suffix-match'];
+    for (const broader of chain) {
+      if (hits.has(broader)) continue;
+      const note = unknownOf(broader);
+      if (note !== undefined) return note;
+    }
+    return '';
+  };
 
   const httpTwins = bases.map(httpTwin).filter((o): o is string => o !== undefined);
   const httpOk = httpTwins.filter(ok);
@@ -394,7 +415,7 @@ async function analyzeChannel(
       'substring-match',
       p.infix,
       'attacker',
-      `accepts any origin containing ${code(p.source.domain)}${overHttp}${unknownBroader}`,
+      `accepts any origin containing ${code(p.source.domain)}${overHttp}${unknownFor('substring-match')}`,
     );
   }
   // Containment written backwards: a registrable truncation first, then a registrable substring of a
@@ -405,7 +426,7 @@ async function analyzeChannel(
       'substring-match',
       origin,
       'attacker',
-      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownBroader}`,
+      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
     );
   }
   for (const p of perSource) {
@@ -415,7 +436,7 @@ async function analyzeChannel(
       'substring-match',
       origin,
       'attacker',
-      `accepts an origin whose host is a substring of ${code(p.source.domain)} (e.g. ${code(hostOf(origin))})${unknownBroader}`,
+      `accepts an origin whose host is a substring of ${code(p.source.domain)} (e.g. ${code(hostOf(origin))})${unknownFor('substring-match')}`,
     );
   }
   for (const [origin, t] of truncations) {
@@ -424,7 +445,7 @@ async function analyzeChannel(
       'substring-match',
       origin,
       'attacker',
-      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownBroader}`,
+      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
     );
   }
   if (!forward) {
@@ -435,7 +456,7 @@ async function analyzeChannel(
         'prefix-match',
         p,
         'attacker',
-        `accepts any origin starting with ${code(`${sch(base)}://${base}`)}${unknownBroader}`,
+        `accepts any origin starting with ${code(`${sch(base)}://${base}`)}${unknownFor('prefix-match')}`,
       );
     }
     const s = suffixOkFor[0];
@@ -444,7 +465,7 @@ async function analyzeChannel(
         'suffix-match',
         s.suffix,
         'attacker',
-        `accepts any origin whose host ends in ${code(s.source.domain)}${overHttp}${unknownBroader}`,
+        `accepts any origin whose host ends in ${code(s.source.domain)}${overHttp}${unknownFor('suffix-match')}`,
       );
     }
   }
@@ -456,7 +477,7 @@ async function analyzeChannel(
       'unescaped-dot',
       origin,
       'attacker',
-      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})${unknownBroader}`,
+      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})${unknownFor('unescaped-dot')}`,
     );
   }
   for (const b of bases) {
@@ -468,7 +489,7 @@ async function analyzeChannel(
         'special-char-bypass',
         origin,
         'attacker',
-        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host${unknownBroader}`,
+        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host${unknownFor('special-char-bypass')}`,
         `Browsers that keep ${code(c.char)} in a host and so can send this origin: ${c.browsers.join(', ')}.`,
       );
       break;
@@ -480,7 +501,7 @@ async function analyzeChannel(
       'insecure-origin-trusted',
       origin,
       'insecure',
-      `trusts ${code(origin)}, an origin served over plain http${unknownBroader}`,
+      `trusts ${code(origin)}, an origin served over plain http${unknownFor('insecure-origin-trusted')}`,
     );
   }
   for (const p of perSource) {
@@ -489,7 +510,7 @@ async function analyzeChannel(
       'any-subdomain-trusted',
       p.subdomain,
       'subdomain',
-      `accepts any sub-domain of ${code(p.source.domain)} (e.g. ${code(hostOf(p.subdomain))})${unknownBroader}`,
+      `accepts any sub-domain of ${code(p.source.domain)} (e.g. ${code(hostOf(p.subdomain))})${unknownFor('any-subdomain-trusted')}`,
     );
   }
   for (const origin of hostingOrigins) {
@@ -498,14 +519,14 @@ async function analyzeChannel(
     const rule = h.endsWith('.github.io')
       ? `accepts origins under ${code('github.io')}, where anyone can publish pages`
       : `trusts ${code(origin)}, a code playground that runs anyone's script`;
-    add('third-party-origin-trusted', origin, 'hosting', `${rule}${unknownBroader}`);
+    add('third-party-origin-trusted', origin, 'hosting', `${rule}${unknownFor('third-party-origin-trusted')}`);
   }
   if (ok(localhostPrefixOrigin)) {
     add(
       'localhost-trusted',
       localhostPrefixOrigin,
       'attacker',
-      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does${unknownBroader}`,
+      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does${unknownFor('localhost-trusted')}`,
     );
   } else {
     const local = locals.filter(ok);
