@@ -386,15 +386,10 @@ async function analyzeChannel(
     return `; whether a broader rule holds (${broader}) is unknown: ${probeLabel(channel, missing)} got no answer (${unanswered.get(missing)})`;
   };
   const unknownFor = (check: TrustCheckId): string => {
-    const chain: TrustCheckId[] =
-      check === 'substring-match' || check === 'localhost-trusted' || check === 'third-party-origin-trusted'
-        ? ['origin-reflected']
-        : check === 'prefix-match' || check === 'suffix-match'
-          ? ['origin-reflected', 'substring-match']
-          : ['origin-reflected', 'substring-match', 'suffix-match'];
-    for (const broader of chain) {
-      if (hits.has(broader)) continue;
-      const note = unknownOf(broader);
+    const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
+    for (const b of broader) {
+      if (b === check || hits.has(b)) continue;
+      const note = unknownOf(b);
       if (note !== undefined) return note;
     }
     return '';
@@ -535,7 +530,7 @@ async function analyzeChannel(
         'localhost-trusted',
         local[0]!,
         'local',
-        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}`,
+        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}${unknownFor('localhost-trusted')}`,
       );
     }
   }
