@@ -24,7 +24,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await lab?.close();
+  await lab.close();
 });
 
 describe('lab', () => {
@@ -139,9 +139,10 @@ describe('lab', () => {
     const [first, second] = lab.targets(2);
     expect(first).toBe(`${lab.httpsUrl}/t/0${lab.endpoints[0]?.path}`);
     const copy = await scanTarget(second!, { resolve: lab.resolve, insecure: true });
-    const original = results.get(lab.endpoints[1]?.path!)!;
+    const original = results.get(lab.endpoints[1]?.path ?? '');
+    expect(original).toBeDefined();
     expect(copy.findings.map((f) => [f.check, f.severity])).toEqual(
-      original.findings.map((f) => [f.check, f.severity]),
+      original?.findings.map((f) => [f.check, f.severity]),
     );
   });
 

@@ -1,6 +1,6 @@
 import { ProbeError } from './errors.js';
 import type { Transport } from './transport.js';
-import type { Exchange, HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
+import type { HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
 
 /** What a probe context needs: the target, the transport, and the request headers every probe carries. */
 export interface ProbeContextOptions {
@@ -137,7 +137,8 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       requests += attempts;
       counts.retried += attempts - 1;
       counts.failed++;
-      if (hostWide.has(probeError.code) && failure === undefined) failure = probeError;
+      // The first host-wide failure wins (other probes may have failed the same way while this one was in flight).
+      if (hostWide.has(probeError.code)) failure ??= probeError;
       const outcome: ProbeOutcome = { kind: 'failed', reason: (failure ?? probeError).message, attempts };
       errors.set(outcome, failure ?? probeError);
       return outcome;
@@ -166,7 +167,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       if (typeof probe.method !== 'string' || probe.method === '') {
         return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
       }
-      const key = `${probe.method}\n${probe.origin === null ? '\u0000none' : probe.origin}\n${headerKey(probe.headers)}`;
+      const key = `${probe.method}\n${probe.origin ?? '\u0000none'}\n${headerKey(probe.headers)}`;
       let pending = cache.get(key);
       if (pending === undefined) {
         const entry: AskedProbe = { probe, outcome: undefined };

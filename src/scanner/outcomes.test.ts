@@ -4,7 +4,7 @@
  * targets given by IP address whose CORS rule is written the way the `cors` package is configured in the
  * wild. The scanner must never say "clear" for what it could not see, and must name the rule it did see.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import cors from 'cors';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,9 +119,12 @@ describe('targets that refuse or limit the probes', () => {
     });
     const result = await scanTarget(`${server.url}/api/me`, { retries: 0 });
     expectHonest(result);
-    expect(result.status).not.toBe('ok');
+    expect(result.probes.failed).toBeGreaterThan(0);
     const reflected = outcome(result, 'origin-reflected');
     expect(reflected?.outcome).not.toBe('clear');
+    // Found (and then every name class is covered by it), or the target says it could not decide.
+    if (result.status === 'ok') expect(reflected?.outcome).toBe('finding');
+    else expect(result.status).toBe('partial');
     for (const f of result.findings) {
       if (f.check === 'origin-reflected' || f.check === 'null-origin-trusted') continue;
       // Every name class found here is the reflection seen through a narrower probe.

@@ -263,6 +263,7 @@ describe('scan', () => {
     const server = await serve(httpServer(reflecting));
     let pulled = 0;
     async function* targets() {
+      await Promise.resolve();
       for (let i = 0; i < 1000; i++) {
         pulled++;
         yield `${server.url}/t${i}`;

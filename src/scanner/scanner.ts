@@ -77,8 +77,9 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   const commonHeaders: HeaderList = [...options.headers];
   if (options.cookie !== undefined) {
     const existing = commonHeaders.findIndex(([name]) => name.toLowerCase() === 'cookie');
-    if (existing >= 0) {
-      const [name, value] = commonHeaders[existing]!;
+    const entry = commonHeaders[existing];
+    if (entry !== undefined) {
+      const [name, value] = entry;
       commonHeaders[existing] = [name, `${value}; ${options.cookie}`];
     } else {
       commonHeaders.push(['Cookie', options.cookie]);
@@ -102,7 +103,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     signal: AbortSignal,
   ): Promise<{ findings: Finding[]; decisions: CheckDecision[] }> {
     const aborted = new Promise<never>((_, reject) => {
-      const fail = () => reject(signal.reason);
+      const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       if (signal.aborted) fail();
       else signal.addEventListener('abort', fail, { once: true });
     });
@@ -114,7 +115,8 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     const findings: Finding[] = [];
     const decisions: CheckDecision[] = [];
     settled.forEach((outcome, index) => {
-      const check = checks[index]!;
+      const check = checks[index];
+      if (check === undefined) return;
       if (outcome.status === 'fulfilled') {
         const report = outcome.value as unknown;
         if (
@@ -276,9 +278,9 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
           if (next === 'woke') break;
           pull = undefined;
           if (next.done === true) exhausted = true;
-          else start(String(next.value));
+          else start(next.value);
         }
-        while (finished.length > 0) yield finished.shift()!;
+        for (let next = finished.shift(); next !== undefined; next = finished.shift()) yield next;
         if (exhausted && running === 0) return;
         if (exhausted || running >= options.concurrency) await woken;
       }

@@ -27,8 +27,8 @@ export function interferenceOf(ctx: TargetProbeContext): { interference?: Target
     failedSimple.length === simple.length &&
     ctx.failure === undefined
   ) {
-    const first = failedSimple[0]!.outcome!;
-    originFailure = first.kind === 'failed' ? first.reason : first.kind;
+    const first = failedSimple[0]?.outcome;
+    originFailure = first?.kind === 'failed' ? first.reason : 'no answer';
     out.originFiltered = `every request carrying an Origin header failed (${originFailure}) while the same request without one was answered: a WAF or proxy filters on Origin`;
   }
   const limited = ctx.asked.filter(
@@ -68,11 +68,11 @@ export function statusOf(
   const cause =
     originFailure !== undefined
       ? `requests carrying Origin were refused (${originFailure})`
-      : interference?.rateLimited !== undefined && interference.rateLimited.detail.includes('refused')
+      : interference?.rateLimited?.detail.includes('refused') === true
         ? `the server rate-limited the scan: ${interference.rateLimited.detail}`
         : failure !== undefined
           ? failure.message
-          : (undecided[0]!.reason ?? 'no reason given');
+          : (undecided[0]?.reason ?? 'no reason given');
   // 'error' only when the host itself stopped answering before anything was decided; a target that answers
   // but refuses the probes (a WAF, a rate limiter) was reached, and saying so is the result.
   if (undecided.length === decisions.length && findingCount === 0 && failure !== undefined) {

@@ -94,6 +94,7 @@ describe('each check alone on the lab', () => {
           resolve: lab.resolve,
           insecure: true,
           checks: [check],
+          trustedOrigins: endpoint.origins ?? [],
         });
         expect(result.status, `${endpoint.path}: ${result.error ?? ''}`).toBe('ok');
         expect(

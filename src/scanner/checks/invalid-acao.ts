@@ -21,7 +21,7 @@ export function acaoProblem(lines: readonly string[]): string | null {
   if (lines.length > 1) {
     return `${lines.length} Access-Control-Allow-Origin header lines (${lines.map((l) => JSON.stringify(l)).join(', ')}); browsers join them with ", " and the result matches no origin`;
   }
-  const value = lines[0]!;
+  const [value = ''] = lines;
   if (value === '*' || value === 'null') return null;
   if (value.trim() !== value) return `surrounding whitespace in ${JSON.stringify(value)}`;
   if (/[,\s]/.test(value)) return `a list of origins (${JSON.stringify(value)}); the header holds exactly one origin`;

@@ -98,9 +98,7 @@ export const missingVaryOrigin: DescribedCheck = {
     if (specific.length === 0 || cache.kind === 'no-store') severity = 'info';
     else if (cache.kind === 'shared') severity = 'medium';
     else severity = 'low';
-    const shown = answers
-      .map((a, i) => `${a.origin === null ? 'no Origin' : a.origin} → ${values[i] === null ? '(none)' : values[i]}`)
-      .join('; ');
+    const shown = answers.map((a, i) => `${a.origin ?? 'no Origin'} → ${values[i] ?? '(none)'}`).join('; ');
     // The origin whose answer was cached matters less than the one an attacker can send: the arbitrary one.
     const origin = arbitrary;
     return decide(

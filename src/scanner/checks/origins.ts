@@ -101,7 +101,7 @@ export function lookAlikeSources(t: TargetNames, hints: readonly string[]): Look
   if (t.domain !== null) out.push({ domain: t.domain, scheme: t.scheme, from: 'target' });
   for (const hint of hints) {
     const parsed = parseOrigin(hint);
-    if (parsed === null || parsed.type !== 'tuple') continue;
+    if (parsed?.type !== 'tuple') continue;
     if (parsed.scheme !== 'http' && parsed.scheme !== 'https') continue;
     const domain = registrableDomainOf(parsed.host);
     if (domain === null || out.some((s) => s.domain === domain)) continue;

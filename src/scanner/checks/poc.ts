@@ -85,7 +85,7 @@ export function buildPoc(input: PocInput): string {
     : 'Blocked: ' + result.error;
 }`;
   const frame = isNull
-    ? `const inner = ${scriptLiteral(`<!doctype html><script>function report(r){parent.postMessage(r,'*')}\n${requestScript(input)}<\/script>`)};
+    ? `const inner = ${scriptLiteral(`<!doctype html><script>function report(r){parent.postMessage(r,'*')}\n${requestScript(input)}</script>`)};
 window.addEventListener('message', (event) => show(event.data));
 function run() {
   const iframe = document.createElement('iframe');

@@ -40,8 +40,9 @@ export const privateNetworkAccess: DescribedCheck = {
     gaps.note(probeLabel('preflight', origin), outcome);
     const preflight = answered(outcome);
     if (preflight === undefined) return decide([], gaps);
-    if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true')
+    if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') {
       return decide([], gaps);
+    }
     const assessment = await assess(ctx, { names, origin, via: 'preflight', preflight });
     // The grant is only usable when the preflight as a whole passes for the attacker.
     if (assessment.access === 'none') return decide([], gaps);

@@ -24,7 +24,7 @@ export type Access = 'credentialed-read' | 'credentialed-send' | 'read' | 'send'
 
 /** A replay transport: answers the simulated browser from recorded exchanges, never the network. */
 export function replayTransport(url: URL, preflight: Exchange | undefined, actual: Exchange | undefined): Transport {
-  return async (req) => {
+  return (req) => {
     let same = false;
     try {
       same = new URL(req.url).href === url.href;
@@ -33,8 +33,10 @@ export function replayTransport(url: URL, preflight: Exchange | undefined, actua
     }
     const exchange = req.method === 'OPTIONS' ? preflight : actual;
     // A redirect to elsewhere, or a request we never sent: a network error for the simulated browser.
-    if (!same || exchange === undefined) throw new Error(`no recorded answer for ${req.method} ${req.url}`);
-    return { status: exchange.response.status, headers: exchange.response.headers };
+    if (!same || exchange === undefined) {
+      return Promise.reject(new Error(`no recorded answer for ${req.method} ${req.url}`));
+    }
+    return Promise.resolve({ status: exchange.response.status, headers: exchange.response.headers });
   };
 }
 

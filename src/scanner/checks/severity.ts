@@ -8,7 +8,7 @@ import { severities } from '../types.js';
 /** Moves `severity` by `steps` (negative = down), clamped to info..critical. */
 export function shift(severity: Severity, steps: number): Severity {
   const index = severities.indexOf(severity) + steps;
-  return severities[Math.max(0, Math.min(severities.length - 1, index))]!;
+  return severities[Math.max(0, Math.min(severities.length - 1, index))] ?? severity;
 }
 
 /** The higher of two severities. */

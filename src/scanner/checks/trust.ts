@@ -301,8 +301,9 @@ async function analyzeChannel(
   const truncations = new Map<string, { from: string; registrable: boolean }>();
   for (const origin of trusted.slice(0, 3)) {
     const t = truncationOrigin(hostOf(origin), schemeOf(origin));
-    if (t !== undefined && !truncations.has(t.origin))
+    if (t !== undefined && !truncations.has(t.origin)) {
       truncations.set(t.origin, { from: origin, registrable: t.registrable });
+    }
   }
   const round3: Planned[] = [
     ...[...dotProbes.keys()].map((o): Planned => [o, 'attacker', ['unescaped-dot']]),
@@ -444,9 +445,9 @@ async function analyzeChannel(
     );
   }
   if (!forward) {
-    const p = prefixHits[0];
-    if (p !== undefined) {
-      const base = bases.find((b) => prefixOrigin(b, sch(b)) === p)!;
+    const base = bases.find((b) => ok(prefixOrigin(b, sch(b))));
+    if (base !== undefined) {
+      const p = prefixOrigin(base, sch(base));
       add(
         'prefix-match',
         p,
@@ -525,10 +526,11 @@ async function analyzeChannel(
     );
   } else {
     const local = locals.filter(ok);
-    if (local.length > 0) {
+    const [first] = local;
+    if (first !== undefined) {
       add(
         'localhost-trusted',
-        local[0]!,
+        first,
         'local',
         `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}${unknownFor('localhost-trusted')}`,
       );
