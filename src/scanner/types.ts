@@ -5,28 +5,14 @@
  * Reporters never re-run logic: a `Finding` carries everything a report needs.
  */
 import type { HeaderList } from '../fetch/headers.js';
+// A type-only import: the ids are written once, on the checks themselves, and listed in `checks/index.ts`.
+import type { CheckId } from './checks/index.js';
+
+/** A check's id, derived from the list of checks (`checks/index.ts`). */
+export type { CheckId } from './checks/index.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const severities: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
-
-export type CheckId =
-  | 'origin-reflected'
-  | 'null-origin-trusted'
-  | 'prefix-match'
-  | 'suffix-match'
-  | 'substring-match'
-  | 'unescaped-dot'
-  | 'special-char-bypass'
-  | 'insecure-origin-trusted'
-  | 'any-subdomain-trusted'
-  | 'third-party-origin-trusted'
-  | 'localhost-trusted'
-  | 'wildcard-origin'
-  | 'wildcard-with-credentials'
-  | 'invalid-acao'
-  | 'missing-vary-origin'
-  | 'private-network-access'
-  | 'permissive-preflight';
 
 /** A header list as it goes on the wire: names as sent, repeated names kept, order kept (Fetch's own). */
 export type { HeaderList } from '../fetch/headers.js';

@@ -20,8 +20,8 @@ import {
 } from './trust.js';
 
 /** What a check declares besides its logic. */
-export interface CheckInfo {
-  id: CheckId;
+export interface CheckInfo<Id extends string = CheckId> {
+  id: Id;
   title: string;
   definition: string;
   /** The probes it sends, in words (for docs and listings). */
@@ -29,8 +29,12 @@ export interface CheckInfo {
   remediation: string;
 }
 
-/** A `Check` that also lists its probes and its fix. */
-export interface DescribedCheck extends Check {
+/**
+ * A `Check` that also lists its probes and its fix, with its id as a literal type: the list of checks in
+ * `index.ts` is where `CheckId` comes from.
+ */
+export interface DescribedCheck<Id extends string = CheckId> extends Omit<Check, 'id'> {
+  readonly id: Id;
   /** The probes the check sends, in words. */
   readonly probes: string;
   /** How to fix what it finds, one or two sentences. */
@@ -87,7 +91,10 @@ export function makeFinding(parts: FindingParts): Finding {
  * every probe deciding it was answered (on both channels), and not applicable when a broader class found on
  * the target covers it.
  */
-export function trustCheck(info: CheckInfo & { id: TrustCheckId }): DescribedCheck {
+export function trustCheck<Id extends string>(info: CheckInfo<Id>): DescribedCheck<Id> & { readonly kind: 'trust' } {
+  // trustCheck makes exactly the checks of kind 'trust', so its ids are the trust analysis's classes (saying so in
+  // the type parameter's constraint would be circular: TrustCheckId is derived from these very checks).
+  const known: CheckInfo<TrustCheckId> = { ...info, id: info.id as TrustCheckId };
   return {
     id: info.id,
     kind: 'trust',
@@ -98,18 +105,21 @@ export function trustCheck(info: CheckInfo & { id: TrustCheckId }): DescribedChe
     remediation: info.remediation,
     async run(ctx) {
       const analysis = await analyzeTrust(ctx);
-      const findings = await trustFindings(ctx, analysis, info);
-      return decideTrust(analysis, info.id, findings);
+      const findings = await trustFindings(ctx, analysis, known);
+      return decideTrust(analysis, known.id, findings);
     },
   };
 }
 
-async function trustFindings(ctx: ProbeContext, analysis: TrustAnalysis, info: CheckInfo): Promise<Finding[]> {
+async function trustFindings(
+  ctx: ProbeContext,
+  analysis: TrustAnalysis,
+  info: CheckInfo<TrustCheckId>,
+): Promise<Finding[]> {
   const names = analysis.names;
-  const hits = [
-    analysis.simple.hits.get(info.id as TrustCheckId),
-    analysis.preflight?.hits.get(info.id as TrustCheckId),
-  ].filter((h): h is TrustHit => h !== undefined);
+  const hits = [analysis.simple.hits.get(info.id), analysis.preflight?.hits.get(info.id)].filter(
+    (h): h is TrustHit => h !== undefined,
+  );
   let best: Finding | undefined;
   for (const hit of hits) {
     const simpleExchange = analysis.simple.verdicts.get(hit.verdict.origin)?.exchange;

@@ -50,7 +50,7 @@ const info = {
 };
 
 /** An ACAO value browsers reject. */
-export const invalidAcao: DescribedCheck = {
+export const invalidAcao: DescribedCheck<'invalid-acao'> = {
   ...info,
   async run(ctx: ProbeContext) {
     const names = targetNames(ctx.url);

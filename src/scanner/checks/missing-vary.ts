@@ -65,7 +65,7 @@ const info = {
 };
 
 /** ACAO varies with Origin but Vary does not say so. */
-export const missingVaryOrigin: DescribedCheck = {
+export const missingVaryOrigin: DescribedCheck<'missing-vary-origin'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);

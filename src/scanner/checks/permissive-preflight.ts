@@ -44,7 +44,7 @@ const info = {
 };
 
 /** ACAM/ACAH echoed or `*` for an untrusted origin. */
-export const permissivePreflight: DescribedCheck = {
+export const permissivePreflight: DescribedCheck<'permissive-preflight'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);

@@ -30,7 +30,7 @@ const info = {
 };
 
 /** PNA granted to the attacker's preflight. */
-export const privateNetworkAccess: DescribedCheck = {
+export const privateNetworkAccess: DescribedCheck<'private-network-access'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);

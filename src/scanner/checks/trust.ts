@@ -38,7 +38,8 @@
  * `--origin` hints, so a target given by IP address or `localhost` with `--origin https://app.example.com` is
  * probed with `example.com`'s look-alikes. With no domain at all, the name classes stay undecided.
  */
-import type { CheckId, ProbeContext } from '../types.js';
+import type { ProbeContext } from '../types.js';
+import type { TrustCheckId } from './index.js';
 import {
   arbitraryOrigin,
   hostingOrigins,
@@ -63,21 +64,8 @@ import {
 } from './origins.js';
 import { answered, probeLabel, sendOn, sendPreflight, verdictOf, type Channel, type Verdict } from './probes.js';
 
-/** The checks decided by the trust analysis. */
-export type TrustCheckId = Extract<
-  CheckId,
-  | 'origin-reflected'
-  | 'null-origin-trusted'
-  | 'prefix-match'
-  | 'suffix-match'
-  | 'substring-match'
-  | 'unescaped-dot'
-  | 'special-char-bypass'
-  | 'insecure-origin-trusted'
-  | 'any-subdomain-trusted'
-  | 'third-party-origin-trusted'
-  | 'localhost-trusted'
->;
+/** The checks decided by the trust analysis (derived from the list of checks: those of kind 'trust'). */
+export type { TrustCheckId } from './index.js';
 
 /** The name classes: their probes are look-alikes of a trusted name, so they need a domain to work from. */
 export const nameClasses: readonly TrustCheckId[] = [

@@ -102,10 +102,13 @@ async function wildcardFinding(ctx: ProbeContext, withCredentials: boolean): Pro
 }
 
 /** `Access-Control-Allow-Origin: *` without credentials. */
-export const wildcardOrigin: DescribedCheck = { ...wildcardInfo, run: (ctx) => wildcardFinding(ctx, false) };
+export const wildcardOrigin: DescribedCheck<'wildcard-origin'> = {
+  ...wildcardInfo,
+  run: (ctx) => wildcardFinding(ctx, false),
+};
 
 /** `*` with `Access-Control-Allow-Credentials: true`. */
-export const wildcardWithCredentials: DescribedCheck = {
+export const wildcardWithCredentials: DescribedCheck<'wildcard-with-credentials'> = {
   ...withCredentialsInfo,
   run: (ctx) => wildcardFinding(ctx, true),
 };
