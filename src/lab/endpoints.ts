@@ -24,6 +24,11 @@ export interface LabEndpoint {
   description: string;
   /** A secure control: nothing above `info` may be reported on it. */
   secureControl: boolean;
+  /**
+   * Origins the owner would name with `--origin` when scanning it (front ends the scanner cannot guess);
+   * the expected checks hold for a scan given them.
+   */
+  origins?: string[];
 }
 
 /** What a handler sees of a request. */
@@ -79,6 +84,7 @@ interface AllowlistSpec {
   expected: CheckId[];
   description: string;
   secureControl?: boolean;
+  origins?: string[];
   /** The server's allow rule: the code under test. */
   allow: (origin: string, req: LabRequest) => boolean;
   credentials?: boolean;
@@ -100,6 +106,7 @@ function allowlist(spec: AllowlistSpec): LabEndpointImpl {
     expected: spec.expected,
     description: spec.description,
     secureControl: spec.secureControl ?? false,
+    ...(spec.origins !== undefined ? { origins: spec.origins } : {}),
     handle(req) {
       const headers: Record<string, string> = { ...spec.extra };
       const isPreflight = req.method === 'OPTIONS' && req.requestMethod !== undefined;
@@ -123,6 +130,11 @@ function allowlist(spec: AllowlistSpec): LabEndpointImpl {
 }
 
 const isOwnOrApp = (origin: string, req: LabRequest) => origin === req.ownOrigin || origin === LAB_APP_ORIGIN;
+
+/** A front end on a public domain the lab's owner names with `--origin` (the scanner cannot guess it). */
+export const LAB_PUBLIC_APP_ORIGIN = 'https://app.corsight-lab.com';
+/** A front end on an internal-only name (ICANN reserved `.internal` for private use in 2024). */
+export const LAB_INTERNAL_APP_ORIGIN = 'https://app.corsight-lab.internal';
 
 /** Every lab endpoint. */
 export const labEndpoints: readonly LabEndpointImpl[] = [
@@ -338,6 +350,38 @@ export const labEndpoints: readonly LabEndpointImpl[] = [
     allow: isOwnOrApp,
     vary: false,
     extra: { 'Cache-Control': 'public, max-age=600' },
+  }),
+  allowlist({
+    path: '/missing-vary-trusted',
+    expected: ['missing-vary-origin'],
+    description:
+      'Allows only the front end (`https://app.corsight-lab.test`), with credentials, on a response shared caches may store (`Cache-Control: public, max-age=600`) and without `Vary: Origin`: a cache can serve the answer naming the front end to anyone, or the answer without CORS headers to the front end.',
+    allow: (origin) => origin === LAB_APP_ORIGIN,
+    vary: false,
+    extra: { 'Cache-Control': 'public, max-age=600' },
+  }),
+  allowlist({
+    path: '/allowlist-string',
+    expected: ['substring-match'],
+    description:
+      "`'https://app.corsight-lab.com https://admin.corsight-lab.com'.includes(origin)`: an allowlist kept as one string and tested for containment, so the registrable truncation `https://app.corsight-lab.co` passes (scanned with `--origin https://app.corsight-lab.com`).",
+    allow: (origin) => `${LAB_PUBLIC_APP_ORIGIN} https://admin.corsight-lab.com`.includes(origin),
+    origins: [LAB_PUBLIC_APP_ORIGIN],
+  }),
+  allowlist({
+    path: '/allowlist-string-unregistrable',
+    expected: ['substring-match'],
+    description:
+      "`'https://app.corsight-lab.test https://admin.corsight-lab.test'.includes(origin)`: the same flawed containment test, but the only truncation it accepts, `https://app.corsight-lab.tes`, is under no public suffix, so nobody can serve a page from it today: low.",
+    allow: (origin) => `${LAB_APP_ORIGIN} https://admin.${LAB_DOMAIN}`.includes(origin),
+  }),
+  allowlist({
+    path: '/internal-suffix',
+    expected: ['suffix-match'],
+    description:
+      "`hostname.endsWith('corsight-lab.internal')` for a front end on an internal-only name (scanned with `--origin https://app.corsight-lab.internal`): `attackercorsight-lab.internal` passes, but `.internal` is reserved for private use and cannot be registered, so the flawed rule is reported low.",
+    allow: (origin) => hostnameOf(origin)?.endsWith('corsight-lab.internal') === true,
+    origins: [LAB_INTERNAL_APP_ORIGIN],
   }),
   {
     path: '/pna',

@@ -15,12 +15,16 @@ beforeAll(async () => {
   for (const endpoint of lab.endpoints) {
     results.set(
       endpoint.path,
-      await scanTarget(`${lab.httpsUrl}${endpoint.path}`, { resolve: lab.resolve, insecure: true }),
+      await scanTarget(`${lab.httpsUrl}${endpoint.path}`, {
+        resolve: lab.resolve,
+        insecure: true,
+        trustedOrigins: endpoint.origins ?? [],
+      }),
     );
   }
 });
 afterAll(async () => {
-  await lab?.close();
+  await lab.close();
 });
 
 describe('lab', () => {
@@ -85,13 +89,60 @@ describe('lab', () => {
     expect(find('/missing-vary', 'missing-vary-origin')?.severity).toBe('medium');
   });
 
+  it('finds the misses of issue 10: Vary for a trusted-only answer, truncations of trusted origins, flawed rules nobody can exploit yet', () => {
+    const find = (path: string, check: string) => results.get(path)!.findings.find((f) => f.check === check);
+    // ACAO only for the front end the trust analysis found, shared caches allowed, no Vary: medium.
+    const vary = find('/missing-vary-trusted', 'missing-vary-origin');
+    expect(vary?.severity).toBe('medium');
+    expect(vary?.detail).toContain('https://app.corsight-lab.test → https://app.corsight-lab.test');
+    // The truncation of the owner's origin is registrable: the exact rule is named, at full severity.
+    const truncated = find('/allowlist-string', 'substring-match');
+    expect(truncated?.attackerOrigin).toBe('https://app.corsight-lab.co');
+    expect(truncated?.rule).toContain('a truncation of the trusted `https://app.corsight-lab.com`');
+    expect(truncated?.severity).toBe('high');
+    // The same rule where no accepted name can be registered today: reported, low, with the reason.
+    const witness = find('/allowlist-string-unregistrable', 'substring-match');
+    expect(witness?.attackerOrigin).toBe('https://app.corsight-lab.tes');
+    expect(witness?.severity).toBe('low');
+    expect(witness?.detail).toMatch(/Nobody can register `app\.corsight-lab\.tes` today/);
+    const internal = find('/internal-suffix', 'suffix-match');
+    expect(internal?.attackerOrigin).toBe('https://attackercorsight-lab.internal');
+    expect(internal?.severity).toBe('low');
+    expect(internal?.rule).toBe('accepts any origin whose host ends in `corsight-lab.internal`, over http or https');
+  });
+
+  it('decides every check on every endpoint: status ok, no check inconclusive, probe counts add up', () => {
+    for (const e of lab.endpoints) {
+      const result = results.get(e.path)!;
+      expect(
+        result.checks.map((c) => c.id),
+        e.path,
+      ).toEqual([...checkIds]);
+      expect(
+        result.checks.filter((c) => c.outcome === 'inconclusive'),
+        e.path,
+      ).toEqual([]);
+      expect(
+        result.checks
+          .filter((c) => c.outcome === 'finding')
+          .map((c) => c.id)
+          .sort(),
+        e.path,
+      ).toEqual([...new Set(result.findings.map((f) => f.check))].sort());
+      const { sent, answered, failed, rateLimited } = result.probes;
+      expect(answered + failed + rateLimited, e.path).toBe(sent);
+      expect(failed + rateLimited, e.path).toBe(0);
+    }
+  });
+
   it('serves numbered copies that behave like the original', async () => {
     const [first, second] = lab.targets(2);
     expect(first).toBe(`${lab.httpsUrl}/t/0${lab.endpoints[0]?.path}`);
     const copy = await scanTarget(second!, { resolve: lab.resolve, insecure: true });
-    const original = results.get(lab.endpoints[1]?.path!)!;
+    const original = results.get(lab.endpoints[1]?.path ?? '');
+    expect(original).toBeDefined();
     expect(copy.findings.map((f) => [f.check, f.severity])).toEqual(
-      original.findings.map((f) => [f.check, f.severity]),
+      original?.findings.map((f) => [f.check, f.severity]),
     );
   });
 

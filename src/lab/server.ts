@@ -50,7 +50,8 @@ export function endpointFor(pathname: string): LabEndpointImpl | undefined {
   const direct = byPath.get(pathname);
   if (direct !== undefined) return direct;
   const copy = /^\/t\/\d{1,9}(\/.*)$/.exec(pathname);
-  return copy !== null ? byPath.get(copy[1]!) : undefined;
+  const inner = copy?.[1];
+  return inner !== undefined ? byPath.get(inner) : undefined;
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
@@ -66,11 +67,12 @@ function handler(secure: boolean): http.RequestListener {
     const pathname = q === -1 ? url : url.slice(0, q);
     if (pathname === '/') {
       const body = JSON.stringify(
-        labEndpoints.map(({ path, expected, description, secureControl }) => ({
+        labEndpoints.map(({ path, expected, description, secureControl, origins }) => ({
           path,
           expected,
           description,
           secureControl,
+          ...(origins !== undefined ? { origins } : {}),
         })),
         null,
         2,
@@ -143,11 +145,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const address = host.includes(':') ? `[${host}]` : host;
   const httpUrl = `http://${LAB_DOMAIN}:${boundHttp}`;
   const httpsUrl = `https://${LAB_DOMAIN}:${boundHttps}`;
-  const endpoints = labEndpoints.map(({ path, expected, description, secureControl }) => ({
+  const endpoints = labEndpoints.map(({ path, expected, description, secureControl, origins }) => ({
     path,
     expected: [...expected],
     description,
     secureControl,
+    ...(origins !== undefined ? { origins: [...origins] } : {}),
   }));
   return {
     httpUrl,
@@ -161,7 +164,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       }
       const base = scheme === 'https' ? httpsUrl : httpUrl;
       const out: string[] = [];
-      for (let i = 0; i < count; i++) out.push(`${base}/t/${i}${labEndpoints[i % labEndpoints.length]!.path}`);
+      for (let i = 0; i < count; i++) {
+        const endpoint = labEndpoints[i % labEndpoints.length];
+        if (endpoint !== undefined) out.push(`${base}/t/${i}${endpoint.path}`);
+      }
       return out;
     },
     async close() {

@@ -250,7 +250,14 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
       }),
     };
     delete blocked.confirmation;
-    const result = await confirmer.confirm({ url, status: 'ok', findings: [blocked], requests: 1 });
+    const result = await confirmer.confirm({
+      url,
+      status: 'ok',
+      findings: [blocked],
+      checks: [],
+      probes: { sent: 1, answered: 1, failed: 0, rateLimited: 0, retried: 0 },
+      requests: 1,
+    });
     const confirmation = result.findings[0]?.confirmation;
     expect(confirmation?.confirmed).toBe(false);
     expect(confirmation?.detail).toMatch(/blocked the read/);

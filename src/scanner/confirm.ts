@@ -49,6 +49,7 @@ import {
 import { effectivePort } from '../fetch/origin.js';
 import { parseResolve } from './options.js';
 import { findResolveRule } from '../net/index.js';
+import { checkById } from './checks/index.js';
 import type { Confirmation, Finding, TargetResult } from './types.js';
 
 export {
@@ -60,21 +61,12 @@ export {
 } from '../chromium/index.js';
 
 /**
- * Checks that hygiene findings never reach the browser: an invalid ACAO, `*` with credentials or a missing
- * `Vary: Origin` are not reads a page can make, whatever the response allows otherwise.
- */
-const hygieneChecks: ReadonlySet<string> = new Set([
-  'invalid-acao',
-  'wildcard-with-credentials',
-  'missing-vary-origin',
-]);
-
-/**
  * Whether `--confirm` attempts the finding: the browser model says the attacker's page can read the
  * response (with or without credentials), and the finding is not a hygiene finding.
  */
 export function isExploitable(finding: Finding): boolean {
-  if (hygieneChecks.has(finding.check)) return false;
+  // Each check says whether its findings are reads a page can make (not an invalid ACAO, `*` with credentials, a missing Vary).
+  if (checkById(finding.check)?.confirmable !== true) return false;
   return finding.access === 'read' || finding.access === 'credentialed-read';
 }
 

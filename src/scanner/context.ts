@@ -1,6 +1,6 @@
 import { ProbeError } from './errors.js';
 import type { Transport } from './transport.js';
-import type { Exchange, HeaderList, ProbeContext, ProbeRequest } from './types.js';
+import type { HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
 
 /** What a probe context needs: the target, the transport, and the request headers every probe carries. */
 export interface ProbeContextOptions {
@@ -24,6 +24,26 @@ export interface TargetProbeContext extends ProbeContext {
   readonly requests: number;
   /** The failure that stopped all further probes to this target, if one did (see `send`). */
   readonly failure: ProbeError | undefined;
+  /** What became of the probes so far. */
+  readonly counts: Readonly<ProbeCounts>;
+  /** Every probe asked for so far, with its outcome once settled (in the order they were asked for). */
+  readonly asked: readonly AskedProbe[];
+}
+
+/** A probe a check asked for, and what became of it (undefined while in flight). */
+export interface AskedProbe {
+  readonly probe: ProbeRequest;
+  outcome: ProbeOutcome | undefined;
+}
+
+/**
+ * A 429, or a 503 that says when to come back (Retry-After): the server refused to be probed now, which says
+ * nothing about its CORS rule. A bare 503 is an answer (some endpoints are simply down, and say so to every
+ * Origin alike).
+ */
+export function isRateLimitAnswer(status: number, headers: HeaderList): boolean {
+  if (status === 429) return true;
+  return status === 503 && headers.some(([name]) => name.toLowerCase() === 'retry-after');
 }
 
 // Failures that say the host as a whole cannot be probed: once one happens, every further probe of the
@@ -49,7 +69,11 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const method = options.method ?? 'GET';
   const common = options.headers ?? [];
   const userAgent = options.userAgent;
-  const cache = new Map<string, Promise<Exchange>>();
+  const cache = new Map<string, Promise<ProbeOutcome>>();
+  const asked: AskedProbe[] = [];
+  // The error behind each failed outcome, for `send`, which rejects with it.
+  const errors = new WeakMap<ProbeOutcome, ProbeError>();
+  const counts: ProbeCounts = { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 };
   let requests = 0;
   let failure: ProbeError | undefined;
   const lower = new Set(common.map(([name]) => name.toLowerCase()));
@@ -70,24 +94,54 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     return list;
   }
 
-  async function exchange(probe: ProbeRequest): Promise<Exchange> {
-    if (failure !== undefined) throw failure;
+  async function exchange(probe: ProbeRequest): Promise<ProbeOutcome> {
+    if (failure !== undefined) return { kind: 'not-sent', reason: failure.message };
     const headers = requestHeaders(probe);
+    counts.sent++;
     try {
-      const { response, attempts } = await options.transport.send({
+      const result = await options.transport.send({
         url,
         method: probe.method,
         headers,
         signal: options.signal,
       });
+      const { response, attempts } = result;
       requests += attempts;
-      return { request: { method: probe.method, url: url.href, headers }, response };
+      counts.retried += attempts - 1;
+      // The net client says when a 429/503 was still limiting after its retries; a transport that does not
+      // say is read by the status.
+      const limited = (result as { outcome?: unknown }).outcome === 'rate-limited';
+      if (limited || isRateLimitAnswer(response.status, response.headers)) {
+        counts.rateLimited++;
+        const retryAfter = response.headers.find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+        return {
+          kind: 'rate-limited',
+          status: response.status,
+          attempts,
+          reason: `rate limited: ${response.status}${retryAfter !== undefined ? ` with Retry-After: ${retryAfter}` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`,
+          ...(retryAfter !== undefined ? { retryAfter } : {}),
+        };
+      }
+      counts.answered++;
+      return {
+        kind: 'answered',
+        attempts,
+        exchange: { request: { method: probe.method, url: url.href, headers }, response },
+      };
     } catch (error) {
       const probeError =
         error instanceof ProbeError ? error : new ProbeError('network', String(error), { cause: error });
-      requests++;
-      if (hostWide.has(probeError.code) && failure === undefined) failure = probeError;
-      throw failure ?? probeError;
+      // The transport may say how many attempts it made before giving up; one at least went out.
+      const reported = (error as { attempts?: unknown }).attempts;
+      const attempts = typeof reported === 'number' && reported >= 1 ? reported : 1;
+      requests += attempts;
+      counts.retried += attempts - 1;
+      counts.failed++;
+      // The first host-wide failure wins (other probes may have failed the same way while this one was in flight).
+      if (hostWide.has(probeError.code)) failure ??= probeError;
+      const outcome: ProbeOutcome = { kind: 'failed', reason: (failure ?? probeError).message, attempts };
+      errors.set(outcome, failure ?? probeError);
+      return outcome;
     }
   }
 
@@ -102,23 +156,40 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     get failure() {
       return failure;
     },
+    get counts() {
+      return counts;
+    },
+    asked,
     baseline() {
       return context.send({ method, origin: null });
     },
-    send(probe) {
+    outcome(probe) {
       if (typeof probe.method !== 'string' || probe.method === '') {
         return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
       }
-      const key = `${probe.method}\n${probe.origin === null ? '\u0000none' : probe.origin}\n${headerKey(probe.headers)}`;
+      const key = `${probe.method}\n${probe.origin ?? '\u0000none'}\n${headerKey(probe.headers)}`;
       let pending = cache.get(key);
       if (pending === undefined) {
-        pending = exchange(probe);
-        // The shared promise is awaited by whoever asked; mark it handled so a probe nobody else awaits
-        // cannot surface as an unhandled rejection.
-        pending.catch(() => undefined);
+        const entry: AskedProbe = { probe, outcome: undefined };
+        asked.push(entry);
+        pending = exchange(probe).then((outcome) => (entry.outcome = outcome));
         cache.set(key, pending);
       }
       return pending;
+    },
+    async send(probe) {
+      const outcome = await context.outcome(probe);
+      switch (outcome.kind) {
+        case 'answered':
+          return outcome.exchange;
+        case 'failed':
+          throw errors.get(outcome) ?? new ProbeError('network', outcome.reason);
+        case 'rate-limited':
+          // Not an answer to read a CORS rule from: for `send`, no usable response.
+          throw new ProbeError('network', outcome.reason);
+        default:
+          throw failure ?? new ProbeError('aborted', outcome.reason);
+      }
     },
   };
   return context;

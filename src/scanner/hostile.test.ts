@@ -192,7 +192,7 @@ describe('hostile servers', () => {
       ...reflectionCheck,
       async run(ctx: Parameters<typeof reflectionCheck.run>[0]) {
         seen.push((await ctx.send({ method: 'GET', origin: 'https://a.example' })).response.bodySnippet);
-        return [];
+        return { outcome: 'clear' as const, findings: [] };
       },
     };
     const scanner = createScanner({ checks: [check], timeout, bodyCap: 4096 });
@@ -219,7 +219,7 @@ describe('hostile servers', () => {
         await Promise.all(
           Array.from({ length: 30 }, (_, i) => ctx.send({ method: 'GET', origin: `https://a${i}.example` })),
         );
-        return [];
+        return { outcome: 'clear' as const, findings: [] };
       },
     };
     const scanner = createScanner({ checks: [many], timeout, perHost: 2, retries: 0 });

@@ -153,12 +153,16 @@ describe('scanTarget', () => {
     expect(result.error).toMatch(/^redirect loop: .*\/a -> .*\/b -> .*\/a$/);
   });
 
-  it('limits a check that throws to an error naming the check, keeping the other findings', async () => {
+  it('limits a check that throws to that check, undecided and named, keeping the other findings (partial)', async () => {
     const server = await serve(httpServer(reflecting));
     const broken = { ...preflightCheck, run: async () => Promise.reject(new Error('boom')) };
     const result = await scanTarget(server.url, { checks: [reflectionCheck, broken] });
-    expect(result.status).toBe('error');
-    expect(result.error).toBe('check permissive-preflight failed: boom');
+    expect(result.status).toBe('partial');
+    expect(result.reason).toBe('1 of 2 checks undecided: check permissive-preflight failed: boom');
+    expect(result.checks).toEqual([
+      { id: 'origin-reflected', outcome: 'finding' },
+      { id: 'permissive-preflight', outcome: 'inconclusive', reason: 'check permissive-preflight failed: boom' },
+    ]);
     expect(result.findings.map((f) => f.check)).toEqual(['origin-reflected']);
   });
 
@@ -166,8 +170,8 @@ describe('scanTarget', () => {
     const server = await serve(httpServer(reflecting));
     const stuck = { ...preflightCheck, run: () => new Promise<never>(() => undefined) };
     const result = await scanTarget(server.url, { checks: [reflectionCheck, stuck], targetTimeout: 2000 });
-    expect(result.status).toBe('error');
-    expect(result.error).toMatch(/target timeout/);
+    expect(result.status).toBe('partial');
+    expect(result.reason).toMatch(/^1 of 2 checks undecided: target timeout/);
     expect(result.findings.map((f) => f.check)).toEqual(['origin-reflected']);
   });
 
@@ -183,7 +187,7 @@ describe('scanTarget', () => {
       ...reflectionCheck,
       run: async (ctx: Parameters<typeof reflectionCheck.run>[0]) => {
         seen.push((await ctx.baseline()).response.bodySnippet);
-        return [];
+        return { outcome: 'clear' as const, findings: [] };
       },
     };
     const result = await scanTarget(server.url, { checks: [probe], bodyCap: 1000 });
@@ -259,6 +263,7 @@ describe('scan', () => {
     const server = await serve(httpServer(reflecting));
     let pulled = 0;
     async function* targets() {
+      await Promise.resolve();
       for (let i = 0; i < 1000; i++) {
         pulled++;
         yield `${server.url}/t${i}`;

@@ -7,13 +7,21 @@ import { isSchemelesslySameSite } from '../fetch/origin.js';
 import { isRedirectStatus } from '../fetch/status.js';
 import { maxRedirects, redirectLocation } from './redirects.js';
 import { createTransport, type Transport, type TransportStats } from './transport.js';
-import { severities, type Check, type Finding, type HeaderList, type TargetResult } from './types.js';
+import { interferenceOf, statusOf } from './target-status.js';
+import {
+  severities,
+  type Check,
+  type CheckDecision,
+  type Finding,
+  type HeaderList,
+  type TargetResult,
+} from './types.js';
 
 /** A `TargetResult` with what the runtime adds beyond the contract (all optional, so the contract holds). */
 export interface ScanTargetResult extends TargetResult {
   /** The URL the checks ran against when --follow-redirects moved it (absent when it is `url`). */
   finalUrl?: string;
-  /** Checks that ran to completion, for the report (a failed check has its error in `error`). */
+  /** Checks that were decided (finding, clear or not applicable), for the report. */
   checksRun?: number;
 }
 
@@ -69,8 +77,9 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   const commonHeaders: HeaderList = [...options.headers];
   if (options.cookie !== undefined) {
     const existing = commonHeaders.findIndex(([name]) => name.toLowerCase() === 'cookie');
-    if (existing >= 0) {
-      const [name, value] = commonHeaders[existing]!;
+    const entry = commonHeaders[existing];
+    if (entry !== undefined) {
+      const [name, value] = entry;
       commonHeaders[existing] = [name, `${value}; ${options.cookie}`];
     } else {
       commonHeaders.push(['Cookie', options.cookie]);
@@ -92,9 +101,9 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
   async function runChecks(
     ctx: TargetProbeContext,
     signal: AbortSignal,
-  ): Promise<{ findings: Finding[]; errors: string[] }> {
+  ): Promise<{ findings: Finding[]; decisions: CheckDecision[] }> {
     const aborted = new Promise<never>((_, reject) => {
-      const fail = () => reject(signal.reason);
+      const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       if (signal.aborted) fail();
       else signal.addEventListener('abort', fail, { once: true });
     });
@@ -104,27 +113,52 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
       checks.map((check) => Promise.race([Promise.resolve().then(() => check.run(ctx)), aborted])),
     );
     const findings: Finding[] = [];
-    const errors: string[] = [];
+    const decisions: CheckDecision[] = [];
     settled.forEach((outcome, index) => {
-      const check = checks[index]!;
+      const check = checks[index];
+      if (check === undefined) return;
       if (outcome.status === 'fulfilled') {
-        if (Array.isArray(outcome.value)) findings.push(...outcome.value);
-        else errors.push(`check ${check.id} returned no findings array`);
+        const report = outcome.value as unknown;
+        if (
+          report === null ||
+          typeof report !== 'object' ||
+          !Array.isArray((report as { findings?: unknown }).findings)
+        ) {
+          decisions.push({ id: check.id, outcome: 'inconclusive', reason: `check ${check.id} returned no report` });
+          return;
+        }
+        const { outcome: decided, reason, findings: found } = outcome.value;
+        findings.push(...found);
+        decisions.push(
+          reason === undefined ? { id: check.id, outcome: decided } : { id: check.id, outcome: decided, reason },
+        );
       } else {
         const reason = outcome.reason as unknown;
-        errors.push(
-          reason instanceof ProbeError ? reason.message : `check ${check.id} failed: ${errorMessage(reason)}`,
-        );
+        decisions.push({
+          id: check.id,
+          outcome: 'inconclusive',
+          reason: reason instanceof ProbeError ? reason.message : `check ${check.id} failed: ${errorMessage(reason)}`,
+        });
       }
     });
     // Severity descending, then the checks' own order: the report reads worst first.
     findings.sort((a, b) => severityRank(b) - severityRank(a));
-    return { findings, errors };
+    return { findings, decisions };
   }
 
   async function scanTarget(target: string, runSignal?: AbortSignal): Promise<ScanTargetResult> {
     const parsed = parseTarget(target);
-    if (typeof parsed === 'string') return { url: target, status: 'error', error: parsed, findings: [], requests: 0 };
+    if (typeof parsed === 'string') {
+      return {
+        url: target,
+        status: 'error',
+        error: parsed,
+        findings: [],
+        checks: [],
+        probes: { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 },
+        requests: 0,
+      };
+    }
     // The target's deadline: its clock stops while all its probes wait for a place (--rate, --per-host,
     // Retry-After), so a slowed-down scan is never a failed one.
     const controller = new Deadline(
@@ -143,7 +177,14 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
     }
     let requests = 0;
     let ctx: TargetProbeContext | undefined;
-    const result: ScanTargetResult = { url: target, status: 'ok', findings: [], requests: 0 };
+    const result: ScanTargetResult = {
+      url: target,
+      status: 'ok',
+      findings: [],
+      checks: [],
+      probes: { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 },
+      requests: 0,
+    };
     try {
       let url = parsed;
       ctx = context(url, controller.signal);
@@ -171,16 +212,16 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
         baseline = await ctx.baseline();
       }
       if (url.href !== parsed.href) result.finalUrl = url.href;
-      const { findings, errors } = await runChecks(ctx, controller.signal);
+      const { findings, decisions } = await runChecks(ctx, controller.signal);
       result.findings = findings;
-      result.checksRun = checks.length - errors.length;
-      if (ctx.failure !== undefined) {
-        result.status = 'error';
-        result.error = ctx.failure.message;
-      } else if (errors.length > 0) {
-        result.status = 'error';
-        result.error = errors.length === 1 ? errors[0] : `${errors.length} checks failed; first: ${errors[0]}`;
-      }
+      result.checks = decisions;
+      result.checksRun = decisions.filter((d) => d.outcome !== 'inconclusive').length;
+      const { interference, originFailure } = interferenceOf(ctx);
+      if (interference !== undefined) result.interference = interference;
+      const status = statusOf(decisions, findings.length, interference, originFailure, ctx.failure);
+      result.status = status.status;
+      if (status.status === 'error') result.error = status.line;
+      else if (status.status === 'partial') result.reason = status.line;
     } catch (error) {
       result.status = 'error';
       result.error = errorMessage(error);
@@ -191,6 +232,7 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
       if (!controller.signal.aborted) controller.abort(new ProbeError('aborted', 'target finished'));
     }
     result.requests = requests + (ctx?.requests ?? 0);
+    if (ctx !== undefined) result.probes = { ...ctx.counts };
     return result;
   }
 
@@ -236,9 +278,9 @@ export function createScanner(input: Partial<ScanOptions> & { checks: readonly C
           if (next === 'woke') break;
           pull = undefined;
           if (next.done === true) exhausted = true;
-          else start(String(next.value));
+          else start(next.value);
         }
-        while (finished.length > 0) yield finished.shift()!;
+        for (let next = finished.shift(); next !== undefined; next = finished.shift()) yield next;
         if (exhausted && running === 0) return;
         if (exhausted || running >= options.concurrency) await woken;
       }

@@ -5,28 +5,14 @@
  * Reporters never re-run logic: a `Finding` carries everything a report needs.
  */
 import type { HeaderList } from '../fetch/headers.js';
+// A type-only import: the ids are written once, on the checks themselves, and listed in `checks/index.ts`.
+import type { CheckId } from './checks/index.js';
+
+/** A check's id, derived from the list of checks (`checks/index.ts`). */
+export type { CheckId } from './checks/index.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const severities: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
-
-export type CheckId =
-  | 'origin-reflected'
-  | 'null-origin-trusted'
-  | 'prefix-match'
-  | 'suffix-match'
-  | 'substring-match'
-  | 'unescaped-dot'
-  | 'special-char-bypass'
-  | 'insecure-origin-trusted'
-  | 'any-subdomain-trusted'
-  | 'third-party-origin-trusted'
-  | 'localhost-trusted'
-  | 'wildcard-origin'
-  | 'wildcard-with-credentials'
-  | 'invalid-acao'
-  | 'missing-vary-origin'
-  | 'private-network-access'
-  | 'permissive-preflight';
 
 /** A header list as it goes on the wire: names as sent, repeated names kept, order kept (Fetch's own). */
 export type { HeaderList } from '../fetch/headers.js';
@@ -68,6 +54,11 @@ export interface ProbeContext {
   baseline(): Promise<Exchange>;
   /** Sends (or reuses) a probe. Rejects with a `ProbeError` when the target fails (timeout, reset, TLS...). */
   send(probe: ProbeRequest): Promise<Exchange>;
+  /**
+   * Sends (or reuses) a probe and resolves with what became of it; never rejects for the target's behaviour.
+   * A 429 (or a 503 with Retry-After) is 'rate-limited', not an answer.
+   */
+  outcome(probe: ProbeRequest): Promise<ProbeOutcome>;
 }
 
 export interface Finding {
@@ -105,23 +96,104 @@ export interface Confirmation {
   corsError?: string;
 }
 
+/**
+ * What became of one probe. Checks decide only from `answered` probes; every other outcome leaves the checks
+ * that needed the probe `inconclusive` (never "clear": a probe that got no answer proves nothing).
+ */
+export type ProbeOutcome =
+  /** A response came back (any status but a rate limiter's 429/503). */
+  | { kind: 'answered'; exchange: Exchange; attempts: number }
+  /** No usable response: `reason` names what happened ("connection closed by host:port", "timeout after ..."). */
+  | { kind: 'failed'; reason: string; attempts: number }
+  /** The server kept answering 429 (or 503 with Retry-After) after the retries: it refused to be probed now. */
+  | { kind: 'rate-limited'; reason: string; status: number; attempts: number; retryAfter?: string }
+  /** Never sent (the target had already failed as a whole, or was cancelled). */
+  | { kind: 'not-sent'; reason: string };
+
+/** How a check ended on one target. */
+export type CheckOutcome = 'finding' | 'clear' | 'inconclusive' | 'not-applicable';
+
+/** One check's decision on one target. `reason` says why for 'inconclusive' and 'not-applicable'. */
+export interface CheckDecision {
+  id: CheckId;
+  outcome: CheckOutcome;
+  reason?: string;
+}
+
+/** Probe counts of one target. `sent` counts distinct probes; retries are counted apart (and in `requests`). */
+export interface ProbeCounts {
+  /** Distinct probes the checks asked for that went on the wire. */
+  sent: number;
+  answered: number;
+  /** Probes that got no usable answer (reset, closed, timeout, TLS, garbage). */
+  failed: number;
+  /** Probes refused by a rate limiter (429, or 503 with Retry-After) even after retrying. */
+  rateLimited: number;
+  /** Extra attempts made after a failure or a rate-limit answer. */
+  retried: number;
+}
+
+/** What the target did to the scan itself, when it did something worth knowing. */
+export interface TargetInterference {
+  /**
+   * Requests carrying an `Origin` failed while the same request without one was answered: a WAF or proxy
+   * filters on Origin. The sentence names what happened to them.
+   */
+  originFiltered?: string;
+  /** Rate limiting seen on this target: how many probes got 429/503 at least once, and how it ended. */
+  rateLimited?: { probes: number; detail: string };
+}
+
+/** What a check reports for one target: its decision and the findings behind a 'finding'. */
+export interface CheckReport {
+  outcome: CheckOutcome;
+  reason?: string;
+  findings: Finding[];
+}
+
 /** A scanner check: one misconfiguration class, with its definition and the probes it sends. */
 export interface Check {
   id: CheckId;
   title: string;
   /** A written definition of the class (shown by `--help`-style listings and in docs). */
   definition: string;
-  run(ctx: ProbeContext): Promise<Finding[]>;
+  /**
+   * 'trust' checks decide which origins the server lets read; 'hygiene' checks grade headers that are wrong
+   * without by themselves letting an attacker read (invalid values, missing Vary, `*` with credentials).
+   */
+  kind: 'trust' | 'hygiene';
+  /** Whether `--confirm` may run its findings' PoCs in Chromium (a read the browser can show). */
+  confirmable: boolean;
+  run(ctx: ProbeContext): Promise<CheckReport>;
 }
+
+/**
+ * The status of one target:
+ * - 'ok': every check was decided (finding, clear or not applicable);
+ * - 'partial': some checks are inconclusive (`reason` says why in one line); the findings made are reported;
+ * - 'error': nothing could be scanned (`error` says why), e.g. the baseline request failed.
+ */
+export type TargetStatus = 'ok' | 'partial' | 'error';
 
 export interface TargetResult {
   url: string;
-  status: 'ok' | 'error';
+  status: TargetStatus;
   /** Present when status is 'error': what failed, e.g. 'timeout after 10000 ms', 'ECONNRESET', 'TLS: self-signed'. */
   error?: string;
+  /**
+   * Present when status is 'partial': one line, e.g. "6 of 17 checks undecided: requests carrying Origin were
+   * refused (connection closed)".
+   */
+  reason?: string;
   findings: Finding[];
-  /** Requests sent to this target. */
+  /** Every check's decision, in check order (empty when the target failed before any check ran). */
+  checks: CheckDecision[];
+  /** What became of the probes. */
+  probes: ProbeCounts;
+  /** Requests sent to this target, retries included. */
   requests: number;
   /** Redirect seen on the baseline but not followed (reported, never followed without --follow-redirects). */
   redirect?: { status: number; location: string };
+  /** Origin filtering or rate limiting seen on this target. */
+  interference?: TargetInterference;
 }

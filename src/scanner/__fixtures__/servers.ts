@@ -114,12 +114,16 @@ function finding(
 export const reflectionCheck: Check = {
   id: 'origin-reflected',
   title: 'Origin reflected (test fixture)',
+  kind: 'trust',
+  confirmable: true,
   definition: 'The server copies any Origin into Access-Control-Allow-Origin.',
   async run(ctx) {
     const origin = 'https://attacker-corsight.example';
     const exchange = await ctx.send({ method: ctx.method, origin });
     const acao = exchange.response.headers.find(([name]) => name.toLowerCase() === 'access-control-allow-origin');
-    return acao?.[1] === origin ? [finding(ctx, 'origin-reflected', origin, exchange, 'simple')] : [];
+    return acao?.[1] === origin
+      ? { outcome: 'finding', findings: [finding(ctx, 'origin-reflected', origin, exchange, 'simple')] }
+      : { outcome: 'clear', findings: [] };
   },
 };
 
@@ -127,6 +131,8 @@ export const reflectionCheck: Check = {
 export const preflightCheck: Check = {
   id: 'permissive-preflight',
   title: 'Permissive preflight (test fixture)',
+  kind: 'hygiene',
+  confirmable: false,
   definition: 'The preflight grants a non-safelisted method to an untrusted origin.',
   async run(ctx) {
     const origin = 'https://attacker-corsight.example';
@@ -140,7 +146,10 @@ export const preflightCheck: Check = {
       ],
     });
     const acam = exchange.response.headers.find(([name]) => name.toLowerCase() === 'access-control-allow-methods');
-    if (acam?.[1] !== 'PUT') return [];
-    return [{ ...finding(ctx, 'permissive-preflight', origin, exchange, 'preflight'), severity: 'medium' }];
+    if (acam?.[1] !== 'PUT') return { outcome: 'clear', findings: [] };
+    return {
+      outcome: 'finding',
+      findings: [{ ...finding(ctx, 'permissive-preflight', origin, exchange, 'preflight'), severity: 'medium' }],
+    };
   },
 };

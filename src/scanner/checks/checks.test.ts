@@ -34,9 +34,9 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  await lab?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await lab.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 /** Serves `handler` at `path` of the test server and scans it as `http://<host>:<port><path>`. */
@@ -94,6 +94,7 @@ describe('each check alone on the lab', () => {
           resolve: lab.resolve,
           insecure: true,
           checks: [check],
+          trustedOrigins: endpoint.origins ?? [],
         });
         expect(result.status, `${endpoint.path}: ${result.error ?? ''}`).toBe('ok');
         expect(

@@ -3,7 +3,7 @@
  * and its logic. The runtime (`src/scanner/`) runs every one of them on every target; probes are shared
  * through the `ProbeContext`, and the trust checks share one analysis (see `trust.ts`).
  */
-import type { CheckId } from '../types.js';
+import type { Check } from '../types.js';
 import type { DescribedCheck } from './finding.js';
 import { invalidAcao } from './invalid-acao.js';
 import { missingVaryOrigin } from './missing-vary.js';
@@ -20,7 +20,7 @@ import {
 import { wildcardOrigin, wildcardWithCredentials } from './wildcard.js';
 
 /** Every check, in report order (the trust classes first, hygiene last). */
-export const checks: readonly DescribedCheck[] = [
+export const checks = [
   originReflected,
   nullOriginTrusted,
   prefixMatch,
@@ -38,9 +38,20 @@ export const checks: readonly DescribedCheck[] = [
   missingVaryOrigin,
   privateNetworkAccess,
   permissivePreflight,
-];
+] as const satisfies readonly DescribedCheck<string>[];
+
+/** A check's id: one of the ids of {@link checks} (the list is the only place they are written down). */
+export type CheckId = (typeof checks)[number]['id'];
+
+/** The ids of the checks the trust analysis decides (kind 'trust'). */
+export type TrustCheckId = Extract<(typeof checks)[number], { readonly kind: 'trust' }>['id'];
 
 /** The ids of every check, in the same order. */
-export const checkIds: readonly CheckId[] = checks.map((c) => c.id);
+export const checkIds: readonly CheckId[] = checks.map((c): CheckId => c.id);
+
+/** Looks a check up by id (`--confirm` asks whether a finding's check is confirmable). */
+export function checkById(id: string): Check | undefined {
+  return checks.find((c): boolean => c.id === id);
+}
 
 export type { DescribedCheck } from './finding.js';

@@ -8,10 +8,11 @@
  * response is cacheable at all, which Cache-Control tells.
  */
 import { getAllHeaderValues, getHeader } from '../../fetch/headers.js';
-import type { Exchange, Severity } from '../types.js';
+import type { Exchange, ProbeOutcome, Severity } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
-import { baselineOf, sendSimple } from './probes.js';
+import { answered, decide, Gaps, probeLabel, sendBaseline, sendSimple } from './probes.js';
+import { analyzeTrust } from './trust.js';
 
 /** Whether `Vary` lists `origin` (or `*`). */
 export function variesOnOrigin(exchange: Exchange): boolean {
@@ -51,66 +52,76 @@ export function cacheabilityOf(exchange: Exchange): { kind: Cacheability; text: 
 
 const info = {
   id: 'missing-vary-origin' as const,
+  kind: 'hygiene' as const,
+  // Cache poisoning needs a cache between victim and server; no page read shows it.
+  confirmable: false,
   title: 'Origin-dependent Access-Control-Allow-Origin without Vary: Origin',
   definition:
     "The server's Access-Control-Allow-Origin changes with the request's Origin (present for one origin and absent or different for another) but the response lacks `Vary: Origin`, so a browser or shared cache may serve the answer meant for one origin to another: cross-origin callers break at random, and an answer carrying an attacker-chosen origin can be replayed to victims. Medium when shared caches may store the response, low when only the browser may, info when nothing stores it or only the presence of `*` varies.",
   probes:
-    'Compares the baseline (no Origin) with the own-origin and arbitrary-origin simple probes (shared with the trust checks).',
+    'Compares the baseline (no Origin) with the simple probes from the own origin, the arbitrary origin and every origin the server was found to trust (`--origin` hints, trusted siblings), all shared with the trust checks.',
   remediation:
     'Add `Vary: Origin` to every response whose CORS headers depend on the Origin (including the ones without CORS headers).',
 };
 
 /** ACAO varies with Origin but Vary does not say so. */
-export const missingVaryOrigin: DescribedCheck = {
+export const missingVaryOrigin: DescribedCheck<'missing-vary-origin'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
     const arbitrary = arbitraryOrigin(names.scheme);
-    const [baseline, own, other] = await Promise.all([
-      baselineOf(ctx),
-      sendSimple(ctx, names.ownOrigin),
-      sendSimple(ctx, arbitrary),
+    const gaps = new Gaps();
+    // The owner's origins and the ones the trust analysis found trusted: a server that names only its front
+    // end in ACAO varies too, and that is the cache-poisoning case (Kettle, 2016).
+    const trust = await analyzeTrust(ctx);
+    const origins = [...new Set([names.ownOrigin, arbitrary, ...ctx.trustedOrigins, ...trust.simple.trusted])];
+    const asked: [string | null, ProbeOutcome][] = await Promise.all([
+      sendBaseline(ctx).then((o): [string | null, ProbeOutcome] => [null, o]),
+      ...origins.map((origin) => sendSimple(ctx, origin).then((o): [string | null, ProbeOutcome] => [origin, o])),
     ]);
-    const answers = [
-      { origin: null, exchange: baseline },
-      { origin: names.ownOrigin, exchange: own },
-      { origin: arbitrary, exchange: other },
-    ].filter((a): a is { origin: string | null; exchange: Exchange } => a.exchange !== undefined);
+    const answers: { origin: string | null; exchange: Exchange }[] = [];
+    for (const [origin, outcome] of asked) {
+      gaps.note(origin === null ? 'the request without Origin' : probeLabel('simple', origin), outcome);
+      const exchange = answered(outcome);
+      if (exchange !== undefined) answers.push({ origin, exchange });
+    }
     const values = answers.map((a) => getHeader(a.exchange.response.headers, 'access-control-allow-origin'));
-    if (new Set(values).size < 2) return [];
+    if (new Set(values).size < 2) return decide([], gaps);
     // The answer that shows the dependency best: one naming a specific origin, else one with `*`.
     const specific = answers.filter((_a, i) => values[i] !== null && values[i] !== '*');
     const withAny = answers.filter((_a, i) => values[i] !== null);
     const candidates = specific.length > 0 ? specific : withAny;
     const missing = candidates.find((a) => !variesOnOrigin(a.exchange));
-    if (missing === undefined) return [];
+    if (missing === undefined) return decide([], gaps);
     const cache = cacheabilityOf(missing.exchange);
     let severity: Severity;
     if (specific.length === 0 || cache.kind === 'no-store') severity = 'info';
     else if (cache.kind === 'shared') severity = 'medium';
     else severity = 'low';
-    const shown = answers
-      .map((a, i) => `${a.origin === null ? 'no Origin' : a.origin} → ${values[i] === null ? '(none)' : values[i]}`)
-      .join('; ');
+    const shown = answers.map((a, i) => `${a.origin ?? 'no Origin'} → ${values[i] ?? '(none)'}`).join('; ');
+    // The origin whose answer was cached matters less than the one an attacker can send: the arbitrary one.
     const origin = arbitrary;
-    return [
-      makeFinding({
-        info,
-        names,
-        origin,
-        via: 'simple',
-        rule:
-          specific.length > 0
-            ? 'chooses Access-Control-Allow-Origin per request Origin without Vary: Origin'
-            : 'adds `*` only when an Origin is sent, without Vary: Origin',
-        evidence: missing.exchange,
-        assessment: {
-          severity,
-          detail: `Access-Control-Allow-Origin by request: ${shown}. The response has ${cache.text}.`,
-          scenario: { method: ctx.method, headers: [], credentials: 'omit' },
-        },
-        lead: 'The answer names an origin chosen from the request but does not send Vary: Origin.',
-      }),
-    ];
+    return decide(
+      [
+        makeFinding({
+          info,
+          names,
+          origin,
+          via: 'simple',
+          rule:
+            specific.length > 0
+              ? 'chooses Access-Control-Allow-Origin per request Origin without Vary: Origin'
+              : 'adds `*` only when an Origin is sent, without Vary: Origin',
+          evidence: missing.exchange,
+          assessment: {
+            severity,
+            detail: `Access-Control-Allow-Origin by request: ${shown}. The response has ${cache.text}.`,
+            scenario: { method: ctx.method, headers: [], credentials: 'omit' },
+          },
+          lead: 'The answer names an origin chosen from the request but does not send Vary: Origin.',
+        }),
+      ],
+      gaps,
+    );
   },
 };

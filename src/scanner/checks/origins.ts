@@ -82,6 +82,90 @@ function analyseNames(url: URL): TargetNames {
   };
 }
 
+/** A registrable domain look-alikes are derived from, and the scheme its origins were trusted over. */
+export interface LookAlikeSource {
+  readonly domain: string;
+  readonly scheme: string;
+  /** Where the domain came from: the target's URL or an `--origin` hint. */
+  readonly from: 'target' | 'hint';
+}
+
+/**
+ * The domains to derive look-alike origins from: the target's registrable domain (none for an IP address,
+ * `localhost` or a single label) and that of every `--origin` hint, each once, the target's first. A target
+ * given by IP address is thereby probed with its front end's look-alikes (`attackerexample.com`,
+ * `xample.com`...) when the owner names that front end.
+ */
+export function lookAlikeSources(t: TargetNames, hints: readonly string[]): LookAlikeSource[] {
+  const out: LookAlikeSource[] = [];
+  if (t.domain !== null) out.push({ domain: t.domain, scheme: t.scheme, from: 'target' });
+  for (const hint of hints) {
+    const parsed = parseOrigin(hint);
+    if (parsed?.type !== 'tuple') continue;
+    if (parsed.scheme !== 'http' && parsed.scheme !== 'https') continue;
+    const domain = registrableDomainOf(parsed.host);
+    if (domain === null || out.some((s) => s.domain === domain)) continue;
+    out.push({ domain, scheme: parsed.scheme, from: 'hint' });
+  }
+  return out;
+}
+
+/**
+ * Reserved or private-use top-level names nobody can register under (RFC 6761, RFC 6762, RFC 8375, ICANN's
+ * 2024 `.internal` reservation, and names long squatted on intranets that ICANN will not delegate).
+ */
+const unregistrableTlds = new Set([
+  'internal',
+  'local',
+  'localhost',
+  'invalid',
+  'example',
+  'lan',
+  'corp',
+  'home',
+  'intranet',
+  'private',
+]);
+
+/**
+ * True when an attacker can register `host`'s registrable domain today: its suffix is on the Public Suffix
+ * List (ICANN or private section). `.test` counts too: the lab lives under `corsight-lab.test` and its
+ * look-alikes stand in for public names there. Names under reserved private-use TLDs (`.internal`, `.local`,
+ * `.corp`...) and under TLDs that do not exist (`app.example.or`) do not: a rule accepting them is flawed,
+ * but nobody can serve a page from such an origin until the name can be registered.
+ */
+export function attackerCanRegister(host: string): boolean {
+  const domain = registrableDomainOf(host);
+  if (domain === null) return false;
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  if (unregistrableTlds.has(tld) || domain.endsWith('.home.arpa')) return false;
+  if (tld === 'test') return true;
+  const info = parse(domain, { allowPrivateDomains: true });
+  return info.isIcann === true || info.isPrivate === true;
+}
+
+/**
+ * The truncation of a trusted host that a containment test written backwards accepts:
+ * `'https://app.example.com https://admin.example.com'.includes(origin)` passes `https://app.example.co`.
+ * Trailing characters are cut (up to three) while the rest is a host under another registrable domain; the
+ * first one an attacker can register today wins, else the first that is a plausible name at all (it still
+ * shows the flawed rule, graded low). Undefined for IP addresses and when nothing fits.
+ */
+export function truncationOrigin(host: string, scheme = 'https'): { origin: string; registrable: boolean } | undefined {
+  if (parse(host).isIp === true || host.startsWith('[')) return undefined;
+  const own = registrableDomainOf(host);
+  let witness: string | undefined;
+  for (let cut = 1; cut <= 3 && cut < host.length; cut++) {
+    const candidate = host.slice(0, host.length - cut);
+    if (candidate.endsWith('.') || candidate.endsWith('-')) continue;
+    const domain = registrableDomainOf(candidate);
+    if (domain === null || domain === own) continue;
+    if (attackerCanRegister(candidate)) return { origin: `${scheme}://${candidate}`, registrable: true };
+    witness ??= candidate;
+  }
+  return witness === undefined ? undefined : { origin: `${scheme}://${witness}`, registrable: false };
+}
+
 /**
  * Trusted-looking origins: the target's own origin, its registrable domain and the common siblings
  * `www.`, `app.`, `api.` (on the default port: front ends live there), plus the owner's `--origin` hints.

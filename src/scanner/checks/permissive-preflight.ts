@@ -12,15 +12,18 @@ import { parseTokenList } from '../../fetch/headers.js';
 import type { Severity } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
+import { assess } from './assess.js';
+import { looksInternal } from './internal-target.js';
 import {
-  baselineOf,
+  answered,
+  decide,
+  Gaps,
   PREFLIGHT_HEADER_NAMES,
   PREFLIGHT_METHOD,
   PREFLIGHT_METHOD_ALT,
+  probeLabel,
   sendPreflight,
-  sendSimple,
 } from './probes.js';
-import { assessAccessOnce, looksInternal } from './severity.js';
 
 function tokens(value: string | null): string[] {
   if (value === null) return [];
@@ -29,6 +32,9 @@ function tokens(value: string | null): string[] {
 
 const info = {
   id: 'permissive-preflight' as const,
+  kind: 'hygiene' as const,
+  // Its PoC makes the granted request; --confirm runs it when the browser model says it reads the answer.
+  confirmable: true,
   title: 'Preflight grants any method or header to an untrusted origin',
   definition:
     'A preflight from an untrusted origin passes and its answer echoes the requested method (`Access-Control-Allow-Methods` equal to whatever `Access-Control-Request-Method` asked) or headers (an unknown header name such as `x-corsight-probe` granted), or grants `*`. The server then consents to every non-simple request that origin can make. Medium when the grant comes with credentials, info otherwise (low on internal-looking targets).',
@@ -38,13 +44,16 @@ const info = {
 };
 
 /** ACAM/ACAH echoed or `*` for an untrusted origin. */
-export const permissivePreflight: DescribedCheck = {
+export const permissivePreflight: DescribedCheck<'permissive-preflight'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
     const origin = arbitraryOrigin(names.scheme);
-    const preflight = await sendPreflight(ctx, origin);
-    if (preflight === undefined) return [];
+    const gaps = new Gaps();
+    const first = await sendPreflight(ctx, origin);
+    gaps.note(probeLabel('preflight', origin), first);
+    const preflight = answered(first);
+    if (preflight === undefined) return decide([], gaps);
     const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
     const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) =>
       h.toLowerCase(),
@@ -67,7 +76,9 @@ export const permissivePreflight: DescribedCheck = {
       });
     }
     if (methods.length === 1 && methods[0]?.toUpperCase() === PREFLIGHT_METHOD) {
-      const alt = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
+      const altOutcome = await sendPreflight(ctx, origin, PREFLIGHT_METHOD_ALT);
+      gaps.note(`the ${PREFLIGHT_METHOD_ALT} preflight from ${origin}`, altOutcome);
+      const alt = answered(altOutcome);
       const altMethods =
         alt === undefined ? [] : tokens(getHeader(alt.response.headers, 'access-control-allow-methods'));
       if (altMethods.length === 1 && altMethods[0]?.toUpperCase() === PREFLIGHT_METHOD_ALT) {
@@ -77,36 +88,29 @@ export const permissivePreflight: DescribedCheck = {
         });
       }
     }
-    if (grants.length === 0) return [];
-    const assessment = await assessAccessOnce({
-      names,
-      origin,
-      kind: 'attacker',
-      via: 'preflight',
-      simple: await sendSimple(ctx, origin),
-      preflight,
-      baseline: await baselineOf(ctx),
-      method: ctx.method,
-      hasCredentials: ctx.hasCredentials,
-    });
-    if (assessment.access === 'none' || assessment.access === undefined) return [];
+    if (grants.length === 0) return decide([], gaps);
+    const assessment = await assess(ctx, { names, origin, via: 'preflight', preflight });
+    if (assessment.access === 'none' || assessment.access === undefined) return decide([], gaps);
     const credentialed = assessment.access === 'credentialed-read' || assessment.access === 'credentialed-send';
     // `*` counts only for requests without credentials (Fetch §4.8 steps 7-8).
     const granted = grants.filter((g) => g.withCredentials || !credentialed).map((g) => g.text);
-    if (granted.length === 0) return [];
+    if (granted.length === 0) return decide([], gaps);
     const severity: Severity = credentialed ? 'medium' : looksInternal(names) ? 'low' : 'info';
-    return [
-      makeFinding({
-        info,
-        names,
-        origin,
-        via: 'preflight',
-        rule: `grants ${granted.join(' and ')} to any origin it lets through`,
-        evidence: preflight,
-        assessment,
-        severity,
-        lead: `The preflight from ${origin} is granted ${granted.join('; ')}.`,
-      }),
-    ];
+    return decide(
+      [
+        makeFinding({
+          info,
+          names,
+          origin,
+          via: 'preflight',
+          rule: `grants ${granted.join(' and ')} to any origin it lets through`,
+          evidence: preflight,
+          assessment,
+          severity,
+          lead: `The preflight from ${origin} is granted ${granted.join('; ')}.`,
+        }),
+      ],
+      gaps,
+    );
   },
 };

@@ -9,7 +9,7 @@
  *   `Content-Type: application/json`), so the browser sends the preflight first. That request may change
  *   state on the target: the page says so and waits for a click.
  */
-import type { Scenario } from './severity.js';
+import type { Scenario } from './replay.js';
 
 /** What a PoC page needs. */
 export interface PocInput {
@@ -85,7 +85,7 @@ export function buildPoc(input: PocInput): string {
     : 'Blocked: ' + result.error;
 }`;
   const frame = isNull
-    ? `const inner = ${scriptLiteral(`<!doctype html><script>function report(r){parent.postMessage(r,'*')}\n${requestScript(input)}<\/script>`)};
+    ? `const inner = ${scriptLiteral(`<!doctype html><script>function report(r){parent.postMessage(r,'*')}\n${requestScript(input)}</script>`)};
 window.addEventListener('message', (event) => show(event.data));
 function run() {
   const iframe = document.createElement('iframe');

@@ -11,11 +11,15 @@
 import { getHeader } from '../../fetch/headers.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
-import { baselineOf, sendPreflight, sendSimple } from './probes.js';
-import { assessAccessOnce, looksInternal } from './severity.js';
+import { assess } from './assess.js';
+import { looksInternal } from './internal-target.js';
+import { answered, decide, Gaps, probeLabel, sendPreflight } from './probes.js';
 
 const info = {
   id: 'private-network-access' as const,
+  kind: 'hygiene' as const,
+  // Its PoC makes the preflighted request; --confirm runs it when the browser model says it reads the answer.
+  confirmable: true,
   title: 'Private-network access granted to any origin',
   definition:
     "A preflight from an untrusted origin that carries `Access-Control-Request-Private-Network: true` is answered with `Access-Control-Allow-Private-Network: true` and passes the CORS checks, so public web pages may reach this private-network service from a visitor's browser. Medium when the target looks internal (private or loopback address, intranet-style name), low otherwise.",
@@ -26,43 +30,41 @@ const info = {
 };
 
 /** PNA granted to the attacker's preflight. */
-export const privateNetworkAccess: DescribedCheck = {
+export const privateNetworkAccess: DescribedCheck<'private-network-access'> = {
   ...info,
   async run(ctx) {
     const names = targetNames(ctx.url);
     const origin = arbitraryOrigin(names.scheme);
-    const preflight = await sendPreflight(ctx, origin);
-    if (preflight === undefined) return [];
-    if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') return [];
-    const assessment = await assessAccessOnce({
-      names,
-      origin,
-      kind: 'attacker',
-      via: 'preflight',
-      simple: await sendSimple(ctx, origin),
-      preflight,
-      baseline: await baselineOf(ctx),
-      method: ctx.method,
-      hasCredentials: ctx.hasCredentials,
-    });
+    const gaps = new Gaps();
+    const outcome = await sendPreflight(ctx, origin);
+    gaps.note(probeLabel('preflight', origin), outcome);
+    const preflight = answered(outcome);
+    if (preflight === undefined) return decide([], gaps);
+    if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') {
+      return decide([], gaps);
+    }
+    const assessment = await assess(ctx, { names, origin, via: 'preflight', preflight });
     // The grant is only usable when the preflight as a whole passes for the attacker.
-    if (assessment.access === 'none') return [];
+    if (assessment.access === 'none') return decide([], gaps);
     const internal = looksInternal(names);
-    return [
-      makeFinding({
-        info,
-        names,
-        origin,
-        via: 'preflight',
-        rule: 'grants private-network access to any origin',
-        evidence: preflight,
-        assessment,
-        severity: internal ? 'medium' : 'low',
-        lead: 'The preflight from an unrelated origin asking for private-network access is answered with Access-Control-Allow-Private-Network: true.',
-        note: internal
-          ? 'The target looks internal: that is exactly the service PNA was meant to protect.'
-          : 'The target does not look internal (PNA only applies to private and loopback addresses), so this is low; Chromium now uses a permission prompt (Local Network Access) instead of this header.',
-      }),
-    ];
+    return decide(
+      [
+        makeFinding({
+          info,
+          names,
+          origin,
+          via: 'preflight',
+          rule: 'grants private-network access to any origin',
+          evidence: preflight,
+          assessment,
+          severity: internal ? 'medium' : 'low',
+          lead: 'The preflight from an unrelated origin asking for private-network access is answered with Access-Control-Allow-Private-Network: true.',
+          note: internal
+            ? 'The target looks internal: that is exactly the service PNA was meant to protect.'
+            : 'The target does not look internal (PNA only applies to private and loopback addresses), so this is low; Chromium now uses a permission prompt (Local Network Access) instead of this header.',
+        }),
+      ],
+      gaps,
+    );
   },
 };

@@ -13,8 +13,7 @@
  * All probes go through `ProbeContext.send`, which the runtime de-duplicates across checks.
  */
 import { getHeader } from '../../fetch/headers.js';
-import { ProbeError } from '../errors.js';
-import type { Exchange, HeaderList, ProbeContext } from '../types.js';
+import type { CheckReport, Exchange, Finding, HeaderList, ProbeContext, ProbeOutcome } from '../types.js';
 
 /** The method a preflight probe asks for first. */
 export const PREFLIGHT_METHOD = 'PUT';
@@ -35,27 +34,14 @@ export function preflightHeaders(method: string = PREFLIGHT_METHOD): HeaderList 
 /** Which kind of request carried the Origin. */
 export type Channel = 'simple' | 'preflight';
 
-/**
- * Sends a probe and returns its exchange, or undefined when the target gave no usable answer to this one
- * probe (a WAF resetting an odd Origin). A target that is down fails the baseline, which the runtime reports.
- */
-async function trySend(
-  ctx: ProbeContext,
-  method: string,
-  origin: string,
-  headers?: HeaderList,
-): Promise<Exchange | undefined> {
-  try {
-    return await ctx.send(headers === undefined ? { method, origin } : { method, origin, headers });
-  } catch (error) {
-    if (error instanceof ProbeError) return undefined;
-    throw error;
-  }
+/** The exchange of an answered probe, or undefined for any other outcome. */
+export function answered(outcome: ProbeOutcome): Exchange | undefined {
+  return outcome.kind === 'answered' ? outcome.exchange : undefined;
 }
 
 /** Sends (or reuses) the simple probe from `origin`. */
-export function sendSimple(ctx: ProbeContext, origin: string): Promise<Exchange | undefined> {
-  return trySend(ctx, ctx.method, origin);
+export function sendSimple(ctx: ProbeContext, origin: string): Promise<ProbeOutcome> {
+  return ctx.outcome({ method: ctx.method, origin });
 }
 
 /** Sends (or reuses) the preflight probe from `origin`, asking for `method`. */
@@ -63,23 +49,74 @@ export function sendPreflight(
   ctx: ProbeContext,
   origin: string,
   method: string = PREFLIGHT_METHOD,
-): Promise<Exchange | undefined> {
-  return trySend(ctx, 'OPTIONS', origin, preflightHeaders(method));
+): Promise<ProbeOutcome> {
+  return ctx.outcome({ method: 'OPTIONS', origin, headers: preflightHeaders(method) });
 }
 
 /** Sends a probe on `channel`. */
-export function sendOn(ctx: ProbeContext, channel: Channel, origin: string): Promise<Exchange | undefined> {
+export function sendOn(ctx: ProbeContext, channel: Channel, origin: string): Promise<ProbeOutcome> {
   return channel === 'simple' ? sendSimple(ctx, origin) : sendPreflight(ctx, origin);
 }
 
-/** The baseline (no Origin), or undefined if it failed. */
+/** The baseline (no Origin). */
+export function sendBaseline(ctx: ProbeContext): Promise<ProbeOutcome> {
+  return ctx.outcome({ method: ctx.method, origin: null });
+}
+
+/** The baseline's exchange, or undefined if it got no answer. */
 export async function baselineOf(ctx: ProbeContext): Promise<Exchange | undefined> {
-  try {
-    return await ctx.baseline();
-  } catch (error) {
-    if (error instanceof ProbeError) return undefined;
-    throw error;
+  return answered(await sendBaseline(ctx));
+}
+
+/**
+ * The probes a decision needed that got no answer, with why. A check that has any and found nothing is
+ * `inconclusive` with {@link Gaps.reason}: an unanswered probe proves nothing, least of all "not trusted".
+ */
+export class Gaps {
+  readonly #missing = new Map<string, string>();
+
+  /** Records `outcome` under `label` (e.g. "the preflight from `https://x`") unless it was answered. */
+  note(label: string, outcome: ProbeOutcome): void {
+    if (outcome.kind !== 'answered' && !this.#missing.has(label)) this.#missing.set(label, outcome.reason);
   }
+
+  /** Records a gap that is not a single probe (e.g. no domain to build look-alikes from). */
+  add(label: string, reason: string): void {
+    if (!this.#missing.has(label)) this.#missing.set(label, reason);
+  }
+
+  /** Takes over the gaps of `other`. */
+  merge(other: Gaps): void {
+    for (const [label, reason] of other.#missing) this.add(label, reason);
+  }
+
+  get size(): number {
+    return this.#missing.size;
+  }
+
+  /** One line: the first gap and how many more. */
+  reason(): string {
+    const [first] = this.#missing;
+    if (first === undefined) return '';
+    const [label, why] = first;
+    const more = this.#missing.size - 1;
+    return `${label} got no answer (${why})${more > 0 ? `, and ${more} more probe${more > 1 ? 's' : ''} likewise` : ''}`;
+  }
+}
+
+/** Label of a probe for {@link Gaps}. */
+export function probeLabel(channel: Channel, origin: string): string {
+  return `the ${channel === 'simple' ? 'request' : 'preflight'} from ${origin}`;
+}
+
+/**
+ * A check's report from what it found and what it could not see: findings win (what answered probes prove
+ * stands even when others failed), then gaps make it inconclusive, else it is clear.
+ */
+export function decide(findings: Finding[], gaps: Gaps): CheckReport {
+  if (findings.length > 0) return { outcome: 'finding', findings };
+  if (gaps.size > 0) return { outcome: 'inconclusive', reason: gaps.reason(), findings: [] };
+  return { outcome: 'clear', findings: [] };
 }
 
 /** What one answer says about one origin, read the way the CORS check reads it (Fetch §4.10). */

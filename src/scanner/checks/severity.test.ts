@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange, HeaderList } from '../types.js';
 import { targetNames } from './origins.js';
-import { assessAccess, carriedCookies, cookiesOf, looksInternal, shift, type AccessInput } from './severity.js';
+import { assessAccess, type AccessInput } from './access.js';
+import { carriedCookies, cookiesOf } from './cookies.js';
+import { looksInternal } from './internal-target.js';
+import { shift } from './severity.js';
 
 const url = 'https://api.target.com/account';
 function ex(method: string, status: number, headers: HeaderList): Exchange {

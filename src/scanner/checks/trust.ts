@@ -27,43 +27,59 @@
  * any-subdomain and the http twin; `suffix-match` covers unescaped-dot probes ending in the domain,
  * any-subdomain and the http twin (its rule then says "over http or https"); `prefix-match` covers the
  * special-character probes built on the same name.
+ *
+ * What the analysis knows it lacks: a probe that got no answer (reset, timeout, 429) proves nothing. Each class
+ * keeps the probes that decide it; a class with no hit whose deciding probes are not all answered is
+ * undecided (the check reports `inconclusive`), never "not trusted". A narrower class seen while the
+ * arbitrary-origin probe went unanswered, and no answered probe was refused, says in its rule that a broader
+ * rule (reflecting every origin) is possible.
+ *
+ * Look-alikes are derived from every name the owner trusts: the target's registrable domain and those of the
+ * `--origin` hints, so a target given by IP address or `localhost` with `--origin https://app.example.com` is
+ * probed with `example.com`'s look-alikes. With no domain at all, the name classes stay undecided.
  */
-import type { CheckId, Exchange, ProbeContext } from '../types.js';
+import type { ProbeContext } from '../types.js';
+import type { TrustCheckId } from './index.js';
 import {
   arbitraryOrigin,
   hostingOrigins,
   infixOrigin,
   localOrigins,
   localhostPrefixOrigin,
+  lookAlikeSources,
   prefixOrigin,
+  probeOriginProblem,
   specialCharOrigin,
   specialChars,
   subdomainOrigin,
   substringOrigins,
   suffixOrigin,
   targetNames,
+  truncationOrigin,
   trustedLookingOrigins,
   unescapedDotOrigins,
+  type LookAlikeSource,
   type ProbeKind,
   type TargetNames,
 } from './origins.js';
-import { sendOn, sendPreflight, verdictOf, type Channel, type Verdict } from './probes.js';
+import { answered, probeLabel, sendOn, sendPreflight, verdictOf, type Channel, type Verdict } from './probes.js';
 
-/** The checks decided by the trust analysis. */
-export type TrustCheckId = Extract<
-  CheckId,
-  | 'origin-reflected'
-  | 'null-origin-trusted'
-  | 'prefix-match'
-  | 'suffix-match'
-  | 'substring-match'
-  | 'unescaped-dot'
-  | 'special-char-bypass'
-  | 'insecure-origin-trusted'
-  | 'any-subdomain-trusted'
-  | 'third-party-origin-trusted'
-  | 'localhost-trusted'
->;
+/** The checks decided by the trust analysis (derived from the list of checks: those of kind 'trust'). */
+export type { TrustCheckId } from './index.js';
+
+/** The name classes: their probes are look-alikes of a trusted name, so they need a domain to work from. */
+export const nameClasses: readonly TrustCheckId[] = [
+  'prefix-match',
+  'suffix-match',
+  'substring-match',
+  'unescaped-dot',
+  'special-char-bypass',
+  'insecure-origin-trusted',
+  'any-subdomain-trusted',
+];
+
+/** Why the name classes could not be decided on a target with no domain and no `--origin`. */
+export const noDomainReason = 'no domain to derive look-alike origins from: pass --origin https://your-app.example';
 
 /** A class that holds on one channel: the origin that proves it and the rule inferred. */
 export interface TrustHit {
@@ -80,22 +96,32 @@ export interface ChannelTrust {
   readonly channel: Channel;
   /** Every origin probed on this channel, with why an attacker can (or cannot simply) send it. */
   readonly kinds: ReadonlyMap<string, ProbeKind>;
-  /** Every answer, by probe origin. */
+  /** Every answer, by probe origin (answered probes only). */
   readonly verdicts: ReadonlyMap<string, Verdict>;
+  /** Probes that got no answer, by origin, with why. */
+  readonly unanswered: ReadonlyMap<string, string>;
   /** Trusted-looking origins the server trusts. */
   readonly trusted: readonly string[];
   /** Classes that hold, after the subsumption rules. */
   readonly hits: ReadonlyMap<TrustCheckId, TrustHit>;
+  /** Classes whose probe passed but that a broader class found on this channel covers. */
+  readonly covered: ReadonlyMap<TrustCheckId, TrustCheckId>;
+  /** The probe origins each class is decided by on this channel. */
+  readonly deciding: ReadonlyMap<TrustCheckId, readonly string[]>;
 }
 
 /** The whole trust analysis of a target. */
 export interface TrustAnalysis {
   readonly names: TargetNames;
+  /** The registrable domains look-alikes were derived from (the target's and the `--origin` hints'). */
+  readonly sources: readonly LookAlikeSource[];
   readonly simple: ChannelTrust;
   /** Present when preflights were answered differently and the plan was re-run through them. */
   readonly preflight?: ChannelTrust;
   /** Preflight answers to the reference origins (own, arbitrary, `null`, trusted sibling). */
   readonly preflightRefs: ReadonlyMap<string, Verdict>;
+  /** Reference preflights that got no answer, with why: whether the preflight path differs is then unknown. */
+  readonly preflightGaps: ReadonlyMap<string, string>;
 }
 
 const memo = new WeakMap<ProbeContext, Promise<TrustAnalysis>>();
@@ -114,14 +140,19 @@ function hostOf(origin: string): string {
   return new URL(origin).hostname;
 }
 
+function schemeOf(origin: string): string {
+  return new URL(origin).protocol.slice(0, -1);
+}
+
 /** Markdown inline code; text holding a backtick gets a longer fence (CommonMark §6.1). */
-function code(text: string): string {
+export function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
 async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
   const names = targetNames(ctx.url);
-  const simple = await analyzeChannel(ctx, names, 'simple');
+  const sources = lookAlikeSources(names, ctx.trustedOrigins);
+  const simple = await analyzeChannel(ctx, names, sources, 'simple');
   const arbitrary = arbitraryOrigin(names.scheme);
   // `null` too: an opaque origin is what a sandboxed attacker page sends, and a rule for it is not a name rule
   // the other references would reveal.
@@ -129,10 +160,13 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
   const sibling = simple.trusted.find((o) => o !== names.ownOrigin);
   if (sibling !== undefined && !simple.trusted.includes(names.ownOrigin)) refs.push(sibling);
   const preflightRefs = new Map<string, Verdict>();
+  const preflightGaps = new Map<string, string>();
   await Promise.all(
     refs.map(async (origin) => {
-      const exchange = await sendPreflight(ctx, origin);
+      const outcome = await sendPreflight(ctx, origin);
+      const exchange = answered(outcome);
       if (exchange !== undefined) preflightRefs.set(origin, verdictOf(origin, 'preflight', exchange));
+      else if (outcome.kind !== 'answered') preflightGaps.set(origin, outcome.reason);
     }),
   );
   const differs = refs.some((origin) => {
@@ -141,50 +175,85 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
     if (!pre?.allowed) return false;
     return sim === undefined || !sim.allowed || (pre.credentials && !sim.credentials);
   });
-  if (!differs) return { names, simple, preflightRefs };
-  const preflight = await analyzeChannel(ctx, names, 'preflight');
-  return { names, simple, preflight, preflightRefs };
+  if (!differs) return { names, sources, simple, preflightRefs, preflightGaps };
+  const preflight = await analyzeChannel(ctx, names, sources, 'preflight');
+  return { names, sources, simple, preflight, preflightRefs, preflightGaps };
 }
 
-async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Channel): Promise<ChannelTrust> {
+type Planned = readonly [string, ProbeKind, readonly TrustCheckId[]];
+
+async function analyzeChannel(
+  ctx: ProbeContext,
+  names: TargetNames,
+  sources: readonly LookAlikeSource[],
+  channel: Channel,
+): Promise<ChannelTrust> {
   const verdicts = new Map<string, Verdict>();
+  const unanswered = new Map<string, string>();
   const kinds = new Map<string, ProbeKind>();
-  const probe = async ([origin, kind]: readonly [string, ProbeKind]): Promise<void> => {
+  const deciding = new Map<TrustCheckId, string[]>();
+  const decides = (origin: string, checks: readonly TrustCheckId[]): void => {
+    for (const check of checks) {
+      const list = deciding.get(check) ?? [];
+      if (!list.includes(origin)) list.push(origin);
+      deciding.set(check, list);
+    }
+  };
+  const probe = async ([origin, kind, checks]: Planned): Promise<void> => {
+    // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
+    if (!kinds.has(origin) && probeOriginProblem(origin, kind, names) !== null) return;
     if (!kinds.has(origin)) kinds.set(origin, kind);
-    if (verdicts.has(origin)) return;
-    const exchange: Exchange | undefined = await sendOn(ctx, channel, origin);
-    if (exchange !== undefined) verdicts.set(origin, verdictOf(origin, channel, exchange));
+    decides(origin, checks);
+    if (verdicts.has(origin) || unanswered.has(origin)) return;
+    const outcome = await sendOn(ctx, channel, origin);
+    if (outcome.kind === 'answered') verdicts.set(origin, verdictOf(origin, channel, outcome.exchange));
+    else unanswered.set(origin, outcome.reason);
   };
   const ok = (origin: string): boolean => verdicts.get(origin)?.allowed === true;
-  const { scheme, host, domain } = names;
+  const { scheme, host } = names;
   const looking = trustedLookingOrigins(names, ctx.trustedOrigins);
   const arbitrary = arbitraryOrigin(scheme);
+  // Classes whose probes are built on the trusted names (own origin, hints, siblings): an unanswered control
+  // probe leaves them undecided, since the names they should have been built on are unknown.
+  const builtOnNames: readonly TrustCheckId[] = [
+    'prefix-match',
+    'special-char-bypass',
+    'unescaped-dot',
+    'insecure-origin-trusted',
+    'substring-match',
+  ];
 
   // Round one.
-  const suffix = domain !== null ? suffixOrigin(domain, scheme) : undefined;
-  const subdomain = domain !== null ? subdomainOrigin(domain, scheme) : undefined;
-  const substrings = domain !== null ? substringOrigins(domain, scheme) : [];
+  const perSource = sources.map((source) => ({
+    source,
+    suffix: suffixOrigin(source.domain, source.scheme),
+    subdomain: subdomainOrigin(source.domain, source.scheme),
+    substrings: substringOrigins(source.domain, source.scheme),
+    infix: infixOrigin(source.domain, source.scheme),
+  }));
   const locals = localOrigins.filter((o) => o !== names.ownOrigin);
   const httpTwin = (h: string): string | undefined => (scheme === 'https' ? `http://${h}` : undefined);
-  type Planned = readonly [string, ProbeKind];
+  const ownTwin = httpTwin(host);
   const round1: Planned[] = [
-    [looking.own, 'control'],
-    ...looking.hints.map((o): Planned => [o, 'control']),
-    [arbitrary, 'attacker'],
-    ['null', 'opaque'],
-    ...(suffix !== undefined ? [[suffix, 'attacker'] as Planned] : []),
-    ...(subdomain !== undefined ? [[subdomain, 'subdomain'] as Planned] : []),
-    ...substrings.map((o): Planned => [o, 'attacker']),
-    ...hostingOrigins.map((o): Planned => [o, 'hosting']),
-    ...locals.map((o): Planned => [o, 'local']),
-    [localhostPrefixOrigin, 'attacker'],
-    ...(httpTwin(host) !== undefined ? [[httpTwin(host)!, 'insecure'] as Planned] : []),
+    [looking.own, 'control', builtOnNames],
+    ...looking.hints.map((o): Planned => [o, 'control', builtOnNames]),
+    [arbitrary, 'attacker', ['origin-reflected']],
+    ['null', 'opaque', ['null-origin-trusted']],
+    ...perSource.flatMap((p): Planned[] => [
+      [p.suffix, 'attacker', ['suffix-match', 'substring-match']],
+      [p.subdomain, 'subdomain', ['any-subdomain-trusted']],
+      ...p.substrings.map((o): Planned => [o, 'attacker', ['substring-match']]),
+    ]),
+    ...hostingOrigins.map((o): Planned => [o, 'hosting', ['third-party-origin-trusted']]),
+    ...locals.map((o): Planned => [o, 'local', ['localhost-trusted']]),
+    [localhostPrefixOrigin, 'attacker', ['localhost-trusted']],
+    ...(ownTwin !== undefined ? [[ownTwin, 'insecure', ['insecure-origin-trusted']] as Planned] : []),
     // An IPv6 literal cannot be a label of a longer host name.
     ...(host.startsWith('[')
       ? []
       : ([
-          [prefixOrigin(host, scheme), 'attacker'],
-          [specialCharOrigin(host, '_', scheme), 'attacker'],
+          [prefixOrigin(host, scheme), 'attacker', ['prefix-match', 'substring-match']],
+          [specialCharOrigin(host, '_', scheme), 'attacker', ['special-char-bypass']],
         ] as Planned[])),
   ];
   await Promise.all(round1.map(probe));
@@ -192,21 +261,21 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   // Round two: siblings, only when nothing we know of is trusted yet.
   const trusted: string[] = [looking.own, ...looking.hints].filter(ok);
   if (trusted.length === 0) {
-    await Promise.all(looking.siblings.map((o) => probe([o, 'control'])));
+    await Promise.all(looking.siblings.map((o) => probe([o, 'control', builtOnNames])));
     trusted.push(...looking.siblings.filter(ok));
   }
-  // Trusted names to build bypasses on (host names), each with the scheme it was trusted over.
+  // Trusted names to build bypasses on (host names), each with the scheme it was trusted over. With nothing
+  // trusted, the target's own host and the hints stand in.
   const bases: string[] = [];
   const baseScheme = new Map<string, string>();
-  for (const origin of trusted.length > 0 ? trusted : [names.ownOrigin]) {
+  for (const origin of trusted.length > 0 ? trusted : [names.ownOrigin, ...looking.hints]) {
     const h = hostOf(origin);
     if (!bases.includes(h) && !h.startsWith('[')) {
       bases.push(h);
-      baseScheme.set(h, new URL(origin).protocol.slice(0, -1));
+      baseScheme.set(h, schemeOf(origin));
     }
     if (bases.length === 2) break;
   }
-  if (bases.length === 0 && !host.startsWith('[')) bases.push(host);
   const sch = (b: string): string => baseScheme.get(b) ?? scheme;
 
   // Round three: bypasses built on each trusted name.
@@ -215,23 +284,41 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) {
     for (const o of unescapedDotOrigins(b, sch(b))) if (!dotProbes.has(o)) dotProbes.set(o, b);
   }
-  const round3: Planned[] = [...dotProbes.keys()].map((o): Planned => [o, 'attacker']);
+  // Truncations of each trusted origin (`https://app.example.co` for `https://app.example.com`): what a
+  // containment test written backwards (`'https://app.example.com ...'.includes(origin)`) accepts.
+  const truncations = new Map<string, { from: string; registrable: boolean }>();
+  for (const origin of trusted.slice(0, 3)) {
+    const t = truncationOrigin(hostOf(origin), schemeOf(origin));
+    if (t !== undefined && !truncations.has(t.origin)) {
+      truncations.set(t.origin, { from: origin, registrable: t.registrable });
+    }
+  }
+  const round3: Planned[] = [
+    ...[...dotProbes.keys()].map((o): Planned => [o, 'attacker', ['unescaped-dot']]),
+    ...[...truncations.keys()].map((o): Planned => [o, 'attacker', ['substring-match']]),
+  ];
   for (const b of bases) {
-    round3.push([prefixOrigin(b, sch(b)), 'attacker'], [specialCharOrigin(b, '_', sch(b)), 'attacker']);
+    round3.push(
+      [prefixOrigin(b, sch(b)), 'attacker', ['prefix-match', 'substring-match']],
+      [specialCharOrigin(b, '_', sch(b)), 'attacker', ['special-char-bypass']],
+    );
     const twin = httpTwin(b);
-    if (twin !== undefined) round3.push([twin, 'insecure']);
+    if (twin !== undefined) round3.push([twin, 'insecure', ['insecure-origin-trusted']]);
   }
   await Promise.all(round3.map(probe));
   const round4: Planned[] = [];
   for (const b of bases) {
     if (!ok(specialCharOrigin(b, '_', sch(b)))) {
-      for (const c of specialChars.slice(1)) round4.push([specialCharOrigin(b, c.char, sch(b)), 'attacker']);
+      for (const c of specialChars.slice(1)) {
+        round4.push([specialCharOrigin(b, c.char, sch(b)), 'attacker', ['special-char-bypass']]);
+      }
     }
   }
   const prefixHits = bases.map((b) => prefixOrigin(b, sch(b))).filter(ok);
-  const infix = domain !== null ? infixOrigin(domain, scheme) : undefined;
-  if (prefixHits.length > 0 && suffix !== undefined && ok(suffix) && infix !== undefined) {
-    round4.push([infix, 'attacker']);
+  const prefixHitIn = (domain: string): boolean =>
+    bases.some((b) => ok(prefixOrigin(b, sch(b))) && (b === domain || b.endsWith(`.${domain}`)));
+  for (const p of perSource) {
+    if (prefixHitIn(p.source.domain) && ok(p.suffix)) round4.push([p.infix, 'attacker', ['substring-match']]);
   }
   await Promise.all(round4.map(probe));
 
@@ -243,6 +330,22 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     hits.set(check, note === undefined ? { check, verdict, kind, rule } : { check, verdict, kind, rule, note });
   };
   const credNote = (origin: string): string => (verdicts.get(origin)?.credentials === true ? ', with credentials' : '');
+  const finish = (): ChannelTrust => {
+    const covered = new Map<TrustCheckId, TrustCheckId>();
+    const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
+    for (const [check, origins] of deciding) {
+      if (hits.has(check) || check === 'null-origin-trusted') continue;
+      // A server that accepts any origin accepts every look-alike too, answered or not.
+      if (hits.has('origin-reflected')) {
+        covered.set(check, 'origin-reflected');
+        continue;
+      }
+      if (!origins.some((o) => ok(o) && kinds.get(o) !== 'control')) continue;
+      const by = broader.find((b) => b !== check && hits.has(b));
+      if (by !== undefined) covered.set(check, by);
+    }
+    return { channel, kinds, verdicts, unanswered, trusted, hits, covered, deciding };
+  };
 
   const reflected = ok(arbitrary);
   const nullTrusted = ok('null');
@@ -257,45 +360,108 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   if (nullTrusted) {
     add('null-origin-trusted', 'null', 'opaque', `trusts the opaque origin ${code('null')}${credNote('null')}`);
   }
-  if (reflected) return { channel, kinds, verdicts, trusted, hits };
+  if (reflected) return finish();
+
+  // What the answers cannot rule out: with the arbitrary-origin probe (or the probes of another broader class)
+  // unanswered, a narrower class is all the answers prove. Unless an answered attacker-side probe was refused
+  // (which a server accepting everything would not do), the rule says a broader one is possible.
+  const refusedSomewhere = [...verdicts.values()].some(
+    (v) => !v.allowed && kinds.get(v.origin) !== 'control' && kinds.get(v.origin) !== 'opaque',
+  );
+  const unknownOf = (broader: TrustCheckId): string | undefined => {
+    if (broader === 'origin-reflected' && refusedSomewhere) return undefined;
+    const missing = (deciding.get(broader) ?? []).find((o) => unanswered.has(o));
+    if (missing === undefined) return undefined;
+    return `; whether a broader rule holds (${broader}) is unknown: ${probeLabel(channel, missing)} got no answer (${unanswered.get(missing)})`;
+  };
+  const unknownFor = (check: TrustCheckId): string => {
+    const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
+    for (const b of broader) {
+      if (b === check || hits.has(b)) continue;
+      const note = unknownOf(b);
+      if (note !== undefined) return note;
+    }
+    return '';
+  };
 
   const httpTwins = bases.map(httpTwin).filter((o): o is string => o !== undefined);
   const httpOk = httpTwins.filter(ok);
   const overHttp = httpOk.length > 0 ? ', over http or https' : '';
-  const suffixOk = suffix !== undefined && ok(suffix);
-  const forward = prefixHits.length > 0 && suffixOk && infix !== undefined && ok(infix);
-  const reverse = substrings.filter(ok);
+  // Per source domain: whether the suffix probe passed, and whether prefix + suffix + infix prove `includes()`.
+  const suffixOkFor = perSource.filter((p) => ok(p.suffix));
+  const forwardFor = suffixOkFor.filter((p) => prefixHitIn(p.source.domain) && ok(p.infix));
+  const forward = forwardFor.length > 0;
+  const suffixOk = suffixOkFor.length > 0;
+  const inSuffixDomain = (h: string): boolean => suffixOkFor.some((p) => h.endsWith(p.source.domain));
 
-  if (forward && infix !== undefined && domain !== null) {
-    add('substring-match', infix, 'attacker', `accepts any origin containing ${code(domain)}${overHttp}`);
-  } else if (reverse.length > 0 && domain !== null) {
-    const origin = reverse[0]!;
+  for (const p of forwardFor) {
+    add(
+      'substring-match',
+      p.infix,
+      'attacker',
+      `accepts any origin containing ${code(p.source.domain)}${overHttp}${unknownFor('substring-match')}`,
+    );
+  }
+  // Containment written backwards: a registrable truncation first, then a registrable substring of a
+  // domain, then a truncation nobody can register today (a witness of the rule; graded low).
+  for (const [origin, t] of truncations) {
+    if (!t.registrable || !ok(origin)) continue;
     add(
       'substring-match',
       origin,
       'attacker',
-      `accepts an origin whose host is a substring of ${code(domain)} (e.g. ${code(hostOf(origin))})`,
+      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
+    );
+  }
+  for (const p of perSource) {
+    const origin = p.substrings.find(ok);
+    if (origin === undefined) continue;
+    add(
+      'substring-match',
+      origin,
+      'attacker',
+      `accepts an origin whose host is a substring of ${code(p.source.domain)} (e.g. ${code(hostOf(origin))})${unknownFor('substring-match')}`,
+    );
+  }
+  for (const [origin, t] of truncations) {
+    if (t.registrable || !ok(origin)) continue;
+    add(
+      'substring-match',
+      origin,
+      'attacker',
+      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
     );
   }
   if (!forward) {
-    const p = prefixHits[0];
-    if (p !== undefined) {
-      const base = bases.find((b) => prefixOrigin(b, sch(b)) === p)!;
-      add('prefix-match', p, 'attacker', `accepts any origin starting with ${code(`${sch(base)}://${base}`)}`);
+    const base = bases.find((b) => ok(prefixOrigin(b, sch(b))));
+    if (base !== undefined) {
+      const p = prefixOrigin(base, sch(base));
+      add(
+        'prefix-match',
+        p,
+        'attacker',
+        `accepts any origin starting with ${code(`${sch(base)}://${base}`)}${unknownFor('prefix-match')}`,
+      );
     }
-    if (suffixOk && suffix !== undefined && domain !== null) {
-      add('suffix-match', suffix, 'attacker', `accepts any origin whose host ends in ${code(domain)}${overHttp}`);
+    const s = suffixOkFor[0];
+    if (s !== undefined) {
+      add(
+        'suffix-match',
+        s.suffix,
+        'attacker',
+        `accepts any origin whose host ends in ${code(s.source.domain)}${overHttp}${unknownFor('suffix-match')}`,
+      );
     }
   }
   for (const [origin, source] of dotProbes) {
     if (!ok(origin) || forward) continue;
     const h = hostOf(origin);
-    if (suffixOk && domain !== null && h.endsWith(domain)) continue;
+    if (inSuffixDomain(h)) continue;
     add(
       'unescaped-dot',
       origin,
       'attacker',
-      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})`,
+      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})${unknownFor('unescaped-dot')}`,
     );
   }
   for (const b of bases) {
@@ -307,7 +473,7 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
         'special-char-bypass',
         origin,
         'attacker',
-        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host`,
+        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host${unknownFor('special-char-bypass')}`,
         `Browsers that keep ${code(c.char)} in a host and so can send this origin: ${c.browsers.join(', ')}.`,
       );
       break;
@@ -315,14 +481,20 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
   }
   for (const origin of httpOk) {
     if (forward || suffixOk) continue;
-    add('insecure-origin-trusted', origin, 'insecure', `trusts ${code(origin)}, an origin served over plain http`);
+    add(
+      'insecure-origin-trusted',
+      origin,
+      'insecure',
+      `trusts ${code(origin)}, an origin served over plain http${unknownFor('insecure-origin-trusted')}`,
+    );
   }
-  if (subdomain !== undefined && ok(subdomain) && !forward && !suffixOk && domain !== null) {
+  for (const p of perSource) {
+    if (!ok(p.subdomain) || forward || suffixOk) continue;
     add(
       'any-subdomain-trusted',
-      subdomain,
+      p.subdomain,
       'subdomain',
-      `accepts any sub-domain of ${code(domain)} (e.g. ${code(hostOf(subdomain))})`,
+      `accepts any sub-domain of ${code(p.source.domain)} (e.g. ${code(hostOf(p.subdomain))})${unknownFor('any-subdomain-trusted')}`,
     );
   }
   for (const origin of hostingOrigins) {
@@ -331,25 +503,26 @@ async function analyzeChannel(ctx: ProbeContext, names: TargetNames, channel: Ch
     const rule = h.endsWith('.github.io')
       ? `accepts origins under ${code('github.io')}, where anyone can publish pages`
       : `trusts ${code(origin)}, a code playground that runs anyone's script`;
-    add('third-party-origin-trusted', origin, 'hosting', rule);
+    add('third-party-origin-trusted', origin, 'hosting', `${rule}${unknownFor('third-party-origin-trusted')}`);
   }
   if (ok(localhostPrefixOrigin)) {
     add(
       'localhost-trusted',
       localhostPrefixOrigin,
       'attacker',
-      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does`,
+      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does${unknownFor('localhost-trusted')}`,
     );
   } else {
     const local = locals.filter(ok);
-    if (local.length > 0) {
+    const [first] = local;
+    if (first !== undefined) {
       add(
         'localhost-trusted',
-        local[0]!,
+        first,
         'local',
-        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}`,
+        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}${unknownFor('localhost-trusted')}`,
       );
     }
   }
-  return { channel, kinds, verdicts, trusted, hits };
+  return finish();
 }

@@ -55,7 +55,14 @@ function hostileResult(): TargetResult {
     remediation: `fix ${hostile}`,
     confirmation: { confirmed: false, detail: `blocked ${hostile}`, corsError: `CORS ${hostile}` },
   };
-  return { url: `https://t.example/${hostile}`, status: 'ok', findings: [finding], requests: 3 };
+  return {
+    url: `https://t.example/${hostile}`,
+    status: 'ok',
+    findings: [finding],
+    checks: [],
+    probes: { sent: 3, answered: 3, failed: 0, rateLimited: 0, retried: 0 },
+    requests: 3,
+  };
 }
 
 function renderHostile(): string {
