@@ -14,7 +14,9 @@ import {
 import { addressSpaceOfHost } from '../fetch/address-space.js';
 import { byteLowercase, getHeader, splitHeaderValue, toHeaderList } from '../fetch/headers.js';
 import { ExchangeBook } from './exchanges.js';
+import type { PolicyConfig } from '../policy/types.js';
 import { describeResponse, exposeFix, findFix } from './fix.js';
+import { corsightFix } from './policy-fix.js';
 import type { BrowserExchange, Explanation, ProfileVerdict, Sender } from './types.js';
 
 /** Every profile, in the order they are listed after the chosen one. */
@@ -48,6 +50,12 @@ export interface ExplainOptions {
    * only because the test runs there.
    */
   addressSpaceHint?: boolean;
+  /**
+   * The server's corsight policy configuration (`explain --policy FILE`): the fix then names configuration
+   * changes ("add `x-client-version` to `requestHeaders`"), checked against answers from the changed policy.
+   * Without it, a `corsight-debug` header in the answers gives the first change.
+   */
+  policy?: PolicyConfig;
 }
 
 function simulateOptions(profile: ProfileName, options: ExplainOptions): SimulateOptions {
@@ -201,11 +209,31 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
   const main = runs[0]!;
   const chromium = runs.find((r) => r.profile === 'chromium')!;
   book.frozen = options.sendInFixSearch === false;
-  const fix = runs.every((r) => r.outcome.allowed)
+  let fix = runs.every((r) => r.outcome.allowed)
     ? null
     : await findFix(request, book, order, options.resolveAddressSpace);
+  // A corsight server writes its CORS headers itself: its fix is a configuration change, not headers.
+  const failing = runs.find((r) => !r.outcome.allowed);
+  const configured =
+    fix === null || failing === undefined
+      ? null
+      : await corsightFix(
+          request,
+          {
+            preflighted: failing.outcome.preflighted,
+            log: failing.log,
+            why: `${failing.outcome.error?.code ?? 'refused'}: ${failing.outcome.error?.message ?? ''}`,
+          },
+          book.exchanges,
+          order,
+          {
+            ...(options.policy !== undefined && { policy: options.policy }),
+            simulate: (p) => simulateOptions(p, options),
+          },
+        );
+  if (configured !== null) fix = configured;
   const assumptions = [...new Set(book.assumed.flatMap((e) => (e.assumption === undefined ? [] : [e.assumption])))];
-  if (fix !== null) {
+  if (fix !== null && configured === null) {
     fix.notes.push(...serverHints(book.exchanges));
     for (const step of fix.steps) {
       const assumed = book.assumed.some((e) => e.request.url === step.url && step.on === 'actual');
@@ -216,6 +244,8 @@ export async function explainRequest(request: CorsRequest, options: ExplainOptio
       }
     }
   }
+  // Several steps on one response would repeat the same note: each note once.
+  if (fix !== null) fix.notes = [...new Set(fix.notes)];
   const explanation: Explanation = {
     request: {
       origin: request.origin,

@@ -71,7 +71,9 @@ export type FixAction =
   /** Answer the preflight itself instead of redirecting it. */
   | 'no-redirect'
   /** Nothing the server can do: the page must change (request mode, URL ...). */
-  | 'client';
+  | 'client'
+  /** Change the server's corsight policy configuration (it writes the CORS headers itself). */
+  | 'configure';
 
 /** One server-side change. */
 export interface FixStep {

@@ -14,6 +14,7 @@ import {
   type RequestMode,
 } from '../browser/index.js';
 import { explainRequest } from '../explain/explain.js';
+import type { PolicyConfig } from '../policy/index.js';
 import { exposeFix } from '../explain/fix.js';
 import type { Explanation } from '../explain/types.js';
 import { parseOrigin } from '../fetch/origin.js';
@@ -32,6 +33,12 @@ export interface ExpectCorsOptions {
   fetchBase?: string;
   /** Milliseconds per network request; default 10000. */
   timeout?: number;
+  /**
+   * The app's corsight policy configuration: a failure's fix then names configuration changes ("add
+   * `x-client-version` to `requestHeaders`"). Without it, a policy in debug mode is recognised by its
+   * `corsight-debug` header.
+   */
+  policy?: PolicyConfig;
 }
 
 /** The `fetch()` init the page uses (the parts that matter to CORS). */
@@ -120,6 +127,7 @@ export class CorsRequestExpectation {
           send: this.#options.send ?? true,
           sendInFixSearch: false,
           addressSpaceHint: false,
+          ...(this.#options.policy !== undefined && { policy: this.#options.policy }),
         },
       );
     } finally {

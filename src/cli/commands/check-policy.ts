@@ -73,8 +73,11 @@ async function readPolicyText(file: string): Promise<{ text: string } | { error:
   }
 }
 
-/** Reads and parses the file: `.json` as JSON, anything else as YAML (a superset of JSON). */
-async function load(file: string): Promise<{ config: unknown } | { error: string }> {
+/**
+ * Reads and parses a policy file: `.json` as JSON, anything else as YAML (a superset of JSON). Also used by
+ * `explain --policy FILE`.
+ */
+export async function loadPolicyFile(file: string): Promise<{ config: unknown } | { error: string }> {
   const read = await readPolicyText(file);
   if ('error' in read) return read;
   let config: unknown;
@@ -113,7 +116,7 @@ function show(value: unknown): string {
  */
 export async function checkPolicy(file: string, options: CheckPolicyOptions, io: CheckPolicyIO): Promise<number> {
   const format = options.format ?? 'text';
-  const loaded = await load(file);
+  const loaded = await loadPolicyFile(file);
   if ('error' in loaded) {
     if (format === 'json') io.stdout.write(JSON.stringify({ file, valid: false, error: loaded.error }, null, 2) + '\n');
     io.stderr.write(`corsight: ${loaded.error}\n`);

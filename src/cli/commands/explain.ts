@@ -15,6 +15,8 @@ import {
   type Explanation,
 } from '../../explain/index.js';
 import { parseOrigin } from '../../fetch/origin.js';
+import { validatePolicy, type PolicyConfig } from '../../policy/index.js';
+import { loadPolicyFile } from './check-policy.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { painter, useColor } from '../output.js';
 import type { Register } from './register.js';
@@ -42,6 +44,8 @@ export interface ExplainCommandOptions {
   localNetworkAccess?: 'granted' | 'denied';
   /** `--target-address-space`: fetch()'s targetAddressSpace option. */
   targetAddressSpace?: AddressSpace;
+  /** `--policy FILE`: the server's corsight policy (JSON or YAML); the fix then names configuration changes. */
+  policy?: string;
 }
 
 /** Where the command writes. */
@@ -114,6 +118,18 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
   for (const name of options.expose ?? []) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new UsageError(`bad --expose '${name}': not a header name`);
   }
+  let policy: PolicyConfig | undefined;
+  if (options.policy !== undefined) {
+    const loaded = await loadPolicyFile(options.policy);
+    if ('error' in loaded) throw new UsageError(`--policy: ${loaded.error}`);
+    const errors = validatePolicy(loaded.config).filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      throw new UsageError(
+        `--policy ${options.policy} is not a valid corsight policy (${errors.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}); check it with corsight check-policy`,
+      );
+    }
+    policy = loaded.config as PolicyConfig;
+  }
   let live;
   try {
     live = createLiveSender({
@@ -132,6 +148,7 @@ export async function explainCommand(url: string, options: ExplainCommandOptions
       profile: options.profile ?? 'chromium',
       send: options.send === true,
       expose: options.expose ?? [],
+      ...(policy !== undefined && { policy }),
       ...(request.addressSpace === undefined
         ? {}
         : { resolveAddressSpace: await liveAddressSpaces(request.url, options.resolve ?? []) }),
@@ -193,6 +210,7 @@ export const registerExplain: Register = (program: Command) => {
         .choices(['chromium', 'firefox', 'safari', 'spec'])
         .default('chromium'),
     )
+    .option('--policy <file>', "the server's corsight policy (JSON or YAML): the fix names configuration changes")
     .option(
       '--expose <name>',
       'a response header the page needs to read (repeatable); exit 1 if it cannot',
