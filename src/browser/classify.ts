@@ -1,6 +1,7 @@
 /**
- * Request construction (`new Request()` / `fetch()` argument processing, Fetch §5.4) and request
- * classification (Fetch §4.1 "main fetch" step 12: does this request need a CORS preflight?).
+ * Request construction (`new Request()` / `fetch()` argument processing, https://fetch.spec.whatwg.org/#dom-request)
+ * and request classification (https://fetch.spec.whatwg.org/#main-fetch step 12: does this request need a CORS
+ * preflight?).
  */
 import {
   byteLowercase,
@@ -203,7 +204,8 @@ export interface ClassifyInput {
 }
 
 /**
- * Classify a cross-origin `cors` request (Fetch §4.1 main fetch step 12): a preflight is needed when
+ * Classify a cross-origin `cors` request (https://fetch.spec.whatwg.org/#main-fetch step 12): a preflight is needed
+ * when
  * the use-CORS-preflight flag is set, the method is not CORS-safelisted, or some request header is
  * CORS-unsafe. Credentials never cause a preflight. The header list given should be the request's
  * header list after construction (see {@link constructRequest}).

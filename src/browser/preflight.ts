@@ -1,5 +1,5 @@
 /**
- * The CORS preflight (Fetch §4.8 "CORS-preflight fetch"): building the `OPTIONS` request and
+ * The CORS preflight (https://fetch.spec.whatwg.org/#cors-preflight-fetch): building the `OPTIONS` request and
  * judging its response in Chromium's order (`services/network/cors/preflight_controller.cc`
  * `CreatePreflightRequest`, `CheckPreflightAccess`, `CheckPreflightResult`;
  * `preflight_result.cc`).

@@ -1,5 +1,6 @@
 /**
- * Redirects under CORS (Fetch §4.4 "HTTP-redirect fetch", §3.1 "redirect-taint", and Chromium's
+ * Redirects under CORS (Fetch "HTTP-redirect fetch", https://fetch.spec.whatwg.org/#http-redirect-fetch,
+ * "redirect-taint", https://fetch.spec.whatwg.org/#concept-request-tainted-origin, and Chromium's
  * `services/network/cors/cors_url_loader.cc` `OnReceiveRedirect` / `CheckRedirectLocation`).
  */
 import { byteLowercase, getAllHeaderValues, nameEquals, type HeaderList } from '../fetch/headers.js';

@@ -1,5 +1,5 @@
 /**
- * Header-list primitives of the Fetch Standard (§2.2 "Headers" / "HTTP header layer").
+ * Header-list primitives of the Fetch Standard (https://fetch.spec.whatwg.org/#terminology-headers).
  *
  * A header list is an ordered list of `[name, value]` pairs: repeated names are kept as separate
  * entries and names compare byte-case-insensitively. Values are "byte strings": every UTF-16 code
@@ -23,9 +23,9 @@ export function isHttpWhitespace(c: string): boolean {
 }
 
 /**
- * RFC 9110 §5.6.2 `tchar` as a lookup table: `TCHAR[c] === 1` for a code unit `c < 128` that is
- * `!#$%&'*+-.^_`|~`, a digit or a letter. A table keeps token checks branch-light on hot paths (the
- * policy checks every `Access-Control-Request-Headers` byte with it).
+ * RFC 9110 `tchar` (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2) as a lookup table: `TCHAR[c] === 1` for a
+ * code unit `c < 128` that is `!#$%&'*+-.^_`|~`, a digit or a letter. A table keeps token checks branch-light on hot
+ * paths (the policy checks every `Access-Control-Request-Headers` byte with it).
  */
 export const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
@@ -39,8 +39,8 @@ export function isTokenChar(c: string): boolean {
 }
 
 /**
- * True if `s` is an HTTP token (RFC 9110 §5.6.2: `1*tchar`). Used for header names, methods and the
- * items of `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
+ * True if `s` is an HTTP token (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2: `1*tchar`). Used for header
+ * names, methods and the items of `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
  */
 export function isToken(s: string): boolean {
   const n = s.length;

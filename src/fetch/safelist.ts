@@ -1,7 +1,7 @@
 /**
- * The Fetch Standard's header name lists and the CORS-safelisted request-header rules (§2.2.2
- * "Headers": CORS-safelisted request-header, CORS-unsafe request-header names, forbidden
- * request-header, forbidden response-header name, CORS-safelisted response-header name,
+ * The Fetch Standard's header name lists and the CORS-safelisted request-header rules
+ * (https://fetch.spec.whatwg.org/#cors-safelisted-request-header "Headers": CORS-safelisted request-header, CORS-unsafe
+ * request-header names, forbidden request-header, forbidden response-header name, CORS-safelisted response-header name,
  * no-CORS-safelisted request-header).
  */
 import {
@@ -123,10 +123,10 @@ function isLanguageValue(value: string): boolean {
 }
 
 /**
- * CORS-safelisted request-header (Fetch §2.2.2): false if the value is longer than 128 bytes; then by
- * lowercased name — `accept` (no CORS-unsafe byte), `accept-language` / `content-language` (only
- * `0-9A-Za-z`, space and `*,-.;=`), `content-type` ({@link isCorsSafelistedContentType}), `range`
- * ({@link isCorsSafelistedRange}); with `options.chromium`, Chromium's extra names too.
+ * CORS-safelisted request-header (https://fetch.spec.whatwg.org/#cors-safelisted-request-header): false if the value is
+ * longer than 128 bytes; then by lowercased name — `accept` (no CORS-unsafe byte), `accept-language` /
+ * `content-language` (only `0-9A-Za-z`, space and `*,-.;=`), `content-type` ({@link isCorsSafelistedContentType}),
+ * `range` ({@link isCorsSafelistedRange}); with `options.chromium`, Chromium's extra names too.
  */
 export function isCorsSafelistedRequestHeader(name: string, value: string, options: SafelistOptions = {}): boolean {
   if (value.length > SAFELISTED_VALUE_MAX) return false;
@@ -169,10 +169,10 @@ export interface UnsafeNamesOptions extends SafelistOptions {
 }
 
 /**
- * CORS-unsafe request-header names (Fetch §2.2.2): every header that is not CORS-safelisted is
- * unsafe; if the safelisted values add up to more than 1024 bytes, all safelisted names become unsafe
- * as well. Returns the names byte-lowercased, de-duplicated and sorted (a "sorted-lowercase set"),
- * which is exactly what goes into `Access-Control-Request-Headers`.
+ * CORS-unsafe request-header names (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names): every header that
+ * is not CORS-safelisted is unsafe; if the safelisted values add up to more than 1024 bytes, all safelisted names
+ * become unsafe as well. Returns the names byte-lowercased, de-duplicated and sorted (a "sorted-lowercase set"), which
+ * is exactly what goes into `Access-Control-Request-Headers`.
  */
 export function corsUnsafeRequestHeaderNames(
   headers: readonly (readonly [string, string])[],
@@ -233,10 +233,10 @@ export interface ForbiddenOptions {
 }
 
 /**
- * Forbidden request-header (Fetch §2.2.2): the fixed list, any name starting with `proxy-` or
- * `sec-`, and `X-HTTP-Method` / `X-HTTP-Method-Override` / `X-Method-Override` when any of the
- * comma-split values is a forbidden method. Script cannot set these: `Headers` silently drops them.
- * With `options.userAgent`, `User-Agent` is forbidden too (Chromium).
+ * Forbidden request-header (https://fetch.spec.whatwg.org/#forbidden-request-header): the fixed list, any name starting
+ * with `proxy-` or `sec-`, and `X-HTTP-Method` / `X-HTTP-Method-Override` / `X-Method-Override` when any of the
+ * comma-split values is a forbidden method. Script cannot set these: `Headers` silently drops them. With
+ * `options.userAgent`, `User-Agent` is forbidden too (Chromium).
  */
 export function isForbiddenRequestHeader(name: string, value: string, options: ForbiddenOptions = {}): boolean {
   const n = byteLowercase(name);

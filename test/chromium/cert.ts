@@ -2,7 +2,7 @@
  * The TLS certificate of the https listener. Generated fresh with `openssl` when it is on the PATH (SANs for
  * the test hostnames); otherwise the committed test-only pair in ./fixtures is used. Either way Chromium is
  * told to accept it (`ignoreHTTPSErrors`), because a self-signed target otherwise fails with
- * net::ERR_CERT_AUTHORITY_INVALID before any CORS step (fetch-cors.md §4.1).
+ * net::ERR_CERT_AUTHORITY_INVALID before any CORS step (fetch-cors.md, "Topology").
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -114,7 +114,9 @@ function hostOf(origin: string): string {
   return new URL(origin).hostname;
 }
 
-/** Markdown inline code; text holding a backtick gets a longer fence (CommonMark §6.1). */
+/**
+ * Markdown inline code; text holding a backtick gets a longer fence (https://spec.commonmark.org/0.31.2/#code-spans).
+ */
 function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
