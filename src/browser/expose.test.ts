@@ -4,8 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { exposedHeaderNames, parseExposeHeaders } from './expose.js';
 
-const A = 'http://a.test';
-
 describe('exposedHeaderNames', () => {
   const res = (aceh: string | null, ...extra: [string, string][]): [string, string][] => [
     ['Content-Type', 'text/plain'],

@@ -169,10 +169,11 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
   ) {
     return fail('headers', 'HeaderDisallowedByPreflightResponse', 'authorization');
   }
-  const ordered = input.headerOrder
+  const order = input.headerOrder;
+  const ordered = order
     ? [
-        ...input.headerOrder.filter((n) => input.unsafeHeaderNames.includes(n)),
-        ...input.unsafeHeaderNames.filter((n) => !input.headerOrder!.includes(n)),
+        ...order.filter((n) => input.unsafeHeaderNames.includes(n)),
+        ...input.unsafeHeaderNames.filter((n) => !order.includes(n)),
       ]
     : input.unsafeHeaderNames;
   for (const name of ordered) {

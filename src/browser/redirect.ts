@@ -36,9 +36,10 @@ export function locationURL(
   if (profile.redirect.needsLocation) values = values.filter((v) => v !== '');
   if (values.length === 0) return { kind: 'none' };
   const distinct = [...new Set(values)];
-  if (profile.redirect.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1)
+  if (profile.redirect.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1) {
     return { kind: 'multiple', values };
-  const value = values[0]!;
+  }
+  const [value = ''] = values;
   let url: URL;
   try {
     url = new URL(value, current);

@@ -114,8 +114,9 @@ export interface HostSuffixInfo {
 export function hostSuffixInfo(host: string): HostSuffixInfo {
   const bracketed = host.startsWith('[');
   const info = parseHost(bracketed ? host.slice(1, -1) : host, { allowPrivateDomains: true });
-  if (bracketed || info.isIp === true)
+  if (bracketed || info.isIp === true) {
     return { isIp: true, registrableDomain: null, publicSuffix: null, listedSuffix: false };
+  }
   return {
     isIp: false,
     registrableDomain: info.domain ?? null,

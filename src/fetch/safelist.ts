@@ -80,8 +80,8 @@ export function mimeEssence(value: string): string | null {
   // Strip leading and trailing HTTP whitespace.
   let a = 0;
   let b = s.length;
-  while (a < b && isHttpWhitespace(s[a]!)) a++;
-  while (b > a && isHttpWhitespace(s[b - 1]!)) b--;
+  while (a < b && isHttpWhitespace(s.charAt(a))) a++;
+  while (b > a && isHttpWhitespace(s.charAt(b - 1))) b--;
   s = s.slice(a, b);
   const slash = s.indexOf('/');
   if (slash <= 0) return null;
@@ -90,7 +90,7 @@ export function mimeEssence(value: string): string | null {
   const semicolon = s.indexOf(';', slash + 1);
   let subtype = semicolon === -1 ? s.slice(slash + 1) : s.slice(slash + 1, semicolon);
   let e = subtype.length;
-  while (e > 0 && isHttpWhitespace(subtype[e - 1]!)) e--;
+  while (e > 0 && isHttpWhitespace(subtype.charAt(e - 1))) e--;
   subtype = subtype.slice(0, e);
   if (!isToken(subtype)) return null;
   return byteLowercase(`${type}/${subtype}`);
@@ -113,9 +113,9 @@ export function isCorsSafelistedContentType(value: string): boolean {
 export function isCorsSafelistedRange(value: string): boolean {
   const m = /^bytes=([0-9]+)-([0-9]*)$/.exec(value);
   if (m === null) return false;
-  const start = BigInt(m[1]!);
-  if (m[2] === '') return true;
-  return start <= BigInt(m[2]!);
+  const [, first = '0', last = ''] = m;
+  if (last === '') return true;
+  return BigInt(first) <= BigInt(last);
 }
 
 function isLanguageValue(value: string): boolean {
