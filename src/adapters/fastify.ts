@@ -178,8 +178,8 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
     const store = { policy };
     shared.stores.set(route, store);
     // A preflight carries the Host of the request it announces, so host-constrained routes are told apart.
-    // It carries no header values (Fetch §4.8 CORS-preflight fetch: only ACRM and ACRH, the names), so other
-    // constraints (version, custom strategies) cannot select a route: the first such route's policy answers.
+    // It carries no header values (https://fetch.spec.whatwg.org/#cors-preflight-fetch: only ACRM and ACRH, the names),
+    // so other constraints (version, custom strategies) cannot select a route: the first such route's policy answers.
     const host = route.constraints?.host;
     if (host !== undefined) shared.hasHostConstraints = true;
     try {

@@ -33,7 +33,11 @@ function mix(a: bigint, b: bigint): bigint {
 }
 
 function read32(bytes: Uint8Array, off: number): bigint {
-  return BigInt((bytes[off]! | (bytes[off + 1]! << 8) | (bytes[off + 2]! << 16)) + bytes[off + 3]! * 0x1000000);
+  const b0 = bytes[off] ?? 0;
+  const b1 = bytes[off + 1] ?? 0;
+  const b2 = bytes[off + 2] ?? 0;
+  const b3 = bytes[off + 3] ?? 0;
+  return BigInt((b0 | (b1 << 8) | (b2 << 16)) + b3 * 0x1000000);
 }
 
 function read64(bytes: Uint8Array, off: number): bigint {

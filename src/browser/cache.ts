@@ -1,5 +1,5 @@
 /**
- * The CORS-preflight cache (Fetch §4.8 "CORS-preflight cache"), in two shapes:
+ * The CORS-preflight cache (https://fetch.spec.whatwg.org/#concept-cache), in two shapes:
  *
  * - `entry` (Chromium `services/network/cors/preflight_cache.cc` + `preflight_result.cc`, WebKit):
  *   one entry per (origin, URL) holding the whole allowed method and header sets, the credentials

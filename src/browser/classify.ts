@@ -1,9 +1,9 @@
 /**
- * Request construction (`new Request()` / `fetch()` argument processing, Fetch §5.4) and request
- * classification (Fetch §4.1 "main fetch" step 12: does this request need a CORS preflight?).
+ * Request construction (`new Request()` / `fetch()` argument processing, https://fetch.spec.whatwg.org/#dom-request)
+ * and request classification (https://fetch.spec.whatwg.org/#main-fetch step 12: does this request need a CORS
+ * preflight?).
  */
 import {
-  byteLowercase,
   getHeader,
   hasHeader,
   isByteString,
@@ -59,6 +59,7 @@ function checkEnum<T extends string>(value: unknown, allowed: readonly T[], fall
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new TypeError(
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- quotes whatever the caller passed, as fetch() does
       `The provided value '${String(value)}' is not a valid enum value of type ${what} (expected ${allowed.map((a) => `'${a}'`).join(', ')}).`,
     );
   }
@@ -73,11 +74,12 @@ function checkEnum<T extends string>(value: unknown, allowed: readonly T[], fall
  * `no-cors`, headers that are not no-CORS-safelisted) are dropped silently, as `Headers` does.
  */
 export function constructRequest(request: CorsRequest, profile: Profile = CHROMIUM): ConstructedRequest {
-  if (request === null || typeof request !== 'object') throw new TypeError('The request must be an object.');
+  const untrusted: unknown = request; // JavaScript callers may pass anything
+  if (untrusted === null || typeof untrusted !== 'object') throw new TypeError('The request must be an object.');
   const { origin } = request;
   if (typeof origin !== 'string' || parseOrigin(origin) === null) {
     throw new TypeError(
-      `Invalid request origin '${String(origin)}': expected a serialized origin such as 'https://app.test' or 'null'.`,
+      `Invalid request origin '${origin}': expected a serialized origin such as 'https://app.test' or 'null'.`,
     );
   }
   if (typeof request.url !== 'string') throw new TypeError('The request URL must be a string.');
@@ -112,7 +114,7 @@ export function constructRequest(request: CorsRequest, profile: Profile = CHROMI
 
   const rawMethod = request.method ?? 'GET';
   if (typeof rawMethod !== 'string' || !isMethod(rawMethod)) {
-    throw new TypeError(`'${String(rawMethod)}' is not a valid HTTP method.`);
+    throw new TypeError(`'${rawMethod}' is not a valid HTTP method.`);
   }
   if (isForbiddenMethod(rawMethod)) throw new TypeError(`'${rawMethod}' HTTP method is unsupported.`);
   const method = normalizeMethod(rawMethod);
@@ -203,7 +205,8 @@ export interface ClassifyInput {
 }
 
 /**
- * Classify a cross-origin `cors` request (Fetch §4.1 main fetch step 12): a preflight is needed when
+ * Classify a cross-origin `cors` request (https://fetch.spec.whatwg.org/#main-fetch step 12): a preflight is needed
+ * when
  * the use-CORS-preflight flag is set, the method is not CORS-safelisted, or some request header is
  * CORS-unsafe. Credentials never cause a preflight. The header list given should be the request's
  * header list after construction (see {@link constructRequest}).

@@ -1,5 +1,5 @@
 /**
- * The CORS check (Fetch §4.9 "CORS check"), in Chromium's evaluation order
+ * The CORS check (https://fetch.spec.whatwg.org/#concept-cors-check), in Chromium's evaluation order
  * (`services/network/public/cpp/cors/cors.cc` `CheckAccess`), which also picks the error name.
  */
 import { getAllHeaderValues, getHeader } from '../fetch/headers.js';

@@ -51,7 +51,7 @@ export async function corsPreflightFetch(
     return false;
   }
 
-  // Steps 7.1–7.9 (and 8): the CORS check with the actual request's credentials mode, an ok status, the
+  // Steps 7.1–7.10 (and 8): the CORS check with the actual request's credentials mode, an ok status, the
   // allowed methods and headers, max-age. Chromium checks a redirect first, and WebKit the status before the
   // CORS check (`Profile.preflight.statusFirst`); see checkPreflightResponse.
   const check = checkPreflightResponse(
@@ -82,7 +82,7 @@ export async function corsPreflightFetch(
       (check.authorizationCoveredByWildcard ? '; Authorization allowed only through "*" (Chromium warns)' : ''),
   );
 
-  // Steps 7.10–7.14: create or refresh the cache entries.
+  // Steps 7.11–7.15: create or refresh the cache entries.
   if (cacheKey !== null) {
     params.cache.store(
       {

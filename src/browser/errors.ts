@@ -8,7 +8,11 @@
  * always tell the two apart; CDP reports those without a `corsErrorStatus`.
  */
 
-/** Chromium's CORS error names (CDP `Network.CorsError`). */
+/**
+ * Chromium's CORS error names (CDP `Network.CorsError`). simulateFetch produces all but `DisallowedByMode`,
+ * `InvalidResponse`, `NoCorsRedirectModeNotFollow` and the obsolete `…AllowExternal` ones: Blink refuses those
+ * requests before the network service, so CDP reports no CORS error for them.
+ */
 export const CORS_ERROR_CODES = [
   'DisallowedByMode',
   'InvalidResponse',
@@ -44,18 +48,20 @@ export const CORS_ERROR_CODES = [
 export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
 
 /**
- * Network errors that are not CORS errors. There is one code; `parameter` carries Chromium's
- * `net::ERR_*` name:
+ * Network errors that are not CORS errors. There is one code; `parameter` carries what Chromium's CDP names:
+ * a `net::ERR_*` error, a `blockedReason`, or nothing. simulateFetch produces exactly these:
+ * - `net::ERR_FAILED` — redirect mode `error` on a followed redirect; the transport threw or answered something
+ *   that is not an HTTP response (for the preflight or the actual request).
  * - `net::ERR_TOO_MANY_REDIRECTS` — a 21st redirect.
- * - `net::ERR_FAILED` — a redirect with `redirect: 'error'`, a stream body redirected with a status other than 303.
- * - `net::ERR_INVALID_REDIRECT` — a redirect `Location` that does not parse as a URL.
- * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a local scheme (`data:` …).
+ * - `net::ERR_INVALID_REDIRECT` — a redirect `Location` that does not parse as a URL (or, in the spec order,
+ *   several `Location` values).
+ * - `net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` — several different `Location` lines (Chromium's //net).
+ * - `net::ERR_UNSAFE_REDIRECT` — a redirect to a local scheme (`data:` …), or to any non-HTTP(S) scheme in the
+ *   spec order.
  * - `net::ERR_UNKNOWN_URL_SCHEME` — a `no-cors` redirect to another non-HTTP(S) scheme (`ftp:`).
- * - `net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` — several different `Location` lines.
- * - `net::ERR_INVALID_HTTP_RESPONSE` — the transport answered something that is not an HTTP response.
- * - `net::ERR_CONNECTION_FAILED` — the transport threw.
- * - `net::ERR_ALPN_NEGOTIATION_FAILED` — a stream upload over HTTP/1.1 (Chromium).
  * - `net::ERR_UNSAFE_PORT` — a Fetch "bad port" in the URL or a redirect's Location.
+ * - `net::ERR_INVALID_ARGUMENT` — a `ReadableStream` body redirected with a status other than 303.
+ * - `net::ERR_ALPN_NEGOTIATION_FAILED` — a stream upload over HTTP/1.1 (Chromium).
  * - `mixed-content` — an `https:` page fetching a non-trustworthy `http:` URL (blocked before CORS; CDP blockedReason).
  * - `origin` — Blink blocked it (CDP blockedReason `origin`): a `same-origin` mode request redirected to
  *   another origin, or (Chromium) a redirect to a URL with credentials outside CORS.

@@ -1,5 +1,5 @@
 /**
- * Response filtering (Fetch §2.2.6 "filtered responses"): which response header names script can
+ * Response filtering (https://fetch.spec.whatwg.org/#concept-filtered-response): which response header names script can
  * read, per response type, including `Access-Control-Expose-Headers`.
  */
 import { byteLowercase, getHeader, isToken, parseTokenList, sortedLowercaseSet } from '../fetch/headers.js';

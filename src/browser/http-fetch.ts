@@ -98,7 +98,7 @@ export async function httpFetch(params: FetchParams, preflight: RequestClassific
     note(params, 'redirect', false, 'several different Location values');
     return networkFailure(params, 'net::ERR_INVALID_REDIRECT', current, method);
   }
-  // Step 6.2 "manual": an opaque-redirect filtered response.
+  // Step 6.3 "manual": an opaque-redirect filtered response.
   if (request.redirect === 'manual') {
     note(params, 'redirect', true, "redirect mode 'manual': opaque-redirect response");
     return {
@@ -112,12 +112,12 @@ export async function httpFetch(params: FetchParams, preflight: RequestClassific
       },
     };
   }
-  // Step 6.2 "error": a network error. Chromium applies 'error' only to a redirect //net would follow
+  // Step 6.3 "error": a network error. Chromium applies 'error' only to a redirect //net would follow
   // (observed: a 302 without Location resolves), so it checks it in HTTP-redirect fetch instead.
   if (request.redirect === 'error' && !networkStack) {
     note(params, 'redirect', false, "redirect mode 'error'");
     return networkFailure(params, 'net::ERR_FAILED', current, method);
   }
-  // Step 6.2 "follow": HTTP-redirect fetch.
+  // Step 6.3 "follow": HTTP-redirect fetch.
   return httpRedirectFetch(params, response, location);
 }

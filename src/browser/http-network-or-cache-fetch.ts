@@ -27,8 +27,9 @@ export async function httpNetworkOrCacheFetch(params: FetchParams): Promise<HopR
     return corsFailure(params, 'InvalidLocalNetworkAccess', lna.target, current, '', request.tasMismatch);
   }
 
-  // Step 8: httpRequest's header list. Firefox's network stack merges same-name entries into one line, except
-  // its singleton names (`Profile.network.singletonHeaders`); the others send the list as it is.
+  // Step 8: httpRequest's header list (the Origin header is appended at step 8.12). Firefox's network stack
+  // merges same-name entries into one line, except its singleton names (`Profile.network.singletonHeaders`);
+  // the others send the list as it is.
   const wireHeaders: HeaderList = mergeForWire(request.headers, profile, request.body !== 'none');
   // "Append a request `Origin` header" (https://fetch.spec.whatwg.org/#append-a-request-origin-header), step 4
   // with the default referrer policy (strict-origin-when-cross-origin): a non-CORS, non-GET/HEAD request from an
@@ -43,7 +44,7 @@ export async function httpNetworkOrCacheFetch(params: FetchParams): Promise<HopR
     current.protocol !== 'https:';
   // Chromium's //net keeps the `null` it set on a cross-origin no-cors redirect (`Profile.redirect.netNullsOrigin`).
   const originValue = request.netNullOrigin || downgrade ? 'null' : request.serializedOrigin;
-  // Steps 2–3 of "append a request Origin header": always for CORS, else only for methods other than GET/HEAD;
+  // Steps 3–4 of "append a request Origin header": always for CORS, else only for methods other than GET/HEAD;
   // Chromium adds it to one more no-cors case (`Profile.network.opaqueCredentialedOriginHeader`).
   if (request.tainting === 'cors' || (method !== 'GET' && method !== 'HEAD') || request.opaqueSameSiteOrigin) {
     wireHeaders.push(['Origin', originValue]);

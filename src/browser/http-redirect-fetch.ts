@@ -90,7 +90,7 @@ export function httpRedirectFetch(params: FetchParams, response: HopResponse, lo
     note(params, 'redirect', false, 'a ReadableStream body cannot be resent');
     return networkFailure(params, 'net::ERR_INVALID_ARGUMENT', current, method);
   }
-  // HTTP fetch step 6.2 "error", which Chromium's Blink applies only to a redirect //net would follow
+  // HTTP fetch step 6.3 "error", which Chromium's Blink applies only to a redirect //net would follow
   // (observed: a 302 without Location resolves).
   if (networkStack && request.redirect === 'error') {
     note(params, 'redirect', false, "redirect mode 'error'");

@@ -26,8 +26,9 @@ export function localNetworkAccessOf(
   if (secureContext !== undefined && typeof secureContext !== 'boolean') {
     throw new TypeError('secureContext must be a boolean.');
   }
-  if (localNetworkAccess !== undefined && localNetworkAccess !== 'granted' && localNetworkAccess !== 'denied') {
-    throw new TypeError(`localNetworkAccess must be 'granted' or 'denied', not '${String(localNetworkAccess)}'.`);
+  const permission: string | undefined = localNetworkAccess; // JavaScript callers may pass any string
+  if (permission !== undefined && permission !== 'granted' && permission !== 'denied') {
+    throw new TypeError(`localNetworkAccess must be 'granted' or 'denied', not '${permission}'.`);
   }
   const resolve = options.resolveAddressSpace;
   if (resolve !== undefined && typeof resolve !== 'function') {
@@ -37,7 +38,7 @@ export function localNetworkAccessOf(
   if (target !== undefined && !addressSpaces.includes(target)) {
     // fetch()'s own refusal of an unknown enum value.
     throw new TypeError(
-      `Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${String(target)}' is not a valid enum value of type IPAddressSpace.`,
+      `Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '${target}' is not a valid enum value of type IPAddressSpace.`,
     );
   }
   if (target !== undefined && addressSpace === undefined) {
@@ -45,7 +46,7 @@ export function localNetworkAccessOf(
   }
   if (addressSpace === undefined) return null;
   if (!addressSpaces.includes(addressSpace)) {
-    throw new TypeError(`addressSpace must be one of ${addressSpaces.join(', ')}, not '${String(addressSpace)}'.`);
+    throw new TypeError(`addressSpace must be one of ${addressSpaces.join(', ')}, not '${addressSpace}'.`);
   }
   // A sandboxed (opaque-origin) document is a secure context when its creator is (HTML "secure context").
   const secure =
@@ -62,7 +63,7 @@ export function localNetworkAccessOf(
       const space = resolve?.(url);
       if (space !== undefined && !addressSpaces.includes(space)) {
         throw new TypeError(
-          `options.resolveAddressSpace returned '${String(space)}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`,
+          `options.resolveAddressSpace returned '${space}' for ${url.href}: expected one of ${addressSpaces.join(', ')} or undefined.`,
         );
       }
       return space;
@@ -98,12 +99,13 @@ export type LocalNetworkVerdict =
  */
 export function checkLocalNetworkAccess(lna: LocalNetworkAccess, url: URL, preflighted: boolean): LocalNetworkVerdict {
   const server = lna.resolve(url) ?? addressSpaceOfHost(url.hostname) ?? 'public';
-  const mismatch = lna.target !== undefined && lna.target !== server ? server : null;
-  if (mismatch !== null && !preflighted) {
+  const target = lna.target;
+  const mismatch = target !== undefined && target !== server ? server : null;
+  if (target !== undefined && mismatch !== null && !preflighted) {
     return {
       ok: false,
       code: 'InvalidLocalNetworkAccess',
-      parameter: lna.target!,
+      parameter: target,
       server,
       detail: mismatchDetail(lna, server),
     };

@@ -15,7 +15,7 @@ export function escapeForConsole(value: string): string {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c >= 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
-    else out += value[i];
+    else out += value.charAt(i);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The CORS preflight (Fetch §4.8 "CORS-preflight fetch"): building the `OPTIONS` request and
+ * The CORS preflight (https://fetch.spec.whatwg.org/#cors-preflight-fetch): building the `OPTIONS` request and
  * judging its response in Chromium's order (`services/network/cors/preflight_controller.cc`
  * `CreatePreflightRequest`, `CheckPreflightAccess`, `CheckPreflightResult`;
  * `preflight_result.cc`).
@@ -169,10 +169,11 @@ export function checkPreflightResponse(input: PreflightCheckInput, profile: Prof
   ) {
     return fail('headers', 'HeaderDisallowedByPreflightResponse', 'authorization');
   }
-  const ordered = input.headerOrder
+  const order = input.headerOrder;
+  const ordered = order
     ? [
-        ...input.headerOrder.filter((n) => input.unsafeHeaderNames.includes(n)),
-        ...input.unsafeHeaderNames.filter((n) => !input.headerOrder!.includes(n)),
+        ...order.filter((n) => input.unsafeHeaderNames.includes(n)),
+        ...input.unsafeHeaderNames.filter((n) => !order.includes(n)),
       ]
     : input.unsafeHeaderNames;
   for (const name of ordered) {

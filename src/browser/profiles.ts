@@ -195,7 +195,8 @@ export function parseMaxAgeChromium(value: string | null, cap = 7200): number {
   if (value === null) return DEFAULT_MAX_AGE;
   const m = /^([+-]?)([0-9]+)$/.exec(value);
   if (m === null) return DEFAULT_MAX_AGE;
-  const n = BigInt(m[2]!) * (m[1] === '-' ? -1n : 1n);
+  const [, sign, digits = '0'] = m;
+  const n = BigInt(digits) * (sign === '-' ? -1n : 1n);
   if (n > 9223372036854775807n || n < -9223372036854775808n) return DEFAULT_MAX_AGE;
   if (n < 0n) return 0;
   if (n >= BigInt(cap)) return cap;
@@ -454,7 +455,7 @@ export function getProfile(name: ProfileName | undefined): Profile {
   if (name === undefined) return CHROMIUM;
   const p = (PROFILES as Record<string, Profile>)[name];
   if (p === undefined) {
-    throw new TypeError(`Unknown profile '${String(name)}': expected one of chromium, spec, firefox, safari.`);
+    throw new TypeError(`Unknown profile '${name}': expected one of chromium, spec, firefox, safari.`);
   }
   return p;
 }

@@ -1,5 +1,6 @@
 /**
- * Redirects under CORS (Fetch §4.4 "HTTP-redirect fetch", §3.1 "redirect-taint", and Chromium's
+ * Redirects under CORS (Fetch "HTTP-redirect fetch", https://fetch.spec.whatwg.org/#http-redirect-fetch,
+ * "redirect-taint", https://fetch.spec.whatwg.org/#concept-request-tainted-origin, and Chromium's
  * `services/network/cors/cors_url_loader.cc` `OnReceiveRedirect` / `CheckRedirectLocation`).
  */
 import { byteLowercase, getAllHeaderValues, nameEquals, type HeaderList } from '../fetch/headers.js';
@@ -35,9 +36,10 @@ export function locationURL(
   if (profile.redirect.needsLocation) values = values.filter((v) => v !== '');
   if (values.length === 0) return { kind: 'none' };
   const distinct = [...new Set(values)];
-  if (profile.redirect.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1)
+  if (profile.redirect.identicalLocationsAreOne ? distinct.length > 1 : values.length > 1) {
     return { kind: 'multiple', values };
-  const value = values[0]!;
+  }
+  const [value = ''] = values;
   let url: URL;
   try {
     url = new URL(value, current);

@@ -1109,18 +1109,12 @@ describe('simulateFetch: bad input rejects with a TypeError naming the problem',
 
 describe('simulateFetch: transport failures are network errors, never crashes', () => {
   it.each([
-    [
-      'throws',
-      async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      'net::ERR_FAILED',
-    ],
-    ['status 0', async () => ({ status: 0, headers: [] }), 'net::ERR_FAILED'],
-    ['status 1000', async () => ({ status: 1000, headers: [] }), 'net::ERR_FAILED'],
-    ['no headers', async () => ({ status: 200 }), 'net::ERR_FAILED'],
-    ['bad header entry', async () => ({ status: 200, headers: [['a']] }), 'net::ERR_FAILED'],
-    ['null', async () => null, 'net::ERR_FAILED'],
+    ['throws', () => Promise.reject(new Error('ECONNREFUSED')), 'net::ERR_FAILED'],
+    ['status 0', () => Promise.resolve({ status: 0, headers: [] }), 'net::ERR_FAILED'],
+    ['status 1000', () => Promise.resolve({ status: 1000, headers: [] }), 'net::ERR_FAILED'],
+    ['no headers', () => Promise.resolve({ status: 200 }), 'net::ERR_FAILED'],
+    ['bad header entry', () => Promise.resolve({ status: 200, headers: [['a']] }), 'net::ERR_FAILED'],
+    ['null', () => Promise.resolve(null), 'net::ERR_FAILED'],
   ])('transport %s', async (_n, transport, parameter) => {
     const out = await simulateFetch({ origin: A, url: `${B}/x` }, transport as never);
     expect(out.allowed).toBe(false);

@@ -2,7 +2,7 @@
  * `--browser`: repeat the explained request in real headless Chromium (`/usr/bin/chromium` through
  * playwright-core) and compare its verdict with the chromium profile's.
  *
- * Topology (fetch-cors.md §4): the stand-in of src/chromium serves the page origin from loopback. Chromium's
+ * Topology (fetch-cors.md "Topology"): the stand-in of src/chromium serves the page origin from loopback. Chromium's
  * `--host-resolver-rules` maps the origin's `host:port` (only that pair) to the stand-in, so the
  * page really has the origin ORIGIN while the target keeps its real address (or the address a
  * `--resolve` rule gives it, mapped the same way). An `https:` origin is served with a certificate
@@ -83,7 +83,8 @@ export async function runInChromium(
     const rules = hostResolverRulesSwitch([...served.rules, ...resolveRules]);
     if (rules !== undefined) args.push(rules);
     // Local Network Access: the stand-in is on loopback; Chromium is told to put it in the page's address space
-    // instead (an override by IP endpoint, fetch-cors.md §2.4), so a public page meets the same checks as the model.
+    // instead (an override by IP endpoint; fetch-cors.md, "Private Network Access → Local Network Access"), so a
+    // public page meets the same checks as the model.
     if (request.addressSpace !== undefined && request.addressSpace !== 'loopback') {
       const { address, port, family } = served.endpoint;
       args.push(

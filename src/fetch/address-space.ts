@@ -31,7 +31,8 @@ const V4_LOCAL: readonly V4Range[] = [
 ];
 
 function v4Bits(octets: readonly number[]): number {
-  return ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+  const [a = 0, b = 0, c = 0, d = 0] = octets;
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
 function inV4(address: number, ranges: readonly V4Range[]): boolean {
@@ -53,7 +54,7 @@ function v6Groups(text: string): number[] {
   let s = text.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (dotted !== null) {
-    const [a, b, c, d] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
+    const [a, b, c, d] = (dotted[1] ?? '').split('.').map(Number) as [number, number, number, number];
     s = `${s.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head, tail] = s.includes('::') ? (s.split('::') as [string, string]) : [s, undefined];
@@ -68,11 +69,13 @@ function v6Space(text: string): AddressSpace {
   const g = v6Groups(text);
   // IPv4-mapped (::ffff:a.b.c.d): the IPv4 address decides, as Chromium's prefix match does.
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
-    return v4Space(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`);
+    const [, , , , , , g6 = 0, g7 = 0] = g;
+    return v4Space(`${g6 >> 8}.${g6 & 0xff}.${g7 >> 8}.${g7 & 0xff}`);
   }
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback';
   // fc00::/7 unique local, fe80::/10 link-local.
-  if ((g[0]! & 0xfe00) === 0xfc00 || (g[0]! & 0xffc0) === 0xfe80) return 'local';
+  const [g0 = 0] = g;
+  if ((g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80) return 'local';
   return 'public';
 }
 

@@ -1,5 +1,5 @@
 /**
- * Header-list primitives of the Fetch Standard (§2.2 "Headers" / "HTTP header layer").
+ * Header-list primitives of the Fetch Standard (https://fetch.spec.whatwg.org/#terminology-headers).
  *
  * A header list is an ordered list of `[name, value]` pairs: repeated names are kept as separate
  * entries and names compare byte-case-insensitively. Values are "byte strings": every UTF-16 code
@@ -23,9 +23,9 @@ export function isHttpWhitespace(c: string): boolean {
 }
 
 /**
- * RFC 9110 §5.6.2 `tchar` as a lookup table: `TCHAR[c] === 1` for a code unit `c < 128` that is
- * `!#$%&'*+-.^_`|~`, a digit or a letter. A table keeps token checks branch-light on hot paths (the
- * policy checks every `Access-Control-Request-Headers` byte with it).
+ * RFC 9110 `tchar` (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2) as a lookup table: `TCHAR[c] === 1` for a
+ * code unit `c < 128` that is `!#$%&'*+-.^_`|~`, a digit or a letter. A table keeps token checks branch-light on hot
+ * paths (the policy checks every `Access-Control-Request-Headers` byte with it).
  */
 export const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
@@ -39,8 +39,8 @@ export function isTokenChar(c: string): boolean {
 }
 
 /**
- * True if `s` is an HTTP token (RFC 9110 §5.6.2: `1*tchar`). Used for header names, methods and the
- * items of `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
+ * True if `s` is an HTTP token (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2: `1*tchar`). Used for header
+ * names, methods and the items of `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
  */
 export function isToken(s: string): boolean {
   const n = s.length;
@@ -62,7 +62,7 @@ export function isHeaderName(name: string): boolean {
  */
 export function isHeaderValue(value: string): boolean {
   if (value.length > 0) {
-    if (isHttpTabOrSpace(value[0]!) || isHttpTabOrSpace(value[value.length - 1]!)) return false;
+    if (isHttpTabOrSpace(value.charAt(0)) || isHttpTabOrSpace(value.charAt(value.length - 1))) return false;
   }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
@@ -84,8 +84,8 @@ export function isByteString(s: string): boolean {
 export function normalizeHeaderValue(value: string): string {
   let start = 0;
   let end = value.length;
-  while (start < end && isHttpWhitespace(value[start]!)) start++;
-  while (end > start && isHttpWhitespace(value[end - 1]!)) end--;
+  while (start < end && isHttpWhitespace(value.charAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charAt(end - 1))) end--;
   return value.slice(start, end);
 }
 
@@ -93,8 +93,8 @@ export function normalizeHeaderValue(value: string): string {
 export function trimHttpTabOrSpace(value: string): string {
   let start = 0;
   let end = value.length;
-  while (start < end && isHttpTabOrSpace(value[start]!)) start++;
-  while (end > start && isHttpTabOrSpace(value[end - 1]!)) end--;
+  while (start < end && isHttpTabOrSpace(value.charAt(start))) start++;
+  while (end > start && isHttpTabOrSpace(value.charAt(end - 1))) end--;
   return value.slice(start, end);
 }
 
@@ -143,10 +143,10 @@ export function splitHeaderValue(value: string): string[] {
   const values: string[] = [];
   let position = 0;
   let temporary = '';
-  while (true) {
+  for (;;) {
     // Collect a sequence of code points that are not `"` or `,`.
     while (position < value.length && value[position] !== '"' && value[position] !== ',') {
-      temporary += value[position];
+      temporary += value.charAt(position);
       position++;
     }
     if (position < value.length) {
@@ -155,7 +155,7 @@ export function splitHeaderValue(value: string): string[] {
         const start = position;
         position++;
         while (position < value.length) {
-          const c = value[position]!;
+          const c = value.charAt(position);
           if (c === '\\') {
             position += 2;
             continue;
@@ -224,10 +224,12 @@ export function compareBytes(a: string, b: string): number {
  * of a pair list is not a pair of strings (as `new Headers()` does).
  */
 export function toHeaderList(init: HeadersInit | undefined): HeaderList {
-  if (init === undefined || init === null) return [];
+  const untrusted: unknown = init; // JavaScript callers may pass null, or pairs that are not pairs
+  if (untrusted === undefined || untrusted === null) return [];
   if (Array.isArray(init)) {
     return init.map((entry, i) => {
-      if (!Array.isArray(entry) || entry.length !== 2) {
+      const pair: unknown = entry;
+      if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(`Invalid header entry at index ${i}: each entry must be a [name, value] pair.`);
       }
       const [n, v] = entry as unknown[];

@@ -1,5 +1,5 @@
 /**
- * Methods (Fetch Standard §2.2.1 "Methods").
+ * Methods (Fetch Standard, https://fetch.spec.whatwg.org/#methods).
  */
 import { byteUppercase, isToken } from './headers.js';
 

@@ -1,6 +1,7 @@
 /**
- * Origins and sites (HTML Standard §7.1 "Origin", URL Standard "host", Fetch "byte-serializing a
- * request origin").
+ * Origins and sites (HTML Standard, https://html.spec.whatwg.org/multipage/browsers.html#origin; URL Standard,
+ * https://url.spec.whatwg.org/#hosts-(domains-and-ip-addresses); Fetch,
+ * https://fetch.spec.whatwg.org/#byte-serializing-a-request-origin).
  *
  * corsight passes origins around in their serialized form: `scheme "://" host [":" port]` with a
  * lowercase scheme and host and no default port, or the literal `null` for an opaque origin.
@@ -113,8 +114,9 @@ export interface HostSuffixInfo {
 export function hostSuffixInfo(host: string): HostSuffixInfo {
   const bracketed = host.startsWith('[');
   const info = parseHost(bracketed ? host.slice(1, -1) : host, { allowPrivateDomains: true });
-  if (bracketed || info.isIp === true)
+  if (bracketed || info.isIp === true) {
     return { isIp: true, registrableDomain: null, publicSuffix: null, listedSuffix: false };
+  }
   return {
     isIp: false,
     registrableDomain: info.domain ?? null,
@@ -178,7 +180,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Potentially trustworthy origin (Secure Contexts §3.1): `https:`/`wss:`, loopback hosts
+ * Potentially trustworthy origin (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy):
+ * `https:`/`wss:`, loopback hosts
  * (`127.0.0.0/8`, `[::1]`, `localhost` and `*.localhost`), and `file:`. Opaque origins are not.
  * Accepts a serialized origin or a URL.
  */

@@ -1,7 +1,7 @@
 /**
- * The Fetch Standard's header name lists and the CORS-safelisted request-header rules (§2.2.2
- * "Headers": CORS-safelisted request-header, CORS-unsafe request-header names, forbidden
- * request-header, forbidden response-header name, CORS-safelisted response-header name,
+ * The Fetch Standard's header name lists and the CORS-safelisted request-header rules
+ * (https://fetch.spec.whatwg.org/#cors-safelisted-request-header "Headers": CORS-safelisted request-header, CORS-unsafe
+ * request-header names, forbidden request-header, forbidden response-header name, CORS-safelisted response-header name,
  * no-CORS-safelisted request-header).
  */
 import {
@@ -80,8 +80,8 @@ export function mimeEssence(value: string): string | null {
   // Strip leading and trailing HTTP whitespace.
   let a = 0;
   let b = s.length;
-  while (a < b && isHttpWhitespace(s[a]!)) a++;
-  while (b > a && isHttpWhitespace(s[b - 1]!)) b--;
+  while (a < b && isHttpWhitespace(s.charAt(a))) a++;
+  while (b > a && isHttpWhitespace(s.charAt(b - 1))) b--;
   s = s.slice(a, b);
   const slash = s.indexOf('/');
   if (slash <= 0) return null;
@@ -90,7 +90,7 @@ export function mimeEssence(value: string): string | null {
   const semicolon = s.indexOf(';', slash + 1);
   let subtype = semicolon === -1 ? s.slice(slash + 1) : s.slice(slash + 1, semicolon);
   let e = subtype.length;
-  while (e > 0 && isHttpWhitespace(subtype[e - 1]!)) e--;
+  while (e > 0 && isHttpWhitespace(subtype.charAt(e - 1))) e--;
   subtype = subtype.slice(0, e);
   if (!isToken(subtype)) return null;
   return byteLowercase(`${type}/${subtype}`);
@@ -113,9 +113,9 @@ export function isCorsSafelistedContentType(value: string): boolean {
 export function isCorsSafelistedRange(value: string): boolean {
   const m = /^bytes=([0-9]+)-([0-9]*)$/.exec(value);
   if (m === null) return false;
-  const start = BigInt(m[1]!);
-  if (m[2] === '') return true;
-  return start <= BigInt(m[2]!);
+  const [, first = '0', last = ''] = m;
+  if (last === '') return true;
+  return BigInt(first) <= BigInt(last);
 }
 
 function isLanguageValue(value: string): boolean {
@@ -123,10 +123,10 @@ function isLanguageValue(value: string): boolean {
 }
 
 /**
- * CORS-safelisted request-header (Fetch §2.2.2): false if the value is longer than 128 bytes; then by
- * lowercased name — `accept` (no CORS-unsafe byte), `accept-language` / `content-language` (only
- * `0-9A-Za-z`, space and `*,-.;=`), `content-type` ({@link isCorsSafelistedContentType}), `range`
- * ({@link isCorsSafelistedRange}); with `options.chromium`, Chromium's extra names too.
+ * CORS-safelisted request-header (https://fetch.spec.whatwg.org/#cors-safelisted-request-header): false if the value is
+ * longer than 128 bytes; then by lowercased name — `accept` (no CORS-unsafe byte), `accept-language` /
+ * `content-language` (only `0-9A-Za-z`, space and `*,-.;=`), `content-type` ({@link isCorsSafelistedContentType}),
+ * `range` ({@link isCorsSafelistedRange}); with `options.chromium`, Chromium's extra names too.
  */
 export function isCorsSafelistedRequestHeader(name: string, value: string, options: SafelistOptions = {}): boolean {
   if (value.length > SAFELISTED_VALUE_MAX) return false;
@@ -169,10 +169,10 @@ export interface UnsafeNamesOptions extends SafelistOptions {
 }
 
 /**
- * CORS-unsafe request-header names (Fetch §2.2.2): every header that is not CORS-safelisted is
- * unsafe; if the safelisted values add up to more than 1024 bytes, all safelisted names become unsafe
- * as well. Returns the names byte-lowercased, de-duplicated and sorted (a "sorted-lowercase set"),
- * which is exactly what goes into `Access-Control-Request-Headers`.
+ * CORS-unsafe request-header names (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names): every header that
+ * is not CORS-safelisted is unsafe; if the safelisted values add up to more than 1024 bytes, all safelisted names
+ * become unsafe as well. Returns the names byte-lowercased, de-duplicated and sorted (a "sorted-lowercase set"), which
+ * is exactly what goes into `Access-Control-Request-Headers`.
  */
 export function corsUnsafeRequestHeaderNames(
   headers: readonly (readonly [string, string])[],
@@ -233,10 +233,10 @@ export interface ForbiddenOptions {
 }
 
 /**
- * Forbidden request-header (Fetch §2.2.2): the fixed list, any name starting with `proxy-` or
- * `sec-`, and `X-HTTP-Method` / `X-HTTP-Method-Override` / `X-Method-Override` when any of the
- * comma-split values is a forbidden method. Script cannot set these: `Headers` silently drops them.
- * With `options.userAgent`, `User-Agent` is forbidden too (Chromium).
+ * Forbidden request-header (https://fetch.spec.whatwg.org/#forbidden-request-header): the fixed list, any name starting
+ * with `proxy-` or `sec-`, and `X-HTTP-Method` / `X-HTTP-Method-Override` / `X-Method-Override` when any of the
+ * comma-split values is a forbidden method. Script cannot set these: `Headers` silently drops them. With
+ * `options.userAgent`, `User-Agent` is forbidden too (Chromium).
  */
 export function isForbiddenRequestHeader(name: string, value: string, options: ForbiddenOptions = {}): boolean {
   const n = byteLowercase(name);

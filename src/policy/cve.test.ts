@@ -1,7 +1,8 @@
 /**
- * One regression test per CORS-middleware vulnerability of research/middleware.md §5 that applies to a
- * policy like ours; the CVE or advisory is named in each title. Not applicable, hence absent: flask-cors
- * CVE-2024-6839/-6844/-6866 (path-rule matching: corsight policies are attached per route, not by URL regex).
+ * One regression test per CORS-middleware vulnerability of research/middleware.md ("Known security bugs / CVEs in CORS
+ * middleware") that applies to a policy like ours; the CVE or advisory is named in each title. Not applicable, hence
+ * absent: flask-cors CVE-2024-6839/-6844/-6866 (path-rule matching: corsight policies are attached per route, not by
+ * URL regex).
  */
 import express from 'express';
 import { createServer } from 'node:http';

@@ -4,7 +4,10 @@
  */
 import type { RequestHeaders } from './types.js';
 
-/** `Access-Control-Allow-Origin` (Fetch §3.2.3), as it appears in `PolicyDecision.headers`. */
+/**
+ * `Access-Control-Allow-Origin` (https://fetch.spec.whatwg.org/#http-access-control-allow-origin), as it appears in
+ * `PolicyDecision.headers`.
+ */
 export const ACAO = 'access-control-allow-origin';
 /** `Access-Control-Allow-Credentials`. */
 export const ACAC = 'access-control-allow-credentials';

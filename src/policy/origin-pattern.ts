@@ -27,7 +27,10 @@ export type OriginPattern =
       text: string;
     };
 
-/** Default ports per special scheme (URL Standard §4.1); browsers omit them when serializing an origin. */
+/**
+ * Default ports per special scheme (URL Standard, https://url.spec.whatwg.org/#default-port); browsers omit them when
+ * serializing an origin.
+ */
 export const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;

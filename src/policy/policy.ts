@@ -135,7 +135,8 @@ class Compiled {
     this.privateNetwork = config.privateNetwork;
     this.methods = config.methods === '*' ? undefined : new Set(config.methods);
     this.reflectMethod = config.methods === '*' && config.credentials;
-    // Safelisted methods never need ACAM (Fetch §4.8 step 7: they pass the method check regardless).
+    // Safelisted methods never need ACAM (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7.5: they pass the method check
+    // regardless).
     const listed = config.methods === '*' ? [] : config.methods.filter((m) => !SAFELISTED_METHODS.has(m));
     this.acam =
       config.methods === '*'
@@ -337,7 +338,10 @@ class CorsPolicy implements Policy {
     return this.debug ? explain(refused, 'origin', `origin "${escapeValue(origin)}" is not allowed`) : refused;
   }
 
-  /** Fetch §4.8 "CORS-preflight fetch", server side: origin, then method, then headers, then private network. */
+  /**
+   * CORS-preflight fetch (https://fetch.spec.whatwg.org/#cors-preflight-fetch), server side: origin, then method, then headers, then
+   * private network.
+   */
   private preflight(
     c: Compiled,
     request: PolicyRequest,

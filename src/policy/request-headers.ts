@@ -28,7 +28,8 @@ const NONE: number[] = [];
 /**
  * Checks ACRH values against an allowlist of lower-case names, or against "any token" for `'*'`.
  * Names are compared ASCII-case-insensitively; elements may be separated by OWS and empty elements (the RFC 9110
- * §5.6.1 list rule, and the `, ` that joins repeated header lines, rs/cors#184).
+ * list rule, https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1, and the `, ` that joins repeated header lines,
+ * rs/cors#184).
  */
 export class RequestHeaderChecker {
   /** Allowed names by length: `byLength[n]` lists the indexes of the names n characters long. */
@@ -57,7 +58,10 @@ export class RequestHeaderChecker {
     this.maxLength = wildcard ? MAX_WILDCARD_ACRH_LENGTH : names.reduce((sum, n) => sum + n.length + 4, 16);
   }
 
-  /** Whether `authorization` is allowed (it must be listed by name: Fetch §3.2.3 keeps it out of `*`). */
+  /**
+   * Whether `authorization` is allowed (it must be listed by name: https://fetch.spec.whatwg.org/#http-responses keeps
+   * it out of `*`).
+   */
   get allowsAuthorization(): boolean {
     return this.authorizationIndex !== -1;
   }
@@ -82,7 +86,8 @@ export class RequestHeaderChecker {
       while ((c === SP || c === HTAB) && ++i < len) c = value.charCodeAt(i); // leading OWS
       if (i >= len) break;
       if (c === COMMA) {
-        // Browsers never send empty elements; a few are tolerated (RFC 9110 §5.6.1), a flood is refused.
+        // Browsers never send empty elements; a few are tolerated
+        // (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1), a flood is refused.
         if (++empties > MAX_EMPTY_ELEMENTS) return i;
         i++;
         continue;

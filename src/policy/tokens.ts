@@ -10,13 +10,16 @@ export { isForbiddenMethod, normalizeMethod } from '../fetch/methods.js';
 export { TCHAR as TOKEN, isToken } from '../fetch/headers.js';
 export { isForbiddenResponseHeaderName } from '../fetch/safelist.js';
 
-/** Fetch §2.2.1: CORS-safelisted methods. A browser never needs `Access-Control-Allow-Methods` for them. */
+/**
+ * CORS-safelisted methods (https://fetch.spec.whatwg.org/#cors-safelisted-method). A browser never needs
+ * `Access-Control-Allow-Methods` for them.
+ */
 export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(CORS_SAFELISTED_METHODS);
 
 /**
  * Whether listing this request header in `requestHeaders` can never have an effect: a forbidden request-header
- * name (Fetch §2.2.2, scripts cannot set it), or `Access-Control-Request-Private-Network`, which only the
- * browser sends. `name` must be lower-case.
+ * name (https://fetch.spec.whatwg.org/#forbidden-request-header, scripts cannot set it), or
+ * `Access-Control-Request-Private-Network`, which only the browser sends. `name` must be lower-case.
  */
 export function isForbiddenRequestHeaderName(name: string): boolean {
   // An empty value: the X-HTTP-Method-Override family is forbidden only with a forbidden method as its value.
@@ -24,8 +27,8 @@ export function isForbiddenRequestHeaderName(name: string): boolean {
 }
 
 /**
- * Fetch §2.2.2 CORS-safelisted response-header names: always readable by scripts, so listing them in
- * `exposeHeaders` is redundant.
+ * CORS-safelisted response-header names (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name): always
+ * readable by scripts, so listing them in `exposeHeaders` is redundant.
  */
 export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(CORS_SAFELISTED_RESPONSE_HEADER_NAMES);
 

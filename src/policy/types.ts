@@ -27,7 +27,8 @@ export interface PolicyConfig {
   methods?: string[];
   /**
    * Request headers allowed in preflights (case-insensitive). `'*'` (or a list containing `'*'`) allows every
-   * header except `Authorization`, which must be listed by name (Fetch §3.2.3 excludes it from `*`).
+   * header except `Authorization`, which must be listed by name
+   * (https://fetch.spec.whatwg.org/#http-access-control-allow-headers excludes it from `*`).
    */
   requestHeaders?: string[] | '*';
   /** Response headers scripts may read (`Access-Control-Expose-Headers`); `['*']` only without credentials. */
@@ -109,7 +110,8 @@ export interface PolicyRequest {
  */
 export interface PolicyDecision {
   /**
-   * `preflight`: OPTIONS with `Origin` and `Access-Control-Request-Method` (Fetch §4.8 "CORS-preflight fetch");
+   * `preflight`: OPTIONS with `Origin` and `Access-Control-Request-Method`
+   * (https://fetch.spec.whatwg.org/#cors-preflight-fetch);
    * `actual`: any other request with an `Origin` header; `none`: no `Origin` header (not a CORS request).
    */
   kind: 'preflight' | 'actual' | 'none';

@@ -22,7 +22,7 @@ export interface NormalizedConfig {
   /** `'*'` alone, or the parsed patterns (deduplicated). */
   origins: '*' | Extract<OriginPattern, { kind: 'origin' }>[];
   credentials: boolean;
-  /** Normalized methods (Fetch §2.2.1), or `'*'`. */
+  /** Normalized methods (https://fetch.spec.whatwg.org/#methods), or `'*'`. */
   methods: string[] | '*';
   /** Lower-case names; `wildcard` when `'*'` was given. */
   requestHeaders: { names: string[]; wildcard: boolean };
@@ -400,7 +400,7 @@ export function checkConfig(config: unknown): {
         }
       });
       if (requestHeaders.wildcard) {
-        // Under "*" only `authorization` still needs its name (Fetch §3.2.3).
+        // Under "*" only `authorization` still needs its name (https://fetch.spec.whatwg.org/#http-responses).
         for (const name of requestHeaders.names) {
           if (name !== 'authorization') {
             problems.push(

@@ -2,7 +2,7 @@
  * The TLS certificate of the https listener: made fresh for each run by src/chromium (the stand-in's
  * generator), with SANs for the test hostnames. Chromium is told to accept it (`ignoreHTTPSErrors`), because a
  * self-signed target otherwise fails with net::ERR_CERT_AUTHORITY_INVALID before any CORS step
- * (fetch-cors.md §4.1).
+ * (fetch-cors.md, "Topology").
  */
 import { createSelfSignedCertificate } from '../../src/chromium/index.js';
 

@@ -3,7 +3,7 @@
  * playwright-core through `executablePath`; never a downloaded browser) running `fetch()` from a page on the
  * `page` origin, or from a sandboxed `srcdoc` iframe inside it whose origin is opaque (`Origin: null`).
  *
- * What is read, and from where (fetch-cors.md §4.3):
+ * What is read, and from where (fetch-cors.md, "Reading the outcome"):
  * - the page: resolved or rejected (and the error's name and message), response type, status and the
  *   readable header names `[...response.headers.keys()]`;
  * - CDP `Network.loadingFailed`: `errorText`, `blockedReason` and `corsErrorStatus {corsError, failedParameter}`
@@ -12,7 +12,7 @@
  * The server's own log of the requests (./wire-server.ts) is joined in by the caller.
  *
  * Deliberately not used: `page.route()` (Fetch interception changes redirect and preflight behaviour,
- * fetch-cors.md §4.2) and any `--disable-features` switch (it would replace Playwright's list).
+ * fetch-cors.md, "Launch") and any `--disable-features` switch (it would replace Playwright's list).
  */
 import {
   chromiumSwitches,
@@ -173,7 +173,7 @@ export class BrowserSession {
 
   /** Opens a context on `browser`, loads `<page origin>/` and a sandboxed srcdoc iframe in it. */
   static async open(browser: Browser, world: World): Promise<BrowserSession> {
-    // ignoreHTTPSErrors: the https target has a self-signed certificate (fetch-cors.md §4.1).
+    // ignoreHTTPSErrors: the https target has a self-signed certificate (fetch-cors.md, "Topology").
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     try {
       const page = await context.newPage();

@@ -2,10 +2,10 @@
  * Local Network Access: the engine against real headless Chromium, case by case.
  *
  * Everything runs on 127.0.0.1; `--ip-address-space-overrides` makes some of its ports `public` or `local`
- * (fetch-cors.md §2.4), the others stay `loopback`. Pages are loaded from those ports, targets are
- * `http://127.0.0.1:<port>` URLs (potentially trustworthy, so never mixed content), and the engine is told the
- * same thing: the page's `addressSpace`, and a `resolveAddressSpace` that maps each port like the override does.
- * The permission is granted per browser context (`grantPermissions(['local-network-access'])`).
+ * (fetch-cors.md, "Private Network Access → Local Network Access"), the others stay `loopback`. Pages are loaded from
+ * those ports, targets are `http://127.0.0.1:<port>` URLs (potentially trustworthy, so never mixed content), and the
+ * engine is told the same thing: the page's `addressSpace`, and a `resolveAddressSpace` that maps each port like the
+ * override does. The permission is granted per browser context (`grantPermissions(['local-network-access'])`).
  *
  * Compared per case: resolved or rejected, the CORS error code (CDP `corsErrorStatus`), Chromium's console
  * line, and the requests the servers received.

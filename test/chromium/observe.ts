@@ -54,9 +54,9 @@ export interface Observation {
 
 /**
  * Request headers the browser sets or replaces itself, so what reached the server says nothing about the
- * script's value: Chromium's forbidden request-header names (fetch-cors.md §1.4; `User-Agent` included, as
- * Chromium still treats it as forbidden) and the `proxy-` / `sec-` prefixes. Origin and the
- * Access-Control-Request-* pair are compared through their own fields.
+ * script's value: Chromium's forbidden request-header names (fetch-cors.md, "Forbidden headers, and related name
+ * lists"; `User-Agent` included, as Chromium still treats it as forbidden) and the `proxy-` / `sec-` prefixes. Origin
+ * and the Access-Control-Request-* pair are compared through their own fields.
  */
 export function browserOwned(name: string): boolean {
   const n = name.toLowerCase();

@@ -21,12 +21,15 @@ export function getHeader(headers: readonly HeaderLine[], name: string): string 
   return values.length === 0 ? null : values.join(', ');
 }
 
-/** A request is a CORS preflight when it is an OPTIONS carrying Access-Control-Request-Method (Fetch §4.8). */
+/**
+ * A request is a CORS preflight when it is an OPTIONS carrying Access-Control-Request-Method
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
+ */
 export function isPreflight(method: string, headers: readonly HeaderLine[]): boolean {
   return method === 'OPTIONS' && getHeader(headers, 'access-control-request-method') !== null;
 }
 
-/** Statuses that must not carry a body (RFC 9110 §6.4.1). */
+/** Statuses that must not carry a body (https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1). */
 function bodyless(status: number): boolean {
   return status === 204 || status === 304 || (status >= 100 && status < 200);
 }

@@ -26,7 +26,10 @@ export interface LoggedRequest {
   target: string;
   /** scheme://Host + target. */
   url: string;
-  /** Header lines in order, names as sent, values with surrounding whitespace removed (RFC 9112 §5). */
+  /**
+   * Header lines in order, names as sent, values with surrounding whitespace removed
+   * (https://www.rfc-editor.org/rfc/rfc9112#section-5).
+   */
   headers: HeaderLine[];
   /** Case key and hop index when `url` is a case URL. */
   key?: string;

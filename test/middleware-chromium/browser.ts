@@ -5,11 +5,11 @@
  *
  * For each page the suite keeps a CDP session (`Network.enable`) and records `Network.loadingFailed` by URL:
  * Playwright itself only reports `net::ERR_FAILED`, CDP's `corsErrorStatus` names the CORS error
- * (fetch-cors.md §4.3). The sandboxed `srcdoc` iframe has an opaque origin (`Origin: null`) and runs out of
- * process, so it gets a CDP session of its own.
+ * (fetch-cors.md, "Reading the outcome"). The sandboxed `srcdoc` iframe has an opaque origin (`Origin: null`) and runs
+ * out of process, so it gets a CDP session of its own.
  *
  * Deliberately not used: `page.route()` (Fetch interception changes preflight and redirect behaviour,
- * fetch-cors.md §4.2) and `--disable-features` (it would replace Playwright's own list).
+ * fetch-cors.md, "Launch") and `--disable-features` (it would replace Playwright's own list).
  */
 import { hostResolverRulesSwitch, launchChromium, mapRule, openOpaqueFrame } from '../../src/chromium/index.js';
 import { chromiumAvailable as requireBrowserForSuite } from '../support/chromium.js';

@@ -234,7 +234,8 @@ export const requestKinds: readonly RequestKind[] = [
 /** The intended outcome: may script on `origin` read the response to `kind` under `policy`? */
 export function intendedAllowed(policy: PolicyName, origin: PageOrigin, kind: RequestKind): boolean {
   if (kind.refusedBy.includes(policy)) return false;
-  // A "*" policy never grants credentialed access (Fetch §3.2.5: "*" does not work with credentials).
+  // A "*" policy never grants credentialed access (https://fetch.spec.whatwg.org/#cors-protocol-and-credentials: "*"
+  // does not work with credentials).
   if (policy === 'public') return !kind.credentialed;
   return origin.listed;
 }

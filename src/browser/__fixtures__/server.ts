@@ -16,13 +16,13 @@ export type Routes = Record<string, Route>;
 /** A transport answering from `routes` (404 without headers when nothing matches) and the log of requests. */
 export function fakeServer(routes: Routes): { transport: Transport; log: WireRequest[] } {
   const log: WireRequest[] = [];
-  const transport: Transport = async (req) => {
+  const transport: Transport = (req) => {
     log.push(req);
     const route = routes[`${req.method} ${req.url}`] ?? routes[`* ${req.url}`];
-    if (!route) return { status: 404, headers: [] };
+    if (!route) return Promise.resolve({ status: 404, headers: [] });
     const headers = typeof route.headers === 'function' ? route.headers(req) : (route.headers ?? []);
     const res: TransportResponse = { status: route.status ?? 200, headers };
-    return res;
+    return Promise.resolve(res);
   };
   return { transport, log };
 }

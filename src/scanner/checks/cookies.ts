@@ -34,7 +34,7 @@ export function cookiesOf(exchange: Exchange): CookieInfo[] {
 /** Cookies among `cookies` that a request from `attackerOrigin` to the target would carry. */
 export function carriedCookies(cookies: readonly CookieInfo[], attackerOrigin: string, targetUrl: URL): CookieInfo[] {
   const sameSite = attackerOrigin !== 'null' && isSameSite(attackerOrigin, targetUrl);
-  // A Secure cookie is neither stored from nor sent to a non-secure URL (RFC 6265bis §5.7; Chromium treats
+  // A Secure cookie is neither stored from nor sent to a non-secure URL (https://httpwg.org/http-extensions/draft-ietf-httpbis-rfc6265bis.html#name-storage-model; Chromium treats
   // loopback hosts as secure). Same-site requests carry every other cookie; cross-site ones only
   // SameSite=None, which Chromium requires to be Secure (without Secure it is rejected when set).
   const secureTarget = isPotentiallyTrustworthy(targetUrl);

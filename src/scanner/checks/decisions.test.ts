@@ -89,7 +89,7 @@ function serverTransport(rule: Rule, failure?: { rate: number; kind: string; see
     },
     close: () => Promise.resolve(),
     destroy: () => Promise.resolve(),
-    stats: { requests: 0, retries: 0 },
+    stats: { requests: 0, retries: 0, rateLimited: 0 },
   };
 }
 

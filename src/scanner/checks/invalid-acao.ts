@@ -1,10 +1,10 @@
 /**
  * `invalid-acao`: an Access-Control-Allow-Origin value no browser accepts.
  *
- * The CORS check (Fetch §4.10) takes the header with "get" (several lines joined by ", ") and accepts
- * only `*` or the byte-exact serialized request origin; Firefox additionally refuses several lines
- * outright, Safari any comma (fetch-cors.md §2.5, §2.6). So lists, several header lines, `*.domain`
- * patterns, trailing slashes, paths, upper-case or `Null` never pass: legitimate callers break, and the
+ * The CORS check (https://fetch.spec.whatwg.org/#concept-cors-check) takes the header with "get" (several lines joined
+ * by ", ") and accepts only `*` or the byte-exact serialized request origin; Firefox additionally refuses several lines
+ * outright, Safari any comma (fetch-cors.md, "Firefox (Gecko)" and "Safari (WebKit)"). So lists, several header lines,
+ * `*.domain` patterns, trailing slashes, paths, upper-case or `Null` never pass: legitimate callers break, and the
  * value usually betrays two layers (a proxy and the app) both adding CORS, or a misunderstood syntax.
  */
 import { getAllHeaderValues } from '../../fetch/headers.js';

@@ -1,6 +1,7 @@
 /**
  * `missing-vary-origin`: Access-Control-Allow-Origin depends on the request's Origin, but the response
- * does not say `Vary: Origin` (RFC 9110 §12.5.5; Fetch §3.2.5 "CORS protocol and HTTP caches").
+ * does not say `Vary: Origin` (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5;
+ * https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches).
  *
  * A cache (the browser's or a shared one) may then store the answer for one origin and serve it for
  * another: legitimate callers break, and a response carrying an attacker-chosen ACAO can be served to
@@ -22,7 +23,10 @@ export function variesOnOrigin(exchange: Exchange): boolean {
     .some((v) => v === 'origin' || v === '*');
 }
 
-/** How caches may store a response, from Cache-Control / Expires (RFC 9111 §3, §5.2). */
+/**
+ * How caches may store a response, from Cache-Control / Expires (https://www.rfc-editor.org/rfc/rfc9111#section-3,
+ * https://www.rfc-editor.org/rfc/rfc9111#section-5.2).
+ */
 export type Cacheability = 'no-store' | 'private' | 'shared' | 'heuristic';
 
 /** Classifies `exchange`'s response. */

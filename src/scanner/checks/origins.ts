@@ -2,11 +2,11 @@
  * The origins the checks send: trusted-looking ones derived from the target (to learn what the server
  * trusts and to find the names its rule is built around) and attacker origins built from them.
  *
- * Every attacker origin is a value a real browser sends in `Origin` (Fetch §3.1 "byte-serializing a
- * request origin": scheme, host, port; no path, no userinfo, lowercase) and that an attacker can really
- * serve a page from: its host's registrable domain (Public Suffix List via tldts, private section
- * included, so `*.github.io` counts) is not the target's, or it is one of a few curated user-content
- * origins. Scheme-less, path-bearing, userinfo and `Null`-cased values, which older scanners send, are
+ * Every attacker origin is a value a real browser sends in `Origin`
+ * (https://fetch.spec.whatwg.org/#byte-serializing-a-request-origin: scheme, host, port; no path, no userinfo,
+ * lowercase) and that an attacker can really serve a page from: its host's registrable domain (Public Suffix List via
+ * tldts, private section included, so `*.github.io` counts) is not the target's, or it is one of a few curated
+ * user-content origins. Scheme-less, path-bearing, userinfo and `Null`-cased values, which older scanners send, are
  * never produced (see `probeOriginProblem`).
  */
 import { parse } from 'tldts';
@@ -287,7 +287,7 @@ export interface SpecialChar {
  * `https://target.tld_.corsight-attacker.com` is a real page origin. Both are allowed by the URL
  * Standard's host parser (neither is a forbidden host code point), so the origin serializes as sent.
  * `_` is kept by Chromium, Firefox and Safari. `` ` `` was reported as Safari-only (Corben Leo, "Advanced
- * CORS Exploitation Techniques", 2018; fetch-cors.md §2.6), but Chromium 156 keeps it too: `poc.test.ts`
+ * CORS Exploitation Techniques", 2018; fetch-cors.md, "Safari (WebKit)"), but Chromium 156 keeps it too: `poc.test.ts`
  * loads a page at such an origin and reads the lab through it (with the name mapped to loopback, so
  * resolution through public DNS is not covered). It catches parsers for which `_` is a word character.
  */

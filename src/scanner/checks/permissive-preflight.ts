@@ -2,10 +2,10 @@
  * `permissive-preflight`: the preflight grants an untrusted origin whatever methods or headers it asks
  * for (echoed `Access-Control-Request-Method` / `-Headers`) or everything (`*`).
  *
- * The preflight is the server's consent to non-simple requests (Fetch §4.8); echoing the request's
- * ACRM/ACRH, or `*`, consents to everything, including methods and headers the application never
- * meant to expose cross-origin. It matters only when the untrusted origin passes the preflight at all,
- * which the browser model decides; with credentials it extends the trust flaw to state-changing requests.
+ * The preflight is the server's consent to non-simple requests (https://fetch.spec.whatwg.org/#cors-preflight-fetch);
+ * echoing the request's ACRM/ACRH, or `*`, consents to everything, including methods and headers the application never
+ * meant to expose cross-origin. It matters only when the untrusted origin passes the preflight at all, which the
+ * browser model decides; with credentials it extends the trust flaw to state-changing requests.
  */
 import { getHeader } from '../../fetch/headers.js';
 import { parseTokenList } from '../../fetch/headers.js';
@@ -92,7 +92,8 @@ export const permissivePreflight: DescribedCheck<'permissive-preflight'> = {
     const assessment = await assess(ctx, { names, origin, via: 'preflight', preflight });
     if (assessment.access === 'none' || assessment.access === undefined) return decide([], gaps);
     const credentialed = assessment.access === 'credentialed-read' || assessment.access === 'credentialed-send';
-    // `*` counts only for requests without credentials (Fetch §4.8 steps 7-8).
+    // `*` counts only for requests without credentials (https://fetch.spec.whatwg.org/#cors-preflight-fetch steps 7.5
+    // and 7.7).
     const granted = grants.filter((g) => g.withCredentials || !credentialed).map((g) => g.text);
     if (granted.length === 0) return decide([], gaps);
     const severity: Severity = credentialed ? 'medium' : looksInternal(names) ? 'low' : 'info';

@@ -3,9 +3,9 @@
  *
  * Chromium's Private Network Access (WICG) sent `Access-Control-Request-Private-Network: true` on
  * preflights from public pages to private or loopback addresses and required
- * `Access-Control-Allow-Private-Network: true` back (fetch-cors.md §2.4). A server that grants it to any
- * origin opts its private-network service into being driven by every web page. Chromium has since moved
- * to a permission prompt (Local Network Access, Chrome 142), so the header now matters mostly to older
+ * `Access-Control-Allow-Private-Network: true` back (fetch-cors.md, "Private Network Access → Local Network Access"). A
+ * server that grants it to any origin opts its private-network service into being driven by every web page. Chromium
+ * has since moved to a permission prompt (Local Network Access, Chrome 142), so the header now matters mostly to older
  * browsers, but the grant still states that anyone may reach the device.
  */
 import { getHeader } from '../../fetch/headers.js';

@@ -2,13 +2,13 @@
  * The two probe shapes every trust check uses, and how an answer is read.
  *
  * - A **simple** probe is the target's own method (GET by default) with an `Origin` header: what a page's
- *   `fetch()` sends for a CORS-safelisted request (Fetch §4.1 main fetch, no preflight).
- * - A **preflight** probe is the `OPTIONS` request a browser sends before a non-simple request (Fetch §4.8
- *   CORS-preflight fetch): `Access-Control-Request-Method: PUT` and
- *   `Access-Control-Request-Headers: authorization,content-type,x-corsight-probe` (lowercase, sorted, as
- *   browsers build it). It also carries `Access-Control-Request-Private-Network: true`, which Chromium's
- *   Private Network Access preflights added, so one preflight answers the PNA check too. The unknown
- *   header name `x-corsight-probe` reveals servers that echo whatever headers are asked for.
+ *   `fetch()` sends for a CORS-safelisted request (https://fetch.spec.whatwg.org/#main-fetch, no preflight).
+ * - A **preflight** probe is the `OPTIONS` request a browser sends before a non-simple request
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch CORS-preflight fetch): `Access-Control-Request-Method: PUT` and
+ * `Access-Control-Request-Headers: authorization,content-type,x-corsight-probe` (lowercase, sorted, as browsers build
+ * it). It also carries `Access-Control-Request-Private-Network: true`, which Chromium's Private Network Access
+ * preflights added, so one preflight answers the PNA check too. The unknown header name `x-corsight-probe` reveals
+ * servers that echo whatever headers are asked for.
  *
  * All probes go through `ProbeContext.send`, which the runtime de-duplicates across checks.
  */
@@ -119,7 +119,10 @@ export function decide(findings: Finding[], gaps: Gaps): CheckReport {
   return { outcome: 'clear', findings: [] };
 }
 
-/** What one answer says about one origin, read the way the CORS check reads it (Fetch §4.10). */
+/**
+ * What one answer says about one origin, read the way the CORS check reads it
+ * (https://fetch.spec.whatwg.org/#concept-cors-check).
+ */
 export interface Verdict {
   readonly origin: string;
   readonly channel: Channel;

@@ -144,7 +144,9 @@ function schemeOf(origin: string): string {
   return new URL(origin).protocol.slice(0, -1);
 }
 
-/** Markdown inline code; text holding a backtick gets a longer fence (CommonMark §6.1). */
+/**
+ * Markdown inline code; text holding a backtick gets a longer fence (https://spec.commonmark.org/0.31.2/#code-spans).
+ */
 export function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }

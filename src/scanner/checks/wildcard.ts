@@ -1,12 +1,12 @@
 /**
  * `wildcard-origin` and `wildcard-with-credentials`: `Access-Control-Allow-Origin: *`.
  *
- * `*` lets any page read the response without credentials (Fetch §4.10 CORS check step 2) and never
- * with them (step 3 compares `*` with the origin and fails). So `*` alone exposes only what anyone
- * could fetch directly, unless the response depends on the client's network position; `*` with
- * `Access-Control-Allow-Credentials: true` is refused by every browser, and usually means credentialed
- * sharing was intended (8 of 11 frameworks studied by Chen et al., USENIX Security 2018, "fixed" it by
- * reflecting the Origin instead).
+ * `*` lets any page read the response without credentials (https://fetch.spec.whatwg.org/#concept-cors-check step 2)
+ * and never with them (step 3 compares `*` with the origin and fails). So `*` alone exposes only what anyone could
+ * fetch directly, unless the response depends on the client's network position; `*` with
+ * `Access-Control-Allow-Credentials: true` is refused by every browser, and usually means credentialed sharing was
+ * intended (8 of 11 frameworks studied by Chen et al., USENIX Security 2018, "fixed" it by reflecting the Origin
+ * instead).
  */
 import type { CheckReport, Exchange, ProbeContext } from '../types.js';
 import { assess } from './assess.js';
