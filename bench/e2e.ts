@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { allowedOrigin } from './scenarios.js';
 
 export type Framework = 'express' | 'fastify';
-export type Variant = 'none' | 'peer' | 'corsight';
+export type Variant = 'none' | 'peer' | 'corsight' | 'limit';
 export type RequestKind = 'actual' | 'preflight';
 
 /** One measured row: medians over the rounds. */
@@ -47,6 +47,10 @@ export interface E2EComparison {
   cpuRatio: number;
   /** Rounds in which corsight served more requests than its peer, of `rounds`. */
   wins: number;
+  /** corsight req/s / the hand-written limit's req/s (1 is the ceiling; the target is at least 0.97). */
+  corsightToLimit: number;
+  /** The peer's req/s / the hand-written limit's req/s. */
+  peerToLimit: number;
   rounds: number;
 }
 
@@ -69,7 +73,7 @@ const REQUESTS = {
   },
 };
 
-const VARIANTS = ['none', 'peer', 'corsight'] as const;
+const VARIANTS = ['none', 'peer', 'corsight', 'limit'] as const;
 
 /** Pins this process to CPU 1 and returns the prefix that starts a server on CPU 0, or why it cannot. */
 function placement(): { prefix: string[]; text: string; restore(): void } {
@@ -205,14 +209,17 @@ export async function runE2E(durationSeconds: number, rounds: number, log: (line
       }
       const ours = samples.get(key(framework, 'corsight', request)) ?? [];
       const peer = samples.get(key(framework, 'peer', request)) ?? [];
-      const n = Math.min(ours.length, peer.length);
-      const pairs = Array.from({ length: n }, (_, i) => ({ ours: ours[i]!, peer: peer[i]! }));
+      const ceiling = samples.get(key(framework, 'limit', request)) ?? [];
+      const n = Math.min(ours.length, peer.length, ceiling.length);
+      const pairs = Array.from({ length: n }, (_, i) => ({ ours: ours[i]!, peer: peer[i]!, limit: ceiling[i]! }));
       comparisons.push({
         framework,
         request,
         rpsRatio: median(pairs.map((p) => p.ours.rps / p.peer.rps)),
         cpuRatio: median(pairs.map((p) => p.ours.cpuPerRequest / p.peer.cpuPerRequest)),
         wins: pairs.filter((p) => p.ours.rps > p.peer.rps).length,
+        corsightToLimit: median(pairs.map((p) => p.ours.rps / p.limit.rps)),
+        peerToLimit: median(pairs.map((p) => p.peer.rps / p.limit.rps)),
         rounds: n,
       });
     }

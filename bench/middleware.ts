@@ -139,8 +139,8 @@ function microTable(all: MicroResult[], scalingResults: ScalingResult[]): { tabl
 
 function e2eTable(report: E2EReport): string {
   const lines = [
-    '| framework | request | none | peer | corsight | corsight / peer, req/s | corsight / peer, CPU per request | rounds corsight served more |',
-    '|---|---|---|---|---|---|---|---|',
+    '| framework | request | none | peer | corsight | hand-written limit | corsight / limit | peer / limit | corsight / peer, req/s | corsight / peer, CPU per request | rounds corsight served more |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of report.comparisons) {
     const get = (v: E2EResult['variant']) =>
@@ -150,7 +150,7 @@ function e2eTable(report: E2EReport): string {
         ? `${Math.round(r.rps)} req/s, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''}${r.errors ? `, ${r.errors} errors` : ''}`
         : '—';
     lines.push(
-      `| ${c.framework} | ${c.request} | ${cell(get('none'))} | ${cell(get('peer'))} | ${cell(get('corsight'))} | ${c.rpsRatio.toFixed(2)}x | ${c.cpuRatio.toFixed(2)}x | ${c.wins} of ${c.rounds} |`,
+      `| ${c.framework} | ${c.request} | ${cell(get('none'))} | ${cell(get('peer'))} | ${cell(get('corsight'))} | ${cell(get('limit'))} | ${c.corsightToLimit.toFixed(3)} | ${c.peerToLimit.toFixed(3)} | ${c.rpsRatio.toFixed(2)}x | ${c.cpuRatio.toFixed(2)}x | ${c.wins} of ${c.rounds} |`,
     );
   }
   return lines.join('\n');

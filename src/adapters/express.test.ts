@@ -1,10 +1,11 @@
 import express from 'express';
 import { createServer } from 'node:http';
-import { describeAdapter } from './__fixtures__/harness.js';
+import { describeAdapter, describeDynamicPolicies } from './__fixtures__/harness.js';
 import { listen } from './__fixtures__/listen.js';
 import { cors } from './express.js';
+import type { PolicySource } from './select.js';
 
-describeAdapter('express', async (policy) => {
+async function start(policy: PolicySource<express.Request>) {
   let hits = 0;
   const app = express();
   app.use((_req, res, next) => {
@@ -27,4 +28,7 @@ describeAdapter('express', async (policy) => {
   });
   const { url, close } = await listen(createServer(app));
   return { url, close, hits: () => hits };
-});
+}
+
+describeAdapter('express', start);
+describeDynamicPolicies<express.Request>('express', (req) => req.headers.host, start);

@@ -12,9 +12,11 @@
  * app.get('/api', (req, res) => res.json({ ok: true }));
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toPolicy, type Policy } from '../policy/policy.js';
-import type { PolicyConfig } from '../policy/types.js';
+import type { PolicyDecision } from '../policy/types.js';
 import { answerPreflight, setDecisionHeaders } from './node-response.js';
+import { compileSource, selectPolicy, type PolicySource } from './select.js';
+
+export type { PolicySelector, PolicySource } from './select.js';
 
 /** The part of Express's `next` the middleware uses. */
 type Next = (err?: unknown) => void;
@@ -24,17 +26,35 @@ type Next = (err?: unknown) => void;
  * request gets its CORS headers before `next()`, so they survive Express's error handlers and its 404 (the
  * final handler keeps headers already set).
  *
- * @param policy a policy from `createPolicy`, or a configuration to compile (throws `CorsConfigError`)
+ * @param policy a policy from `createPolicy`, a configuration to compile (throws `CorsConfigError`), or a
+ *   selector `(req) => policy | false` choosing among policies compiled at start-up
  */
-export function cors(policy: Policy | PolicyConfig): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
-  const p = toPolicy(policy);
+export function cors<Req extends IncomingMessage = IncomingMessage>(
+  policy: PolicySource<Req>,
+): (req: Req, res: ServerResponse, next: Next) => void {
+  const source = compileSource(policy);
   return function corsight(req, res, next) {
-    const decision = p.evaluate({ method: req.method ?? '', headers: req.headers });
-    if (decision.kind === 'preflight') {
-      answerPreflight(res, decision);
+    let p;
+    try {
+      p = typeof source === 'function' ? selectPolicy(source, req, 'express') : source;
+    } catch (err) {
+      next(err);
       return;
     }
-    setDecisionHeaders(res, decision.headers);
-    next();
+    if (p === false) {
+      next();
+      return;
+    }
+    const apply = (decision: PolicyDecision) => {
+      if (decision.kind === 'preflight') {
+        answerPreflight(res, decision);
+        return;
+      }
+      setDecisionHeaders(res, decision.headers);
+      next();
+    };
+    const decision = p.decide({ method: req.method ?? '', headers: req.headers, url: req.url });
+    if (decision instanceof Promise) decision.then(apply, next);
+    else apply(decision);
   };
 }

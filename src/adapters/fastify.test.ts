@@ -1,11 +1,12 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '../policy/index.js';
-import { ALLOWED, REFUSED, describeAdapter } from './__fixtures__/harness.js';
+import { ALLOWED, REFUSED, describeAdapter, describeDynamicPolicies } from './__fixtures__/harness.js';
 import corsight from './fastify.js';
+import type { PolicySource } from './select.js';
 
-describeAdapter('fastify', async (policy) => {
+async function start(policy: PolicySource<FastifyRequest>) {
   let hits = 0;
   const app = Fastify();
   app.addHook('onRequest', (_req, reply, done) => {
@@ -28,7 +29,10 @@ describeAdapter('fastify', async (policy) => {
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, hits: () => hits, close: () => app.close() };
-});
+}
+
+describeAdapter('fastify', start);
+describeDynamicPolicies<FastifyRequest>('fastify', (request) => request.headers.host, start);
 
 describe('fastify per-route policies', () => {
   async function start() {

@@ -23,11 +23,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, Route
 import { appendVary } from '../policy/headers.js';
 import { isPolicy, toPolicy, type Policy } from '../policy/policy.js';
 import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
+import { compileSource, selectPolicy, type CompiledSource, type PolicySource } from './select.js';
+
+export type { PolicySelector, PolicySource } from './select.js';
+
+/** A route's or the plugin's compiled policy, a selector, or `false` (no CORS). */
+type RoutePolicy = CompiledSource<FastifyRequest> | false;
 
 /** Plugin options. */
 export interface CorsightFastifyOptions {
-  /** The default policy for every route (and for 404s), as a policy or a configuration to compile. */
-  policy: Policy | PolicyConfig;
+  /**
+   * The default policy for every route (and for 404s): a policy, a configuration to compile, or a selector
+   * `(request) => policy | false` choosing among policies compiled at start-up.
+   */
+  policy: PolicySource<FastifyRequest>;
 }
 
 /** What `config.cors` on a route may hold. */
@@ -47,13 +56,13 @@ interface ShadowRouter {
     path: string,
     opts: { constraints?: Record<string, unknown> },
     handler: () => void,
-    store: { policy: Policy | false },
+    store: { policy: RoutePolicy },
   ): void;
   find(
     method: string,
     path: string,
     derivedConstraints: Record<string, unknown>,
-  ): { store: { policy: Policy | false } } | null;
+  ): { store: { policy: RoutePolicy } } | null;
 }
 
 function loadRouter(options: Record<string, unknown>): ShadowRouter {
@@ -89,7 +98,7 @@ function pathOf(url: string): string {
 interface Shared {
   shadow: ShadowRouter;
   /** The store of each route, so that the innermost registration's policy wins (its onRoute hook runs last). */
-  stores: WeakMap<RouteOptions, { policy: Policy | false }>;
+  stores: WeakMap<RouteOptions, { policy: RoutePolicy }>;
   /** Whether a preflight must be routed to find its policy (route policies, or several registrations). */
   routed: boolean;
   hasHostConstraints: boolean;
@@ -154,7 +163,7 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
       'corsight/fastify: the "policy" option is required, e.g. register(corsight, { policy: { origins: ["https://app.example.com"] } })',
     );
   }
-  const defaultPolicy = toPolicy(options.policy);
+  const defaultPolicy = compileSource(options.policy);
   const shared = sharedOf(fastify);
   if (++shared.registrations > 1) shared.routed = true;
 
@@ -162,7 +171,7 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
     // A route declared without options has no config object yet when onRoute hooks run.
     const config: { cors?: RouteCors } | undefined = route.config;
     const cors = config?.cors;
-    let policy: Policy | false = defaultPolicy;
+    let policy: RoutePolicy = defaultPolicy;
     if (cors !== undefined) {
       // Compile now, so a bad route policy fails at start-up, not on the first request.
       policy = cors === false ? false : toPolicy(cors);
@@ -197,7 +206,7 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
 
   // Routes declared before the plugin were not seen by onRoute: compile their `config.cors` on first use.
   const late = new WeakMap<object, Policy>();
-  const policyOf = (request: FastifyRequest): Policy | false => {
+  const policyOf = (request: FastifyRequest): RoutePolicy => {
     const cors = request.routeOptions.config.cors;
     if (cors === undefined) return defaultPolicy;
     if (cors === false) return false;
@@ -222,20 +231,31 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
       const found = typeof acrm === 'string' ? shared.shadow.find(acrm, pathOf(request.url), derived) : null;
       policy = found ? found.store.policy : defaultPolicy;
     }
-    if (policy === false) {
+    let chosen: Policy | false;
+    try {
+      chosen = typeof policy === 'function' ? selectPolicy(policy, request, 'fastify') : policy;
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (chosen === false) {
       done();
       return;
     }
-    const decision = policy.evaluate({ method: request.method, headers });
-    setHeaders(reply, decision.headers);
-    if (decision.kind === 'preflight') {
-      reply
-        .code(decision.status ?? 204)
-        .header('content-length', '0')
-        .send();
-      return;
-    }
-    done();
+    const apply = (decision: PolicyDecision) => {
+      setHeaders(reply, decision.headers);
+      if (decision.kind === 'preflight') {
+        reply
+          .code(decision.status ?? 204)
+          .header('content-length', '0')
+          .send();
+        return;
+      }
+      done();
+    };
+    const decision = chosen.decide({ method: request.method, headers, url: request.url });
+    if (decision instanceof Promise) void decision.then(apply);
+    else apply(decision);
   });
 
   // A preflight to a path with no OPTIONS route is served by the 404 handler of the root context, which runs

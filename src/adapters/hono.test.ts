@@ -1,9 +1,10 @@
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED, describeAdapter } from './__fixtures__/harness.js';
+import { ALLOWED, describeAdapter, describeDynamicPolicies } from './__fixtures__/harness.js';
 import { cors } from './hono.js';
+import type { PolicySource } from './select.js';
 
 /** Serves a Hono app on 127.0.0.1 through @hono/node-server, as in production. */
 async function serveApp(app: Hono) {
@@ -32,7 +33,7 @@ async function send(app: Hono, path: string, init: RequestInit) {
   }
 }
 
-describeAdapter('hono', async (policy) => {
+async function start(policy: PolicySource<Context>) {
   let hits = 0;
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -51,7 +52,10 @@ describeAdapter('hono', async (policy) => {
   });
   app.onError((_err, c) => c.text('error', 500));
   return { ...(await serveApp(app)), hits: () => hits };
-});
+}
+
+describeAdapter('hono', start);
+describeDynamicPolicies<Context>('hono', (c) => c.req.header('host'), start);
 
 describe('hono adapter details', () => {
   const policy = { origins: [ALLOWED], methods: ['PUT'] };

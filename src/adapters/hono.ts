@@ -8,13 +8,15 @@
  * app.use('*', cors({ origins: ['https://app.example.com'] }));
  * app.get('/api', (c) => c.json({ ok: true }));
  */
-import { toPolicy, type Policy } from '../policy/policy.js';
-import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
+import type { PolicyDecision } from '../policy/types.js';
 import { applyToResponse } from './fetch-response.js';
 import { nonErrorThrown } from './non-error.js';
+import { compileSource, selectPolicy, type PolicySource } from './select.js';
+
+export type { PolicySelector, PolicySource } from './select.js';
 
 /** The part of Hono's `Context` the middleware uses. */
-interface HonoContext {
+export interface HonoContext {
   req: { method: string; raw: Request };
   res: Response;
   body(data: null, status: 200 | 204 | 403): Response;
@@ -31,14 +33,22 @@ function applyToContext(c: HonoContext, headers: PolicyDecision['headers']): voi
  * the CORS headers are applied to `c.res` after `next()` returns, i.e. to whatever response the app, its
  * `notFound` or its `onError` handler produced.
  *
- * @param policy a policy from `createPolicy`, or a configuration to compile (throws `CorsConfigError`)
+ * @param policy a policy from `createPolicy`, a configuration to compile (throws `CorsConfigError`), or a
+ *   selector `(c) => policy | false` choosing among policies compiled at start-up
  */
-export function cors(
-  policy: Policy | PolicyConfig,
-): (c: HonoContext, next: () => Promise<void>) => Promise<Response | undefined> {
-  const p = toPolicy(policy);
+export function cors<C extends HonoContext = HonoContext>(
+  policy: PolicySource<C>,
+): (c: C, next: () => Promise<void>) => Promise<Response | undefined> {
+  const source = compileSource(policy);
   return async function corsight(c, next) {
-    const decision = p.evaluate({ method: c.req.method, headers: c.req.raw.headers });
+    const p = typeof source === 'function' ? selectPolicy(source, c, 'hono') : source;
+    if (p === false) {
+      await next();
+      return undefined;
+    }
+    const raw = c.req.raw;
+    const pending = p.decide({ method: c.req.method, headers: raw.headers, url: raw.url });
+    const decision = pending instanceof Promise ? await pending : pending;
     if (decision.kind === 'preflight') {
       // Built through the context, not as a fresh Response: headers earlier middleware set with c.header()
       // (request ids, their own Vary) are kept, and Vary is appended to, never replaced.

@@ -2,9 +2,10 @@ import Koa from 'koa';
 import { createServer } from 'node:http';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED, describeAdapter } from './__fixtures__/harness.js';
+import { ALLOWED, describeAdapter, describeDynamicPolicies } from './__fixtures__/harness.js';
 import { listen } from './__fixtures__/listen.js';
 import { cors } from './koa.js';
+import type { PolicySource } from './select.js';
 
 /** A Node server for a Koa app (Koa's callback returns a promise Node does not wait for). */
 function serverFor(app: Koa) {
@@ -12,7 +13,7 @@ function serverFor(app: Koa) {
   return createServer((req, res) => void handle(req, res));
 }
 
-describeAdapter('koa', async (policy) => {
+async function start(policy: PolicySource<Koa.Context>) {
   let hits = 0;
   const app = new Koa();
   app.silent = true;
@@ -30,7 +31,10 @@ describeAdapter('koa', async (policy) => {
   });
   const { url, close } = await listen(serverFor(app));
   return { url, close, hits: () => hits };
-});
+}
+
+describeAdapter('koa', start);
+describeDynamicPolicies<Koa.Context>('koa', (ctx) => ctx.req.headers.host, start);
 
 describe('koa adapter details', () => {
   it.each([

@@ -10,10 +10,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appendVary } from '../policy/headers.js';
-import { toPolicy, type Policy } from '../policy/policy.js';
-import type { PolicyConfig, PolicyDecision } from '../policy/types.js';
+import type { PolicyDecision } from '../policy/types.js';
 import { setDecisionHeaders } from './node-response.js';
 import { nonErrorThrown } from './non-error.js';
+import { compileSource, selectPolicy, type PolicySource } from './select.js';
+
+export type { PolicySelector, PolicySource } from './select.js';
 
 /** The part of a Koa context the middleware uses. */
 interface KoaContext {
@@ -63,19 +65,28 @@ function isNativeError(err: unknown): err is Error {
  * Creates the middleware. Preflights are answered (204/403) without calling `next`; every other request gets
  * its CORS headers before `next()`, and again on the error Koa will render if a later middleware throws.
  *
- * @param policy a policy from `createPolicy`, or a configuration to compile (throws `CorsConfigError`)
+ * @param policy a policy from `createPolicy`, a configuration to compile (throws `CorsConfigError`), or a
+ *   selector `(ctx) => policy | false` choosing among policies compiled at start-up
  */
-export function cors(policy: Policy | PolicyConfig): (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void> {
-  const p = toPolicy(policy);
+export function cors<Ctx extends KoaContext = KoaContext>(
+  policy: PolicySource<Ctx>,
+): (ctx: Ctx, next: () => Promise<unknown>) => Promise<void> {
+  const source = compileSource(policy);
   return async function corsight(ctx, next) {
-    const decision = p.evaluate({ method: ctx.req.method ?? '', headers: ctx.req.headers });
+    const p = typeof source === 'function' ? selectPolicy(source, ctx, 'koa') : source;
+    if (p === false) {
+      await next();
+      return;
+    }
+    const pending = p.decide({ method: ctx.req.method ?? '', headers: ctx.req.headers, url: ctx.req.url });
+    const decision = pending instanceof Promise ? await pending : pending;
     if (decision.kind === 'preflight') {
       // Answered through Koa (not the raw response) so outer middleware still sees and can decorate it.
       setDecisionHeaders(ctx.res, decision.headers);
       // No `ctx.body = ''`: it makes Koa look up a MIME type and costs more than the whole policy (bench/NOTES.md).
-      // Koa ends a 204 without a body by itself; for a 403, an explicit null body set before the status makes
-      // it answer Content-Length: 0 without Content-Type (Koa turns that null body into a 204, which the status
-      // assignment then overrides).
+      // Koa ends a 204 without a body by itself; for a 200 or 403, an explicit null body set before the status
+      // makes it answer Content-Length: 0 without Content-Type (Koa turns that null body into a 204, which the
+      // status assignment then overrides).
       const status = decision.status ?? 204;
       if (status !== 204) ctx.body = null;
       ctx.status = status;

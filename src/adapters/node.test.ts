@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { describeAdapter } from './__fixtures__/harness.js';
+import { describeAdapter, describeDynamicPolicies } from './__fixtures__/harness.js';
 import { listen } from './__fixtures__/listen.js';
 import { withCors } from './node.js';
+import type { PolicySource } from './select.js';
 
-describeAdapter('node', async (policy) => {
+async function start(policy: PolicySource<IncomingMessage>) {
   let hits = 0;
   const app = (req: IncomingMessage, res: ServerResponse) => {
     hits++;
@@ -24,4 +25,7 @@ describeAdapter('node', async (policy) => {
   });
   const { url, close } = await listen(server);
   return { url, close, hits: () => hits };
-});
+}
+
+describeAdapter('node', start);
+describeDynamicPolicies<IncomingMessage>('node', (req) => req.headers.host, start);

@@ -58,7 +58,7 @@ const apps: Record<string, () => Promise<CorsTarget> | CorsTarget> = {
   koa: () => {
     const app = new Koa();
     app.use(koaCors(policy()));
-    app.use(async (ctx) => {
+    app.use((ctx) => {
       if (ctx.path === '/data') {
         ctx.set('X-Request-Id', '42');
         ctx.body = 'data';

@@ -12,7 +12,7 @@
  * `simulateFetch` agree with each other AND with this intent, so a harness that made everything fail (or
  * succeed) could not pass.
  */
-import type { PolicyConfig } from '../../src/policy/index.js';
+import { createPolicy, type Policy, type PolicyConfig } from '../../src/policy/index.js';
 import type { PageFetchInit } from './browser.js';
 
 /** The ports the page servers listen on. */
@@ -23,14 +23,21 @@ export interface PagePorts {
   local2: number;
 }
 
-/** The policies under test. */
-export type PolicyName = 'credentialed' | 'public';
+/**
+ * The policies under test. `credentialed` and `public` are static; `resolved` allows the same origins as
+ * `credentialed` through an origin resolver; `selected` is a per-request selector choosing between the two
+ * static ones by path (see {@link selectedPolicyName}).
+ */
+export type PolicyName = 'credentialed' | 'public' | 'resolved' | 'selected';
+
+/** The static policies a `selected` run chooses between. */
+export type StaticPolicyName = 'credentialed' | 'public';
 
 /**
  * `credentialed`: an explicit allowlist with credentials (exact origin, a `*.` pattern, `http://localhost:*`).
  * `public`: every origin without credentials, every request header (`*`, which never covers Authorization).
  */
-export function policyConfigs(ports: PagePorts): Record<PolicyName, PolicyConfig> {
+export function policyConfigs(ports: PagePorts): Record<StaticPolicyName, PolicyConfig> {
   return {
     credentialed: {
       origins: [
@@ -50,6 +57,53 @@ export function policyConfigs(ports: PagePorts): Record<PolicyName, PolicyConfig
       requestHeaders: '*',
       exposeHeaders: ['x-request-id'],
     },
+  };
+}
+
+/**
+ * `resolved`: the exact origin listed, every other origin of `credentialed` (the `*.` pattern, `localhost:*`)
+ * left to an async resolver that asks a database stand-in (the static `credentialed` policy itself), and
+ * granted preflights answered 200 (`preflightStatus`) to show Chromium accepts them. `asked` records what the
+ * resolver was asked about.
+ */
+export function resolvedConfig(ports: PagePorts, asked: string[]): PolicyConfig {
+  const credentialed = policyConfigs(ports).credentialed;
+  const database = createPolicy(credentialed);
+  return {
+    ...credentialed,
+    origins: [
+      `https://app.example.test:${ports.main}`,
+      async (origin) => {
+        asked.push(origin);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return database.evaluate({ method: 'GET', headers: { origin } }).allowed;
+      },
+    ],
+    preflightStatus: 200,
+  };
+}
+
+/**
+ * The policy a `selected` run picks for a request kind: an API whose cookie-carrying routes use the
+ * credentialed allowlist and whose other routes are public. The kind is in the path, which is all the
+ * selector reads.
+ */
+export function selectedPolicyName(kind: RequestKind): StaticPolicyName {
+  return kind.credentialed ? 'credentialed' : 'public';
+}
+
+/**
+ * The selector of a `selected` run: reads the path from whatever request object the adapter hands it (Node's
+ * `req.url`, Koa's `ctx.url`, Hono's `c.req.url`, a Fetch `Request`'s absolute `url`) and picks by request kind.
+ */
+export function selectorFor(policies: Record<StaticPolicyName, Policy>): (request: unknown) => Policy {
+  const byKind = new Map(requestKinds.map((k) => [k.id, policies[selectedPolicyName(k)]]));
+  return (request) => {
+    const r = request as { url?: unknown; req?: { url?: unknown } };
+    const url = typeof r.url === 'string' ? r.url : typeof r.req?.url === 'string' ? r.req.url : '';
+    const path = url.startsWith('/') ? url : new URL(url).pathname;
+    const kind = path.split('/')[4] ?? '';
+    return byKind.get(kind) ?? policies.credentialed;
   };
 }
 
@@ -233,6 +287,9 @@ export const requestKinds: readonly RequestKind[] = [
 
 /** The intended outcome: may script on `origin` read the response to `kind` under `policy`? */
 export function intendedAllowed(policy: PolicyName, origin: PageOrigin, kind: RequestKind): boolean {
+  // The resolver allows exactly what `credentialed` lists; the selector picks a static policy per kind.
+  if (policy === 'resolved') return intendedAllowed('credentialed', origin, kind);
+  if (policy === 'selected') return intendedAllowed(selectedPolicyName(kind), origin, kind);
   if (kind.refusedBy.includes(policy)) return false;
   // A "*" policy never grants credentialed access (https://fetch.spec.whatwg.org/#cors-protocol-and-credentials: "*"
   // does not work with credentials).

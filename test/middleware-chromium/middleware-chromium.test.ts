@@ -21,17 +21,21 @@ import {
   pageOrigins,
   policyConfigs,
   requestKinds,
+  resolvedConfig,
+  selectedPolicyName,
+  selectorFor,
   type PageOrigin,
   type PagePorts,
   type PolicyName,
   type RequestKind,
+  type StaticPolicyName,
 } from './cases.js';
 import { startPageServers } from './pages.js';
 import { adapters, type AdapterServer } from './servers.js';
 import { dispatcher, realTransport } from './transport.js';
 import { disagreements, policyVerdict, type BrowserVerdict } from './verdicts.js';
 
-const POLICIES: readonly PolicyName[] = ['credentialed', 'public'];
+const POLICIES: readonly PolicyName[] = ['credentialed', 'public', 'resolved', 'selected'];
 /** Origin ids for test names (they do not depend on the ports). */
 const ORIGIN_IDS = pageOrigins({ main: 1, other: 2, local: 3, local2: 4 }).map((o) => o.id);
 
@@ -52,7 +56,7 @@ async function runPolicy(
   w: World,
   server: AdapterServer,
   policyName: PolicyName,
-  policy: Policy,
+  policyOf: (kind: RequestKind) => Policy,
   adapter: string,
 ): Promise<Map<string, string[]>> {
   const base = `https://api.example.test:${server.port}`;
@@ -73,7 +77,7 @@ async function runPolicy(
           // What Chromium sent (Sec-Fetch-Mode marks it; the simulation's undici requests carry none).
           const wire = server.log.filter((r) => r.url === path && r.headers['sec-fetch-mode'] !== undefined);
           const browser: BrowserVerdict = { page, failure, wire };
-          const verdict = policyVerdict(policy, wire, kind.credentialed);
+          const verdict = await policyVerdict(policyOf(kind), wire, kind.credentialed);
           let simulated: CorsOutcome;
           try {
             simulated = await simulateFetch(
@@ -109,7 +113,7 @@ describe.skipIf(!available)('corsight middleware in Chromium', () => {
 
   beforeAll(async () => {
     const pages = await startPageServers();
-    closePageServers = pages.close;
+    closePageServers = () => pages.close();
     const origins = pageOrigins(pages.ports);
     const browser = await launchBrowser();
     // The API's session cookie: SameSite=None; Secure, so only Chromium's third-party-cookie rules limit it.
@@ -152,8 +156,11 @@ describe.skipIf(!available)('corsight middleware in Chromium', () => {
     await dispatcher.close();
   });
 
-  it('the table covers every adapter, both policies, 14 origins and 9 request kinds', () => {
+  it('the table covers every adapter, four policies, 14 origins and 9 request kinds', () => {
     expect(adapters.map((a) => a.name)).toEqual(['node', 'express', 'fastify', 'koa', 'hono', 'fetch']);
+    expect(POLICIES).toHaveLength(4);
+    // The selector really selects: both static policies answer some kinds.
+    expect(new Set(requestKinds.map(selectedPolicyName))).toEqual(new Set(['credentialed', 'public']));
     expect(ORIGIN_IDS).toHaveLength(14);
     expect(requestKinds).toHaveLength(9);
   });
@@ -165,16 +172,44 @@ describe.skipIf(!available)('corsight middleware in Chromium', () => {
       beforeAll(async () => {
         const w = world!;
         const configs = policyConfigs(w.ports);
+        const statics: Record<StaticPolicyName, Policy> = {
+          credentialed: createPolicy(configs.credentialed),
+          public: createPolicy(configs.public),
+        };
         for (const name of POLICIES) {
-          const policy = createPolicy(configs[name]);
-          const server = await adapter.start(policy);
+          const asked: string[] = [];
+          let policyOf: (kind: RequestKind) => Policy;
+          let server: AdapterServer;
+          if (name === 'selected') {
+            policyOf = (kind) => statics[selectedPolicyName(kind)];
+            // servers.ts types start() for a policy; every adapter also takes a selector (req) => policy.
+            server = await adapter.start(selectorFor(statics) as unknown as Policy);
+          } else {
+            const policy = name === 'resolved' ? createPolicy(resolvedConfig(w.ports, asked)) : statics[name];
+            policyOf = () => policy;
+            server = await adapter.start(policy);
+          }
           try {
-            const perOrigin = await runPolicy(w, server, name, policy, adapter.name);
+            const perOrigin = await runPolicy(w, server, name, policyOf, adapter.name);
             for (const [origin, problems] of perOrigin) results.set(`${name}/${origin}`, problems);
+            if (name === 'resolved') {
+              // The resolver decided the unlisted origins, and was never asked about null or the listed one.
+              const extra = [];
+              if (!asked.some((o) => o.includes('tenants.example.test'))) extra.push('the resolver was never asked');
+              if (asked.includes('null')) extra.push('the resolver was asked about null');
+              if (asked.some((o) => o.startsWith('https://app.example.test:' + String(w.ports.main)))) {
+                extra.push('the resolver was asked about a listed origin');
+              }
+              results.set('resolved/resolver', extra);
+            }
           } finally {
             await server.close();
           }
         }
+      });
+
+      it('resolved policy: the resolver decided the unlisted origins and was never asked about null or a listed one', () => {
+        expect(results.get('resolved/resolver')).toEqual([]);
       });
 
       for (const name of POLICIES) {

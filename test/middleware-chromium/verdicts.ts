@@ -2,7 +2,7 @@
  * The three verdicts on one case and how they are compared:
  * - Chromium: how `fetch()` settled, CDP's `corsErrorStatus`, the readable header names, and what reached the
  *   server (the adapter's request log);
- * - the policy: `policy.evaluate` on exactly the requests Chromium sent (preflight, then actual);
+ * - the policy: `policy.decide` on exactly the requests Chromium sent (preflight, then actual);
  * - `simulateFetch`: the model of Chromium, fed the adapter's real answers through an undici Transport.
  */
 import type { CorsOutcome } from '../../src/browser/index.js';
@@ -62,16 +62,23 @@ export interface PolicyVerdict {
 
 /**
  * Would the policy let script read the response? Every request Chromium sent must be granted (a preflight with
- * 204, an actual request with `allowed`), and a credentialed request additionally needs
+ * a 2xx status, an actual request with `allowed`), and a credentialed request additionally needs
  * `Access-Control-Allow-Credentials: true` from the policy (a `*` policy never grants credentialed access).
+ * `decide`, not `evaluate`: an origin resolver is asked (or its cached answer used) as the adapter did.
  */
-export function policyVerdict(policy: Policy, wire: readonly LoggedRequest[], credentialed: boolean): PolicyVerdict {
+export async function policyVerdict(
+  policy: Policy,
+  wire: readonly LoggedRequest[],
+  credentialed: boolean,
+): Promise<PolicyVerdict> {
   let actual = false;
   for (const r of wire) {
-    const d = policy.evaluate({ method: r.method, headers: r.headers });
+    const d = await policy.decide({ method: r.method, headers: r.headers, url: r.url });
     const label = d.kind === 'preflight' ? 'preflight' : 'actual request';
     if (!d.allowed) return { allowed: false, why: `${label} refused (${d.reason ?? 'no reason'})` };
-    if (d.kind === 'preflight' && d.status !== 204) return { allowed: false, why: `preflight answered ${d.status}` };
+    if (d.kind === 'preflight' && (d.status === undefined || d.status < 200 || d.status > 299)) {
+      return { allowed: false, why: `preflight answered ${d.status}` };
+    }
     if (credentialed && d.headers['access-control-allow-credentials'] !== 'true') {
       return { allowed: false, why: `${label} allowed without credentials, but the request is credentialed` };
     }

@@ -9,6 +9,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicy, type Policy } from '../../policy/index.js';
+import type { PolicySelector } from '../select.js';
 
 export interface Started {
   url: string;
@@ -208,6 +209,133 @@ export function describeAdapter(
       }
       const r = await send(server.url, 'GET', '/data', { origin: REFUSED });
       expect(r.header('access-control-allow-origin')).toBeUndefined();
+    });
+  });
+}
+
+/** An origin only the resolver knows, one it refuses, and one whose lookup fails. */
+export const TENANT = 'https://tenant-7.example.net';
+export const UNKNOWN = 'https://unknown.example.net';
+export const FAILING = 'https://failing.example.net';
+/** The origin the per-request selector's second policy allows. */
+export const V2_ORIGIN = 'https://v2.example.net';
+
+/**
+ * Dynamic origins and per-request policies through the adapter, on the same app shape as `describeAdapter`.
+ * `hostOf` reads the Host header from the adapter's own request object (what a selector receives);
+ * `start` serves the app with the given policy, configuration or selector.
+ */
+export function describeDynamicPolicies<Req>(
+  name: string,
+  hostOf: (request: Req) => string | undefined,
+  start: (source: Policy | PolicySelector<Req>) => Promise<Started>,
+): void {
+  describe(`${name} adapter: origin resolver and per-request policies`, () => {
+    const asked: string[] = [];
+    const errors: string[] = [];
+    const resolverPolicy = createPolicy({
+      origins: [
+        ALLOWED,
+        async (origin: string) => {
+          asked.push(origin);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (origin === FAILING) throw new Error('tenant database unavailable');
+          return origin === TENANT;
+        },
+      ],
+      credentials: true,
+      methods: ['PUT'],
+      onError: (error, { origin }) => errors.push(`${origin}: ${error.message}`),
+    });
+    const v1 = createPolicy({ origins: [ALLOWED], methods: ['PUT'] });
+    const v2 = createPolicy({ origins: [V2_ORIGIN], methods: ['PUT'], preflightStatus: 200 });
+    const selector: PolicySelector<Req> = (request) => {
+      const host = hostOf(request) ?? '';
+      if (host.startsWith('v2.')) return v2;
+      if (host.startsWith('off.')) return false;
+      return v1;
+    };
+    let resolving: Started;
+    let selecting: Started;
+    beforeAll(async () => {
+      resolving = await start(resolverPolicy);
+      selecting = await start(selector);
+    });
+    afterAll(async () => {
+      await resolving.close();
+      await selecting.close();
+    });
+
+    it('lets the resolver grant an unlisted origin: actual request and preflight, with credentials and Vary', async () => {
+      const before = resolving.hits();
+      const r = await send(resolving.url, 'GET', '/data', { origin: TENANT });
+      expect(r.body).toBe('data');
+      expect(resolving.hits()).toBe(before + 1);
+      expect(r.header('access-control-allow-origin')).toBe(TENANT);
+      expect(r.header('access-control-allow-credentials')).toBe('true');
+      expect(varyNames(r.header('vary'))).toContain('origin');
+      const p = await send(resolving.url, 'OPTIONS', '/data', {
+        origin: TENANT,
+        'access-control-request-method': 'PUT',
+      });
+      expect(p.status).toBe(204);
+      expect(p.header('access-control-allow-origin')).toBe(TENANT);
+      expect(p.header('access-control-allow-methods')).toBe('PUT');
+      expect(resolving.hits()).toBe(before + 1);
+    });
+
+    it('refuses what the resolver refuses or fails on (reported through onError), and never asks about null', async () => {
+      const refused = await send(resolving.url, 'OPTIONS', '/data', {
+        origin: UNKNOWN,
+        'access-control-request-method': 'PUT',
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.header('access-control-allow-origin')).toBeUndefined();
+      const failed = await send(resolving.url, 'GET', '/data', { origin: FAILING });
+      expect(failed.status).toBe(200);
+      expect(failed.header('access-control-allow-origin')).toBeUndefined();
+      expect(varyNames(failed.header('vary'))).toContain('origin');
+      expect(errors).toContain(
+        `${FAILING}: corsight: the origin resolver failed for "${FAILING}"; the origin is refused`,
+      );
+      const nul = await send(resolving.url, 'GET', '/data', { origin: 'null' });
+      expect(nul.header('access-control-allow-origin')).toBeUndefined();
+      expect(asked).not.toContain('null');
+      const listed = await send(resolving.url, 'GET', '/data', { origin: ALLOWED });
+      expect(listed.header('access-control-allow-origin')).toBe(ALLOWED);
+      expect(asked).not.toContain(ALLOWED);
+    });
+
+    it('asks the resolver once per origin (cached), also across concurrent requests', async () => {
+      const origin = 'https://concurrent.example.net';
+      await Promise.all([1, 2, 3].map(() => send(resolving.url, 'GET', '/data', { origin })));
+      await send(resolving.url, 'GET', '/data', { origin });
+      expect(asked.filter((o) => o === origin)).toHaveLength(1);
+    });
+
+    it('picks the policy per request: the Host selects v1, v2 (preflightStatus 200) or no CORS', async () => {
+      const pre = (host: string, origin: string) =>
+        send(selecting.url, 'OPTIONS', '/data', { host, origin, 'access-control-request-method': 'PUT' });
+      expect((await pre('v1.test', ALLOWED)).status).toBe(204);
+      expect((await pre('v1.test', V2_ORIGIN)).status).toBe(403);
+      const v2granted = await pre('v2.test', V2_ORIGIN);
+      expect(v2granted.status).toBe(200);
+      expect(v2granted.body).toBe('');
+      expect(v2granted.header('access-control-allow-origin')).toBe(V2_ORIGIN);
+      expect((await pre('v2.test', ALLOWED)).status).toBe(403);
+      const actual = await send(selecting.url, 'GET', '/data', { host: 'v2.test', origin: V2_ORIGIN });
+      expect(actual.body).toBe('data');
+      expect(actual.header('access-control-allow-origin')).toBe(V2_ORIGIN);
+      // No CORS for this host: no headers, and an OPTIONS request reaches the application.
+      const off = await send(selecting.url, 'GET', '/data', { host: 'off.test', origin: ALLOWED });
+      expect(off.body).toBe('data');
+      expect(off.header('access-control-allow-origin')).toBeUndefined();
+      const offPreflight = await send(selecting.url, 'OPTIONS', '/opt', {
+        host: 'off.test',
+        origin: ALLOWED,
+        'access-control-request-method': 'PUT',
+      });
+      expect(offPreflight.body).toBe('options-app');
     });
   });
 }
