@@ -3,7 +3,6 @@ import { expect, it } from 'vitest';
 import { PreflightCache, simulateFetch } from './index.js';
 
 it('docs/browser.md example', async () => {
-  // eslint-disable-next-line @typescript-eslint/require-await -- run as written in the docs (an async transport)
   const transport = async (req: { method: string; url: string; headers: [string, string][] }) => {
     if (req.method === 'OPTIONS') {
       return {
@@ -42,7 +41,6 @@ it('docs/browser.md example', async () => {
 it('README section example', async () => {
   const outcome = await simulateFetch(
     { origin: 'https://app.example', url: 'https://api.example/me', credentials: 'include' },
-    // eslint-disable-next-line @typescript-eslint/require-await -- run as written in the README (an async transport)
     async () => ({ status: 200, headers: [['Access-Control-Allow-Origin', '*']] }),
   );
   expect(outcome.allowed).toBe(false);
