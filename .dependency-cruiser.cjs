@@ -1,7 +1,7 @@
 // The import graph's rules, checked by `npm run lint` (dependency-cruiser sees whole-program imports, type-only
 // ones included, which a per-file linter cannot). The layers are design.md's: an import only goes down a layer
 // or stays inside its own folder; folders on the same layer do not import each other (scanner and explain both
-// stand on net and browser, neither on the other), except where `siblingsAllowed` says so. Tests sit above everything: they may import any layer, the
+// stand on net and browser, neither on the other). Tests sit above everything: they may import any layer, the
 // lab, fixtures and test/support, but nothing else may import a test.
 
 /** Bottom to top; each entry is a layer, each name a folder under src/. */
@@ -16,12 +16,6 @@ const layers = [
   ['cli'],
 ];
 
-/**
- * The only imports between folders of one layer. chromium -> net: the Chromium harness turns net's parsed
- * `--resolve` rules into `--host-resolver-rules`, so the rules are parsed once, in the network layer.
- */
-const siblingsAllowed = { chromium: ['net'] };
-
 /** Test code: unit and suite files, their fixtures, the shared test support and the browser suites. */
 const testCode = '(\\.test\\.ts$|/__fixtures__/|^test/)';
 
@@ -30,9 +24,8 @@ const oneOf = (names) => `^src/(${names.join('|')})/`;
 /** For each folder, the rule that it imports neither a layer above nor a sibling on its own layer. */
 const layerRules = layers.flatMap((layer, i) =>
   layer.map((folder) => {
-    const allowed = siblingsAllowed[folder] ?? [];
-    const below = [...layers.slice(0, i).flat(), ...allowed];
-    const forbidden = [...layer.filter((f) => f !== folder && !allowed.includes(f)), ...layers.slice(i + 1).flat()];
+    const below = layers.slice(0, i).flat();
+    const forbidden = [...layer.filter((f) => f !== folder), ...layers.slice(i + 1).flat()];
     return {
       name: `layer-${folder}`,
       severity: 'error',
