@@ -1,5 +1,58 @@
 import type { Check, Exchange, Finding, TargetResult } from '../types.js';
 import type { Summary } from './summary.js';
+import { count } from './terminal.js';
+
+/** A target's overall state: every check decided, some undecided (findings so far still count), or nothing scanned. */
+export type TargetStatus = 'ok' | 'partial' | 'error';
+
+/** What one check decided for a target (only answered probes decide; `inconclusive` carries the reason). */
+export interface CheckDecision {
+  id: string;
+  outcome: 'finding' | 'clear' | 'inconclusive' | 'not-applicable';
+  reason?: string;
+}
+
+/** How a target's probes ended. */
+export interface ProbeCounts {
+  sent: number;
+  answered: number;
+  failed: number;
+  rateLimited: number;
+  retried: number;
+}
+
+/**
+ * What a report renders for one target: the scanner's result, with the per-check decisions and probe counts
+ * when the scanner recorded them. Reports read only these fields and never re-run a judgement.
+ */
+export type ReportedTarget = Omit<TargetResult, 'status'> & {
+  status: TargetStatus;
+  checks?: readonly CheckDecision[];
+  probes?: ProbeCounts;
+  /** The URL the checks ran against when --follow-redirects moved it. */
+  finalUrl?: string;
+};
+
+/**
+ * One line on why a partial target is partial, e.g. "6 of 17 checks undecided: requests carrying Origin were
+ * refused (connection closed)": the most frequent reason among the undecided checks. Undefined unless partial.
+ */
+export function describeUndecided(result: ReportedTarget): string | undefined {
+  if (result.status !== 'partial') return undefined;
+  const checks = result.checks ?? [];
+  const open = checks.filter((check) => check.outcome === 'inconclusive');
+  const reasons = new Map<string, number>();
+  for (const check of open) {
+    const reason = check.reason ?? 'no reason recorded';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  // Most frequent first; ties keep the checks' order (Map insertion order, and sort is stable).
+  const ranked = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
+  let reason = ranked[0]?.[0] ?? result.error ?? 'some checks could not be decided';
+  if (ranked.length > 1) reason += ` (and ${count(ranked.length - 1, 'other reason')})`;
+  if (open.length === 0) return reason;
+  return `${open.length} of ${count(checks.length, 'check')} undecided: ${reason}`;
+}
 
 /** Options every format accepts. */
 export interface ReportOptions {
@@ -31,7 +84,7 @@ export interface ReportMeta {
  */
 export interface Reporter {
   begin(meta: ReportMeta): string;
-  target(result: TargetResult): string;
+  target(result: ReportedTarget): string;
   end(summary: Summary, finishedAt: Date): string;
 }
 
@@ -55,11 +108,16 @@ export interface JsonFinding {
 /** The JSON form of a target result (`json` and `jsonl` formats). */
 export interface JsonTarget {
   url: string;
-  status: TargetResult['status'];
+  status: TargetStatus;
   error?: string;
+  /** For a partial target: why some checks are undecided, in one line (as the text report shows it). */
+  undecided?: string;
   finalUrl?: string;
   redirect?: TargetResult['redirect'];
   requests: number;
+  probes?: ProbeCounts;
+  /** Every check's decision, in the run's check order, with whatever the scanner recorded for it. */
+  checks?: CheckDecision[];
   findings: JsonFinding[];
 }
 
@@ -90,13 +148,18 @@ export function redactExchange(exchange: Exchange, redact: ReadonlySet<string>):
 
 /** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped, secrets redacted). */
 export function jsonTarget(
-  result: TargetResult & { finalUrl?: string },
+  result: ReportedTarget,
   redact: ReadonlySet<string> = new Set(defaultRedactedHeaders),
 ): JsonTarget {
   const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
   if (result.error !== undefined) target.error = result.error;
+  const undecided = describeUndecided(result);
+  if (undecided !== undefined) target.undecided = undecided;
   if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
   if (result.redirect !== undefined) target.redirect = result.redirect;
+  if (result.probes !== undefined) target.probes = { ...result.probes };
+  // Copied whole: whatever the scanner records per check (the probes it tried, their outcomes) is reported.
+  if (result.checks !== undefined) target.checks = result.checks.map((check) => ({ ...check }));
   // Re-create the object so `findings` comes last, after the short fields a reader scans first.
   const ordered: JsonTarget = { ...target, findings: result.findings.map((finding) => jsonFinding(finding, redact)) };
   return ordered;
