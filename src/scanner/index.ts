@@ -29,7 +29,14 @@ export {
   type TransportResult,
   type TransportStats,
 } from './transport.js';
-export { normalizeTarget, readTargets, type InvalidTarget } from './input.js';
+export {
+  maxLineBytes,
+  normalizeTarget,
+  notTextReason,
+  readTargets,
+  TargetListError,
+  type InvalidTarget,
+} from './input.js';
 export { checks, checkIds } from './checks/index.js';
 export {
   ChromiumMissingError,
