@@ -37,8 +37,15 @@ interface Captured {
   stderr: string;
 }
 
-function tty<T extends PassThrough>(stream: T, isTTY: boolean): T & { isTTY: boolean } {
-  return Object.assign(stream, { isTTY });
+/** A real stream that says whether it is a terminal, as process.stdout does. */
+class TtyPassThrough extends PassThrough {
+  constructor(readonly isTTY: boolean) {
+    super();
+  }
+}
+
+function tty(isTTY: boolean): TtyPassThrough {
+  return new TtyPassThrough(isTTY);
 }
 
 async function scan(
@@ -48,14 +55,24 @@ async function scan(
 ): Promise<Captured> {
   const stdin = new PassThrough();
   stdin.end(env.stdin ?? '');
-  const stdout = tty(new PassThrough(), env.ttyOut === true);
-  const stderr = tty(new PassThrough(), env.ttyErr === true);
+  const stdout = tty(env.ttyOut === true);
+  const stderr = tty(env.ttyErr === true);
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const code = await runScan(urls, { timeout: '3000', ...options }, { stdin, stdout, stderr }, checks);
   return { code, stdout: out, stderr: err };
+}
+
+/** The target records of a JSONL report, after checking that its last line is the summary record. */
+function targetLines(text: string): { url: string; status: string; error?: string }[] {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.at(-1)).toHaveProperty('summary');
+  return lines.slice(0, -1) as unknown as { url: string; status: string; error?: string }[];
 }
 
 async function usage(urls: string[], options: ScanCommandOptions): Promise<string> {
@@ -86,7 +103,7 @@ describe('corsight scan: exit codes', () => {
   it('exits 0 for a target that fails (the error is in the report, not a finding)', async () => {
     const result = await scan(['http://down.invalid/'], { format: 'jsonl' });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
+    expect(targetLines(result.stdout)[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
   });
 
   it('with --fail-on-error exits 3 when a target could not be scanned, unless a finding already exits 1', async () => {
@@ -167,10 +184,8 @@ describe('corsight scan: input', () => {
       `corsight: ${file}:4: unsupported scheme 'ftp:' in 'ftp://files.example.com/' (http or https only) (skipped)\n` +
         `corsight: ${file}:5: invalid URL 'http://[bad' (skipped)\n`,
     );
-    const urls = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { url: string }).url)
+    const urls = targetLines(result.stdout)
+      .map((line) => line.url)
       .sort();
     // A bare host:port means https (and fails here with a TLS error, which is a result, not a skip).
     expect(urls).toEqual([`${clean.url}/two`, `${server.url}/one`, `https://127.0.0.1:${server.port}/three`].sort());
@@ -183,7 +198,7 @@ describe('corsight scan: input', () => {
       { stdin: `${server.url}/piped\nnope nope\n` },
     );
     expect(result.stderr).toBe("corsight: stdin:2: invalid URL 'nope nope' (skipped)\n");
-    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(targetLines(result.stdout)).toHaveLength(2);
     expect(result.code).toBe(1);
   });
 
@@ -192,7 +207,7 @@ describe('corsight scan: input', () => {
     expect(result.stderr).toBe(
       "corsight: argument 1: unsupported scheme 'mailto:' in 'mailto:someone@example.com' (http or https only) (skipped)\n",
     );
-    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(targetLines(result.stdout)).toHaveLength(1);
   });
 });
 
@@ -279,7 +294,7 @@ describe('corsight scan: output', () => {
   it('sends --header and --cookie with every probe', async () => {
     const seen: string[] = [];
     const echo = await httpServer((req, res) => {
-      seen.push(`${req.headers['x-token']}|${req.headers.cookie}`);
+      seen.push(`${String(req.headers['x-token'])}|${String(req.headers.cookie)}`);
       reflecting(req, res);
     });
     try {
@@ -416,17 +431,19 @@ describe('corsight scan: the built CLI', () => {
       let out = '';
       let err = '';
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      let interrupted = false;
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        if (out.includes('\n')) child.kill('SIGINT');
+        // One Ctrl-C (a second one quits at once, before the report's last line).
+        if (out.includes('\n') && !interrupted) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       expect(code).toBe(130);
       expect(err).toContain('corsight: interrupted; finishing the report');
-      const lines = out
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { url: string; status: string; error?: string });
+      const lines = targetLines(out);
       expect(lines.map((l) => [l.url.replace(slow.url, ''), l.status, l.error])).toEqual([
         ['/fast', 'ok', undefined],
         ['/slow', 'error', 'scan cancelled'],
@@ -480,7 +497,7 @@ describe('corsight scan: the built CLI', () => {
     await counting.close();
     expect(err).toBe('');
     expect(code).toBe(0);
-    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    const lines = targetLines(await readFile(file, 'utf8'));
     expect(lines).toHaveLength(40);
   });
 
