@@ -1,34 +1,23 @@
-import type { Check, Exchange, Finding, TargetResult } from '../types.js';
+import type {
+  Check,
+  CheckDecision,
+  Exchange,
+  Finding,
+  ProbeCounts,
+  TargetInterference,
+  TargetResult,
+  TargetStatus,
+} from '../types.js';
+
+export type { TargetStatus } from '../types.js';
 import type { Summary } from './summary.js';
 import { count } from './terminal.js';
 
-/** A target's overall state: every check decided, some undecided (findings so far still count), or nothing scanned. */
-export type TargetStatus = 'ok' | 'partial' | 'error';
-
-/** What one check decided for a target (only answered probes decide; `inconclusive` carries the reason). */
-export interface CheckDecision {
-  id: string;
-  outcome: 'finding' | 'clear' | 'inconclusive' | 'not-applicable';
-  reason?: string;
-}
-
-/** How a target's probes ended. */
-export interface ProbeCounts {
-  sent: number;
-  answered: number;
-  failed: number;
-  rateLimited: number;
-  retried: number;
-}
-
 /**
- * What a report renders for one target: the scanner's result, with the per-check decisions and probe counts
- * when the scanner recorded them. Reports read only these fields and never re-run a judgement.
+ * What a report renders for one target: the scanner's result (its status, per-check decisions, probe counts
+ * and interference), plus where it was scanned after redirects. Reports read only these fields.
  */
-export type ReportedTarget = Omit<TargetResult, 'status'> & {
-  status: TargetStatus;
-  checks?: readonly CheckDecision[];
-  probes?: ProbeCounts;
+export type ReportedTarget = TargetResult & {
   /** The URL the checks ran against when --follow-redirects moved it. */
   finalUrl?: string;
 };
@@ -39,7 +28,9 @@ export type ReportedTarget = Omit<TargetResult, 'status'> & {
  */
 export function describeUndecided(result: ReportedTarget): string | undefined {
   if (result.status !== 'partial') return undefined;
-  const checks = result.checks ?? [];
+  // The scanner's own line names the cause it saw (Origin filtered, rate limited) when it has one.
+  if (result.reason !== undefined) return result.reason;
+  const checks = result.checks;
   const open = checks.filter((check) => check.outcome === 'inconclusive');
   const reasons = new Map<string, number>();
   for (const check of open) {
@@ -111,13 +102,15 @@ export interface JsonTarget {
   status: TargetStatus;
   error?: string;
   /** For a partial target: why some checks are undecided, in one line (as the text report shows it). */
-  undecided?: string;
+  reason?: string;
   finalUrl?: string;
   redirect?: TargetResult['redirect'];
   requests: number;
-  probes?: ProbeCounts;
+  probes: ProbeCounts;
+  /** Origin filtering or rate limiting seen on the target. */
+  interference?: TargetInterference;
   /** Every check's decision, in the run's check order, with whatever the scanner recorded for it. */
-  checks?: CheckDecision[];
+  checks: CheckDecision[];
   findings: JsonFinding[];
 }
 
@@ -151,18 +144,26 @@ export function jsonTarget(
   result: ReportedTarget,
   redact: ReadonlySet<string> = new Set(defaultRedactedHeaders),
 ): JsonTarget {
-  const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
+  const target: Omit<JsonTarget, 'checks' | 'findings'> = {
+    url: result.url,
+    status: result.status,
+    requests: result.requests,
+    probes: { ...result.probes },
+  };
   if (result.error !== undefined) target.error = result.error;
-  const undecided = describeUndecided(result);
-  if (undecided !== undefined) target.undecided = undecided;
+  const reason = describeUndecided(result);
+  if (reason !== undefined) target.reason = reason;
   if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
   if (result.redirect !== undefined) target.redirect = result.redirect;
-  if (result.probes !== undefined) target.probes = { ...result.probes };
-  // Copied whole: whatever the scanner records per check (the probes it tried, their outcomes) is reported.
-  if (result.checks !== undefined) target.checks = result.checks.map((check) => ({ ...check }));
-  // Re-create the object so `findings` comes last, after the short fields a reader scans first.
-  const ordered: JsonTarget = { ...target, findings: result.findings.map((finding) => jsonFinding(finding, redact)) };
-  return ordered;
+  if (result.interference !== undefined) target.interference = structuredClone(result.interference);
+
+  // The long arrays last, after the short fields a reader scans first; each check copied whole, so whatever
+  // the scanner records per check is reported.
+  return {
+    ...target,
+    checks: result.checks.map((check) => ({ ...check })),
+    findings: result.findings.map((finding) => jsonFinding(finding, redact)),
+  };
 }
 
 function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding {

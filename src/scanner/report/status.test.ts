@@ -74,7 +74,7 @@ describe('a partial target', () => {
     expect(describeUndecided(partialClean())).toBe(line);
     const mixed = partialClean();
     mixed.checks = [
-      ...mixed.checks!,
+      ...mixed.checks,
       { id: 'null-origin-trusted', outcome: 'inconclusive', reason: 'rate limited (429)' },
     ];
     expect(describeUndecided(mixed)).toBe(
@@ -98,7 +98,7 @@ describe('a partial target', () => {
     const partial: ReportedTarget = {
       ...structuredClone(vulnerable),
       status: 'partial',
-      checks: partialClean().checks!,
+      checks: partialClean().checks,
     };
     const text = render('text', [partial]);
     expect(text).toMatch(/⚠ http:\/\/127\.0\.0\.1:\d+\/api {2}2 findings \(1 high, 1 medium\)/);
@@ -113,7 +113,7 @@ describe('a partial target', () => {
     };
     expect(json.targets[0]).toMatchObject({
       status: 'partial',
-      undecided: line,
+      reason: line,
       probes: { sent: 5, answered: 1, failed: 4, rateLimited: 0, retried: 2 },
       checks: [
         { id: 'origin-reflected', outcome: 'inconclusive' },
@@ -123,7 +123,7 @@ describe('a partial target', () => {
     });
     expect(json.summary).toMatchObject({ partial: 1, ok: 0, errors: 0 });
     const jsonl = render('jsonl', [partialClean()]).trimEnd().split('\n');
-    expect(JSON.parse(jsonl[0]!)).toMatchObject({ status: 'partial', undecided: line });
+    expect(JSON.parse(jsonl[0]!)).toMatchObject({ status: 'partial', reason: line });
     expect(JSON.parse(jsonl[1]!)).toMatchObject({ summary: { partial: 1 } });
     expect(render('markdown', [partialClean()])).toContain(
       '**Partial:** 2 of 3 checks undecided: requests carrying Origin were refused \\(connection closed\\).',

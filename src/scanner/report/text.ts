@@ -87,6 +87,13 @@ export function renderTarget(result: ReportedTarget, paint: Paint = noPaint): st
     const undecided = describeUndecided(result);
     if (undecided !== undefined) lines.push(`  ${paint('yellow', prose(undecided, paint))}`);
   }
+  // What the target did to the scan itself (a WAF dropping Origin, a rate limiter): the user should know.
+  if (result.interference?.originFiltered !== undefined) {
+    lines.push(`  ${paint('dim', 'origin filtered:')} ${prose(result.interference.originFiltered, paint)}`);
+  }
+  if (result.interference?.rateLimited !== undefined) {
+    lines.push(`  ${paint('dim', 'rate limited:')} ${prose(result.interference.rateLimited.detail, paint)}`);
+  }
   if (result.finalUrl !== undefined) {
     lines.push(`  ${paint('dim', 'scanned after redirects:')} ${clean(result.finalUrl)}`);
   }
