@@ -102,6 +102,8 @@ export interface ScanIO {
   stderr: Writable & { isTTY?: boolean; columns?: number };
   /** Cancels the run (Ctrl-C): no new target starts, the report is completed with what finished. */
   signal?: AbortSignal;
+  /** The directory relative paths are taken from (the repository root in CI); default `process.cwd()`. */
+  cwd?: string;
 }
 
 const failOnValues = [...severities, 'none'] as const;
@@ -267,8 +269,8 @@ async function checkInputFile(file: string): Promise<void> {
  * The repository file SARIF locations point at: --sarif-artifact, else the --input file, else the SARIF
  * report's own file, relative to the working directory (run from the repository root, as CI does).
  */
-function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefined): string {
-  const relative = (file: string) => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
+function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefined, cwd: string): string {
+  const relative = (file: string) => path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
   if (options.sarifArtifact !== undefined) {
     const candidate = relative(options.sarifArtifact);
     try {
@@ -317,7 +319,7 @@ export async function runScan(
   }
   if (options.input !== undefined && options.input !== '-') await checkInputFile(options.input);
   const sarifFile = format === 'sarif' ? options.output : extraReports.find((r) => r.format === 'sarif')?.file;
-  const artifact = sarifArtifact(options, sarifFile);
+  const artifact = sarifArtifact(options, sarifFile, io.cwd ?? process.cwd());
 
   // Ends the run early: Ctrl-C (io.signal), or the report's reader went away (EPIPE, e.g. `| head`).
   const stop = new AbortController();
