@@ -10,6 +10,7 @@ import { access, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
+import { PlaywrightMissingError } from '../../chromium/index.js';
 import {
   ChromiumMissingError,
   createScanRun,
@@ -364,8 +365,15 @@ export async function runScan(
     });
   } catch (error) {
     log?.destroy();
-    // Bad option values and a missing Chromium (--confirm) are the caller's to fix: exit 2, nothing sent.
-    if (error instanceof ScanOptionError || error instanceof ChromiumMissingError) throw new UsageError(error.message);
+    // Bad option values and a missing browser or browser driver (--confirm; playwright-core is optional) are the
+    // caller's to fix: exit 2 with one line, nothing sent.
+    if (
+      error instanceof ScanOptionError ||
+      error instanceof ChromiumMissingError ||
+      error instanceof PlaywrightMissingError
+    ) {
+      throw new UsageError(error.message);
+    }
     throw error;
   }
 
