@@ -326,7 +326,7 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
       const seconds = (summary.durationMs / 1000).toFixed(1);
       return `</section>
 <section id="summary"><h2>Summary</h2>
-<p>${escapeHtml(describeTargets(summary))}, ${escapeHtml(describeCounts(summary))}, ${count(summary.requests, 'request')} in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
+<p>${escapeHtml(describeTargets(summary, 'with errors'))}, ${escapeHtml(describeCounts(summary))}, ${count(summary.requests, 'request')} in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
 <div class="counts" id="severity-counts">${counts}</div>
 ${chart(summary.bySeverity)}
 </section>

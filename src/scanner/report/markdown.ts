@@ -109,7 +109,7 @@ export function markdownReporter(options: ReportOptions = {}): Reporter {
       const lines = [
         '## Summary',
         '',
-        `${describeTargets(summary)}, ${describeCounts(summary)}, ${count(summary.requests, 'request')}; finished ${finishedAt.toISOString()}.`,
+        `${describeTargets(summary, 'with errors')}, ${describeCounts(summary)}, ${count(summary.requests, 'request')}; finished ${finishedAt.toISOString()}.`,
         '',
       ];
       if (rows.length > 0) lines.push('| Check | Findings |', '| --- | ---: |', ...rows, '');

@@ -130,7 +130,7 @@ describe('a partial target', () => {
     );
     const html = render('html', [partialClean()]);
     expect(html).toContain(`<p class="partial">Partial: ${line}.`);
-    expect(html).toContain('1 target (0 ok, 1 partial, 0 errors)');
+    expect(html).toContain('1 target (0 ok, 1 partial, 0 with errors)');
     const sarif = JSON.parse(render('sarif', [partialClean()])) as {
       runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
     };

@@ -67,11 +67,17 @@ export function isIncomplete(summary: Pick<Summary, 'partial' | 'errors'>): bool
   return summary.partial > 0 || summary.errors > 0;
 }
 
-/** "4 targets (2 ok, 1 partial, 1 error)": partial only when there are some. */
-export function describeTargets(summary: Pick<Summary, 'targets' | 'ok' | 'partial' | 'errors'>): string {
+/**
+ * "4 targets (2 ok, 1 partial, 1 error)": partial only when there are some. `style: 'with errors'` words the
+ * last count as the document formats always have ("0 with errors").
+ */
+export function describeTargets(
+  summary: Pick<Summary, 'targets' | 'ok' | 'partial' | 'errors'>,
+  style: 'errors' | 'with errors' = 'errors',
+): string {
   const parts = [`${summary.ok} ok`];
   if (summary.partial > 0) parts.push(`${summary.partial} partial`);
-  parts.push(count(summary.errors, 'error'));
+  parts.push(style === 'errors' ? count(summary.errors, 'error') : `${summary.errors} with errors`);
   return `${count(summary.targets, 'target')} (${parts.join(', ')})`;
 }
 
