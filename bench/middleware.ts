@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     );
     console.log(e2eTable(report));
     console.log(
-      '\nThe first three columns are medians over the rounds; the ratios are medians of the per-round ratios (corsight and its peer measured moments apart in each round).',
+      '\nThe four req/s columns are medians over the rounds; the ratios are medians of the per-round ratios (corsight and its peer measured moments apart in each round).',
     );
     console.log(
       '\nCPU/req: user + system CPU time of the server process during the measured run, divided by the requests served (lower is better; robust to other load on the machine, unlike req/s).',

@@ -21,6 +21,16 @@ export type { PolicySelector, PolicySource } from './select.js';
 /** The part of Express's `next` the middleware uses. */
 type Next = (err?: unknown) => void;
 
+/** Answers a preflight, or sets the headers and continues (a module function: no closure per request). */
+function applyDecision(decision: PolicyDecision, res: ServerResponse, next: Next): void {
+  if (decision.kind === 'preflight') {
+    answerPreflight(res, decision);
+    return;
+  }
+  setDecisionHeaders(res, decision.headers);
+  next();
+}
+
 /**
  * Creates the middleware. Preflights are answered (204/403) and never reach later middleware; every other
  * request gets its CORS headers before `next()`, so they survive Express's error handlers and its 404 (the
@@ -45,16 +55,8 @@ export function cors<Req extends IncomingMessage = IncomingMessage>(
       next();
       return;
     }
-    const apply = (decision: PolicyDecision) => {
-      if (decision.kind === 'preflight') {
-        answerPreflight(res, decision);
-        return;
-      }
-      setDecisionHeaders(res, decision.headers);
-      next();
-    };
     const decision = p.decide({ method: req.method ?? '', headers: req.headers, url: req.url });
-    if (decision instanceof Promise) decision.then(apply, next);
-    else apply(decision);
+    if (decision instanceof Promise) decision.then((d) => applyDecision(d, res, next), next);
+    else applyDecision(decision, res, next);
   };
 }

@@ -85,6 +85,19 @@ function setHeaders(reply: FastifyReply, headers: PolicyDecision['headers']): vo
   }
 }
 
+/** Applies a decision in the onRequest hook: answers a preflight, or sets the headers and continues. */
+function applyDecision(decision: PolicyDecision, reply: FastifyReply, done: () => void): void {
+  setHeaders(reply, decision.headers);
+  if (decision.kind === 'preflight') {
+    reply
+      .code(decision.status ?? 204)
+      .header('content-length', '0')
+      .send();
+    return;
+  }
+  done();
+}
+
 /** The path part of a request URL (what Fastify routes on). */
 function pathOf(url: string): string {
   const q = url.indexOf('?');
@@ -242,20 +255,9 @@ function install(fastify: FastifyInstance, options: CorsightFastifyOptions): voi
       done();
       return;
     }
-    const apply = (decision: PolicyDecision) => {
-      setHeaders(reply, decision.headers);
-      if (decision.kind === 'preflight') {
-        reply
-          .code(decision.status ?? 204)
-          .header('content-length', '0')
-          .send();
-        return;
-      }
-      done();
-    };
     const decision = chosen.decide({ method: request.method, headers, url: request.url });
-    if (decision instanceof Promise) void decision.then(apply);
-    else apply(decision);
+    if (decision instanceof Promise) void decision.then((d) => applyDecision(d, reply, done));
+    else applyDecision(decision, reply, done);
   });
 
   // A preflight to a path with no OPTIONS route is served by the 404 handler of the root context, which runs

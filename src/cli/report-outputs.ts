@@ -60,7 +60,14 @@ export async function openReportOutput(
   format: ReportFormat,
   file: string | undefined,
   stdout: Writable & { isTTY?: boolean },
-  options: { color: boolean | undefined; redact: string[]; flag: string; onError: () => void },
+  options: {
+    color: boolean | undefined;
+    redact: string[];
+    flag: string;
+    onError: () => void;
+    /** The repository file SARIF locations point at. */
+    sarifArtifact?: string;
+  },
 ): Promise<ReportOutput> {
   const stream: Writable & { isTTY?: boolean } = file === undefined ? stdout : createWriteStream(file);
   if (file !== undefined) {
@@ -73,7 +80,11 @@ export async function openReportOutput(
   }
   const output: ReportOutput = {
     format,
-    reporter: createReporter(format, { paint: painter(useColor(stream, options.color)), redact: options.redact }),
+    reporter: createReporter(format, {
+      paint: painter(useColor(stream, options.color)),
+      redact: options.redact,
+      ...(options.sarifArtifact === undefined ? {} : { sarifArtifact: options.sarifArtifact }),
+    }),
     file,
     stream,
     error: undefined,

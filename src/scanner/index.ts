@@ -6,14 +6,16 @@
  * -> every check asks for probes through one de-duplicating `ProbeContext` -> findings -> reporters.
  */
 import { checks as allChecks } from './checks/index.js';
-import { createScanner, type ScanTargetResult } from './scanner.js';
-import type { ScanOptions } from './options.js';
+import { createScanRun, type ScanRunOptions } from './run.js';
+import type { ScanTargetResult } from './scanner.js';
 import type { Check } from './types.js';
 
 export * from './types.js';
 export { ProbeError, ScanOptionError, type ProbeErrorCode } from './errors.js';
 export { createProbeContext, type ProbeContextOptions, type TargetProbeContext } from './context.js';
 export { createScanner, parseTarget, type Scanner, type ScanTargetResult } from './scanner.js';
+export { confirmResult, createScanRun, inInputOrder, type ScanRun, type ScanRunOptions } from './run.js';
+export { describeProbe, observeTransport, type ProbeObserver, type ProbeRecord } from './probe-log.js';
 export {
   defaultScanOptions,
   parseHeader,
@@ -29,7 +31,14 @@ export {
   type TransportResult,
   type TransportStats,
 } from './transport.js';
-export { normalizeTarget, readTargets, type InvalidTarget } from './input.js';
+export {
+  maxLineBytes,
+  normalizeTarget,
+  notTextReason,
+  readTargets,
+  TargetListError,
+  type InvalidTarget,
+} from './input.js';
 export { checks, checkIds } from './checks/index.js';
 export {
   ChromiumMissingError,
@@ -42,37 +51,40 @@ export {
   type Confirmer,
 } from './confirm.js';
 
-function withDefaults(options: Partial<ScanOptions>): Partial<ScanOptions> & { checks: readonly Check[] } {
-  return { ...options, checks: options.checks ?? allChecks };
+/** The full check set of `./checks/` (what a scan runs unless told otherwise). */
+export function defaultChecks(): readonly Check[] {
+  return allChecks;
 }
 
 /**
- * Scans one target URL with every check (or `options.checks` / `options.select`). Never rejects for a target
- * failure: a server that times out, resets or speaks garbage yields `status: 'error'` with the reason. Rejects
- * only for a bad option (`ScanOptionError`).
+ * Scans one target URL with every check (or `options.checks` / `options.select`); with `confirm`, its
+ * exploitable findings are also tried in headless Chromium. Never rejects for a target failure: a server that
+ * times out, resets or speaks garbage yields `status: 'error'` with the reason. Rejects only for a bad option
+ * (`ScanOptionError`) or, with `confirm`, a missing browser (`ChromiumMissingError`).
  */
-export async function scanTarget(url: string, options: Partial<ScanOptions> = {}): Promise<ScanTargetResult> {
-  const scanner = createScanner(withDefaults(options));
+export async function scanTarget(url: string, options: ScanRunOptions = {}): Promise<ScanTargetResult> {
+  const run = await createScanRun(options);
   try {
-    return await scanner.scanTarget(url);
+    for await (const result of run.scan([url])) return result;
+    throw new Error(`no result for ${url}`);
   } finally {
-    await scanner.close();
+    await run.close();
   }
 }
 
 /**
- * Scans targets (any iterable, e.g. lines streamed from a file) with bounded concurrency and yields each
- * result as its target finishes, so memory stays flat however long the list. Breaking out of the loop cancels
- * the targets in flight.
+ * Scans targets (any iterable, e.g. lines streamed from a file) with bounded concurrency and yields one result
+ * per target in the order the targets came, so memory stays flat however long the list (a slow target holds
+ * back at most a bounded number of finished ones). Breaking out of the loop cancels the targets in flight.
  */
 export async function* scan(
   targets: Iterable<string> | AsyncIterable<string>,
-  options: Partial<ScanOptions> = {},
+  options: ScanRunOptions = {},
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
-  const scanner = createScanner(withDefaults(options));
+  const run = await createScanRun(options);
   try {
-    yield* scanner.scan(targets);
+    yield* run.scan(targets);
   } finally {
-    await scanner.close();
+    await run.close();
   }
 }

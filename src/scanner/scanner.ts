@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createProbeContext, type TargetProbeContext } from './context.js';
 import { Deadline, onAbort } from '../net/index.js';
 import { ProbeError } from './errors.js';
+import { observeTransport, type ProbeObserver } from './probe-log.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isSchemelesslySameSite } from '../fetch/origin.js';
 import { isRedirectStatus } from '../fetch/status.js';
@@ -69,10 +70,13 @@ function errorMessage(error: unknown): string {
  * Creates a scanner. `options.checks` must be given here (the package entry point fills in the default set);
  * other options default as documented on `ScanOptions`. Throws a `ScanOptionError` for a bad option.
  */
-export function createScanner(input: Partial<ScanOptions> & { checks: readonly Check[] }): Scanner {
+export function createScanner(
+  input: Partial<ScanOptions> & { checks: readonly Check[]; onProbe?: ProbeObserver | undefined },
+): Scanner {
   const options = resolveScanOptions(input);
   const checks = selectedChecks(options);
-  const transport: Transport = createTransport(options);
+  // onProbe sees every request on the wire (--verbose, --log); the transport is unchanged without it.
+  const transport: Transport = observeTransport(createTransport(options), input.onProbe);
   const targetTimeout = options.targetTimeout ?? options.timeout * 6;
   const commonHeaders: HeaderList = [...options.headers];
   if (options.cookie !== undefined) {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   httpServer,
   preflightCheck,
+  rawServer,
   reflecting,
   reflectionCheck,
   type TestServer,
@@ -37,25 +38,43 @@ interface Captured {
   stderr: string;
 }
 
-function tty<T extends PassThrough>(stream: T, isTTY: boolean): T & { isTTY: boolean } {
-  return Object.assign(stream, { isTTY });
+/** A real stream that says whether it is a terminal, as process.stdout does. */
+class TtyPassThrough extends PassThrough {
+  constructor(readonly isTTY: boolean) {
+    super();
+  }
+}
+
+function tty(isTTY: boolean): TtyPassThrough {
+  return new TtyPassThrough(isTTY);
 }
 
 async function scan(
   urls: string[],
   options: ScanCommandOptions = {},
-  env: { stdin?: string; ttyOut?: boolean; ttyErr?: boolean } = {},
+  env: { stdin?: string; ttyOut?: boolean; ttyErr?: boolean; cwd?: string } = {},
 ): Promise<Captured> {
   const stdin = new PassThrough();
   stdin.end(env.stdin ?? '');
-  const stdout = tty(new PassThrough(), env.ttyOut === true);
-  const stderr = tty(new PassThrough(), env.ttyErr === true);
+  const stdout = tty(env.ttyOut === true);
+  const stderr = tty(env.ttyErr === true);
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runScan(urls, { timeout: '3000', ...options }, { stdin, stdout, stderr }, checks);
+  const io = env.cwd === undefined ? { stdin, stdout, stderr } : { stdin, stdout, stderr, cwd: env.cwd };
+  const code = await runScan(urls, { timeout: '3000', ...options }, io, checks);
   return { code, stdout: out, stderr: err };
+}
+
+/** The target records of a JSONL report, after checking that its last line is the summary record. */
+function targetLines(text: string): { url: string; status: string; error?: string }[] {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.at(-1)).toHaveProperty('summary');
+  return lines.slice(0, -1) as unknown as { url: string; status: string; error?: string }[];
 }
 
 async function usage(urls: string[], options: ScanCommandOptions): Promise<string> {
@@ -86,7 +105,7 @@ describe('corsight scan: exit codes', () => {
   it('exits 0 for a target that fails (the error is in the report, not a finding)', async () => {
     const result = await scan(['http://down.invalid/'], { format: 'jsonl' });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
+    expect(targetLines(result.stdout)[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^DNS: /) });
   });
 
   it('with --fail-on-error exits 3 when a target could not be scanned, unless a finding already exits 1', async () => {
@@ -167,10 +186,8 @@ describe('corsight scan: input', () => {
       `corsight: ${file}:4: unsupported scheme 'ftp:' in 'ftp://files.example.com/' (http or https only) (skipped)\n` +
         `corsight: ${file}:5: invalid URL 'http://[bad' (skipped)\n`,
     );
-    const urls = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { url: string }).url)
+    const urls = targetLines(result.stdout)
+      .map((line) => line.url)
       .sort();
     // A bare host:port means https (and fails here with a TLS error, which is a result, not a skip).
     expect(urls).toEqual([`${clean.url}/two`, `${server.url}/one`, `https://127.0.0.1:${server.port}/three`].sort());
@@ -183,7 +200,7 @@ describe('corsight scan: input', () => {
       { stdin: `${server.url}/piped\nnope nope\n` },
     );
     expect(result.stderr).toBe("corsight: stdin:2: invalid URL 'nope nope' (skipped)\n");
-    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(targetLines(result.stdout)).toHaveLength(2);
     expect(result.code).toBe(1);
   });
 
@@ -192,7 +209,7 @@ describe('corsight scan: input', () => {
     expect(result.stderr).toBe(
       "corsight: argument 1: unsupported scheme 'mailto:' in 'mailto:someone@example.com' (http or https only) (skipped)\n",
     );
-    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(targetLines(result.stdout)).toHaveLength(1);
   });
 });
 
@@ -279,7 +296,7 @@ describe('corsight scan: output', () => {
   it('sends --header and --cookie with every probe', async () => {
     const seen: string[] = [];
     const echo = await httpServer((req, res) => {
-      seen.push(`${req.headers['x-token']}|${req.headers.cookie}`);
+      seen.push(`${String(req.headers['x-token'])}|${String(req.headers.cookie)}`);
       reflecting(req, res);
     });
     try {
@@ -416,17 +433,19 @@ describe('corsight scan: the built CLI', () => {
       let out = '';
       let err = '';
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      let interrupted = false;
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        if (out.includes('\n')) child.kill('SIGINT');
+        // One Ctrl-C (a second one quits at once, before the report's last line).
+        if (out.includes('\n') && !interrupted) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       expect(code).toBe(130);
       expect(err).toContain('corsight: interrupted; finishing the report');
-      const lines = out
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { url: string; status: string; error?: string });
+      const lines = targetLines(out);
       expect(lines.map((l) => [l.url.replace(slow.url, ''), l.status, l.error])).toEqual([
         ['/fast', 'ok', undefined],
         ['/slow', 'error', 'scan cancelled'],
@@ -480,15 +499,201 @@ describe('corsight scan: the built CLI', () => {
     await counting.close();
     expect(err).toBe('');
     expect(code).toBe(0);
-    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    const lines = targetLines(await readFile(file, 'utf8'));
     expect(lines).toHaveLength(40);
   });
 
   it('exits 0 on a clean target and prints no colour when piped', async () => {
-    const result = await cli(['scan', `${clean.url}/`, '--fail-on', 'low']);
+    // By IP address, the name-based checks need the owner's origin to build look-alikes from (else: partial).
+    const result = await cli(['scan', `${clean.url}/`, '--fail-on', 'low', '--origin', 'https://app.example.com']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ http:\/\/127\.0\.0\.1:\d+\/ {2}no findings/);
     expect(result.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('corsight scan: order, bounded input, audit trail', () => {
+  it('reports targets in input order in every format, whatever finished first', async () => {
+    const staggered = await httpServer((req, res) => {
+      // The first target answers last.
+      const delay = req.url === '/first' ? 400 : 0;
+      setTimeout(() => reflecting(req, res), delay).unref();
+    });
+    const urls = ['/first', '/second', '/third'].map((p) => `${staggered.url}${p}`);
+    const markdown = join(dir, 'order.md');
+    try {
+      const result = await scan(urls, { format: 'jsonl', concurrency: '3', report: [`markdown:${markdown}`] });
+      expect(targetLines(result.stdout).map((t) => t.url)).toEqual(urls);
+      const md = await readFile(markdown, 'utf8');
+      const positions = urls.map((url) => md.indexOf(`## \`${url}\``));
+      expect(positions.every((p) => p >= 0)).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    } finally {
+      await staggered.close();
+    }
+  });
+
+  it('refuses an --input file that is not text before sending anything (exit 2, one error)', async () => {
+    let requests = 0;
+    const counted = await httpServer((req, res) => {
+      requests++;
+      reflecting(req, res);
+    });
+    const file = join(dir, 'image.png');
+    await writeFile(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+    try {
+      expect(await usage([`${counted.url}/`], { input: file })).toBe(
+        `cannot read --input ${file}: not a text file (a NUL byte at offset 8)`,
+      );
+    } finally {
+      await counted.close();
+    }
+    expect(requests).toBe(0);
+    // Binary data after the first 64 KiB: the targets read so far are reported, then exit 2 with one error.
+    const late = join(dir, 'late-binary.txt');
+    await writeFile(
+      late,
+      Buffer.concat([Buffer.from(`${clean.url}/\n`), Buffer.alloc(70 * 1024, 0x23), Buffer.from([0x0a, 0x00])]),
+    );
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await expect(
+      runScan(
+        [],
+        { input: late, format: 'jsonl' },
+        { stdin: new PassThrough(), stdout, stderr: new PassThrough() },
+        checks,
+      ),
+    ).rejects.toThrow(
+      new UsageError(
+        `cannot read --input ${late}: not a text file (a NUL byte at offset ${clean.url.length + 2 + 70 * 1024 + 1})`,
+      ),
+    );
+    expect(targetLines(out).map((t) => t.url)).toEqual([`${clean.url}/`]);
+  });
+
+  it('refuses lines over 8 KiB by number, prints at most 20 warnings then a count, escapes control characters', async () => {
+    const file = join(dir, 'noisy.txt');
+    const lines = [
+      `${clean.url}/ok`,
+      `https://long.example/${'a'.repeat(9000)}`,
+      'http://[bad\u001b[2J\u0007',
+      ...Array.from({ length: 24 }, (_, i) => `ftp://bad${i}.example/`),
+    ];
+    await writeFile(file, lines.join('\n'));
+    const result = await scan([], { input: file, format: 'jsonl' });
+    const warnings = result.stderr.trimEnd().split('\n');
+    expect(warnings).toHaveLength(21);
+    expect(warnings[0]).toBe(`corsight: ${file}:2: line longer than 8 KiB (skipped)`);
+    expect(warnings[1]).toBe(`corsight: ${file}:3: invalid URL 'http://[bad\\x1b[2J\\x07' (skipped)`);
+    expect(warnings[20]).toBe('corsight: 6 more targets skipped (only the first 20 warnings are shown)');
+    expect(result.stderr).not.toContain('\u001b');
+    expect(targetLines(result.stdout).map((t) => t.url)).toEqual([`${clean.url}/ok`]);
+  });
+
+  it('--verbose prints every probe on stderr (method, URL, Origin, status, CORS headers), escaped', async () => {
+    // Raw bytes: a C1 control character (U+0085) in a header value, which Node's own server would refuse to send.
+    const hostile = await rawServer((socket) => {
+      socket.once('data', () => {
+        socket.end(
+          Buffer.from(
+            'HTTP/1.1 200 OK\r\nX-Evil: x\r\nAccess-Control-Allow-Origin: https://evil.example\x85[2J\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok',
+            'latin1',
+          ),
+        );
+      });
+    });
+    try {
+      const result = await scan([`${hostile.url}/v`], { format: 'jsonl', verbose: true });
+      const probes = result.stderr.split('\n').filter((line) => line.startsWith('corsight: probe '));
+      const acao = 'Access-Control-Allow-Origin: https://evil.example\\x85[2J';
+      expect(probes).toContain(`corsight: probe GET ${hostile.url}/v  (no Origin) -> 200  ${acao}`);
+      expect(probes).toContain(
+        `corsight: probe GET ${hostile.url}/v  Origin: https://attacker-corsight.example -> 200  ${acao}`,
+      );
+      expect(
+        probes.some((line) => line.includes('OPTIONS') && line.includes('Access-Control-Request-Method: PUT')),
+      ).toBe(true);
+      expect(result.stderr).not.toContain('\u0085');
+      expect(result.stderr).not.toMatch(/x-evil/i);
+    } finally {
+      await hostile.close();
+    }
+  });
+
+  it('--log FILE writes every probe as a JSON line, as many as the requests the report counts', async () => {
+    const file = join(dir, 'probes.jsonl');
+    const result = await scan([`${server.url}/logged`, 'http://down.invalid/'], { format: 'jsonl', log: file });
+    const records = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            method: string;
+            url: string;
+            origin: string | null;
+            outcome: string;
+            status?: number;
+            error?: string;
+          },
+      );
+    const answered = records.filter((r) => r.url === `${server.url}/logged`);
+    expect(answered.map((r) => [r.method, r.origin, r.outcome, r.status])).toContainEqual([
+      'GET',
+      'https://attacker-corsight.example',
+      'answered',
+      200,
+    ]);
+    expect(answered).toContainEqual(expect.objectContaining({ method: 'GET', origin: null, outcome: 'answered' }));
+    expect(records.filter((r) => r.url === 'http://down.invalid/')).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/^DNS: /) as string }),
+    ]);
+    const requests = targetLines(result.stdout) as unknown as { url: string; requests: number }[];
+    expect(answered).toHaveLength(requests[0]!.requests);
+    expect(await usage([server.url], { log: join(dir, 'no-such-dir', 'p.jsonl') })).toBe(
+      `cannot write --log ${join(dir, 'no-such-dir', 'p.jsonl')}: ENOENT`,
+    );
+  });
+
+  it('points SARIF at a repository file: --sarif-artifact, else the --input file; never at the URL', async () => {
+    const input = join(dir, 'sarif-targets.txt');
+    await writeFile(input, `${server.url}/s\n`);
+    const uriOf = (text: string) =>
+      (
+        JSON.parse(text) as {
+          runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        }
+      ).runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri;
+    // Run from the directory holding the list (the repository root, in CI).
+    const fromInput = await scan([], { input, format: 'sarif' }, { cwd: dir });
+    expect(uriOf(fromInput.stdout)).toBe('sarif-targets.txt');
+    // A list outside the working directory cannot be a repository file: the default name is used.
+    expect(uriOf((await scan([], { input, format: 'sarif' }, { cwd: join(dir, 'elsewhere') })).stdout)).toBe(
+      'corsight.sarif',
+    );
+    const named = await scan([`${server.url}/s`], { format: 'sarif', sarifArtifact: 'deploy/targets list.txt' });
+    expect(uriOf(named.stdout)).toBe('deploy/targets%20list.txt');
+    expect(await usage([server.url], { sarifArtifact: 'https://example.com/x' })).toMatch(/^bad --sarif-artifact/);
+  });
+
+  it('with --fail-on-error exits 3 for a partial target: an Origin-dropping WAF is never "clean"', async () => {
+    const waf = await httpServer((req, res) => {
+      if (req.headers.origin !== undefined) req.socket.destroy();
+      else res.end('ok');
+    });
+    try {
+      const result = await scan([`${waf.url}/`], { failOnError: true, failOn: 'none' });
+      expect(result.code).toBe(3);
+      expect(result.stdout).toMatch(/⚠ http:\/\/127\.0\.0\.1:\d+\/ {2}no findings so far/);
+      expect(result.stdout).toMatch(/2 of 2 checks undecided: requests carrying Origin were refused/);
+      expect(result.stdout).not.toContain('✓');
+      expect(result.stdout).toContain('(0 ok, 1 partial, 0 errors)');
+      expect((await scan([`${waf.url}/`], { failOn: 'none' })).code).toBe(0);
+    } finally {
+      await waf.close();
+    }
   });
 });

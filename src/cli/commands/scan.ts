@@ -1,24 +1,41 @@
 /**
  * `corsight scan [URL...] [--input FILE|-] ...`: scans targets for CORS misconfigurations and prints a report.
- * Results go to stdout (or --output FILE) as each target finishes; progress and warnings go to stderr.
- * Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error, 3 with
- * --fail-on-error when a target could not be scanned.
+ * A thin shell: it parses flags, calls the library (`createScanRun`: input order, --confirm) and writes the
+ * reports. Results go to stdout (or --output FILE) in input order; progress, probes (--verbose) and warnings go to
+ * stderr. Exit 0 when no finding reaches --fail-on (default high), 1 when one does, 2 for a usage error, 3 with
+ * --fail-on-error when a target could not be scanned or was scanned only partly.
  */
-import { createReadStream } from 'node:fs';
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs';
+import { access, open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { createScanner, ScanOptionError, type ScanOptions, type Scanner } from '../../scanner/index.js';
-import { checks as allChecks } from '../../scanner/checks/index.js';
-import { ChromiumMissingError, createConfirmer, type Confirmer } from '../../scanner/confirm.js';
 import { PlaywrightMissingError } from '../../chromium/index.js';
-import { normalizeTarget, readTargets } from '../../scanner/input.js';
-import { parseHeader } from '../../scanner/options.js';
+import {
+  ChromiumMissingError,
+  createScanRun,
+  defaultScanOptions,
+  describeProbe,
+  normalizeTarget,
+  notTextReason,
+  parseHeader,
+  readTargets,
+  ScanOptionError,
+  TargetListError,
+  type ProbeRecord,
+  type ScanOptions,
+  type ScanRun,
+} from '../../scanner/index.js';
+import { checks as allChecks } from '../../scanner/checks/index.js';
 import {
   addToSummary,
+  artifactUri,
+  count,
   defaultRedactedHeaders,
+  defaultSarifArtifact,
   emptySummary,
+  escapeLine,
+  isIncomplete,
   reachesThreshold,
   reportFormats,
   type ReportFormat,
@@ -69,8 +86,14 @@ export interface ScanCommandOptions {
   confirm?: boolean;
   /** Extra reports from the same scan, `FORMAT:FILE` each. */
   report?: string[];
-  /** Exit 3 when a target could not be scanned (and no finding reached --fail-on). */
+  /** Exit 3 when a target could not be scanned or stayed partial (and no finding reached --fail-on). */
   failOnError?: boolean;
+  /** Print every probe (origin, method, status, CORS headers) on stderr. */
+  verbose?: boolean;
+  /** Write every probe as a JSON line to this file. */
+  log?: string;
+  /** The repository file SARIF locations point at (default: the --input file, else the SARIF file). */
+  sarifArtifact?: string;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -80,6 +103,8 @@ export interface ScanIO {
   stderr: Writable & { isTTY?: boolean; columns?: number };
   /** Cancels the run (Ctrl-C): no new target starts, the report is completed with what finished. */
   signal?: AbortSignal;
+  /** The directory relative paths are taken from (the repository root in CI); default `process.cwd()`. */
+  cwd?: string;
 }
 
 const failOnValues = [...severities, 'none'] as const;
@@ -117,7 +142,7 @@ export function scanOptionsFromFlags(
     ?.split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  if (select !== undefined && select.length === 0) {
+  if (select?.length === 0) {
     throw new UsageError(`bad --checks '${options.checks}': name at least one check id`);
   }
   const scan: Partial<ScanOptions> & { checks: readonly Check[] } = {
@@ -149,6 +174,7 @@ class Progress {
   private done = 0;
   private findings = 0;
   private errors = 0;
+  private partial = 0;
   private last = 0;
   private shown = false;
   private readonly started = performance.now();
@@ -162,6 +188,7 @@ class Progress {
     this.done++;
     this.findings += result.findings.length;
     if (result.status === 'error') this.errors++;
+    if (result.status === 'partial') this.partial++;
     const now = performance.now();
     if (now - this.last < 100 && this.done !== this.total) return;
     this.last = now;
@@ -170,7 +197,8 @@ class Progress {
 
   private draw(): void {
     const rate = this.done / Math.max(0.001, (performance.now() - this.started) / 1000);
-    const counts = `${this.findings} finding${this.findings === 1 ? '' : 's'}, ${this.errors} error${this.errors === 1 ? '' : 's'}, ${rate.toFixed(1)} targets/s`;
+    const partial = this.partial > 0 ? `${this.partial} partial, ` : '';
+    const counts = `${count(this.findings, 'finding')}, ${partial}${count(this.errors, 'error')}, ${rate.toFixed(1)} targets/s`;
     let line: string;
     if (this.total !== undefined && this.total > 0) {
       const width = 24;
@@ -190,6 +218,82 @@ class Progress {
     this.stream.write('\r\u001b[2K');
     this.shown = false;
   }
+}
+
+/** Warnings about skipped targets: the first `limit` printed (escaped), the rest only counted. */
+class Warnings {
+  private shown = 0;
+  private hidden = 0;
+
+  constructor(
+    private readonly write: (message: string) => void,
+    private readonly limit = 20,
+  ) {}
+
+  skipped(where: string, reason: string): void {
+    if (this.shown < this.limit) {
+      this.shown++;
+      this.write(`${escapeLine(where)}: ${escapeLine(reason)} (skipped)`);
+    } else {
+      this.hidden++;
+    }
+  }
+
+  /** The count of warnings not printed, once, at the end. */
+  finish(): void {
+    if (this.hidden > 0) {
+      this.write(`${count(this.hidden, 'more target')} skipped (only the first ${this.limit} warnings are shown)`);
+    }
+  }
+}
+
+/** Refuses an --input file that is not text before anything is sent (its first 64 KiB decide). */
+async function checkInputFile(file: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    await access(file, fsConstants.R_OK);
+    if ((await stat(file)).isDirectory()) throw new UsageError(`cannot read --input ${file}: it is a directory`);
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const reason = notTextReason(buffer.subarray(0, bytesRead), bytesRead < buffer.length);
+    if (reason !== undefined) throw new UsageError(`cannot read --input ${file}: ${reason}`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read --input ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * The repository file SARIF locations point at: --sarif-artifact, else the --input file, else the SARIF
+ * report's own file, relative to the working directory (run from the repository root, as CI does).
+ */
+function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefined, cwd: string): string {
+  const relative = (file: string) => path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
+  if (options.sarifArtifact !== undefined) {
+    const candidate = relative(options.sarifArtifact);
+    try {
+      artifactUri(candidate);
+      return candidate;
+    } catch {
+      throw new UsageError(
+        `bad --sarif-artifact '${options.sarifArtifact}': expected a file path inside the repository (the working directory)`,
+      );
+    }
+  }
+  for (const file of [options.input === '-' ? undefined : options.input, sarifFile]) {
+    if (file === undefined) continue;
+    const candidate = relative(file);
+    try {
+      artifactUri(candidate);
+      return candidate;
+    } catch {
+      // Outside the working directory: try the next candidate.
+    }
+  }
+  return defaultSarifArtifact;
 }
 
 /**
@@ -214,18 +318,9 @@ export async function runScan(
   if (urls.length === 0 && options.input === undefined) {
     throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
   }
-  if (options.input !== undefined && options.input !== '-') {
-    let isDirectory = false;
-    try {
-      await access(options.input, fsConstants.R_OK);
-      isDirectory = (await stat(options.input)).isDirectory();
-    } catch (error) {
-      throw new UsageError(
-        `cannot read --input ${options.input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
-    if (isDirectory) throw new UsageError(`cannot read --input ${options.input}: it is a directory`);
-  }
+  if (options.input !== undefined && options.input !== '-') await checkInputFile(options.input);
+  const sarifFile = format === 'sarif' ? options.output : extraReports.find((r) => r.format === 'sarif')?.file;
+  const artifact = sarifArtifact(options, sarifFile, io.cwd ?? process.cwd());
 
   // Ends the run early: Ctrl-C (io.signal), or the report's reader went away (EPIPE, e.g. `| head`).
   const stop = new AbortController();
@@ -233,19 +328,59 @@ export async function runScan(
     if (io.signal.aborted) stop.abort();
     else io.signal.addEventListener('abort', () => stop.abort(), { once: true });
   }
-  let scanner: Scanner;
+  const warn = (message: string) => io.stderr.write(`corsight: ${message}\n`);
+
+  // --log FILE: every probe as a JSON line; opened before anything is sent, like the reports.
+  let log: Writable | undefined;
+  if (options.log !== undefined) {
+    const file = options.log;
+    const stream = createWriteStream(file);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new UsageError(`cannot write --log ${file}: ${error.code ?? error.message}`)),
+      );
+    });
+    stream.on('error', (error: NodeJS.ErrnoException) =>
+      warn(`cannot write --log ${file}: ${error.code ?? error.message}`),
+    );
+    log = stream;
+  }
+  const onProbe =
+    options.verbose === true || log !== undefined
+      ? (record: ProbeRecord) => {
+          if (options.verbose === true) io.stderr.write(`corsight: probe ${escapeLine(describeProbe(record))}\n`);
+          log?.write(`${JSON.stringify(record)}\n`);
+        }
+      : undefined;
+
+  let run: ScanRun;
   try {
     const scanOptions = scanOptionsFromFlags(options, checks);
-    scanOptions.signal = stop.signal;
-    scanner = createScanner(scanOptions);
+    run = await createScanRun({
+      ...scanOptions,
+      signal: stop.signal,
+      ...(options.confirm === true ? { confirm: true } : {}),
+      ...(onProbe === undefined ? {} : { onProbe }),
+    });
   } catch (error) {
-    if (error instanceof ScanOptionError) throw new UsageError(error.message);
+    log?.destroy();
+    // Bad option values and a missing browser or browser driver (--confirm; playwright-core is optional) are the
+    // caller's to fix: exit 2 with one line, nothing sent.
+    if (
+      error instanceof ScanOptionError ||
+      error instanceof ChromiumMissingError ||
+      error instanceof PlaywrightMissingError
+    ) {
+      throw new UsageError(error.message);
+    }
     throw error;
   }
 
-  const warn = (message: string) => io.stderr.write(`corsight: ${message}\n`);
+  const warnings = new Warnings(warn);
   let valid = 0;
   let invalid = 0;
+  let inputError: string | undefined;
   async function* targets(): AsyncGenerator<string> {
     let index = 0;
     for (const url of urls) {
@@ -256,39 +391,27 @@ export async function runScan(
         yield target.url;
       } else {
         invalid++;
-        warn(`argument ${index}: ${target.reason} (skipped)`);
+        warnings.skipped(`argument ${index}`, target.reason);
       }
     }
     if (options.input !== undefined) {
       const name = options.input === '-' ? 'stdin' : options.input;
       const stream = options.input === '-' ? io.stdin : createReadStream(options.input);
-      for await (const url of readTargets(stream, (bad) => {
-        invalid++;
-        warn(`${name}:${bad.line}: ${bad.reason} (skipped)`);
-      })) {
-        valid++;
-        yield url;
+      try {
+        for await (const url of readTargets(stream, (bad) => {
+          invalid++;
+          warnings.skipped(`${name}:${bad.line}`, bad.reason);
+        })) {
+          valid++;
+          yield url;
+        }
+      } catch (error) {
+        // Binary data part-way through: stop reading, finish the report of what was read, exit 2.
+        if (!(error instanceof TargetListError)) throw error;
+        inputError = `cannot read --input ${name}: ${error.message}`;
+      } finally {
+        if (stream !== io.stdin) stream.destroy();
       }
-    }
-  }
-
-  // --confirm: Chromium must be there before anything is sent (exit 2 naming the path otherwise).
-  let confirmer: Confirmer | undefined;
-  if (options.confirm === true) {
-    try {
-      const confirmOptions: Parameters<typeof createConfirmer>[0] = {
-        resolve: options.resolve ?? [],
-        insecure: options.insecure === true,
-      };
-      if (options.cookie !== undefined) confirmOptions.cookie = options.cookie;
-      confirmer = await createConfirmer(confirmOptions);
-    } catch (error) {
-      await scanner.close();
-      // A missing browser or browser driver (playwright-core is optional): a one-line error, no stack trace.
-      if (error instanceof ChromiumMissingError || error instanceof PlaywrightMissingError) {
-        throw new UsageError(error.message);
-      }
-      throw error;
     }
   }
 
@@ -316,6 +439,7 @@ export async function runScan(
       await openReportOutput(format, options.output, io.stdout, {
         color: options.color,
         redact,
+        sarifArtifact: artifact,
         flag: '--output',
         onError,
       }),
@@ -326,6 +450,7 @@ export async function runScan(
         await openReportOutput(extra.format, extra.file, io.stdout, {
           color: false,
           redact,
+          sarifArtifact: artifact,
           flag: '--report',
           onError,
         }),
@@ -333,16 +458,18 @@ export async function runScan(
     }
   } catch (error) {
     discardReportOutputs(outputs);
-    await scanner.close();
-    await confirmer?.close();
+    await run.close();
+    log?.destroy();
     throw error;
   }
-  const main = outputs[0]!;
+  const [main] = outputs;
+  if (main === undefined) throw new Error('no report output');
   const emitAll = async (render: (reporter: Reporter) => string) => {
     for (const output of outputs) await emit(output, render(output.reporter));
   };
+  // Probe lines on stderr (--verbose) and a redrawn progress line would garble each other: verbose wins.
   const progress =
-    options.quiet !== true && io.stderr.isTTY === true
+    options.quiet !== true && options.verbose !== true && io.stderr.isTTY === true
       ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined)
       : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
@@ -352,23 +479,26 @@ export async function runScan(
   const started = performance.now();
   const summary: Summary = emptySummary();
   try {
-    await emitAll((reporter) => reporter.begin({ tool: 'corsight', version, startedAt, checks: scanner.checks }));
-    for await (const result of scanner.scan(targets())) {
-      if (confirmer !== undefined) await confirmer.confirm(result);
+    await emitAll((reporter) => reporter.begin({ tool: 'corsight', version, startedAt, checks: run.checks }));
+    for await (const result of run.scan(targets())) {
       addToSummary(summary, result);
-      if (sharesTerminal) progress?.clear();
+      if (sharesTerminal) progress.clear();
       await emitAll((reporter) => reporter.target(result));
       progress?.update(result);
     }
   } finally {
     progress?.clear();
-    await scanner.close();
-    await confirmer?.close();
+    await run.close();
+    if (log !== undefined) {
+      const stream = log;
+      await new Promise<void>((resolve) => stream.end(() => resolve()));
+    }
   }
   summary.durationMs = Math.round(performance.now() - started);
   const finishedAt = new Date();
   await emitAll((reporter) => reporter.end(summary, finishedAt));
   for (const output of outputs) await closeReportOutput(output);
+  warnings.finish();
   let failed = false;
   for (const output of outputs) {
     const error = output.error;
@@ -381,13 +511,14 @@ export async function runScan(
   }
   if (failed) return ExitCode.usage;
   if (main.error !== undefined) return reachesThreshold(summary.highest, failOn) ? ExitCode.findings : ExitCode.ok;
+  if (inputError !== undefined) throw new UsageError(inputError);
 
   if (valid === 0 && invalid > 0) throw new UsageError(`no valid targets (${invalid} skipped)`);
   // Interrupted: the report is complete for what finished, but the scan is not (128 + SIGINT, as shells do).
   if (io.signal?.aborted === true) return 130;
   if (reachesThreshold(summary.highest, failOn)) return ExitCode.findings;
-  // --fail-on-error: a target that could not be scanned is a gap in the assessment, which a CI gate may refuse.
-  if (options.failOnError === true && summary.errors > 0) return ExitCode.incomplete;
+  // --fail-on-error: a target not scanned, or scanned with checks undecided, is a gap a CI gate may refuse.
+  if (options.failOnError === true && isIncomplete(summary)) return ExitCode.incomplete;
   return ExitCode.ok;
 }
 
@@ -397,6 +528,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Registers `corsight scan`. */
 export const registerScan: Register = (program: Command) => {
+  const d = defaultScanOptions;
   program
     .command('scan')
     .description('scan URLs for CORS misconfigurations; results on stdout, progress on stderr')
@@ -413,21 +545,28 @@ export const registerScan: Register = (program: Command) => {
     .option('-H, --header <header>', "send 'Name: value' with every request (repeatable)", collect, [])
     .option('--cookie <cookie>', "send 'Cookie: a=b; c=d' with every request (credentialed probes)")
     .option('--origin <origin>', 'an origin the owner trusts, e.g. https://app.example.com (repeatable)', collect, [])
-    .option('-X, --method <method>', 'method of the simple probes', 'GET')
+    .option('-X, --method <method>', `method of the simple probes (default: ${d.method})`)
     .option(
       '--resolve <host:address>',
       'connect to ADDRESS for HOST, keeping the name for Host and TLS, as curl does (repeatable)',
       collect,
       [],
     )
-    .option('-c, --concurrency <n>', 'targets scanned at once', '16')
-    .option('--per-host <n>', 'requests in flight to one host at once', '8')
-    .option('--rate <n>', 'requests per second across the run (0 = unlimited)', '0')
-    .option('-t, --timeout <ms>', 'per-request timeout in milliseconds (connect, headers and capped body)', '10000')
-    .option('--retries <n>', 'retries after connection failures and 429/503 answers, with backoff', '2')
+    // Defaults live once, in the library (defaultScanOptions): flags left out are left to it, help shows them.
+    .option('-c, --concurrency <n>', `targets scanned at once (default: ${d.concurrency})`)
+    .option('--per-host <n>', `requests in flight to one host at once (default: ${d.perHost})`)
+    .option('--rate <n>', `requests per second across the run, 0 = unlimited (default: ${d.rate})`)
+    .option(
+      '-t, --timeout <ms>',
+      `per-request timeout in milliseconds: connect, headers and capped body (default: ${d.timeout})`,
+    )
+    .option(
+      '--retries <n>',
+      `retries after connection failures and 429/503 answers, with backoff (default: ${d.retries})`,
+    )
     .option(
       '--max-retry-after <ms>',
-      'longest Retry-After of a 429/503 to wait out before retrying; a longer one gives up (default 60000)',
+      `longest Retry-After of a 429/503 to wait out before retrying; a longer one gives up (default: ${d.maxRetryAfter})`,
     )
     .option('-k, --insecure', 'accept any TLS certificate (self-signed labs)')
     .option('--proxy <url>', 'send every request through this http(s) proxy')
@@ -440,7 +579,13 @@ export const registerScan: Register = (program: Command) => {
     )
     .option(
       '--fail-on-error',
-      'exit 3 when a target could not be scanned (unreachable, timed out...) and no finding reached --fail-on',
+      'exit 3 when a target could not be scanned (unreachable, timed out...) or only partly (checks undecided), and no finding reached --fail-on',
+    )
+    .option('-v, --verbose', 'print every probe on stderr: method, URL, Origin, status and CORS response headers')
+    .option('--log <file>', 'write every probe to FILE as JSON lines (an audit trail of what was sent and seen)')
+    .option(
+      '--sarif-artifact <path>',
+      'the repository file SARIF results point at (default: the --input file, else the SARIF file itself)',
     )
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
@@ -454,7 +599,7 @@ export const registerScan: Register = (program: Command) => {
     )
     .addHelpText(
       'after',
-      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
+      `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned or was partial (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
     )
     .action(async (urls: string[], options: ScanCommandOptions) => {
       // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.

@@ -22,7 +22,7 @@
  * carry only `SameSite=None; Secure` cookies (no attribute means Lax); a same-site page (a sub-domain)
  * carries all of them. Schemeful same-site: `http://target` is cross-site to `https://target`.
  */
-import { getHeader } from '../../fetch/headers.js';
+import { getAllHeaderValues, getHeader } from '../../fetch/headers.js';
 import { isSameSite } from '../../fetch/origin.js';
 import type { ProfileName } from '../../browser/index.js';
 import type { Exchange, Severity } from '../types.js';
@@ -193,11 +193,22 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
         `A page on ${shown} passes the preflight without credentials and can send ${request}; it cannot use the victim's cookies.`,
       );
       break;
-    default:
+    default: {
       severity = 'info';
+      // Say what the header really held: a list of two legitimate origins is not "naming the attacker".
+      const anchor = input.via === 'preflight' ? input.preflight : input.simple;
+      const held =
+        anchor === undefined ? [] : getAllHeaderValues(anchor.response.headers, 'access-control-allow-origin');
+      const items = held.flatMap((line) => line.split(',').map((item) => item.trim()));
+      const refused = `a browser still refuses the read${failure !== '' ? `: ${failure}` : ''}`;
       parts.push(
-        `The server names ${shown} in Access-Control-Allow-Origin, but a browser still refuses the read${failure !== '' ? `: ${failure}` : ''}.`,
+        held.length === 0
+          ? `The answer to ${shown} has no Access-Control-Allow-Origin, so ${refused}.`
+          : items.includes(input.origin)
+            ? `The server names ${shown} in Access-Control-Allow-Origin (\`${held.join(', ')}\`), but ${refused}.`
+            : `Access-Control-Allow-Origin held \`${held.join(', ')}\`, which does not name ${shown}; ${refused}.`,
       );
+    }
   }
 
   // What the attacker needs in order to send this Origin at all.

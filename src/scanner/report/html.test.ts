@@ -124,8 +124,8 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
+    await browser.close();
+    await lab.close();
   });
 
   /** Opens a report file and records console errors, page errors and every request the page makes. */

@@ -14,10 +14,16 @@
  * never the findings.
  */
 import { escapeHtml } from '../checks/poc.js';
-import { severities, type Exchange, type Finding, type Severity, type TargetResult } from '../types.js';
-import type { ReportOptions, Reporter } from './reporter.js';
-import { redactExchange, redactionSet } from './reporter.js';
-import { describeCounts } from './summary.js';
+import { severities, type Exchange, type Finding, type Severity } from '../types.js';
+import type { ReportedTarget, ReportOptions, Reporter, TargetStatus } from './reporter.js';
+import { describeUndecided, redactExchange, redactionSet } from './reporter.js';
+import { describeCounts, describeTargets } from './summary.js';
+import { count } from './terminal.js';
+
+/** Finding prose as HTML: escaped, with `inline code` as <code> (escapeHtml leaves backticks alone). */
+function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+}
 
 /** Severity colours, dark enough for white text (WCAG AA on the badges). */
 const severityColor: Record<Severity, string> = {
@@ -57,7 +63,7 @@ dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem .8rem;
 dt{font-weight:600;color:#57606a}dd{margin:0;overflow-wrap:anywhere;min-width:0}
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.6rem;white-space:pre-wrap;word-break:break-all;overflow-wrap:anywhere;font-size:.8rem;max-height:28rem;overflow-y:auto;margin:.3rem 0}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
-.error{color:#b42318}.ok{color:#1a7f37}
+.error{color:#b42318}.ok{color:#1a7f37}.partial{color:#9a6700}
 .confirmed{color:#b42318;font-weight:600}.unconfirmed{color:#1a7f37;font-weight:600}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap}
 .actions button{font:inherit;font-size:.85rem;padding:.2rem .6rem;border:1px solid #d0d7de;border-radius:6px;background:#f6f8fa;cursor:pointer}
@@ -143,7 +149,7 @@ function badge(severity: Severity): string {
 interface Row {
   index: number;
   url: string;
-  status: TargetResult['status'];
+  status: TargetStatus;
   error?: string;
   findings: number;
   highest: Severity | null;
@@ -159,9 +165,9 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
       'Attacker origin',
       `<code>${escapeHtml(finding.attackerOrigin)}</code> (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`,
     ],
-    ['Inferred rule', escapeHtml(finding.rule)],
+    ['Inferred rule', prose(finding.rule)],
   ];
-  if (finding.remediation !== undefined) rows.push(['Fix', escapeHtml(finding.remediation)]);
+  if (finding.remediation !== undefined) rows.push(['Fix', prose(finding.remediation)]);
   if (finding.confirmation !== undefined) {
     const c = finding.confirmation;
     rows.push([
@@ -172,8 +178,8 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
     ]);
   }
   return `<div class="finding" id="${id}">
-<h4>${badge(finding.severity)} ${escapeHtml(finding.title)} <code class="meta">${escapeHtml(finding.check)}</code></h4>
-<p>${escapeHtml(finding.detail)}</p>
+<h4>${badge(finding.severity)} ${prose(finding.title)} <code class="meta">${escapeHtml(finding.check)}</code></h4>
+<p>${prose(finding.detail)}</p>
 <dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <details><summary>Evidence (request and response)</summary><pre>${escapeHtml(httpText(redactExchange(finding.evidence, redact)))}</pre></details>
 <details><summary>Proof of concept (host this page on the attacker origin; not run here)</summary>
@@ -182,16 +188,18 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
 </div>`;
 }
 
-function renderTarget(
-  result: TargetResult & { finalUrl?: string },
-  index: number,
-  redact: ReadonlySet<string>,
-): string {
+function renderTarget(result: ReportedTarget, index: number, redact: ReadonlySet<string>): string {
   const id = `t${index}`;
   const parts = [`<article id="${id}"><h3>${escapeHtml(result.url)}</h3>`];
-  const meta: string[] = [`${result.requests} requests`];
+  const meta: string[] = [count(result.requests, 'request')];
   if (result.status === 'error') {
     parts.push(`<p class="error">Error: ${escapeHtml(result.error ?? 'unknown error')}</p>`);
+  }
+  const undecided = describeUndecided(result);
+  if (undecided !== undefined) {
+    parts.push(
+      `<p class="partial">Partial: ${prose(undecided)}. Findings so far are listed; the undecided checks are not clear.</p>`,
+    );
   }
   if (result.finalUrl !== undefined) meta.push(`scanned after redirects: ${escapeHtml(result.finalUrl)}`);
   if (result.redirect !== undefined) {
@@ -238,8 +246,8 @@ function renderTable(rows: readonly Row[]): string {
   ];
   const body = rows.map((row) => {
     const cells = [
-      `<td class="url" data-sort="${escapeHtml(row.url)}"><a href="#t${row.index}">${escapeHtml(row.url)}</a>${row.status === 'error' ? ' <span class="error phone">(error)</span>' : ''}</td>`,
-      `<td class="opt" data-sort="${row.status}">${row.status === 'ok' ? 'ok' : `<span class="error" title="${escapeHtml(row.error ?? '')}">error</span>`}</td>`,
+      `<td class="url" data-sort="${escapeHtml(row.url)}"><a href="#t${row.index}">${escapeHtml(row.url)}</a>${row.status === 'ok' ? '' : ` <span class="${row.status} phone">(${row.status})</span>`}</td>`,
+      `<td class="opt" data-sort="${row.status}">${row.status === 'ok' ? 'ok' : `<span class="${row.status}" title="${escapeHtml(row.error ?? '')}">${row.status}</span>`}</td>`,
       `<td data-sort="${row.findings}">${row.findings}</td>`,
       `<td data-sort="${rank(row.highest)}">${row.highest === null ? '&ndash;' : badge(row.highest)}</td>`,
       `<td class="opt" data-sort="${row.requests}">${row.requests}</td>`,
@@ -274,7 +282,7 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
 </head>
 <body>
 <main class="report">
-<header><h1>CORS scan report</h1><p class="meta">${escapeHtml(meta.tool)} ${escapeHtml(meta.version)}, ${meta.checks.length} checks, started ${escapeHtml(meta.startedAt.toISOString())}</p></header>
+<header><h1>CORS scan report</h1><p class="meta">${escapeHtml(meta.tool)} ${escapeHtml(meta.version)}, ${count(meta.checks.length, 'check')}, started ${escapeHtml(meta.startedAt.toISOString())}</p></header>
 <section id="findings"><h2>Findings by target</h2>
 `;
     },
@@ -302,7 +310,8 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
         confirmed,
         attempted,
       };
-      if (result.error !== undefined) row.error = result.error;
+      const reason = result.status === 'partial' ? describeUndecided(result) : result.error;
+      if (reason !== undefined) row.error = reason;
       rows.push(row);
       return renderTarget(result, index, redact);
     },
@@ -317,7 +326,7 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
       const seconds = (summary.durationMs / 1000).toFixed(1);
       return `</section>
 <section id="summary"><h2>Summary</h2>
-<p>${summary.targets} targets (${summary.ok} ok, ${summary.errors} with errors), ${escapeHtml(describeCounts(summary))}, ${summary.requests} requests in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
+<p>${escapeHtml(describeTargets(summary, 'with errors'))}, ${escapeHtml(describeCounts(summary))}, ${count(summary.requests, 'request')} in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
 <div class="counts" id="severity-counts">${counts}</div>
 ${chart(summary.bySeverity)}
 </section>

@@ -2,7 +2,7 @@
  * Scan reports. Every format streams (see `Reporter`): `text` for people, `json` for tools, `jsonl` for
  * pipelines, `sarif` for code scanning, `markdown` for tickets, `html` for a self-contained page.
  */
-import type { Paint } from '../../cli/output.js';
+import type { Paint } from './paint.js';
 import { htmlReporter } from './html.js';
 import { jsonReporter, jsonlReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
@@ -12,19 +12,35 @@ import { textReporter } from './text.js';
 
 export * from './reporter.js';
 export * from './summary.js';
+export { noPaint, type Paint, type Style } from './paint.js';
+export { count, escapeControl, escapeLine, renderInlineCode } from './terminal.js';
 export { renderTarget, textReporter, type TextReportOptions } from './text.js';
 export { jsonReporter, jsonlReporter } from './json.js';
 export { markdownReporter } from './markdown.js';
 export { htmlReporter, htmlReportCsp } from './html.js';
-export { fingerprint, sarifLevel, sarifReporter, securitySeverity, type SarifReportOptions } from './sarif.js';
+export {
+  artifactUri,
+  defaultSarifArtifact,
+  fingerprint,
+  sarifLevel,
+  sarifReporter,
+  securitySeverity,
+  type SarifReportOptions,
+} from './sarif.js';
 
 /** The report formats, in the order `--help` lists them. */
 export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown', 'html'] as const;
 /** A report format name. */
 export type ReportFormat = (typeof reportFormats)[number];
 
-/** Creates the reporter of a format; `paint` colours the text format only; `redact` see `ReportOptions`. */
-export function createReporter(format: ReportFormat, options: ReportOptions & { paint?: Paint } = {}): Reporter {
+/**
+ * Creates the reporter of a format; `paint` colours the text format only; `redact` see `ReportOptions`;
+ * `sarifArtifact` is the repository file SARIF locations point at (see `SarifReportOptions.artifact`).
+ */
+export function createReporter(
+  format: ReportFormat,
+  options: ReportOptions & { paint?: Paint; sarifArtifact?: string } = {},
+): Reporter {
   const common: ReportOptions = options.redact === undefined ? {} : { redact: options.redact };
   switch (format) {
     case 'text':
@@ -36,7 +52,7 @@ export function createReporter(format: ReportFormat, options: ReportOptions & { 
       return jsonlReporter(common);
     case 'sarif':
       // SARIF carries no request headers.
-      return sarifReporter();
+      return sarifReporter(options.sarifArtifact === undefined ? {} : { artifact: options.sarifArtifact });
     case 'markdown':
       return markdownReporter(common);
     case 'html':

@@ -27,12 +27,16 @@ export function jsonReporter(options: ReportOptions = {}): Reporter {
   };
 }
 
-/** `--format jsonl`: one JSON target per line, written as each target finishes; nothing else. */
+/**
+ * `--format jsonl`: one JSON target per line, written as each target finishes, then one summary record
+ * `{"summary": {...}, "finishedAt": "..."}` as the last line, so a reader knows the run ended (and was not cut
+ * short) and what it added up to. Target lines never have a `summary` key.
+ */
 export function jsonlReporter(options: ReportOptions = {}): Reporter {
   const redact = redactionSet(options);
   return {
     begin: () => '',
     target: (result) => `${JSON.stringify(jsonTarget(result, redact))}\n`,
-    end: () => '',
+    end: (summary, finishedAt) => `${JSON.stringify({ summary, finishedAt: finishedAt.toISOString() })}\n`,
   };
 }

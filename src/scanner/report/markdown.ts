@@ -1,7 +1,8 @@
-import type { Exchange, Finding, TargetResult } from '../types.js';
-import type { ReportOptions, Reporter } from './reporter.js';
-import { describeConfirmation, redactExchange, redactionSet } from './reporter.js';
-import { describeCounts } from './summary.js';
+import type { Exchange, Finding } from '../types.js';
+import type { ReportedTarget, ReportOptions, Reporter } from './reporter.js';
+import { describeConfirmation, describeUndecided, redactExchange, redactionSet } from './reporter.js';
+import { describeCounts, describeTargets } from './summary.js';
+import { count } from './terminal.js';
 
 /** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
 function fenced(text: string, language: string): string {
@@ -23,6 +24,14 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
+/** Finding prose: `inline code` becomes a code span, everything else is escaped. */
+function prose(text: string): string {
+  return text
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 === 1 ? code(part) : escape(part)))
+    .join('');
+}
+
 function httpText(exchange: Exchange): string {
   const url = new URL(exchange.request.url);
   const request = [
@@ -38,14 +47,14 @@ function httpText(exchange: Exchange): string {
 
 function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
   const lines = [
-    `### ${finding.severity.toUpperCase()}: ${escape(finding.title)} (${code(finding.check)})`,
+    `### ${finding.severity.toUpperCase()}: ${prose(finding.title)} (${code(finding.check)})`,
     '',
-    escape(finding.detail),
+    prose(finding.detail),
     '',
     `- **Attacker origin:** ${code(finding.attackerOrigin)} (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`,
-    `- **Rule the server applies:** ${escape(finding.rule)}`,
+    `- **Rule the server applies:** ${prose(finding.rule)}`,
   ];
-  if (finding.remediation !== undefined) lines.push(`- **Fix:** ${escape(finding.remediation)}`);
+  if (finding.remediation !== undefined) lines.push(`- **Fix:** ${prose(finding.remediation)}`);
   if (finding.confirmation !== undefined) {
     lines.push(`- **Browser:** ${escape(describeConfirmation(finding.confirmation))}`);
   }
@@ -67,15 +76,19 @@ function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
   return lines.join('\n');
 }
 
-function renderTarget(result: TargetResult & { finalUrl?: string }, redact: ReadonlySet<string>): string {
+function renderTarget(result: ReportedTarget, redact: ReadonlySet<string>): string {
   const lines = [`## ${code(result.url)}`, ''];
   if (result.status === 'error') lines.push(`**Error:** ${escape(result.error ?? 'unknown error')}`, '');
+  const undecided = describeUndecided(result);
+  if (undecided !== undefined) {
+    lines.push(`**Partial:** ${prose(undecided)}. Findings so far are listed; the undecided checks are not clear.`, '');
+  }
   if (result.finalUrl !== undefined) lines.push(`Scanned after redirects: ${code(result.finalUrl)}`, '');
   if (result.redirect !== undefined) {
     lines.push(`Redirect ${result.redirect.status} to ${code(result.redirect.location)}, not followed.`, '');
   }
   if (result.status === 'ok' && result.findings.length === 0) {
-    lines.push(`No findings (${result.requests} requests).`, '');
+    lines.push(`No findings (${count(result.requests, 'request')}).`, '');
   }
   for (const finding of result.findings) lines.push(renderFinding(finding, redact));
   return `${lines.join('\n')}\n`;
@@ -86,7 +99,7 @@ export function markdownReporter(options: ReportOptions = {}): Reporter {
   const redact = redactionSet(options);
   return {
     begin(meta) {
-      return `# CORS scan by ${meta.tool} ${meta.version}\n\nStarted ${meta.startedAt.toISOString()} with ${meta.checks.length} checks.\n\n`;
+      return `# CORS scan by ${meta.tool} ${meta.version}\n\nStarted ${meta.startedAt.toISOString()} with ${count(meta.checks.length, 'check')}.\n\n`;
     },
     target: (result) => renderTarget(result, redact),
     end(summary, finishedAt) {
@@ -96,7 +109,7 @@ export function markdownReporter(options: ReportOptions = {}): Reporter {
       const lines = [
         '## Summary',
         '',
-        `${summary.targets} targets (${summary.ok} ok, ${summary.errors} with errors), ${describeCounts(summary)}, ${summary.requests} requests; finished ${finishedAt.toISOString()}.`,
+        `${describeTargets(summary, 'with errors')}, ${describeCounts(summary)}, ${count(summary.requests, 'request')}; finished ${finishedAt.toISOString()}.`,
         '',
       ];
       if (rows.length > 0) lines.push('| Check | Findings |', '| --- | ---: |', ...rows, '');

@@ -11,7 +11,6 @@ import {
   reflectionCheck,
   type TestServer,
 } from '../__fixtures__/servers.js';
-import type { Finding } from '../types.js';
 import {
   addToSummary,
   createReporter,
@@ -164,11 +163,19 @@ describe('redaction', () => {
 });
 
 describe('jsonl', () => {
-  it('writes exactly one JSON target per line and nothing else', () => {
+  it('writes exactly one JSON target per line, then one summary record as the last line', () => {
     const lines = render('jsonl').trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
-    const parsed = lines.map((line) => JSON.parse(line) as { url: string; findings: unknown[] });
+    expect(lines).toHaveLength(5);
+    const parsed = lines.slice(0, 4).map((line) => JSON.parse(line) as { url: string; findings: unknown[] });
     expect(parsed.map((t) => t.url)).toEqual(results.map((r) => r.url));
+    expect(parsed.every((t) => !('summary' in t))).toBe(true);
+    const last = JSON.parse(lines[4]!) as { summary: { targets: number; findings: number }; finishedAt: string };
+    expect(last.summary).toMatchObject({ targets: 4, findings: 2 });
+    expect(last.finishedAt).toBe('2026-01-02T03:04:06.234Z');
+  });
+
+  it('ends with the summary record even when there is no target', () => {
+    expect(JSON.parse(render('jsonl', []))).toMatchObject({ summary: { targets: 0 } });
   });
 });
 
@@ -249,11 +256,11 @@ describe('sarif', () => {
 
   it('rejects a broken log, so the validation above can fail', () => {
     const log = JSON.parse(render('sarif')) as { runs: { results: Record<string, unknown>[] }[] };
-    (log.runs[0]?.results[0]!).level = 'fatal';
+    log.runs[0]!.results[0]!.level = 'fatal';
     expect(validate(log)).toBe(false);
   });
 
-  it('has one rule per check with its definition, levels and security-severity from severities, the URL as location', () => {
+  it('has one rule per check with its definition, levels and security-severity from severities, the URL as logical location', () => {
     const log = check(render('sarif')) as {
       runs: {
         tool: {
@@ -266,7 +273,11 @@ describe('sarif', () => {
           ruleId: string;
           ruleIndex: number;
           level: string;
-          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          message: { text: string };
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string } };
+            logicalLocations: { fullyQualifiedName: string }[];
+          }[];
           partialFingerprints: Record<string, string>;
           properties: Record<string, unknown>;
         }[];
@@ -285,9 +296,12 @@ describe('sarif', () => {
       ruleIndex: 1,
       level: 'warning',
     });
-    expect(reflected?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(
+    // Code scanning takes repository files only: the URL is the logical location and starts the message.
+    expect(reflected?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('corsight.sarif');
+    expect(reflected?.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/api\?x=1$/,
     );
+    expect(reflected?.message.text).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\?x=1: /);
     expect(reflected?.partialFingerprints['corsightFinding/v1']).toMatch(/^[0-9a-f]{32}$/);
     expect(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/ECONNREFUSED/);
   });

@@ -1,5 +1,49 @@
-import type { Check, Exchange, Finding, TargetResult } from '../types.js';
+import type {
+  Check,
+  CheckDecision,
+  Exchange,
+  Finding,
+  ProbeCounts,
+  TargetInterference,
+  TargetResult,
+  TargetStatus,
+} from '../types.js';
+
+export type { TargetStatus } from '../types.js';
 import type { Summary } from './summary.js';
+import { count } from './terminal.js';
+
+/**
+ * What a report renders for one target: the scanner's result (its status, per-check decisions, probe counts
+ * and interference), plus where it was scanned after redirects. Reports read only these fields.
+ */
+export type ReportedTarget = TargetResult & {
+  /** The URL the checks ran against when --follow-redirects moved it. */
+  finalUrl?: string;
+};
+
+/**
+ * One line on why a partial target is partial, e.g. "6 of 17 checks undecided: requests carrying Origin were
+ * refused (connection closed)": the most frequent reason among the undecided checks. Undefined unless partial.
+ */
+export function describeUndecided(result: ReportedTarget): string | undefined {
+  if (result.status !== 'partial') return undefined;
+  // The scanner's own line names the cause it saw (Origin filtered, rate limited) when it has one.
+  if (result.reason !== undefined) return result.reason;
+  const checks = result.checks;
+  const open = checks.filter((check) => check.outcome === 'inconclusive');
+  const reasons = new Map<string, number>();
+  for (const check of open) {
+    const reason = check.reason ?? 'no reason recorded';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  // Most frequent first; ties keep the checks' order (Map insertion order, and sort is stable).
+  const ranked = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
+  let reason = ranked[0]?.[0] ?? result.error ?? 'some checks could not be decided';
+  if (ranked.length > 1) reason += ` (and ${count(ranked.length - 1, 'other reason')})`;
+  if (open.length === 0) return reason;
+  return `${open.length} of ${count(checks.length, 'check')} undecided: ${reason}`;
+}
 
 /** Options every format accepts. */
 export interface ReportOptions {
@@ -31,7 +75,7 @@ export interface ReportMeta {
  */
 export interface Reporter {
   begin(meta: ReportMeta): string;
-  target(result: TargetResult): string;
+  target(result: ReportedTarget): string;
   end(summary: Summary, finishedAt: Date): string;
 }
 
@@ -55,11 +99,18 @@ export interface JsonFinding {
 /** The JSON form of a target result (`json` and `jsonl` formats). */
 export interface JsonTarget {
   url: string;
-  status: TargetResult['status'];
+  status: TargetStatus;
   error?: string;
+  /** For a partial target: why some checks are undecided, in one line (as the text report shows it). */
+  reason?: string;
   finalUrl?: string;
   redirect?: TargetResult['redirect'];
   requests: number;
+  probes: ProbeCounts;
+  /** Origin filtering or rate limiting seen on the target. */
+  interference?: TargetInterference;
+  /** Every check's decision, in the run's check order, with whatever the scanner recorded for it. */
+  checks: CheckDecision[];
   findings: JsonFinding[];
 }
 
@@ -90,16 +141,29 @@ export function redactExchange(exchange: Exchange, redact: ReadonlySet<string>):
 
 /** Maps a result to its JSON form (fixed key order, runtime-internal fields dropped, secrets redacted). */
 export function jsonTarget(
-  result: TargetResult & { finalUrl?: string },
+  result: ReportedTarget,
   redact: ReadonlySet<string> = new Set(defaultRedactedHeaders),
 ): JsonTarget {
-  const target: JsonTarget = { url: result.url, status: result.status, requests: result.requests, findings: [] };
+  const target: Omit<JsonTarget, 'checks' | 'findings'> = {
+    url: result.url,
+    status: result.status,
+    requests: result.requests,
+    probes: { ...result.probes },
+  };
   if (result.error !== undefined) target.error = result.error;
+  const reason = describeUndecided(result);
+  if (reason !== undefined) target.reason = reason;
   if (result.finalUrl !== undefined) target.finalUrl = result.finalUrl;
   if (result.redirect !== undefined) target.redirect = result.redirect;
-  // Re-create the object so `findings` comes last, after the short fields a reader scans first.
-  const ordered: JsonTarget = { ...target, findings: result.findings.map((finding) => jsonFinding(finding, redact)) };
-  return ordered;
+  if (result.interference !== undefined) target.interference = structuredClone(result.interference);
+
+  // The long arrays last, after the short fields a reader scans first; each check copied whole, so whatever
+  // the scanner records per check is reported.
+  return {
+    ...target,
+    checks: result.checks.map((check) => ({ ...check })),
+    findings: result.findings.map((finding) => jsonFinding(finding, redact)),
+  };
 }
 
 function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding {

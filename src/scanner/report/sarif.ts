@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { severities, type Check, type Finding, type Severity, type TargetResult } from '../types.js';
-import type { ReportMeta, Reporter } from './reporter.js';
+import { severities, type Check, type Finding, type Severity } from '../types.js';
+import { describeUndecided, type ReportedTarget, type ReportMeta, type Reporter } from './reporter.js';
 
 /**
  * `--format sarif`: SARIF 2.1.0 (OASIS), one run, one rule per check id, one result per finding, for GitHub
- * code scanning and other SARIF consumers. Targets that failed become `toolExecutionNotifications`.
+ * code scanning and other SARIF consumers. Targets that failed or stayed partial become
+ * `invocations[].toolExecutionNotifications` (error and warning).
+ *
+ * Locations: GitHub code scanning refuses a result whose `artifactLocation.uri` has an http(s) scheme (it takes
+ * only files of the repository: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ * A scanned URL is not a file, so each location points at a repository file (`artifact`, e.g. the target list)
+ * and names the URL as a logical location; the message starts with the URL too.
  *
  * Streaming: `results` are written as targets finish and `tool` (whose rules carry the highest
  * `security-severity` seen per check) after them; SARIF readers do not depend on property order.
@@ -45,10 +51,42 @@ export function fingerprint(url: string, finding: Finding): string {
     .slice(0, 32);
 }
 
-function message(finding: Finding): string {
+/** SARIF `message.text` is plain text: inline code loses its backticks (the code itself stays). */
+function plain(text: string): string {
+  return text.replace(/`([^`\n]+)`/g, '$1');
+}
+
+function message(url: string, finding: Finding): string {
   const via = finding.via === 'preflight' ? 'through a preflight' : 'with a simple request';
   const title = finding.title.replace(/[.\s]+$/, '');
-  return `${title}. ${finding.detail} Attacker origin: ${finding.attackerOrigin} (${via}). Server rule: ${finding.rule}.`;
+  return plain(
+    `${url}: ${title}. ${finding.detail} Attacker origin: ${finding.attackerOrigin} (${via}). Server rule: ${finding.rule}.`,
+  );
+}
+
+/** The default artifact when the caller names none (the CLI passes the --input file or the SARIF file). */
+export const defaultSarifArtifact = 'corsight.sarif';
+
+/**
+ * A repository-relative path as a SARIF URI reference: forward slashes, each segment percent-encoded. Throws for
+ * something that is not a relative file path (a URL, an absolute path), which code scanning could not place.
+ */
+export function artifactUri(file: string): string {
+  const posix = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(posix) || posix.startsWith('/') || posix === '' || posix.split('/').includes('..')) {
+    throw new TypeError(`SARIF artifact '${file}' is not a path relative to the repository root`);
+  }
+  return posix
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function location(url: string, artifact: string): Record<string, unknown> {
+  return {
+    physicalLocation: { artifactLocation: { uri: artifact, uriBaseId: '%SRCROOT%' } },
+    logicalLocations: [{ name: url, fullyQualifiedName: url, kind: 'resource' }],
+  };
 }
 
 function rule(check: Check, worst: Severity | undefined): Record<string, unknown> {
@@ -58,9 +96,9 @@ function rule(check: Check, worst: Severity | undefined): Record<string, unknown
   return {
     id: check.id,
     name: ruleName(check.id),
-    shortDescription: { text: check.title },
-    fullDescription: { text: check.definition },
-    help: { text: check.definition, markdown: `**${check.title}**\n\n${check.definition}` },
+    shortDescription: { text: plain(check.title) },
+    fullDescription: { text: plain(check.definition) },
+    help: { text: plain(check.definition), markdown: `**${check.title}**\n\n${check.definition}` },
     defaultConfiguration: { level: sarifLevel[worst ?? 'medium'] },
     properties,
   };
@@ -70,11 +108,17 @@ function rule(check: Check, worst: Severity | undefined): Record<string, unknown
 export interface SarifReportOptions {
   /** Pretty-print (default true; GitHub accepts both). */
   pretty?: boolean;
+  /**
+   * The repository file every location points at, relative to the repository root (default
+   * `defaultSarifArtifact`); `corsight scan` passes `--sarif-artifact`, else the `--input` file.
+   */
+  artifact?: string;
 }
 
 /** Creates the SARIF reporter. */
 export function sarifReporter(options: SarifReportOptions = {}): Reporter {
   const pretty = options.pretty ?? true;
+  const artifact = artifactUri(options.artifact ?? defaultSarifArtifact);
   const json = (value: unknown, indent: string) => {
     const text = JSON.stringify(value, null, pretty ? 2 : undefined);
     return pretty ? text.replace(/\n/g, `\n${indent}`) : text;
@@ -92,13 +136,21 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
       ruleIndex = new Map(m.checks.map((check, index) => [check.id, index]));
       return `{${nl}  "$schema": "${schemaUri}",${nl}  "version": "2.1.0",${nl}  "runs": [${nl}    {${nl}      "results": [`;
     },
-    target(result: TargetResult) {
+    target(result: ReportedTarget) {
+      // Gaps in the assessment are few (one per target at most) and belong in the invocation, after the results.
       if (result.status === 'error') {
-        // Errors are few (one per failed target) and belong in the invocation, after the results.
         notifications.push({
           level: 'error',
-          message: { text: `${result.url}: ${result.error ?? 'unknown error'}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: result.url } } }],
+          message: { text: plain(`${result.url}: not scanned: ${result.error ?? 'unknown error'}`) },
+          locations: [location(result.url, artifact)],
+          descriptor: { id: 'target-error' },
+        });
+      } else if (result.status === 'partial') {
+        notifications.push({
+          level: 'warning',
+          message: { text: plain(`${result.url}: partial: ${describeUndecided(result) ?? 'some checks undecided'}`) },
+          locations: [location(result.url, artifact)],
+          descriptor: { id: 'target-partial' },
         });
       }
       let text = '';
@@ -108,10 +160,11 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
           worst.set(finding.check, finding.severity);
         }
         const properties: Record<string, unknown> = {
+          target: result.url,
           severity: finding.severity,
           attackerOrigin: finding.attackerOrigin,
           via: finding.via,
-          rule: finding.rule,
+          rule: plain(finding.rule),
         };
         if (finding.confirmation !== undefined) {
           properties.confirmed = finding.confirmation.confirmed;
@@ -122,8 +175,8 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
         const sarifResult: Record<string, unknown> = {
           ruleId: finding.check,
           level: sarifLevel[finding.severity],
-          message: { text: message(finding) },
-          locations: [{ physicalLocation: { artifactLocation: { uri: result.url } } }],
+          message: { text: message(result.url, finding) },
+          locations: [location(result.url, artifact)],
           partialFingerprints: { 'corsightFinding/v1': fingerprint(result.url, finding) },
           properties,
         };
@@ -135,7 +188,8 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
       return text;
     },
     end(_summary, finishedAt) {
-      const m = meta!;
+      if (meta === undefined) throw new Error('sarifReporter: end() before begin()');
+      const m = meta;
       const driver = {
         name: m.tool,
         version: m.version,

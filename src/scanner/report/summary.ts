@@ -1,9 +1,15 @@
-import { severities, type Severity, type TargetResult } from '../types.js';
+import { severities, type Severity } from '../types.js';
+import type { ReportedTarget } from './reporter.js';
+import { count } from './terminal.js';
 
 /** Totals of a run, built up one result at a time (so a streamed run never holds its results). */
 export interface Summary {
   targets: number;
+  /** Targets where every check was decided. */
   ok: number;
+  /** Targets where some checks are undecided (their findings still count). */
+  partial: number;
+  /** Targets that could not be scanned at all. */
   errors: number;
   findings: number;
   bySeverity: Record<Severity, number>;
@@ -21,6 +27,7 @@ export function emptySummary(): Summary {
   return {
     targets: 0,
     ok: 0,
+    partial: 0,
     errors: 0,
     findings: 0,
     bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
@@ -32,9 +39,10 @@ export function emptySummary(): Summary {
 }
 
 /** Adds one target's result to `summary` (mutates and returns it). */
-export function addToSummary(summary: Summary, result: TargetResult): Summary {
+export function addToSummary(summary: Summary, result: ReportedTarget): Summary {
   summary.targets++;
   if (result.status === 'ok') summary.ok++;
+  else if (result.status === 'partial') summary.partial++;
   else summary.errors++;
   summary.requests += result.requests;
   for (const finding of result.findings) {
@@ -54,6 +62,25 @@ export function reachesThreshold(highest: Severity | null, failOn: Severity | 'n
   return severities.indexOf(highest) >= severities.indexOf(failOn);
 }
 
+/** Whether the run left a gap in the assessment: a target not scanned, or scanned with checks undecided. */
+export function isIncomplete(summary: Pick<Summary, 'partial' | 'errors'>): boolean {
+  return summary.partial > 0 || summary.errors > 0;
+}
+
+/**
+ * "4 targets (2 ok, 1 partial, 1 error)": partial only when there are some. `style: 'with errors'` words the
+ * last count as the document formats always have ("0 with errors").
+ */
+export function describeTargets(
+  summary: Pick<Summary, 'targets' | 'ok' | 'partial' | 'errors'>,
+  style: 'errors' | 'with errors' = 'errors',
+): string {
+  const parts = [`${summary.ok} ok`];
+  if (summary.partial > 0) parts.push(`${summary.partial} partial`);
+  parts.push(style === 'errors' ? count(summary.errors, 'error') : `${summary.errors} with errors`);
+  return `${count(summary.targets, 'target')} (${parts.join(', ')})`;
+}
+
 /** "3 findings (1 high, 2 info)" / "no findings". */
 export function describeCounts(summary: Pick<Summary, 'findings' | 'bySeverity'>): string {
   if (summary.findings === 0) return 'no findings';
@@ -61,5 +88,5 @@ export function describeCounts(summary: Pick<Summary, 'findings' | 'bySeverity'>
     .reverse()
     .filter((severity) => summary.bySeverity[severity] > 0)
     .map((severity) => `${summary.bySeverity[severity]} ${severity}`);
-  return `${summary.findings} finding${summary.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
+  return `${count(summary.findings, 'finding')} (${parts.join(', ')})`;
 }

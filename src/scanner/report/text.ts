@@ -1,8 +1,9 @@
-import type { Paint, Style } from '../../cli/output.js';
-import type { Finding, Severity, TargetResult } from '../types.js';
-import type { Reporter } from './reporter.js';
-import { corsHeaders, describeConfirmation } from './reporter.js';
-import { describeCounts } from './summary.js';
+import type { Finding, Severity } from '../types.js';
+import { noPaint, type Paint, type Style } from './paint.js';
+import type { ReportedTarget, Reporter } from './reporter.js';
+import { corsHeaders, describeConfirmation, describeUndecided } from './reporter.js';
+import { describeCounts, describeTargets } from './summary.js';
+import { count, escapeControl, escapeLine, renderInlineCode } from './terminal.js';
 
 const severityStyle: Record<Severity, Style> = {
   critical: 'magenta',
@@ -12,14 +13,12 @@ const severityStyle: Record<Severity, Style> = {
   info: 'dim',
 };
 
-const identity: Paint = (_style, text) => text;
+/** Escapes control characters a hostile server could use to rewrite the terminal (escape sequences, CR). */
+const clean = escapeControl;
 
-/** Collapses control characters a hostile server could use to rewrite the terminal (escape sequences, CR). */
-function clean(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+/** Finding prose: control characters escaped, `inline code` shown as code (cyan on a terminal), no backticks. */
+function prose(text: string, paint: Paint): string {
+  return renderInlineCode(clean(text), (code) => paint('cyan', code));
 }
 
 function indent(text: string, prefix: string): string {
@@ -45,15 +44,15 @@ function renderFinding(finding: Finding, paint: Paint): string {
   const pad = '            ';
   const label = paint('bold', paint(severityStyle[finding.severity], finding.severity.toUpperCase().padEnd(9)));
   const lines = [
-    `  ${label} ${paint('bold', finding.check)}  ${clean(finding.title)}`,
-    `${pad}${indent(clean(finding.detail), pad)}`,
+    `  ${label} ${paint('bold', finding.check)}  ${prose(finding.title, paint)}`,
+    `${pad}${indent(prose(finding.detail, paint), pad)}`,
     `${pad}${paint('dim', 'attacker:')} ${clean(finding.attackerOrigin)} ${paint('dim', `(${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`)}`,
-    `${pad}${paint('dim', 'rule:')}     ${clean(finding.rule)}`,
-    `${pad}${paint('dim', 'request:')}  ${clean(requestLine(finding))}`,
-    `${pad}${paint('dim', 'response:')} ${clean(responseLine(finding))}`,
+    `${pad}${paint('dim', 'rule:')}     ${prose(finding.rule, paint)}`,
+    `${pad}${paint('dim', 'request:')}  ${escapeLine(requestLine(finding))}`,
+    `${pad}${paint('dim', 'response:')} ${escapeLine(responseLine(finding))}`,
   ];
   if (finding.remediation !== undefined) {
-    lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(clean(finding.remediation), `${pad}          `)}`);
+    lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(prose(finding.remediation, paint), `${pad}          `)}`);
   }
   if (finding.confirmation !== undefined) {
     const style = finding.confirmation.confirmed ? 'red' : 'green';
@@ -65,8 +64,9 @@ function renderFinding(finding: Finding, paint: Paint): string {
 }
 
 /** Renders one target result as human-readable text (used by the text report and `corsight demo`). */
-export function renderTarget(result: TargetResult & { finalUrl?: string }, paint: Paint = identity): string {
+export function renderTarget(result: ReportedTarget, paint: Paint = noPaint): string {
   const lines: string[] = [];
+  const requests = paint('dim', `(${count(result.requests, 'request')})`);
   if (result.status === 'error') {
     lines.push(
       `${paint('magenta', '!')} ${paint('bold', clean(result.url))}  ${paint('magenta', `error: ${clean(result.error ?? 'unknown error')}`)}`,
@@ -75,13 +75,24 @@ export function renderTarget(result: TargetResult & { finalUrl?: string }, paint
     const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
     for (const finding of result.findings) counts[finding.severity]++;
     const text = describeCounts({ findings: result.findings.length, bySeverity: counts });
+    // A partial target is never shown as clean: ⚠ whatever it found, with why checks are undecided.
     const mark =
-      result.findings.length === 0
-        ? paint('green', '✓')
-        : paint(severityStyle[result.findings[0]?.severity ?? 'info'], '✗');
-    lines.push(
-      `${mark} ${paint('bold', clean(result.url))}  ${text}  ${paint('dim', `(${result.requests} requests)`)}`,
-    );
+      result.status === 'partial'
+        ? paint('yellow', '⚠')
+        : result.findings.length === 0
+          ? paint('green', '✓')
+          : paint(severityStyle[result.findings[0]?.severity ?? 'info'], '✗');
+    const found = result.status === 'partial' && result.findings.length === 0 ? 'no findings so far' : text;
+    lines.push(`${mark} ${paint('bold', clean(result.url))}  ${found}  ${requests}`);
+    const undecided = describeUndecided(result);
+    if (undecided !== undefined) lines.push(`  ${paint('yellow', prose(undecided, paint))}`);
+  }
+  // What the target did to the scan itself (a WAF dropping Origin, a rate limiter): the user should know.
+  if (result.interference?.originFiltered !== undefined) {
+    lines.push(`  ${paint('dim', 'origin filtered:')} ${prose(result.interference.originFiltered, paint)}`);
+  }
+  if (result.interference?.rateLimited !== undefined) {
+    lines.push(`  ${paint('dim', 'rate limited:')} ${prose(result.interference.rateLimited.detail, paint)}`);
   }
   if (result.finalUrl !== undefined) {
     lines.push(`  ${paint('dim', 'scanned after redirects:')} ${clean(result.finalUrl)}`);
@@ -106,20 +117,20 @@ export interface TextReportOptions {
 
 /** `--format text` (the default): a block per target as it finishes, then a summary line. */
 export function textReporter(options: TextReportOptions = {}): Reporter {
-  const paint = options.paint ?? identity;
+  const paint = options.paint ?? noPaint;
   return {
     begin(meta) {
-      return `${paint('bold', `${meta.tool} ${meta.version}`)} ${paint('dim', `CORS scan with ${meta.checks.length} checks, started ${meta.startedAt.toISOString()}`)}\n\n`;
+      return `${paint('bold', `${meta.tool} ${meta.version}`)} ${paint('dim', `CORS scan with ${count(meta.checks.length, 'check')}, started ${meta.startedAt.toISOString()}`)}\n\n`;
     },
     target(result) {
       return renderTarget(result, paint);
     },
     end(summary) {
       const seconds = (summary.durationMs / 1000).toFixed(1);
-      const targets = `${summary.targets} target${summary.targets === 1 ? '' : 's'} (${summary.ok} ok, ${summary.errors} error${summary.errors === 1 ? '' : 's'})`;
+      const targets = describeTargets(summary);
       const counts = describeCounts(summary);
       const worst = summary.highest === null ? counts : paint(severityStyle[summary.highest], counts);
-      return `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${summary.requests} requests in ${seconds} s\n`;
+      return `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${count(summary.requests, 'request')} in ${seconds} s\n`;
     },
   };
 }
