@@ -138,7 +138,12 @@ describe.skipIf(!runBrowser)('explain --browser against real Chromium', () => {
 
   it('through the command: --browser --format json carries the comparison, text says it matches', async () => {
     const chunks: string[] = [];
-    const out = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
+    const out = new Writable({
+      write: (c, _e, cb) => {
+        chunks.push(String(c));
+        cb();
+      },
+    });
     const code = await explainCommand(
       `${server.url}/missing`,
       { origin: 'https://app.test', browser: true, format: 'json' },

@@ -110,7 +110,7 @@ function transportFor(policy: ReturnType<typeof createPolicy>): Transport {
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
     const d = policy.evaluate({ method: req.method, headers });
-    const lines = Object.entries(d.headers) as [string, string][];
+    const lines = Object.entries<string>(d.headers);
     if (d.kind === 'preflight') return { status: d.status!, headers: lines };
     return { status: 200, headers: [...lines, ['x-e', 'secret'], ['content-type', 'text/plain']] };
   };
@@ -120,7 +120,7 @@ const requestArb = fc.record({
   origin: fc.constantFrom(...PAGES),
   method: fc.constantFrom('GET', 'POST', 'HEAD', ...METHODS),
   headers: fc.subarray(REQUEST_HEADERS),
-  credentials: fc.constantFrom('omit', 'same-origin', 'include') as fc.Arbitrary<'omit' | 'same-origin' | 'include'>,
+  credentials: fc.constantFrom<'omit' | 'same-origin' | 'include'>('omit', 'same-origin', 'include'),
 });
 
 const VALUES: Record<string, string> = {

@@ -107,8 +107,7 @@ export class RequestHeaderChecker {
       }
       const candidates = n < this.byLength.length ? this.byLength[n]! : NONE;
       let index = -1;
-      for (let k = 0; k < candidates.length; k++) {
-        const candidate = candidates[k]!;
+      for (const candidate of candidates) {
         const name = this.names[candidate]!;
         // Browsers send lower case: try the native comparison first.
         if (value.startsWith(name, start) || equalsIgnoringCase(value, start, name)) {

@@ -43,7 +43,7 @@ export function escapeValue(value: string, max = 64): string {
   for (let i = 0; i < n; i++) {
     const code = value.charCodeAt(i);
     if (code >= 0x20 && code <= 0x7e && code !== 0x22 && code !== 0x5c) {
-      out += value[i];
+      out += value.charAt(i);
     } else if (code < 0x100) {
       out += '\\x' + code.toString(16).padStart(2, '0');
     } else {

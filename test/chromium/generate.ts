@@ -32,10 +32,6 @@ const weighted = <T>(...items: [T, number][]): fc.Arbitrary<T> =>
 /** Randomly re-cases a header name (names are case-insensitive on both sides). */
 const nameCase = (name: string): fc.Arbitrary<string> => fc.constantFrom(name, name.toLowerCase(), name.toUpperCase());
 
-/** Optional whitespace around a response value (not part of the field value on the wire). */
-const padded = (value: string): fc.Arbitrary<string> =>
-  weighted<string>([value, 8], [` ${value}`, 1], [`${value} `, 1], [`\t${value}\t`, 1]);
-
 const method = weighted<string>(
   ['GET', 14],
   ['POST', 8],

@@ -8,7 +8,7 @@ import type { BrowserSession } from './chromium.js';
 import { compareObservations } from './compare.js';
 import { runEngine } from './engine.js';
 import { prepare, runInBrowser } from './run.js';
-import type { Answer, CaseSpec, Hop, World } from './spec.js';
+import type { Answer, CaseSpec, World } from './spec.js';
 import type { RequestLog } from './wire-server.js';
 
 /** The kind of a difference line: its text before the first colon, with request indexes removed. */
@@ -36,6 +36,7 @@ export function simplifications(spec: CaseSpec): CaseSpec[] {
   const r = spec.request;
   (r.headers ?? []).forEach((_, i) => push((c) => c.request.headers!.splice(i, 1)));
   for (const k of ['credentials', 'mode', 'redirect', 'body'] as const) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- k runs over a fixed tuple of optional fields
     if (r[k] !== undefined) push((c) => delete c.request[k]);
   }
   if (r.from === 'null' || r.from === 'spage') push((c) => (c.request.from = 'page'));
@@ -47,6 +48,7 @@ export function simplifications(spec: CaseSpec): CaseSpec[] {
     for (const which of ['preflight', 'actual'] as const) {
       const list = answers(h[which]);
       if (list.length === 0) continue;
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- which is 'preflight' or 'actual'
       push((c) => delete c.hops[i]![which]);
       list.forEach((a, j) => {
         const target = (c: CaseSpec) => answers(c.hops[i]![which])[j]!;

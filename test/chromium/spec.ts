@@ -171,6 +171,7 @@ function checkAnswers(where: string, value: unknown): void {
       checkHeaderLines(`${w}.headers`, o.headers);
       for (const [n, v] of o.headers as HeaderLine[]) {
         // Names need not be tokens (odd bytes are a test subject), but must keep the line parseable.
+        // eslint-disable-next-line no-control-regex -- control bytes are exactly what this check refuses
         if (!/^[^\u0000-\u0020:\u007f]+$/.test(n) || /[^\u0000-\u00ff]/.test(n)) {
           fail(`${w}.headers`, `header name ${JSON.stringify(n)} cannot go on the wire`);
         }
@@ -179,6 +180,7 @@ function checkAnswers(where: string, value: unknown): void {
           fail(`${w}.headers`, `${n} is set by the harness`);
         }
         // The wire server writes values as latin1 bytes; CR, LF and NUL would split or corrupt the response.
+        // eslint-disable-next-line no-control-regex -- control bytes are exactly what this check refuses
         if (/[\r\n\0]/.test(v) || /[^\u0000-\u00ff]/.test(v)) {
           fail(`${w}.headers`, `value ${JSON.stringify(v)} cannot go on the wire`);
         }
