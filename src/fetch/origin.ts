@@ -104,6 +104,21 @@ export interface HostSuffixInfo {
   readonly publicSuffix: string | null;
   /** The public suffix is listed in the PSL (ICANN or private section), not only the implicit `*` rule. */
   readonly listedSuffix: boolean;
+  /** The public suffix is listed in the PSL's ICANN section. */
+  readonly icannSuffix: boolean;
+  /** The labels before the registrable domain (`www` of `www.example.com`); null for IPs and bare suffixes. */
+  readonly subdomain: string | null;
+  /** The registrable domain without its public suffix (`example` of `www.example.com`); null when it has none. */
+  readonly domainWithoutSuffix: string | null;
+}
+
+/** Which sections of the Public Suffix List count. */
+export interface HostSuffixOptions {
+  /**
+   * Count the PSL's private section (`github.io`, `vercel.app`): true, the default, asks who controls a name;
+   * false asks what a registrar sells under the ICANN suffixes alone.
+   */
+  readonly privateSuffixes?: boolean;
 }
 
 /**
@@ -111,17 +126,30 @@ export interface HostSuffixInfo {
  * suffixes (tldts, private section included). The implicit `*` rule applies to unlisted TLDs, so the reserved
  * `.test` TLD gives `lab.test` a registrable domain (with `listedSuffix: false`).
  */
-export function hostSuffixInfo(host: string): HostSuffixInfo {
+export function hostSuffixInfo(host: string, options: HostSuffixOptions = {}): HostSuffixInfo {
   const bracketed = host.startsWith('[');
-  const info = parseHost(bracketed ? host.slice(1, -1) : host, { allowPrivateDomains: true });
+  const info = parseHost(bracketed ? host.slice(1, -1) : host, {
+    allowPrivateDomains: options.privateSuffixes ?? true,
+  });
   if (bracketed || info.isIp === true) {
-    return { isIp: true, registrableDomain: null, publicSuffix: null, listedSuffix: false };
+    return {
+      isIp: true,
+      registrableDomain: null,
+      publicSuffix: null,
+      listedSuffix: false,
+      icannSuffix: false,
+      subdomain: null,
+      domainWithoutSuffix: null,
+    };
   }
   return {
     isIp: false,
     registrableDomain: info.domain ?? null,
     publicSuffix: info.publicSuffix ?? null,
     listedSuffix: info.isIcann === true || info.isPrivate === true,
+    icannSuffix: info.isIcann === true,
+    subdomain: info.subdomain ?? null,
+    domainWithoutSuffix: info.domainWithoutSuffix ?? null,
   };
 }
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProbeContext } from './context.js';
 import { ProbeError } from './errors.js';
-import { createTransport, type Transport } from './transport.js';
+import { createTransport, type ProbeTransport } from './transport.js';
 import { closedPort, httpServer, rawServer, reflecting, type TestServer } from './__fixtures__/servers.js';
 
-const open: { server?: TestServer; transport?: Transport }[] = [];
+const open: { server?: TestServer; transport?: ProbeTransport }[] = [];
 afterEach(async () => {
   for (const { server, transport } of open.splice(0)) {
     await transport?.destroy();
@@ -12,7 +12,7 @@ afterEach(async () => {
   }
 });
 
-function transport(timeout = 2000): Transport {
+function transport(timeout = 2000): ProbeTransport {
   const t = createTransport({
     perHost: 4,
     rate: 0,

@@ -1,11 +1,11 @@
 import { ProbeError } from './errors.js';
-import type { Transport } from './transport.js';
+import type { ProbeTransport } from './transport.js';
 import type { HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
 
 /** What a probe context needs: the target, the transport, and the request headers every probe carries. */
 export interface ProbeContextOptions {
   url: URL;
-  transport: Transport;
+  transport: ProbeTransport;
   /** Serialized origins the owner trusts (`--origin`). */
   trustedOrigins?: readonly string[];
   /** Method of simple probes and the baseline; default GET. */

@@ -26,7 +26,7 @@ export {
 } from './options.js';
 export {
   createTransport,
-  type Transport,
+  type ProbeTransport,
   type TransportRequest,
   type TransportResult,
   type TransportStats,

@@ -1,3 +1,5 @@
+import { isHeaderName } from '../fetch/headers.js';
+import { isForbiddenMethod, isMethod, normalizeMethod } from '../fetch/methods.js';
 import { NetOptionError, parseResolveRule, resolveNetOptions, type ResolveRule } from '../net/index.js';
 import { ScanOptionError } from './errors.js';
 import type { Check, HeaderList } from './types.js';
@@ -89,10 +91,6 @@ export const defaultScanOptions: Omit<ScanOptions, 'checks'> = {
 
 export type { ResolveRule } from '../net/index.js';
 
-// RFC 7230 token, the grammar of header names and methods (Fetch: "a method is a byte sequence that matches the
-// method token production").
-const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** Parses one `--resolve` value (every form curl accepts; see `parseResolveRule` in src/net/resolve.ts). */
 export function parseResolve(entry: string): ResolveRule {
   return asScanOptionError(() => parseResolveRule(entry));
@@ -114,7 +112,7 @@ export function parseHeader(line: string): [string, string] {
   if (colon <= 0) throw new ScanOptionError(`bad --header '${line}': expected 'Name: value'`);
   const name = line.slice(0, colon).trim();
   const value = line.slice(colon + 1).trim();
-  if (!token.test(name)) throw new ScanOptionError(`bad --header '${line}': '${name}' is not a valid header name`);
+  if (!isHeaderName(name)) throw new ScanOptionError(`bad --header '${line}': '${name}' is not a valid header name`);
   checkHeader(name, value);
   return [name, value];
 }
@@ -122,7 +120,7 @@ export function parseHeader(line: string): [string, string] {
 function checkHeader(name: string, value: string): void {
   // Fetch: a header value has no leading/trailing whitespace and contains no 0x00, 0x0A or 0x0D.
   if (/[\0\r\n]/.test(value)) throw new ScanOptionError(`bad header ${name}: the value contains a NUL, CR or LF byte`);
-  if (!token.test(name)) throw new ScanOptionError(`bad header name '${name}'`);
+  if (!isHeaderName(name)) throw new ScanOptionError(`bad header name '${name}'`);
   if (name.toLowerCase() === 'origin') {
     throw new ScanOptionError(
       'the Origin header is set by each probe; name origins the owner trusts with --origin instead',
@@ -152,9 +150,6 @@ export function parseTrustedOrigin(value: string): string {
   return url.origin;
 }
 
-// Fetch "normalize a method": byte-uppercase it when it is one of these (case-insensitively).
-const normalizable = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
 function positiveInt(name: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new ScanOptionError(`bad ${name} '${value}': expected a whole number from 1 to ${max}`);
@@ -174,12 +169,11 @@ export function resolveScanOptions(options: Partial<ScanOptions> & { checks: rea
   if (merged.cookie !== undefined && /[\0\r\n]/.test(merged.cookie)) {
     throw new ScanOptionError('bad --cookie: the value contains a NUL, CR or LF byte');
   }
-  if (!token.test(merged.method)) {
+  if (!isMethod(merged.method)) {
     throw new ScanOptionError(`bad --method '${merged.method}': not an HTTP method token`);
   }
-  const upper = merged.method.toUpperCase();
-  const method = normalizable.has(upper) ? upper : merged.method;
-  if (['CONNECT', 'TRACE', 'TRACK'].includes(upper)) {
+  const method = normalizeMethod(merged.method);
+  if (isForbiddenMethod(method)) {
     // Fetch: forbidden methods; a browser can never send them cross-origin, so probing with them proves nothing.
     throw new ScanOptionError(
       `bad --method '${merged.method}': browsers never send it (a forbidden method in the Fetch Standard)`,

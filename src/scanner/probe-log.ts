@@ -4,7 +4,7 @@
  * or the failure). `corsight scan --verbose` prints them on stderr, `--log FILE` writes them as JSONL.
  */
 import { getHeader } from '../fetch/headers.js';
-import type { Transport } from './transport.js';
+import type { ProbeTransport } from './transport.js';
 import type { HeaderList } from './types.js';
 
 /** One request put on the wire for a probe (retries of it included in `attempts`). */
@@ -33,7 +33,7 @@ export type ProbeObserver = (record: ProbeRecord) => void;
 const corsResponseHeader = /^(access-control-|vary$|cache-control$|location$)/i;
 
 /** Wraps a transport so `observer` sees every probe it sends. The transport itself is unchanged. */
-export function observeTransport(transport: Transport, observer: ProbeObserver | undefined): Transport {
+export function observeTransport(transport: ProbeTransport, observer: ProbeObserver | undefined): ProbeTransport {
   if (observer === undefined) return transport;
   return {
     get stats() {

@@ -7,7 +7,7 @@ import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.
 import { isSchemelesslySameSite } from '../fetch/origin.js';
 import { isRedirectStatus } from '../fetch/status.js';
 import { maxRedirects, redirectLocation } from './redirects.js';
-import { createTransport, type Transport, type TransportStats } from './transport.js';
+import { createTransport, type ProbeTransport, type TransportStats } from './transport.js';
 import { interferenceOf, statusOf } from './target-status.js';
 import {
   severities,
@@ -76,7 +76,7 @@ export function createScanner(
   const options = resolveScanOptions(input);
   const checks = selectedChecks(options);
   // onProbe sees every request on the wire (--verbose, --log); the transport is unchanged without it.
-  const transport: Transport = observeTransport(createTransport(options), input.onProbe);
+  const transport: ProbeTransport = observeTransport(createTransport(options), input.onProbe);
   const targetTimeout = options.targetTimeout ?? options.timeout * 6;
   const commonHeaders: HeaderList = [...options.headers];
   if (options.cookie !== undefined) {

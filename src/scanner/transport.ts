@@ -1,7 +1,7 @@
 /**
  * The scanner's seam to the network: the few members of the net layer's HTTP client (`src/net/client.ts`)
- * the runtime uses, so tests can answer probes in-process. `corsight/scanner` has always exported it as
- * `createTransport` / `Transport`. One client (one keep-alive pool set) serves a run.
+ * the runtime uses, so tests can answer probes in-process: `ProbeTransport`, named apart from `corsight/browser`'s
+ * `Transport` (the function `simulateFetch` calls). One client (one keep-alive pool set) serves a run.
  */
 import {
   createHttpClient,
@@ -25,7 +25,7 @@ export interface TransportResult {
 }
 
 /** What the scanner needs of an HTTP client; `HttpClient` is one. */
-export interface Transport {
+export interface ProbeTransport {
   send(request: TransportRequest): Promise<TransportResult>;
   /** Closes the keep-alive pools (waits for requests in flight). */
   close(): Promise<void>;

@@ -18,7 +18,7 @@ import { getHeader } from '../../fetch/headers.js';
 import { createProbeContext } from '../context.js';
 import { ProbeError } from '../errors.js';
 import { interferenceOf, statusOf } from '../target-status.js';
-import type { Transport, TransportRequest } from '../transport.js';
+import type { ProbeTransport, TransportRequest } from '../transport.js';
 import type { CheckDecision, Finding, TargetStatus } from '../types.js';
 import { checks } from './index.js';
 import { arbitraryOrigin } from './origins.js';
@@ -61,7 +61,7 @@ function hash(seed: number, text: string): number {
   return (h % 10_000) / 10_000;
 }
 
-function serverTransport(rule: Rule, failure?: { rate: number; kind: string; seed: number }): Transport {
+function serverTransport(rule: Rule, failure?: { rate: number; kind: string; seed: number }): ProbeTransport {
   return {
     async send(request: TransportRequest) {
       await Promise.resolve();
@@ -99,7 +99,7 @@ interface Run {
   status: TargetStatus;
 }
 
-async function scanWith(url: string, hints: string[], transport: Transport): Promise<Run> {
+async function scanWith(url: string, hints: string[], transport: ProbeTransport): Promise<Run> {
   const ctx = createProbeContext({ url: new URL(url), transport, trustedOrigins: hints });
   const reports = await Promise.all(checks.map((check) => check.run(ctx)));
   const decisions = reports.map((r, i): CheckDecision => ({ id: checks[i]!.id, outcome: r.outcome }));

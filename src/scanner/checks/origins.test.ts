@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getHeader } from '../../fetch/headers.js';
 import { parseOrigin } from '../../fetch/origin.js';
 import { createProbeContext } from '../context.js';
-import type { Transport, TransportRequest } from '../transport.js';
+import type { ProbeTransport, TransportRequest } from '../transport.js';
 import {
   isRegistrableHost,
   probeOriginProblem,
@@ -105,7 +105,7 @@ const ruleArb = fc.oneof(
 );
 
 /** A transport answering from a rule in-process: the seam the runtime's ProbeContext is built on. */
-function ruleTransport(rule: (origin: string, own: string) => boolean, sent: string[]): Transport {
+function ruleTransport(rule: (origin: string, own: string) => boolean, sent: string[]): ProbeTransport {
   return {
     async send(request: TransportRequest) {
       const origin = getHeader(request.headers, 'origin');
@@ -118,7 +118,7 @@ function ruleTransport(rule: (origin: string, own: string) => boolean, sent: str
     },
     close: async () => undefined,
     destroy: async () => undefined,
-    stats: { requests: 0 } as Transport['stats'],
+    stats: { requests: 0 } as ProbeTransport['stats'],
   };
 }
 

@@ -9,8 +9,7 @@
  * user-content origins. Scheme-less, path-bearing, userinfo and `Null`-cased values, which older scanners send, are
  * never produced (see `probeOriginProblem`).
  */
-import { parse } from 'tldts';
-import { parseOrigin } from '../../fetch/origin.js';
+import { hostSuffixInfo, parseOrigin } from '../../fetch/origin.js';
 
 /** The registrable domain an attacker owns in every probe (any registrable name would do). */
 export const ATTACKER_DOMAIN = 'corsight-attacker.com';
@@ -65,20 +64,17 @@ export function targetNames(url: URL): TargetNames {
 function analyseNames(url: URL): TargetNames {
   const host = url.hostname.toLowerCase();
   const scheme = url.protocol.slice(0, -1);
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  const info = parse(bare, { allowPrivateDomains: true });
-  const isIp = info.isIp === true || host.startsWith('[');
-  // tldts applies the PSL's default rule `*` to unlisted TLDs (e.g. the reserved `.test`), so a lab
-  // host `corsight-lab.test` gets domain `corsight-lab.test`; that is what a sibling there would share.
-  const domain = isIp ? null : info.domain;
+  // The PSL's default rule `*` applies to unlisted TLDs (e.g. the reserved `.test`), so a lab host
+  // `corsight-lab.test` gets domain `corsight-lab.test`; that is what a sibling there would share.
+  const info = hostSuffixInfo(host);
   return {
     url,
     scheme,
     host,
     ownOrigin: url.origin,
-    domain: domain ?? null,
-    suffix: isIp ? null : (info.publicSuffix ?? null),
-    isIp,
+    domain: info.registrableDomain,
+    suffix: info.publicSuffix,
+    isIp: info.isIp,
   };
 }
 
@@ -140,8 +136,7 @@ export function attackerCanRegister(host: string): boolean {
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
   if (unregistrableTlds.has(tld) || domain.endsWith('.home.arpa')) return false;
   if (tld === 'test') return true;
-  const info = parse(domain, { allowPrivateDomains: true });
-  return info.isIcann === true || info.isPrivate === true;
+  return hostSuffixInfo(domain).listedSuffix;
 }
 
 /**
@@ -152,7 +147,7 @@ export function attackerCanRegister(host: string): boolean {
  * shows the flawed rule, graded low). Undefined for IP addresses and when nothing fits.
  */
 export function truncationOrigin(host: string, scheme = 'https'): { origin: string; registrable: boolean } | undefined {
-  if (parse(host).isIp === true || host.startsWith('[')) return undefined;
+  if (hostSuffixInfo(host).isIp) return undefined;
   const own = registrableDomainOf(host);
   let witness: string | undefined;
   for (let cut = 1; cut <= 3 && cut < host.length; cut++) {
@@ -242,7 +237,11 @@ export function substringOrigins(domain: string, scheme = 'https'): string[] {
   for (let cut = 1; cut < 3 && out.length < 2; cut++) {
     const candidate = domain.slice(0, domain.length - cut);
     if (candidate.endsWith('.')) break;
-    if (isRegistrableHost(candidate) && parse(candidate).isIcann === true && candidate !== domain) {
+    if (
+      isRegistrableHost(candidate) &&
+      hostSuffixInfo(candidate, { privateSuffixes: false }).icannSuffix &&
+      candidate !== domain
+    ) {
       out.push(`${scheme}://${candidate}`);
       break;
     }
@@ -257,14 +256,14 @@ export function substringOrigins(domain: string, scheme = 'https'): string[] {
  * `targetxco.uk`) yield registrable names; other dots would give sub-domains of the target.
  */
 export function unescapedDotOrigins(host: string, scheme = 'https'): string[] {
-  const info = parse(host, { allowPrivateDomains: true });
-  if (info.isIp === true || info.domain === null || info.publicSuffix === null) return [];
+  const info = hostSuffixInfo(host);
+  if (info.isIp || info.registrableDomain === null || info.publicSuffix === null) return [];
   const out: string[] = [];
   const sub = info.subdomain ?? '';
   if (sub !== '') {
     const labels = sub.split('.');
     const last = labels.pop() ?? '';
-    const registrable = `${last}x${info.domain}`;
+    const registrable = `${last}x${info.registrableDomain}`;
     if (isRegistrableHost(registrable)) {
       out.push(`${scheme}://${labels.length > 0 ? `${labels.join('.')}.` : ''}${registrable}`);
     }
@@ -330,16 +329,15 @@ export function registrableDomainOf(host: string): string | null {
   });
   const tail = labels.slice(odd + 1).join('.');
   if (tail === '') return null;
-  const info = parse(tail, { allowPrivateDomains: true });
-  if (info.isIp === true || info.domain === null) return null;
+  const info = hostSuffixInfo(tail);
+  const domain = info.registrableDomain;
+  if (domain === null) return null;
   // An odd label must be a sub-domain label, not part of the registrable name itself.
-  if (odd >= 0 && info.domain !== tail && !tail.endsWith(`.${info.domain}`)) return null;
-  // tldts' default rule makes the last label a suffix for unlisted TLDs; accept that only for
+  if (odd >= 0 && domain !== tail && !tail.endsWith(`.${domain}`)) return null;
+  // The PSL's default rule makes the last label a suffix for unlisted TLDs; accept that only for
   // syntactically sane names (a label, a dot, a TLD of letters).
-  if (info.isIcann !== true && info.isPrivate !== true && !/^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(info.domain)) {
-    return null;
-  }
-  return info.domain;
+  if (!info.listedSuffix && !/^[a-z0-9-]+\.[a-z][a-z0-9-]+$/.test(domain)) return null;
+  return domain;
 }
 
 /** True when `host` has a registrable domain per the PSL (ICANN or private section) and is not an IP. */
