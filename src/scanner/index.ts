@@ -74,14 +74,15 @@ export async function scanTarget(url: string, options: ScanRunOptions = {}): Pro
 
 /**
  * Scans targets (any iterable, e.g. lines streamed from a file) with bounded concurrency and yields one result
- * per target in the order the targets came, so memory stays flat however long the list (a slow target holds
- * back at most a bounded number of finished ones). Breaking out of the loop cancels the targets in flight.
+ * per target as each finishes (`order: 'input'` yields them in the order the targets came, as the reports do:
+ * a slow target then holds back at most a bounded number of finished ones). Breaking out of the loop cancels
+ * the targets in flight.
  */
 export async function* scan(
   targets: Iterable<string> | AsyncIterable<string>,
   options: ScanRunOptions = {},
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
-  const run = await createScanRun(options);
+  const run = await createScanRun({ order: 'completion', ...options });
   try {
     yield* run.scan(targets);
   } finally {

@@ -18,6 +18,11 @@ export interface ScanRunOptions extends Partial<ScanOptions> {
   confirm?: boolean | ConfirmOptions;
   /** Called for every request on the wire when it ends (an audit trail of the probes). */
   onProbe?: ProbeObserver;
+  /**
+   * `'input'` (the default): results in the order the targets came, as every report needs. `'completion'`:
+   * each result as soon as its target is done, for a consumer that orders or aggregates by itself.
+   */
+  order?: 'input' | 'completion';
 }
 
 /** A prepared run: the checks it will use, and `scan` to stream targets through it. */
@@ -26,8 +31,8 @@ export interface ScanRun {
   readonly scanner: Scanner;
   /**
    * Scans the targets and yields one result per target, in the order the targets came, whatever finished
-   * first. At most a bounded number of finished results wait for a slow earlier target: past that, no new
-   * target is started until it is done, so memory stays flat however long the list.
+   * first (unless `order: 'completion'`). At most a bounded number of finished results wait for a slow earlier
+   * target: past that, no new target is started until it is done, so memory stays flat however long the list.
    */
   scan(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined>;
   /** Closes the connection pools and the browser. */
@@ -87,7 +92,7 @@ export async function* inInputOrder(
  * browser before anything is sent (throws `ChromiumMissingError`).
  */
 export async function createScanRun(options: ScanRunOptions = {}): Promise<ScanRun> {
-  const { confirm, onProbe, ...scanOptions } = options;
+  const { confirm, onProbe, order = 'input', ...scanOptions } = options;
   const scanner = createScanner({ ...scanOptions, checks: scanOptions.checks ?? allChecks, onProbe });
   let confirmer: Confirmer | undefined;
   if (confirm !== undefined && confirm !== false) {
@@ -103,7 +108,9 @@ export async function createScanRun(options: ScanRunOptions = {}): Promise<ScanR
     checks: scanner.checks,
     scanner,
     async *scan(targets) {
-      for await (const result of inInputOrder(targets, (feed) => scanner.scan(feed), window)) {
+      const results =
+        order === 'input' ? inInputOrder(targets, (feed) => scanner.scan(feed), window) : scanner.scan(targets);
+      for await (const result of results) {
         yield confirmer === undefined ? result : await confirmResult(confirmer, result);
       }
     },

@@ -1,75 +1,21 @@
 /**
- * Test servers for the scanner runtime: real sockets on 127.0.0.1, port 0. `httpServer` / `httpsServer` wrap a
- * Node handler; `rawServer` hands over the socket for hostile behaviour (silence, trickling bytes, resets,
- * malformed answers). Each tracks its sockets so `close()` never hangs on a connection the scanner left open.
+ * Test servers for the scanner runtime: real sockets on 127.0.0.1, port 0 (from src/net's fixtures:
+ * `httpServer` / `httpsServer` wrap a Node handler; `rawServer` hands over the socket for hostile behaviour), a
+ * reflecting CORS handler and two minimal checks.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import type { Check, Finding, ProbeContext } from '../types.js';
 
-export const tls = {
-  key: readFileSync(new URL('./self-signed.key', import.meta.url)),
-  cert: readFileSync(new URL('./self-signed.crt', import.meta.url)),
-};
-
-export interface TestServer {
-  port: number;
-  /** http(s)://127.0.0.1:PORT */
-  url: string;
-  close(): Promise<void>;
-}
-
-function track(server: net.Server): () => Promise<void> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('secureConnection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-}
-
-async function listen(server: net.Server, scheme: string): Promise<TestServer> {
-  const close = track(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { port, url: `${scheme}://127.0.0.1:${port}`, close };
-}
-
-export function httpServer(handler: http.RequestListener): Promise<TestServer> {
-  return listen(http.createServer({ keepAliveTimeout: 5000 }, handler), 'http');
-}
-
-export function httpsServer(handler: http.RequestListener): Promise<TestServer> {
-  return listen(https.createServer({ ...tls, keepAliveTimeout: 5000 }, handler), 'https');
-}
-
-export function rawServer(onSocket: (socket: Socket) => void): Promise<TestServer> {
-  const server = net.createServer((socket) => {
-    socket.on('error', () => undefined);
-    onSocket(socket);
-  });
-  return listen(server, 'http');
-}
-
-/** A port nothing listens on (bound, read, released). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+// The sockets-tracking loopback servers are the net layer's fixtures; the scanner adds its own CORS handler
+// and minimal checks on top.
+export {
+  closedPort,
+  httpServer,
+  httpsServer,
+  rawServer,
+  tls,
+  type TestServer,
+} from '../../net/__fixtures__/servers.js';
 
 /** A reflecting CORS handler: echoes Origin with credentials, as the classic vulnerable server does. */
 export const reflecting: http.RequestListener = (req, res) => {
