@@ -45,6 +45,31 @@ function depthExceeds(value: unknown, limit: number): boolean {
 }
 
 /**
+ * Whether the text opens more than `limit` flow collections (`[`, `{`) at once, outside quoted strings. Checked
+ * before parsing: JSON.parse and the YAML parser recurse per level, and a stack overflow caught inside them can
+ * leave V8 too short of stack to compile a regular expression later in the process (a fatal error, not an
+ * exception). Brackets inside plain YAML scalars count too, which only refuses files no policy resembles.
+ */
+function flowDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
  * Reads the file. Only a regular file is opened for reading: a FIFO, a device or a directory would block or
  * stream forever, so it is refused by its type (checked on the opened handle, so it cannot change in between).
  */
@@ -80,6 +105,9 @@ async function readPolicyText(file: string): Promise<{ text: string } | { error:
 export async function loadPolicyFile(file: string): Promise<{ config: unknown } | { error: string }> {
   const read = await readPolicyText(file);
   if ('error' in read) return read;
+  if (flowDepthExceeds(read.text, MAX_DEPTH)) {
+    return { error: `cannot parse ${file}: values nested too deeply (a policy nests at most ${MAX_DEPTH} levels)` };
+  }
   let config: unknown;
   try {
     config = file.toLowerCase().endsWith('.json') ? JSON.parse(read.text) : parseYaml(read.text);
