@@ -28,6 +28,8 @@ export interface TargetProbeContext extends ProbeContext {
   readonly counts: Readonly<ProbeCounts>;
   /** Every probe asked for so far, with its outcome once settled (in the order they were asked for). */
   readonly asked: readonly AskedProbe[];
+  /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
+  askedFor(probe: ProbeRequest): AskedProbe | undefined;
 }
 
 /** A probe a check asked for, and what became of it (undefined while in flight). */
@@ -59,6 +61,11 @@ function headerKey(headers: HeaderList | undefined): string {
     .join('\n');
 }
 
+/** The identity of a probe: method, Origin and headers (names case-insensitive, in any order). */
+export function probeKey(probe: ProbeRequest): string {
+  return `${probe.method}\n${probe.origin ?? '\u0000none'}\n${headerKey(probe.headers)}`;
+}
+
 /**
  * Creates the `ProbeContext` checks run against for one target. Identical probes (same method, origin and
  * headers, header names compared case-insensitively and in any order) are sent once and shared across checks,
@@ -71,6 +78,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const userAgent = options.userAgent;
   const cache = new Map<string, Promise<ProbeOutcome>>();
   const asked: AskedProbe[] = [];
+  const askedByKey = new Map<string, AskedProbe>();
   // The error behind each failed outcome, for `send`, which rejects with it.
   const errors = new WeakMap<ProbeOutcome, ProbeError>();
   const counts: ProbeCounts = { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 };
@@ -160,6 +168,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       return counts;
     },
     asked,
+    askedFor: (probe) => askedByKey.get(probeKey(probe)),
     baseline() {
       return context.send({ method, origin: null });
     },
@@ -167,11 +176,12 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       if (typeof probe.method !== 'string' || probe.method === '') {
         return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
       }
-      const key = `${probe.method}\n${probe.origin ?? '\u0000none'}\n${headerKey(probe.headers)}`;
+      const key = probeKey(probe);
       let pending = cache.get(key);
       if (pending === undefined) {
         const entry: AskedProbe = { probe, outcome: undefined };
         asked.push(entry);
+        askedByKey.set(key, entry);
         pending = exchange(probe).then((outcome) => (entry.outcome = outcome));
         cache.set(key, pending);
       }

@@ -3,6 +3,7 @@ import { createProbeContext, type TargetProbeContext } from './context.js';
 import { Deadline, onAbort } from '../net/index.js';
 import { ProbeError } from './errors.js';
 import { observeTransport, type ProbeObserver } from './probe-log.js';
+import { checkView, traceProbes } from './probe-trace.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isSchemelesslySameSite } from '../fetch/origin.js';
 import { isRedirectStatus } from '../fetch/status.js';
@@ -15,6 +16,7 @@ import {
   type CheckDecision,
   type Finding,
   type HeaderList,
+  type ProbeRequest,
   type TargetResult,
 } from './types.js';
 
@@ -112,9 +114,14 @@ export function createScanner(
       else signal.addEventListener('abort', fail, { once: true });
     });
     aborted.catch(() => undefined);
+    // Each check runs on a view of the context that notes the probes it relies on (for the JSON report).
+    const used = checks.map((): ProbeRequest[] => []);
     const settled = await Promise.allSettled(
       // A check that never settles (a bug) must not hold the run: the target deadline ends the race.
-      checks.map((check) => Promise.race([Promise.resolve().then(() => check.run(ctx)), aborted])),
+      checks.map((check, index) => {
+        const view = checkView(ctx, used[index] ?? []);
+        return Promise.race([Promise.resolve().then(() => check.run(view)), aborted]);
+      }),
     );
     const findings: Finding[] = [];
     const decisions: CheckDecision[] = [];
@@ -145,6 +152,8 @@ export function createScanner(
         });
       }
     });
+    const usedBy = new Map(checks.map((check, index) => [check.id, used[index] ?? []]));
+    for (const decision of decisions) decision.probes = traceProbes(ctx, usedBy.get(decision.id) ?? []);
     // Severity descending, then the checks' own order: the report reads worst first.
     findings.sort((a, b) => severityRank(b) - severityRank(a));
     return { findings, decisions };

@@ -59,6 +59,14 @@ export interface ProbeContext {
    * A 429 (or a 503 with Retry-After) is 'rate-limited', not an answer.
    */
   outcome(probe: ProbeRequest): Promise<ProbeOutcome>;
+  /**
+   * The target's context when this one is a check's view of it (the runtime gives each check a view that
+   * notes the probes the check asks for). Work shared by several checks (the trust analysis) runs on it, so
+   * its probes are not credited to whichever check happened to ask first.
+   */
+  readonly shared?: ProbeContext;
+  /** Tells the runtime that the decision also relied on `probes`, asked through `shared` (e.g. by an analysis). */
+  relied?(probes: readonly ProbeRequest[]): void;
 }
 
 export interface Finding {
@@ -113,11 +121,27 @@ export type ProbeOutcome =
 /** How a check ended on one target. */
 export type CheckOutcome = 'finding' | 'clear' | 'inconclusive' | 'not-applicable';
 
+/** One probe a check's decision relied on, and what became of it (the JSON report lists them per check). */
+export interface ProbeTrace {
+  /** The Origin sent; null when the probe sends none (the baseline). */
+  origin: string | null;
+  method: string;
+  /** Access-Control-Request-Method of a preflight (two preflights from one origin differ only by it). */
+  requestMethod?: string;
+  outcome: 'answered' | 'failed' | 'rate-limited' | 'not-sent';
+  /** The response status (answered and rate-limited). */
+  status?: number;
+  /** Why no answer came (every outcome but answered). */
+  reason?: string;
+}
+
 /** One check's decision on one target. `reason` says why for 'inconclusive' and 'not-applicable'. */
 export interface CheckDecision {
   id: CheckId;
   outcome: CheckOutcome;
   reason?: string;
+  /** The probes the decision relied on, deduplicated, baseline first, then by origin, method and asked method. */
+  probes?: ProbeTrace[];
 }
 
 /** Probe counts of one target. `sent` counts distinct probes; retries are counted apart (and in `requests`). */

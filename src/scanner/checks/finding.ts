@@ -11,6 +11,7 @@ import { decide, Gaps, probeLabel } from './probes.js';
 import { minSeverity, moreSevere } from './severity.js';
 import {
   analyzeTrust,
+  trustProbes,
   code,
   nameClasses,
   noDomainReason,
@@ -105,6 +106,7 @@ export function trustCheck<Id extends string>(info: CheckInfo<Id>): DescribedChe
     remediation: info.remediation,
     async run(ctx) {
       const analysis = await analyzeTrust(ctx);
+      ctx.relied?.(trustProbes(analysis, known.id, ctx.method));
       const findings = await trustFindings(ctx, analysis, known);
       return decideTrust(analysis, known.id, findings);
     },

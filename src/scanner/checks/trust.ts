@@ -38,7 +38,7 @@
  * `--origin` hints, so a target given by IP address or `localhost` with `--origin https://app.example.com` is
  * probed with `example.com`'s look-alikes. With no domain at all, the name classes stay undecided.
  */
-import type { ProbeContext } from '../types.js';
+import type { ProbeContext, ProbeRequest } from '../types.js';
 import type { TrustCheckId } from './index.js';
 import {
   arbitraryOrigin,
@@ -62,7 +62,16 @@ import {
   type ProbeKind,
   type TargetNames,
 } from './origins.js';
-import { answered, probeLabel, sendOn, sendPreflight, verdictOf, type Channel, type Verdict } from './probes.js';
+import {
+  answered,
+  preflightHeaders,
+  probeLabel,
+  sendOn,
+  sendPreflight,
+  verdictOf,
+  type Channel,
+  type Verdict,
+} from './probes.js';
 
 /** The checks decided by the trust analysis (derived from the list of checks: those of kind 'trust'). */
 export type { TrustCheckId } from './index.js';
@@ -126,14 +135,38 @@ export interface TrustAnalysis {
 
 const memo = new WeakMap<ProbeContext, Promise<TrustAnalysis>>();
 
-/** The trust analysis of `ctx`'s target, computed once per context. */
+/**
+ * The trust analysis of `ctx`'s target, computed once per target: on a check's view it runs on the shared
+ * context, so its probes are credited per class ({@link trustProbes}), not to the check that asked first.
+ */
 export function analyzeTrust(ctx: ProbeContext): Promise<TrustAnalysis> {
-  let pending = memo.get(ctx);
+  const target = ctx.shared ?? ctx;
+  let pending = memo.get(target);
   if (pending === undefined) {
-    pending = runAnalysis(ctx);
-    memo.set(ctx, pending);
+    pending = runAnalysis(target);
+    memo.set(target, pending);
   }
   return pending;
+}
+
+/**
+ * The probes that decide class `id` in `analysis`: its deciding origins on the simple channel (sent with
+ * `method`), the reference preflights from those origins, and its deciding origins on the preflight channel
+ * when the plan was re-run there. Read from the analysis, which already keeps them; nothing is re-run.
+ */
+export function trustProbes(analysis: TrustAnalysis, id: TrustCheckId, method: string): ProbeRequest[] {
+  const probes: ProbeRequest[] = [];
+  const simple = analysis.simple.deciding.get(id) ?? [];
+  for (const origin of simple) probes.push({ method, origin });
+  for (const origin of simple) {
+    if (analysis.preflightRefs.has(origin) || analysis.preflightGaps.has(origin)) {
+      probes.push({ method: 'OPTIONS', origin, headers: preflightHeaders() });
+    }
+  }
+  for (const origin of analysis.preflight?.deciding.get(id) ?? []) {
+    probes.push({ method: 'OPTIONS', origin, headers: preflightHeaders() });
+  }
+  return probes;
 }
 
 function hostOf(origin: string): string {
