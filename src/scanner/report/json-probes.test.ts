@@ -1,0 +1,155 @@
+/**
+ * The JSON report lists, per check, the probes its decision relied on and what became of each (issue 10):
+ * a clean server's checks show the origins tried, all answered; behind a WAF that drops every request carrying
+ * Origin, the undecided checks show those probes as failed. Real servers on loopback, the full default checks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpServer, type TestServer } from '../__fixtures__/servers.js';
+import { arbitraryOrigin } from '../checks/origins.js';
+import { noDomainReason } from '../checks/trust.js';
+import { scanTarget } from '../index.js';
+import type { ScanTargetResult } from '../scanner.js';
+import type { ProbeTrace } from '../types.js';
+import { createReporter } from './index.js';
+
+interface JsonCheck {
+  id: string;
+  outcome: string;
+  reason?: string;
+  probes: ProbeTrace[];
+}
+
+/** The target's checks as the JSON report prints them (parsed back from the report text). */
+function jsonChecks(result: ScanTargetResult): JsonCheck[] {
+  const reporter = createReporter('json');
+  const text = [
+    reporter.begin({ tool: 'corsight', version: '0.0.0', startedAt: new Date(0), checks: [] }),
+    reporter.target(result),
+    reporter.end({ targets: 1, ok: 1, partial: 0, errors: 0, findings: 0, bySeverity: {} } as never, new Date(0)),
+  ].join('');
+  const doc = JSON.parse(text) as { targets: { checks: JsonCheck[] }[] };
+  const [target] = doc.targets;
+  if (target === undefined) throw new Error('no target in the report');
+  return target.checks;
+}
+
+function byId(checks: JsonCheck[], id: string): JsonCheck {
+  const check = checks.find((c) => c.id === id);
+  if (check === undefined) throw new Error(`no check ${id}`);
+  return check;
+}
+
+function keyOf(p: ProbeTrace): string {
+  return `${p.method} ${p.origin ?? '(none)'} ${p.requestMethod ?? ''}`;
+}
+
+const hint = 'https://app.example.com';
+const servers: TestServer[] = [];
+let clean: TestServer;
+let waf: TestServer;
+
+beforeAll(async () => {
+  // No CORS headers at all: nothing is trusted, every check can decide.
+  clean = await httpServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+  });
+  // Drops every request carrying an Origin; answers the rest.
+  waf = await httpServer((req, res) => {
+    if (req.headers.origin !== undefined) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+  });
+  servers.push(clean, waf);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+describe('JSON report: the probes behind each check', () => {
+  it('a clean target: every decided check lists the origins it tried, each answered', async () => {
+    const result = await scanTarget(`${clean.url}/api`, { retries: 0, trustedOrigins: [hint] });
+    const checks = jsonChecks(result);
+    const clear = checks.filter((c) => c.outcome === 'clear');
+    expect(clear.length).toBeGreaterThan(10);
+    for (const check of clear) {
+      expect(check.probes.length, check.id).toBeGreaterThan(0);
+      for (const p of check.probes) {
+        expect(p, check.id).toMatchObject({ outcome: 'answered', status: 200 });
+        expect(p.reason, check.id).toBeUndefined();
+      }
+      // Deduplicated and in a fixed order: baseline first, then by origin, method, asked method.
+      const keys = check.probes.map(keyOf);
+      expect(new Set(keys).size, check.id).toBe(keys.length);
+      const origins = check.probes.map((p) => p.origin);
+      const ordered = [...origins].sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
+      expect(origins, check.id).toEqual(ordered);
+    }
+
+    // Each trust class lists the probes that decide it, not the whole analysis.
+    const arbitrary = arbitraryOrigin('http');
+    const reflected = byId(checks, 'origin-reflected');
+    expect(reflected.outcome).toBe('clear');
+    expect(reflected.probes).toContainEqual({ origin: arbitrary, method: 'GET', outcome: 'answered', status: 200 });
+    expect(reflected.probes).toContainEqual({
+      origin: arbitrary,
+      method: 'OPTIONS',
+      requestMethod: 'PUT',
+      outcome: 'answered',
+      status: 200,
+    });
+    expect(reflected.probes.map((p) => p.origin)).not.toContain('null');
+    const nullTrusted = byId(checks, 'null-origin-trusted');
+    expect(nullTrusted.probes.map((p) => p.origin)).toContain('null');
+    expect(nullTrusted.probes.map((p) => p.origin)).not.toContain(arbitrary);
+    const suffix = byId(checks, 'suffix-match');
+    expect(suffix.outcome).toBe('clear');
+    expect(suffix.probes.some((p) => p.origin?.endsWith('example.com') === true && p.origin !== hint)).toBe(true);
+    // The hygiene check that compares answers with and without Origin lists the no-Origin baseline first.
+    const vary = byId(checks, 'missing-vary-origin');
+    expect(vary.probes[0]).toEqual({ origin: null, method: 'GET', outcome: 'answered', status: 200 });
+
+    // Deterministic: a second scan reports the same probes per check.
+    const again = jsonChecks(await scanTarget(`${clean.url}/api`, { retries: 0, trustedOrigins: [hint] }));
+    expect(again.map((c) => [c.id, c.probes])).toEqual(checks.map((c) => [c.id, c.probes]));
+  });
+
+  it("behind a WAF dropping Origin: the undecided checks list their probes as 'failed', with why", async () => {
+    // As in outcomes.test.ts (no --origin: fewer probes, each of which the WAF makes slow to fail).
+    const result = await scanTarget(`${waf.url}/api`, { retries: 0 });
+    expect(result.status).toBe('partial');
+    const checks = jsonChecks(result);
+    // On an IP address the name classes have no look-alikes to try (they say so, and list no failed probe).
+    const undecided = checks.filter((c) => c.outcome === 'inconclusive' && c.reason !== noDomainReason);
+    expect(undecided.length).toBeGreaterThan(5);
+    for (const check of undecided) {
+      const failed = check.probes.filter((p) => p.outcome === 'failed');
+      expect(failed.length, check.id).toBeGreaterThan(0);
+      for (const p of failed) {
+        expect(p.origin, check.id).not.toBeNull();
+        expect(p.reason, check.id).toMatch(/\S/);
+        expect(p.status, check.id).toBeUndefined();
+      }
+    }
+    const reflected = byId(checks, 'origin-reflected');
+    expect(reflected.outcome).toBe('inconclusive');
+    expect(reflected.probes).toContainEqual(
+      expect.objectContaining({ origin: arbitraryOrigin('http'), method: 'GET', outcome: 'failed' }),
+    );
+    // The baseline (no Origin) still got through, and says so where a check relied on it.
+    const vary = byId(checks, 'missing-vary-origin');
+    expect(vary.probes[0]).toEqual({ origin: null, method: 'GET', outcome: 'answered', status: 200 });
+  }, 120_000);
+
+  it('JSONL carries the same probes; the text report does not', async () => {
+    const result = await scanTarget(`${clean.url}/api`, { retries: 0, trustedOrigins: [hint] });
+    const line = createReporter('jsonl').target(result);
+    const parsed = JSON.parse(line) as { checks: JsonCheck[] };
+    expect(parsed.checks.map((c) => c.probes)).toEqual(jsonChecks(result).map((c) => c.probes));
+    const text = createReporter('text').target(result);
+    expect(text).not.toContain('"probes"');
+    expect(text).not.toContain(arbitraryOrigin('http'));
+  });
+});
