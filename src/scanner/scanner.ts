@@ -14,6 +14,7 @@ import {
   severities,
   type Check,
   type CheckDecision,
+  type CheckProbes,
   type Finding,
   type HeaderList,
   type ProbeRequest,
@@ -26,6 +27,8 @@ export interface ScanTargetResult extends TargetResult {
   finalUrl?: string;
   /** Checks that were decided (finding, clear or not applicable), for the report. */
   checksRun?: number;
+  /** The probes each check relied on, for the JSON reports. */
+  checkProbes?: CheckProbes;
 }
 
 /** A scanner bound to one transport (one keep-alive pool set): scan many targets, then close it. */
@@ -107,7 +110,7 @@ export function createScanner(
   async function runChecks(
     ctx: TargetProbeContext,
     signal: AbortSignal,
-  ): Promise<{ findings: Finding[]; decisions: CheckDecision[] }> {
+  ): Promise<{ findings: Finding[]; decisions: CheckDecision[]; probes: CheckProbes }> {
     const aborted = new Promise<never>((_, reject) => {
       const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       if (signal.aborted) fail();
@@ -152,11 +155,11 @@ export function createScanner(
         });
       }
     });
-    const usedBy = new Map(checks.map((check, index) => [check.id, used[index] ?? []]));
-    for (const decision of decisions) decision.probes = traceProbes(ctx, usedBy.get(decision.id) ?? []);
+    const probes: CheckProbes = {};
+    checks.forEach((check, index) => (probes[check.id] = traceProbes(ctx, used[index] ?? [])));
     // Severity descending, then the checks' own order: the report reads worst first.
     findings.sort((a, b) => severityRank(b) - severityRank(a));
-    return { findings, decisions };
+    return { findings, decisions, probes };
   }
 
   async function scanTarget(target: string, runSignal?: AbortSignal): Promise<ScanTargetResult> {
@@ -225,9 +228,10 @@ export function createScanner(
         baseline = await ctx.baseline();
       }
       if (url.href !== parsed.href) result.finalUrl = url.href;
-      const { findings, decisions } = await runChecks(ctx, controller.signal);
+      const { findings, decisions, probes } = await runChecks(ctx, controller.signal);
       result.findings = findings;
       result.checks = decisions;
+      result.checkProbes = probes;
       result.checksRun = decisions.filter((d) => d.outcome !== 'inconclusive').length;
       const { interference, originFailure } = interferenceOf(ctx);
       if (interference !== undefined) result.interference = interference;

@@ -140,9 +140,13 @@ export interface CheckDecision {
   id: CheckId;
   outcome: CheckOutcome;
   reason?: string;
-  /** The probes the decision relied on, deduplicated, baseline first, then by origin, method and asked method. */
-  probes?: ProbeTrace[];
 }
+
+/**
+ * The probes each check's decision relied on (deduplicated; baseline first, then by origin, method and asked
+ * method), by check id. The JSON reports print them inside each check's decision.
+ */
+export type CheckProbes = Partial<Record<CheckId, ProbeTrace[]>>;
 
 /** Probe counts of one target. `sent` counts distinct probes; retries are counted apart (and in `requests`). */
 export interface ProbeCounts {

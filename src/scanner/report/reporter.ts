@@ -1,9 +1,11 @@
 import type {
   Check,
   CheckDecision,
+  CheckProbes,
   Exchange,
   Finding,
   ProbeCounts,
+  ProbeTrace,
   TargetInterference,
   TargetResult,
   TargetStatus,
@@ -20,6 +22,8 @@ import { count } from './terminal.js';
 export type ReportedTarget = TargetResult & {
   /** The URL the checks ran against when --follow-redirects moved it. */
   finalUrl?: string;
+  /** The probes each check relied on (json and jsonl print them in each check's decision). */
+  checkProbes?: CheckProbes;
 };
 
 /**
@@ -110,7 +114,7 @@ export interface JsonTarget {
   /** Origin filtering or rate limiting seen on the target. */
   interference?: TargetInterference;
   /** Every check's decision, in the run's check order, with whatever the scanner recorded for it. */
-  checks: CheckDecision[];
+  checks: (CheckDecision & { probes?: ProbeTrace[] })[];
   findings: JsonFinding[];
 }
 
@@ -158,10 +162,14 @@ export function jsonTarget(
   if (result.interference !== undefined) target.interference = structuredClone(result.interference);
 
   // The long arrays last, after the short fields a reader scans first; each check copied whole, so whatever
-  // the scanner records per check is reported.
+  // the scanner records per check is reported, with the probes it relied on (kept apart on the result so the
+  // other formats and the `TargetResult` contract stay as they were).
   return {
     ...target,
-    checks: result.checks.map((check) => ({ ...check })),
+    checks: result.checks.map((check) => {
+      const probes = result.checkProbes?.[check.id];
+      return probes === undefined ? { ...check } : { ...check, probes: probes.map((probe) => ({ ...probe })) };
+    }),
     findings: result.findings.map((finding) => jsonFinding(finding, redact)),
   };
 }
