@@ -90,6 +90,9 @@ type Hook = (request: unknown, reply: unknown, done: (err?: unknown) => void) =>
 export async function captureOnRequest(plugin: unknown, options: unknown): Promise<Hook> {
   const hooks: Record<string, Hook[]> = {};
   const instance = {
+    // The root instance of a stand-in server: corsight keys what its registrations share by `server`.
+    server: {},
+    prefix: '',
     initialConfig: {},
     decorateRequest() {},
     decorateReply() {},
