@@ -8,6 +8,10 @@ declare module 'autocannon' {
       duration?: number;
       method?: string;
       headers?: Record<string, string>;
+      /** TLS server name (SNI) when `url` names an address. */
+      servername?: string;
+      /** Requests cycled through on each connection (path and headers per request). */
+      requests?: { method?: string; path?: string; headers?: Record<string, string> }[];
     }
     interface Histogram {
       average: number;

@@ -3,14 +3,20 @@
  *
  * Scans N numbered copies of the lab's endpoints (`/t/<n><path>`) over https with the full check set, exactly
  * as `corsight scan --resolve ... --insecure` does, and prints targets/s, requests per target and peak memory,
- * at 200 and at 2,000 targets so the two peaks can be compared (memory must stay flat: results are streamed
+ * at 200, 2,000 and 10,000 targets so the peaks can be compared (memory must stay flat: results are streamed
  * through the jsonl reporter into a null sink, never collected).
+ *
+ * Beside it, in the same run, autocannon measures the raw request rate the same lab process serves over https
+ * with keep-alive on as many connections as the scanner uses per host (the lab's endpoints in turn, each with an
+ * Origin): the physical limit of this machine for this server. The ratio of corsight's request rate to it says
+ * how much of that limit a scan uses (issue target: at least 0.5).
  *
  * The lab runs in a child process (its own event loop, as a real target would), the scanner in this one.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
  * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
  * `--per-host N`.
  */
+import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -156,8 +162,28 @@ async function run(
   };
 }
 
+/** autocannon against the same lab process: requests/s over https, keep-alive, `connections` sockets. */
+async function rawRate(info: LabInfo, connections: number, seconds: number): Promise<{ rate: number; errors: number }> {
+  const url = new URL(info.httpsUrl);
+  // The lab's name resolves only through --resolve rules: connect to the address, keep the name for SNI and Host.
+  const address = info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
+  const result = await autocannon({
+    url: `https://${address}:${url.port}`,
+    servername: url.hostname,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    requests: labEndpoints.map((endpoint, i) => ({
+      method: 'GET',
+      path: `/t/${i}${endpoint.path}`,
+      headers: { host: url.host, origin: 'https://corsight-attacker.com', accept: '*/*' },
+    })),
+  });
+  return { rate: result.requests.average, errors: result.errors };
+}
+
 async function main(): Promise<void> {
-  const sizes = flag('--sizes', '200,2000')
+  const sizes = flag('--sizes', '200,2000,10000')
     .split(',')
     .map((s) => Number(s));
   const concurrency = Number(flag('--concurrency', '16'));
@@ -178,6 +204,7 @@ async function main(): Promise<void> {
     await run(child, info, 200, concurrency, perHost);
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
+    const raw = await rawRate(info, perHost, Number(flag('--raw-seconds', '10')));
     console.log(
       'targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB  retained heap MiB',
     );
@@ -198,7 +225,16 @@ async function main(): Promise<void> {
         `CPU-bound throughput on ${availableParallelism()} otherwise idle cores: about ${bound.toFixed(0)} targets/s (load average now ${load1?.toFixed(1)}; measured figures above suffer when the machine is shared)`,
       );
     }
-    console.log(`\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows })}`);
+    if (last !== undefined) {
+      const rate = last.targetsPerSecond * last.requestsPerTarget;
+      console.log(
+        `\nrequest rate at ${last.targets} targets: corsight ${rate.toFixed(0)} requests/s; autocannon on the same lab (https, keep-alive, ${perHost} connections): ${raw.rate.toFixed(0)} requests/s${raw.errors > 0 ? ` (${raw.errors} errors)` : ''}`,
+      );
+      console.log(
+        `ratio corsight / autocannon: ${(rate / raw.rate).toFixed(2)} (target >= 0.5); peak RSS at ${last.targets} targets: ${last.peakRssMiB.toFixed(0)} MiB (target <= 250)`,
+      );
+    }
+    console.log(`\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, autocannon: raw })}`);
     if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
   } finally {
     child.disconnect();
