@@ -19,7 +19,23 @@ export type { PolicySelector, PolicySource } from './select.js';
 export interface HonoContext {
   req: { method: string; raw: Request };
   res: Response;
+  header(name: string, value: string, options?: { append?: boolean }): void;
   body(data: null, status: 200 | 204 | 403): Response;
+}
+
+/**
+ * Puts a preflight answer's headers on the context with `c.header()`, which writes to the headers Hono builds
+ * its next response from without creating one (reading `c.res` would build a `Response` only for `c.body()`
+ * to copy it into another). `Vary` is appended: what earlier middleware listed stays; a field named twice means
+ * the same to a cache (https://www.rfc-editor.org/rfc/rfc9110#name-vary).
+ */
+function prepareHeaders(c: HonoContext, headers: PolicyDecision['headers']): void {
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (name === 'vary') c.header(name, value, { append: true });
+    else c.header(name, value);
+  }
 }
 
 /** Applies the decision's headers to `c.res` (what Hono builds its next response from), `Vary` appended. */
@@ -52,7 +68,7 @@ export function cors<C extends HonoContext = HonoContext>(
     if (decision.kind === 'preflight') {
       // Built through the context, not as a fresh Response: headers earlier middleware set with c.header()
       // (request ids, their own Vary) are kept, and Vary is appended to, never replaced.
-      applyToContext(c, decision.headers);
+      prepareHeaders(c, decision.headers);
       return c.body(null, (decision.status ?? 204) as 200 | 204 | 403);
     }
     try {
