@@ -313,7 +313,9 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
         }
         const netError = toNetError(error, { host, timeout: options.timeout, phase: 'headers' });
         // A connection dropped before any answer is how many limiters and overloaded servers push back.
-        if (netError.code === 'connection-reset' || netError.code === 'connection-closed') flow.congested();
+        if (netError.code === 'connection-reset' || netError.code === 'connection-closed') {
+          flow.congested('dropped-connection');
+        }
         if (!netError.retriable || attempts > options.retries || signal?.aborted === true) {
           flows.release(host);
           const final =

@@ -84,6 +84,15 @@ describe('HostFlow', () => {
     expect(flow.idle).toBe(true);
   });
 
+  it('narrows its window on dropped connections but never spaces requests out for them', () => {
+    const flow = new HostFlow(8);
+    for (let i = 0; i < 10; i++) flow.congested('dropped-connection');
+    expect(flow.concurrency).toBe(1);
+    expect(flow.minSpacing).toBe(0);
+    flow.congested('rate-limit');
+    expect(flow.minSpacing).toBe(100);
+  });
+
   it('holds every request to the host during a Retry-After pause', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {

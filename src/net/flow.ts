@@ -5,8 +5,9 @@
  *
  * Per host, the concurrency window follows AIMD, as TCP's congestion window does: it grows by 1/window per
  * answered request (about +1 per round of answers) up to `--per-host`, and halves on each sign of congestion.
- * Once the window is 1, congestion doubles a minimum spacing between request starts to that host (from 100 ms
- * up to 10 s), which each answer shrinks by 10 ms. A `Retry-After` pauses the whole host until it passes.
+ * Once the window is 1, each further 429/503 doubles a minimum spacing between request starts to that host
+ * (from 100 ms up to 10 s), which each answer shrinks by 10 ms; dropped connections only narrow the window. A
+ * `Retry-After` pauses the whole host until it passes.
  */
 import PQueue from 'p-queue';
 import { onAbort, sleep } from './abort.js';
@@ -95,9 +96,15 @@ export class HostFlow {
     this.apply();
   }
 
-  /** The host pushed back (429/503, a dropped connection): multiplicative decrease. */
-  congested(): void {
-    if (this.window <= 1) {
+  /**
+   * The host pushed back: multiplicative decrease. A rate-limit answer (429/503) at a window of 1 also spaces
+   * request starts out; a dropped connection only narrows the window. Connections dropped one by one are
+   * what a limiter on concurrency does (a window of 1 satisfies it) and what a WAF that refuses every request
+   * carrying `Origin` does: spacing those out, doubling to 10 s, only made such a target take minutes to be
+   * reported as the partial target it is.
+   */
+  congested(by: 'rate-limit' | 'dropped-connection' = 'rate-limit'): void {
+    if (this.window <= 1 && by === 'rate-limit') {
       this.spacing = Math.min(maxSpacing, Math.max(firstSpacing, this.spacing * 2));
     }
     this.window = Math.max(1, this.window / 2);
