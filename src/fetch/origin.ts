@@ -6,6 +6,7 @@
  * corsight passes origins around in their serialized form: `scheme "://" host [":" port]` with a
  * lowercase scheme and host and no default port, or the literal `null` for an opaque origin.
  */
+import { LRUCache } from 'lru-cache';
 import { parse as parseHost } from 'tldts';
 
 /** A tuple origin: scheme, host and port (port null when it is the scheme's default). */
@@ -127,10 +128,22 @@ export interface HostSuffixOptions {
  * `.test` TLD gives `lab.test` a registrable domain (with `listedSuffix: false`).
  */
 export function hostSuffixInfo(host: string, options: HostSuffixOptions = {}): HostSuffixInfo {
+  const privateSuffixes = options.privateSuffixes ?? true;
+  // A scan asks about the same few hosts (the target's, its look-alikes') again and again, per probe and check.
+  const key = privateSuffixes ? host : `\u0000${host}`;
+  let info = suffixInfoCache.get(key);
+  if (info === undefined) {
+    info = Object.freeze(lookUpSuffixInfo(host, privateSuffixes));
+    suffixInfoCache.set(key, info);
+  }
+  return info;
+}
+
+const suffixInfoCache = new LRUCache<string, HostSuffixInfo>({ max: 4096 });
+
+function lookUpSuffixInfo(host: string, privateSuffixes: boolean): HostSuffixInfo {
   const bracketed = host.startsWith('[');
-  const info = parseHost(bracketed ? host.slice(1, -1) : host, {
-    allowPrivateDomains: options.privateSuffixes ?? true,
-  });
+  const info = parseHost(bracketed ? host.slice(1, -1) : host, { allowPrivateDomains: privateSuffixes });
   if (bracketed || info.isIp === true) {
     return {
       isIp: true,
