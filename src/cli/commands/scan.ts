@@ -25,6 +25,7 @@ import {
   type ProbeRecord,
   type ScanOptions,
   type ScanRun,
+  type ScanTarget,
 } from '../../scanner/index.js';
 import { checks as allChecks } from '../../scanner/checks/index.js';
 import {
@@ -381,7 +382,7 @@ export async function runScan(
   let valid = 0;
   let invalid = 0;
   let inputError: string | undefined;
-  async function* targets(): AsyncGenerator<string> {
+  async function* targets(): AsyncGenerator<ScanTarget> {
     let index = 0;
     for (const url of urls) {
       index++;

@@ -54,13 +54,17 @@ export interface ReportOptions {
   /**
    * Lower-case request header names whose values are replaced by `[redacted]` in evidence (default
    * `defaultRedactedHeaders`; the CLI adds the names given with --header). An empty list shows everything.
+   * A `Set` (of lower-case names) is used as given, so names found while the input streams in (the headers of a
+   * JSONL target list) are redacted in every result that follows.
    */
-  redact?: readonly string[];
+  redact?: readonly string[] | ReadonlySet<string>;
 }
 
 /** The redaction set of the options. */
 export function redactionSet(options: ReportOptions = {}): ReadonlySet<string> {
-  return new Set((options.redact ?? defaultRedactedHeaders).map((name) => name.toLowerCase()));
+  const redact = options.redact ?? defaultRedactedHeaders;
+  if (!Array.isArray(redact)) return redact as ReadonlySet<string>;
+  return new Set(redact.map((name: string) => name.toLowerCase()));
 }
 
 /** What every report knows before the first result. */
