@@ -2,7 +2,7 @@
  * The application's own request to one target, as read from a HAR, an OpenAPI operation or a JSONL line: which of
  * its headers the probes carry, and the CORS-preflight a browser sends before it.
  */
-import { byteLowercase, isHeaderName } from '../../fetch/headers.js';
+import { byteLowercase, isHeaderName, sortedLowercaseSet } from '../../fetch/headers.js';
 import { isCorsSafelistedMethod, isForbiddenMethod, isMethod, normalizeMethod } from '../../fetch/methods.js';
 import { corsUnsafeRequestHeaderNames, isForbiddenRequestHeader } from '../../fetch/safelist.js';
 import type { HeaderList, ScanTarget, TargetRequest } from '../types.js';
@@ -33,9 +33,16 @@ export class TargetRequestError extends Error {
  * probes carry (see {@link isCopiedHeader}, first occurrence of a name kept once per value), and the preflight
  * (https://fetch.spec.whatwg.org/#cors-preflight-fetch) when the request is not simple: a method that is not
  * CORS-safelisted, or CORS-unsafe request-header names (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
- * Throws `TargetRequestError` for a method that is not a token or that browsers never send.
+ * `declared` names headers the application sends whose values the scanner does not have (an OpenAPI security
+ * scheme without a --header value): asked for in the preflight, never sent. Throws `TargetRequestError` for a
+ * method that is not a token or that browsers never send.
  */
-export function targetRequest(url: string, method: string, headers: HeaderList = []): TargetRequest {
+export function targetRequest(
+  url: string,
+  method: string,
+  headers: HeaderList = [],
+  declared: readonly string[] = [],
+): TargetRequest {
   if (!isMethod(method)) throw new TargetRequestError(`'${method}' is not an HTTP method`);
   const normalized = normalizeMethod(method);
   if (isForbiddenMethod(normalized)) {
@@ -51,7 +58,10 @@ export function targetRequest(url: string, method: string, headers: HeaderList =
     copied.push([name, trimmed]);
   }
   const scripted = copied.filter(([name]) => byteLowercase(name) !== 'cookie');
-  const unsafe = corsUnsafeRequestHeaderNames(scripted);
+  const unsafe = sortedLowercaseSet([
+    ...corsUnsafeRequestHeaderNames(scripted),
+    ...declared.filter((name) => isHeaderName(name) && !isForbiddenRequestHeader(name, '')),
+  ]);
   const target: TargetRequest = { url, method: normalized };
   if (copied.length > 0) target.headers = copied;
   if (!isCorsSafelistedMethod(normalized) || unsafe.length > 0) {
