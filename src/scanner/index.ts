@@ -39,6 +39,13 @@ export {
   TargetListError,
   type InvalidTarget,
 } from './input.js';
+// Per-target requests: HAR, OpenAPI, `METHOD URL` and JSONL lines, --scope.
+export { InputFileError } from './inputs/errors.js';
+export { readHar, type HarContents } from './inputs/har.js';
+export { readOpenApi, type OpenApiContents, type OpenApiOptions } from './inputs/openapi.js';
+export { parseTargetLine } from './inputs/lines.js';
+export { isCopiedHeader, targetRequest, TargetRequestError } from './inputs/request.js';
+export { applyScope, createScope, scopePatterns, type Scope, type SkippedHost } from './inputs/scope.js';
 export { checks, checkIds } from './checks/index.js';
 export {
   ChromiumMissingError,

@@ -54,6 +54,7 @@ import {
   parseReportRequests,
   type ReportOutput,
 } from '../report-outputs.js';
+import { readSources, type Sources } from '../scan-sources.js';
 import { version } from '../version.js';
 import type { Register } from './register.js';
 
@@ -95,6 +96,17 @@ export interface ScanCommandOptions {
   log?: string;
   /** The repository file SARIF locations point at (default: the --input file, else the SARIF file). */
   sarifArtifact?: string;
+  // Application inputs (issue 11): a HAR limited by --scope, an OpenAPI document joined to --base-url, a config file.
+  /** A HAR file: each distinct (method, URL) is a target with that request's own headers. */
+  har?: string;
+  /** Host patterns of the HAR to scan (repeatable, comma-separated); default the HAR's page hosts. */
+  scope?: string[];
+  /** An OpenAPI 3.x or Swagger 2.0 document: each operation is a target. */
+  openapi?: string;
+  /** The base URL of the OpenAPI operations (default: the document's first server). */
+  baseUrl?: string;
+  /** A config file to read instead of the corsight.config.yaml/.json found upward (`false` for `--no-config`). */
+  config?: string | false;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -316,9 +328,11 @@ export async function runScan(
     throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
   }
   const extraReports = parseReportRequests(options.report ?? [], options.output);
-  if (urls.length === 0 && options.input === undefined) {
-    throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
+  if (urls.length === 0 && options.input === undefined && options.har === undefined && options.openapi === undefined) {
+    throw new UsageError('no targets: give one or more URLs, --input FILE (- for stdin), --har FILE or --openapi FILE');
   }
+  // --har and --openapi are read whole before anything is sent: a malformed file is exit 2 with nothing scanned.
+  const sources: Sources = await readSources(options);
   if (options.input !== undefined && options.input !== '-') await checkInputFile(options.input);
   const sarifFile = format === 'sarif' ? options.output : extraReports.find((r) => r.format === 'sarif')?.file;
   const artifact = sarifArtifact(options, sarifFile, io.cwd ?? process.cwd());
@@ -395,6 +409,10 @@ export async function runScan(
         warnings.skipped(`argument ${index}`, target.reason);
       }
     }
+    for (const target of sources.targets) {
+      valid++;
+      yield target;
+    }
     if (options.input !== undefined) {
       const name = options.input === '-' ? 'stdin' : options.input;
       const stream = options.input === '-' ? io.stdin : createReadStream(options.input);
@@ -404,6 +422,10 @@ export async function runScan(
           warnings.skipped(`${name}:${bad.line}`, bad.reason);
         })) {
           valid++;
+          // A JSONL line's headers are the user's own, like --header values: redacted from here on.
+          if (typeof url !== 'string' && redact instanceof Set) {
+            for (const [header] of url.headers ?? []) redact.add(header.toLowerCase());
+          }
           yield url;
         }
       } catch (error) {
@@ -416,14 +438,17 @@ export async function runScan(
     }
   }
 
-  // The user's own credentials and --header values stay out of reports unless asked for.
-  const redact =
+  // The user's own credentials and --header values stay out of reports unless asked for, and so do the values of
+  // headers taken from a HAR or a JSONL target list (a Set, so names found while --input streams in are added).
+  const redact: string[] | Set<string> =
     options.showSecrets === true
       ? []
-      : [
+      : new Set([
           ...defaultRedactedHeaders,
           ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase()),
-        ];
+          ...sources.headerNames,
+        ]);
+  for (const note of sources.notes) warn(note);
   // Every report must have somewhere to go before anything is sent. A file that cannot be written ends the
   // run (exit 2); stdout's reader going away (`| head`) ends it only when no report file is still being written.
   const outputs: ReportOutput[] = [];
@@ -496,6 +521,7 @@ export async function runScan(
     }
   }
   summary.durationMs = Math.round(performance.now() - started);
+  if (sources.skipped.length > 0) summary.skipped = sources.skipped;
   const finishedAt = new Date();
   await emitAll((reporter) => reporter.end(summary, finishedAt));
   for (const output of outputs) await closeReportOutput(output);
@@ -534,7 +560,19 @@ export const registerScan: Register = (program: Command) => {
     .command('scan')
     .description('scan URLs for CORS misconfigurations; results on stdout, progress on stderr')
     .argument('[url...]', 'target URLs (http or https; a bare host means https)')
-    .option('-i, --input <file>', 'read target URLs from FILE, one per line (- for stdin); # starts a comment')
+    .option(
+      '-i, --input <file>',
+      'read targets from FILE, one per line (- for stdin): URL, METHOD URL, or JSON {"url","method","headers"}; # starts a comment',
+    )
+    .option('--har <file>', 'scan the requests of a HAR (DevTools, Burp, ZAP, mitmproxy), each with its own headers')
+    .option(
+      '--scope <hosts>',
+      'hosts of the HAR to scan: names or *.example.com, comma-separated (default: the hosts of its pages)',
+      collect,
+      [],
+    )
+    .option('--openapi <file>', 'scan every operation of an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML)')
+    .option('--base-url <url>', 'base URL of the OpenAPI operations (default: the first server of the document)')
     .addOption(new Option('-f, --format <format>', 'report format').choices([...reportFormats]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .option(

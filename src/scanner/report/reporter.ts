@@ -104,9 +104,16 @@ export interface JsonFinding {
   confirmation?: Finding['confirmation'];
 }
 
+/** The target as reports title it: `METHOD URL` for a target with its own request, else the URL. */
+export function targetLabel(result: Pick<ReportedTarget, 'url' | 'method'>): string {
+  return result.method === undefined ? result.url : `${result.method} ${result.url}`;
+}
+
 /** The JSON form of a target result (`json` and `jsonl` formats). */
 export interface JsonTarget {
   url: string;
+  /** The application's method, for a target given with its own request (--har, --openapi, METHOD URL lines). */
+  method?: string;
   status: TargetStatus;
   error?: string;
   /** For a partial target: why some checks are undecided, in one line (as the text report shows it). */
@@ -154,6 +161,7 @@ export function jsonTarget(
 ): JsonTarget {
   const target: Omit<JsonTarget, 'checks' | 'findings'> = {
     url: result.url,
+    ...(result.method === undefined ? {} : { method: result.method }),
     status: result.status,
     requests: result.requests,
     probes: { ...result.probes },
