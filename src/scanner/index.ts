@@ -40,7 +40,7 @@ export {
   type InvalidTarget,
 } from './input.js';
 // Per-target requests: HAR, OpenAPI, `METHOD URL` and JSONL lines, --scope.
-export { InputFileError } from './inputs/errors.js';
+export { InputFileError, jsonPointer } from './inputs/errors.js';
 export { readHar, type HarContents } from './inputs/har.js';
 export { readOpenApi, type OpenApiContents, type OpenApiOptions } from './inputs/openapi.js';
 export { parseTargetLine } from './inputs/lines.js';

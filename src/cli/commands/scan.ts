@@ -9,13 +9,14 @@ import { constants as fsConstants, createReadStream, createWriteStream } from 'n
 import { access, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { Option, type Command } from 'commander';
+import { Command, Option } from 'commander';
 import { PlaywrightMissingError } from '../../chromium/index.js';
 import {
   ChromiumMissingError,
   createScanRun,
   defaultScanOptions,
   describeProbe,
+  InputFileError,
   normalizeTarget,
   notTextReason,
   parseHeader,
@@ -54,6 +55,7 @@ import {
   parseReportRequests,
   type ReportOutput,
 } from '../report-outputs.js';
+import { findConfigFile, mergeScanConfig, readScanConfig } from '../config.js';
 import { readSources, type Sources } from '../scan-sources.js';
 import { version } from '../version.js';
 import type { Register } from './register.js';
@@ -118,6 +120,11 @@ export interface ScanIO {
   signal?: AbortSignal;
   /** The directory relative paths are taken from (the repository root in CI); default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Whether option `name` (commander's attribute name) was given on the command line, so it overrides the config
+   * file. Without it, every option with a value (not an empty list) counts as given.
+   */
+  given?: (name: string) => boolean;
 }
 
 const failOnValues = [...severities, 'none'] as const;
@@ -319,6 +326,7 @@ export async function runScan(
   io: ScanIO,
   checks?: readonly Check[],
 ): Promise<number> {
+  ({ urls, options } = await withScanConfig(urls, options, io));
   const format = (options.format ?? 'text') as ReportFormat;
   if (!reportFormats.includes(format)) {
     throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
@@ -549,6 +557,42 @@ export async function runScan(
   return ExitCode.ok;
 }
 
+/** The options `scan` defines (what a config file may hold), read from the command itself. */
+function scanOptionList(): readonly Option[] {
+  const program = new Command();
+  registerScan(program);
+  return program.commands[0]?.options ?? [];
+}
+
+/**
+ * The flags merged over the config file: --config FILE, else corsight.config.yaml/.yml/.json found upward from the
+ * working directory (none with --no-config). Throws `UsageError` naming the file and where for a bad one.
+ */
+async function withScanConfig(
+  urls: readonly string[],
+  options: ScanCommandOptions,
+  io: ScanIO,
+): Promise<{ urls: readonly string[]; options: ScanCommandOptions }> {
+  if (options.config === false) return { urls, options };
+  const cwd = io.cwd ?? process.cwd();
+  const file = typeof options.config === 'string' ? path.resolve(cwd, options.config) : await findConfigFile(cwd);
+  if (file === undefined) return { urls, options };
+  let config;
+  try {
+    config = await readScanConfig(file, scanOptionList());
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(`config ${error.message}`);
+    throw error;
+  }
+  const given =
+    io.given ??
+    ((name: string) => {
+      const value = (options as Record<string, unknown>)[name];
+      return value !== undefined && !(Array.isArray(value) && value.length === 0);
+    });
+  return mergeScanConfig(config, urls, options, given);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -626,6 +670,11 @@ export const registerScan: Register = (program: Command) => {
       '--sarif-artifact <path>',
       'the repository file SARIF results point at (default: the --input file, else the SARIF file itself)',
     )
+    .option(
+      '--config <file>',
+      'read scan options from FILE (YAML or JSON; default: corsight.config.yaml, .yml or .json here or in a parent directory); flags override it',
+    )
+    .option('--no-config', 'read no config file')
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
     .option(
@@ -640,7 +689,7 @@ export const registerScan: Register = (program: Command) => {
       'after',
       `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned or was partial (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
     )
-    .action(async (urls: string[], options: ScanCommandOptions) => {
+    .action(async (urls: string[], options: ScanCommandOptions, command: Command) => {
       // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.
       const controller = new AbortController();
       const onInterrupt = () => {
@@ -655,6 +704,8 @@ export const registerScan: Register = (program: Command) => {
           stdout: process.stdout,
           stderr: process.stderr,
           signal: controller.signal,
+          // A flag typed on the command line (or from the environment) overrides the config file; defaults do not.
+          given: (name) => ['cli', 'env'].includes(command.getOptionValueSource(name) ?? ''),
         });
       } finally {
         process.off('SIGINT', onInterrupt);
