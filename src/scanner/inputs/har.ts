@@ -90,11 +90,15 @@ class LineCounter {
   }
 }
 
-/** Why a tokenizer error happened, in words, with the line it names. */
-function syntaxError(file: string, error: Error, lines: LineCounter): InputFileError {
-  const position = /absolute position "(\d+)"/.exec(error.message)?.[1];
+/**
+ * Why the parser stopped, in words, with the line: the tokenizer names the byte it choked on; the token parser (a
+ * token where none may be) does not, so `lastToken` (the offset of the last token read) places it.
+ */
+function syntaxError(file: string, error: Error, lines: LineCounter, lastToken: number | undefined): InputFileError {
+  const position = /absolute position "(\d+)"/.exec(error.message)?.[1] ?? lastToken;
   if (position !== undefined) {
-    const found = /Unexpected "(.*?)" at/.exec(error.message)?.[1];
+    const found =
+      /Unexpected "(.*?)" at/.exec(error.message)?.[1] ?? /Unexpected \w+ \("(.*?)"\)/.exec(error.message)?.[1];
     return new InputFileError(
       file,
       `line ${lines.lineOf(Number(position))}`,
@@ -138,6 +142,7 @@ export async function readHar(file: string): Promise<HarContents> {
   let problem: Error | undefined;
 
   const settle = (index: number, entry: PendingEntry) => {
+    pending.delete(index);
     entries++;
     if (entry.request === undefined) {
       ignored++;
@@ -146,7 +151,6 @@ export async function readHar(file: string): Promise<HarContents> {
     const key = `${entry.request.method ?? 'GET'} ${entry.request.url}`;
     if (!targets.has(key)) targets.set(key, entry.request);
     if (entry.pageref !== undefined && !firstOfPage.has(entry.pageref)) firstOfPage.set(entry.pageref, entry.request);
-    pending.delete(index);
   };
 
   parser.onValue = ({ value, key, stack }) => {
@@ -176,6 +180,10 @@ export async function readHar(file: string): Promise<HarContents> {
   };
 
   const lines = new LineCounter();
+  const last: { token?: number } = {};
+  parser.onToken = ({ offset }) => {
+    last.token = offset;
+  };
   const stream = createReadStream(file);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -183,7 +191,7 @@ export async function readHar(file: string): Promise<HarContents> {
       try {
         parser.write(chunk);
       } catch (error) {
-        throw syntaxError(file, error as Error, lines);
+        throw syntaxError(file, error as Error, lines, last.token);
       }
       if (problem !== undefined) throw problem;
     }
@@ -191,7 +199,7 @@ export async function readHar(file: string): Promise<HarContents> {
       try {
         parser.end();
       } catch (error) {
-        throw syntaxError(file, error as Error, lines);
+        throw syntaxError(file, error as Error, lines, undefined);
       }
     }
   } catch (error) {
