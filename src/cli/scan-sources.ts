@@ -65,6 +65,8 @@ export async function readSources(flags: SourceFlags): Promise<Sources> {
   try {
     if (flags.har !== undefined) {
       const patterns = scopePatterns(flags.scope ?? []);
+      // A bad --scope is refused before the HAR (maybe large) is read.
+      if (patterns.length > 0) createScope(patterns);
       const har = await readHar(flags.har);
       // The default scope: the hosts of the HAR's pages (the application), or every host of a HAR without pages.
       const scope = createScope(patterns.length > 0 ? patterns : har.pageHosts);
