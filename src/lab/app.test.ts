@@ -13,6 +13,7 @@ import { runScan, type ScanIO } from '../cli/commands/scan.js';
 import { readHar } from '../scanner/inputs/har.js';
 import { chromiumAvailable } from '../../test/support/chromium.js';
 import { LAB_APP_THIRD_PARTY_HOST, startLabApp, type LabApp } from './app.js';
+import { startLab } from './server.js';
 
 const available = chromiumAvailable('the lab application HAR tests');
 
@@ -143,5 +144,37 @@ describe.skipIf(!available)('the lab application, recorded by Chromium and scann
     expect(code).toBe(0);
     expect(stdout()).toContain(`GET http://${LAB_APP_THIRD_PARTY_HOST}:`);
     expect(stdout()).toContain('1 host skipped (out of scope): 127.0.0.1 (');
+  });
+});
+
+describe('the lab application', () => {
+  it('is served by the lab server at /app, behind its login, beside the endpoints', async () => {
+    const lab = await startLab();
+    try {
+      expect(lab.appUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/app\/$/);
+      const page = await fetch(lab.appUrl);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("fetch('/app/api/login'");
+      const api = new URL('api/profile', lab.appUrl).href;
+      const anonymous = await fetch(api, { headers: { Origin: 'https://evil.example' } });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('access-control-allow-origin')).toBeNull();
+      const login = await fetch(new URL('api/login', lab.appUrl), { method: 'POST', body: '{}' });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const read = await fetch(api, { headers: { Origin: 'https://evil.example', Cookie: cookie } });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+      expect(read.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(lab.appRequests.map((r) => `${r.method} ${r.path} ${r.session}`)).toEqual([
+        'GET / false',
+        'GET /api/profile false',
+        'POST /api/login false',
+        'GET /api/profile true',
+      ]);
+      // The endpoints are still there.
+      expect((await fetch(`http://127.0.0.1:${new URL(lab.httpUrl).port}/`)).status).toBe(200);
+    } finally {
+      await lab.close();
+    }
   });
 });

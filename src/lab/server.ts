@@ -36,7 +36,10 @@ export interface Lab {
   resolve: string[];
   /** The endpoints and what a scan must report on each (for the https URLs). */
   endpoints: LabEndpoint[];
-  /** The lab application's page (`<httpUrl>/app/`): log in, call an API, one endpoint misconfigured (see app.ts). */
+  /**
+   * The lab application's page (`http://127.0.0.1:<port>/app/`): it logs in and calls an API, one endpoint of which
+   * is misconfigured (see app.ts). Open it in a browser and record a HAR to try `scan --har`.
+   */
   appUrl: string;
   /** What reached the lab application, in order. */
   appRequests: LabAppRequest[];
@@ -171,7 +174,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     hostname: LAB_DOMAIN,
     resolve: [`${LAB_DOMAIN}:${address}`],
     endpoints,
-    appUrl: `${httpUrl}${LAB_APP_PREFIX}/`,
+    // By address, so a browser opens it with no host mapping (the application does not read the Host name).
+    appUrl: `http://${address}:${boundHttp}${LAB_APP_PREFIX}/`,
     appRequests: app.requests,
     targets(count, scheme = 'https') {
       if (!Number.isInteger(count) || count < 0) {
