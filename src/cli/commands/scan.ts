@@ -287,7 +287,7 @@ async function checkInputFile(file: string): Promise<void> {
 }
 
 /**
- * The repository file SARIF locations point at: --sarif-artifact, else the --input file, else the SARIF
+ * The repository file SARIF locations point at: --sarif-artifact, else the --input (or --har, --openapi) file, else the SARIF
  * report's own file, relative to the working directory (run from the repository root, as CI does).
  */
 function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefined, cwd: string): string {
@@ -303,7 +303,8 @@ function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefine
       );
     }
   }
-  for (const file of [options.input === '-' ? undefined : options.input, sarifFile]) {
+  // The file the targets came from: --input, else the HAR or OpenAPI document the scan was set up from.
+  for (const file of [options.input === '-' ? undefined : options.input, options.har, options.openapi, sarifFile]) {
     if (file === undefined) continue;
     const candidate = relative(file);
     try {
