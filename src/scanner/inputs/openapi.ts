@@ -4,7 +4,6 @@
  * preflight asks for what the application's browser code would. The document is read and its `$ref`s resolved
  * once, by @readme/openapi-parser (circular references are kept as shared objects, never expanded).
  */
-import { dereference } from '@readme/openapi-parser';
 import type { HeaderList, TargetRequest } from '../types.js';
 import { InputFileError, jsonPointer } from './errors.js';
 import { targetRequest, TargetRequestError } from './request.js';
@@ -43,6 +42,8 @@ function isObject(value: unknown): value is Obj {
 async function load(file: string): Promise<Obj> {
   let document: unknown;
   try {
+    // Loaded on first use: the parser brings a JSON Schema validator no other scan needs at start-up.
+    const { dereference } = await import('@readme/openapi-parser');
     document = await dereference(file);
   } catch (error) {
     const message = (error as Error).message;
