@@ -505,7 +505,7 @@ export async function runScan(
   // Probe lines on stderr (--verbose) and a redrawn progress line would garble each other: verbose wins.
   const progress =
     options.quiet !== true && options.verbose !== true && io.stderr.isTTY === true
-      ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined)
+      ? new Progress(io.stderr, options.input === undefined ? urls.length + sources.targets.length : undefined)
       : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
   const sharesTerminal = progress !== undefined && main.file === undefined && io.stdout.isTTY === true;
@@ -612,7 +612,7 @@ export const registerScan: Register = (program: Command) => {
     .option('--har <file>', 'scan the requests of a HAR (DevTools, Burp, ZAP, mitmproxy), each with its own headers')
     .option(
       '--scope <hosts>',
-      'hosts of the HAR to scan: names or *.example.com, comma-separated (default: the hosts of its pages)',
+      'hosts of the HAR to scan, e.g. api.example.com,*.example.com (repeatable; none: the hosts of its pages)',
       collect,
       [],
     )
