@@ -79,7 +79,7 @@ export async function readSources(flags: SourceFlags): Promise<Sources> {
       const scopeText =
         patterns.length > 0 ? patterns.join(',') : har.pageHosts.length > 0 ? har.pageHosts.join(',') : 'every host';
       sources.notes.push(
-        `${flags.har}: ${plural(har.entries, 'request')}, ${plural(har.targets.length, 'distinct request')}; scope ${scopeText}: ${plural(inScope.length, 'target')}, ${plural(skipped.length, 'host')} skipped${har.ignored > 0 ? `, ${har.ignored} not http(s) ignored` : ''}`,
+        `${flags.har}: ${plural(har.entries, 'request')}, ${plural(har.targets.length, 'distinct request')}; scope ${scopeText}: ${plural(inScope.length, 'target')}, ${plural(skipped.length, 'host')} skipped${har.ignored > 0 ? `, ${har.ignored} left out (not http(s), or the browser's preflights)` : ''}`,
       );
     }
     if (flags.openapi !== undefined) {

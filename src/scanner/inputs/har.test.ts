@@ -30,7 +30,7 @@ async function failure(promise: Promise<unknown>): Promise<InputFileError> {
 }
 
 describe('readHar', () => {
-  it('one target per distinct (method, URL), first request kept; pages by title or first request; non-http ignored', async () => {
+  it('one target per distinct (method, URL), first request kept; pages by title or first request; non-http and preflights ignored', async () => {
     const har = {
       log: {
         version: '1.2',
@@ -59,14 +59,16 @@ describe('readHar', () => {
           entry('GET', 'https://api.example.test/me', [['Cookie', 'sid=2']], 'page_1'),
           entry('PUT', 'https://api.example.test/me', [['X-Api-Key', 'k']], 'page_1'),
           entry('GET', 'data:image/png;base64,AAAA', [], 'page_1'),
+          entry('OPTIONS', 'https://api.example.test/me', [['Access-Control-Request-Method', 'PUT']], 'page_1'),
           entry('GET', 'wss://api.example.test/live', [], 'page_1'),
         ],
       },
     };
     const read = await readHar(scratch('ff.har', JSON.stringify(har, null, 2)));
     expect(read.pageHosts).toEqual(['app.example.test']);
-    expect(read.entries).toBe(6);
-    expect(read.ignored).toBe(2);
+    expect(read.entries).toBe(7);
+    // data:, wss: and the browser's own preflight.
+    expect(read.ignored).toBe(3);
     expect(read.targets).toEqual([
       { url: 'https://app.example.test/', method: 'GET' },
       {

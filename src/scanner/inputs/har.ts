@@ -23,7 +23,7 @@ export interface HarContents {
   targets: TargetRequest[];
   /** Host names of the HAR's pages (the default scope), in page order; empty when the HAR has no pages. */
   pageHosts: string[];
-  /** Entries that are not http(s) requests (data:, blob:, ws:...), left out. */
+  /** Entries left out: not http(s) (data:, blob:, ws:...), or a browser's CORS preflight. */
   ignored: number;
   /** Entries read. */
   entries: number;
@@ -51,7 +51,7 @@ function headerList(file: string, where: (string | number)[], value: unknown): H
   });
 }
 
-/** Reads one `request` object into a target, or undefined for a request that is not http(s). */
+/** Reads one `request` object into a target, or undefined for one that is not the application's own http(s) request. */
 function requestOf(file: string, index: number, value: unknown): TargetRequest | undefined {
   const where = ['log', 'entries', index, 'request'];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(file, where, 'expected an object');
@@ -62,6 +62,14 @@ function requestOf(file: string, index: number, value: unknown): TargetRequest |
   const url = normalizeTarget(request.url);
   if (!('url' in url)) fail(file, [...where, 'url'], url.reason);
   const headers = headerList(file, [...where, 'headers'], request.headers);
+  // A CORS preflight the browser sent on the page's behalf is not a request of the application: the request it
+  // preceded is in the HAR too, and its preflight is the one the scan sends.
+  if (
+    request.method.toUpperCase() === 'OPTIONS' &&
+    headers.some(([name]) => /^access-control-request-method$/i.test(name))
+  ) {
+    return undefined;
+  }
   try {
     return targetRequest(url.url, request.method, headers);
   } catch (error) {
