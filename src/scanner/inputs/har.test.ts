@@ -103,6 +103,20 @@ describe('readHar', () => {
     expect((await readHar(scratch('b.har', JSON.stringify(burp)))).pageHosts).toEqual([]);
   });
 
+  it('takes the cookies from `cookies` when the request has no Cookie header', async () => {
+    const request = {
+      method: 'GET',
+      url: 'https://a.example.test/',
+      headers: [],
+      cookies: [
+        { name: 'sid', value: '1' },
+        { name: 'theme', value: 'dark' },
+      ],
+    };
+    const read = await readHar(scratch('k.har', JSON.stringify({ log: { entries: [{ request }] } })));
+    expect(read.targets[0]?.headers).toEqual([['Cookie', 'sid=1; theme=dark']]);
+  });
+
   it('streams a large HAR (bodies never held): 60 MB of response bodies', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'corsight-har-')), 'big.har');
     const out = createWriteStream(file);

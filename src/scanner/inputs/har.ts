@@ -55,13 +55,18 @@ function headerList(file: string, where: (string | number)[], value: unknown): H
 function requestOf(file: string, index: number, value: unknown): TargetRequest | undefined {
   const where = ['log', 'entries', index, 'request'];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(file, where, 'expected an object');
-  const request = value as { method?: unknown; url?: unknown; headers?: unknown };
+  const request = value as { method?: unknown; url?: unknown; headers?: unknown; cookies?: unknown };
   if (typeof request.method !== 'string') fail(file, [...where, 'method'], 'expected a string');
   if (typeof request.url !== 'string') fail(file, [...where, 'url'], 'expected a string');
   if (!/^https?:/i.test(request.url)) return undefined;
   const url = normalizeTarget(request.url);
   if (!('url' in url)) fail(file, [...where, 'url'], url.reason);
   const headers = headerList(file, [...where, 'headers'], request.headers);
+  // Some exporters list the request's cookies only in `cookies`, not as a Cookie header: the probes carry them too.
+  if (!headers.some(([name]) => name.toLowerCase() === 'cookie')) {
+    const cookies = headerList(file, [...where, 'cookies'], request.cookies);
+    if (cookies.length > 0) headers.push(['Cookie', cookies.map(([name, value]) => `${name}=${value}`).join('; ')]);
+  }
   // A CORS preflight the browser sent on the page's behalf is not a request of the application: the request it
   // preceded is in the HAR too, and its preflight is the one the scan sends.
   if (
