@@ -62,7 +62,7 @@ export async function openReportOutput(
   stdout: Writable & { isTTY?: boolean },
   options: {
     color: boolean | undefined;
-    redact: string[];
+    redact: string[] | ReadonlySet<string>;
     flag: string;
     onError: () => void;
     /** The repository file SARIF locations point at. */

@@ -11,3 +11,12 @@ export {
   type LabRequest,
   type LabResponse,
 } from './endpoints.js';
+export {
+  createLabAppHandler,
+  startLabApp,
+  LAB_APP_PREFIX,
+  LAB_APP_THIRD_PARTY_HOST,
+  type LabApp,
+  type LabAppHandler,
+  type LabAppRequest,
+} from './app.js';

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { labCertificate, labPrivateKey } from './certs/index.js';
+import { createLabAppHandler, LAB_APP_PREFIX, type LabAppRequest } from './app.js';
 import { LAB_DOMAIN, labEndpoints, type LabEndpoint, type LabEndpointImpl, type LabRequest } from './endpoints.js';
 
 /** Options of {@link startLab}. */
@@ -35,6 +36,13 @@ export interface Lab {
   resolve: string[];
   /** The endpoints and what a scan must report on each (for the https URLs). */
   endpoints: LabEndpoint[];
+  /**
+   * The lab application's page (`http://127.0.0.1:<port>/app/`): it logs in and calls an API, one endpoint of which
+   * is misconfigured (see app.ts). Open it in a browser and record a HAR to try `scan --har`.
+   */
+  appUrl: string;
+  /** What reached the lab application, in order. */
+  appRequests: LabAppRequest[];
   /**
    * `count` https target URLs cycling through the endpoints as numbered copies (`/t/<n><path>`), for
    * benchmarks; pass `scheme: 'http'` for the http server.
@@ -127,10 +135,18 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const host = options.host ?? '127.0.0.1';
   const port = validPort('port', options.port);
   const httpsPort = validPort('httpsPort', options.httpsPort);
-  const plain = http.createServer({ keepAliveTimeout: 30_000 }, handler(false));
+  // The lab application answers its own paths (/app/...); the endpoints everything else.
+  const app = createLabAppHandler();
+  const withApp = (endpoints: http.RequestListener): http.RequestListener => {
+    return (req, res) => {
+      if (app.handle(req, res)) return;
+      endpoints(req, res);
+    };
+  };
+  const plain = http.createServer({ keepAliveTimeout: 30_000 }, withApp(handler(false)));
   const secure = https.createServer(
     { cert: labCertificate, key: labPrivateKey, keepAliveTimeout: 30_000 },
-    handler(true),
+    withApp(handler(true)),
   );
   let boundHttp: number;
   let boundHttps: number;
@@ -158,6 +174,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     hostname: LAB_DOMAIN,
     resolve: [`${LAB_DOMAIN}:${address}`],
     endpoints,
+    // By address, so a browser opens it with no host mapping (the application does not read the Host name).
+    appUrl: `http://${address}:${boundHttp}${LAB_APP_PREFIX}/`,
+    appRequests: app.requests,
     targets(count, scheme = 'https') {
       if (!Number.isInteger(count) || count < 0) {
         throw new RangeError(`count must be a non-negative integer, got ${String(count)}`);

@@ -1,6 +1,6 @@
 import { ProbeError } from './errors.js';
 import type { ProbeTransport } from './transport.js';
-import type { HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
+import type { AppPreflight, HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
 
 /** What a probe context needs: the target, the transport, and the request headers every probe carries. */
 export interface ProbeContextOptions {
@@ -14,6 +14,8 @@ export interface ProbeContextOptions {
   headers?: HeaderList;
   /** The User-Agent sent unless `headers` has one. */
   userAgent?: string;
+  /** The preflight the application's own request needs (a per-target request that is not simple). */
+  preflight?: AppPreflight;
   /** Aborts every probe of this target (target deadline, run cancelled). */
   signal?: AbortSignal;
 }
@@ -158,6 +160,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     trustedOrigins: options.trustedOrigins ?? [],
     method,
     hasCredentials,
+    ...(options.preflight === undefined ? {} : { preflight: options.preflight }),
     get requests() {
       return requests;
     },

@@ -8,7 +8,7 @@
 import { checks as allChecks } from './checks/index.js';
 import { createScanRun, type ScanRunOptions } from './run.js';
 import type { ScanTargetResult } from './scanner.js';
-import type { Check } from './types.js';
+import type { Check, ScanTarget } from './types.js';
 
 export * from './types.js';
 export { ProbeError, ScanOptionError, type ProbeErrorCode } from './errors.js';
@@ -39,6 +39,13 @@ export {
   TargetListError,
   type InvalidTarget,
 } from './input.js';
+// Per-target requests: HAR, OpenAPI, `METHOD URL` and JSONL lines, --scope.
+export { InputFileError, jsonPointer } from './inputs/errors.js';
+export { readHar, type HarContents } from './inputs/har.js';
+export { readOpenApi, type OpenApiContents, type OpenApiOptions } from './inputs/openapi.js';
+export { parseTargetLine } from './inputs/lines.js';
+export { isCopiedHeader, targetRequest, TargetRequestError } from './inputs/request.js';
+export { applyScope, createScope, scopePatterns, type Scope, type SkippedHost } from './inputs/scope.js';
 export { checks, checkIds } from './checks/index.js';
 export {
   ChromiumMissingError,
@@ -57,16 +64,16 @@ export function defaultChecks(): readonly Check[] {
 }
 
 /**
- * Scans one target URL with every check (or `options.checks` / `options.select`); with `confirm`, its
+ * Scans one target (a URL, or a URL with the application's own request: see `TargetRequest`) with every check (or `options.checks` / `options.select`); with `confirm`, its
  * exploitable findings are also tried in headless Chromium. Never rejects for a target failure: a server that
  * times out, resets or speaks garbage yields `status: 'error'` with the reason. Rejects only for a bad option
  * (`ScanOptionError`) or, with `confirm`, a missing browser (`ChromiumMissingError`).
  */
-export async function scanTarget(url: string, options: ScanRunOptions = {}): Promise<ScanTargetResult> {
+export async function scanTarget(target: ScanTarget, options: ScanRunOptions = {}): Promise<ScanTargetResult> {
   const run = await createScanRun(options);
   try {
-    for await (const result of run.scan([url])) return result;
-    throw new Error(`no result for ${url}`);
+    for await (const result of run.scan([target])) return result;
+    throw new Error(`no result for ${typeof target === 'string' ? target : target.url}`);
   } finally {
     await run.close();
   }
@@ -79,7 +86,7 @@ export async function scanTarget(url: string, options: ScanRunOptions = {}): Pro
  * the targets in flight.
  */
 export async function* scan(
-  targets: Iterable<string> | AsyncIterable<string>,
+  targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>,
   options: ScanRunOptions = {},
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
   const run = await createScanRun({ order: 'completion', ...options });

@@ -8,6 +8,7 @@ import {
   TargetListError,
   type InvalidTarget,
 } from './input.js';
+import type { ScanTarget } from './types.js';
 
 describe('normalizeTarget', () => {
   it.each([
@@ -35,7 +36,7 @@ describe('readTargets', () => {
   it('streams valid lines, skips blanks and comments, reports bad lines with their number (CRLF too)', async () => {
     const text = 'https://a.example/\r\n\r\n# comment\r\n  b.example  \r\nftp://c.example/\r\nhttps://d.example/x';
     const invalid: InvalidTarget[] = [];
-    const urls: string[] = [];
+    const urls: ScanTarget[] = [];
     for await (const url of readTargets(Readable.from([text.slice(0, 7), text.slice(7)]), (bad) => invalid.push(bad))) {
       urls.push(url);
     }
@@ -69,8 +70,8 @@ describe('readTargets', () => {
 });
 
 describe('readTargets: bounded input', () => {
-  async function read(chunks: (string | Buffer)[]): Promise<{ urls: string[]; invalid: InvalidTarget[] }> {
-    const urls: string[] = [];
+  async function read(chunks: (string | Buffer)[]): Promise<{ urls: ScanTarget[]; invalid: InvalidTarget[] }> {
+    const urls: ScanTarget[] = [];
     const invalid: InvalidTarget[] = [];
     for await (const url of readTargets(Readable.from(chunks), (bad) => invalid.push(bad))) urls.push(url);
     return { urls, invalid };
@@ -101,7 +102,7 @@ describe('readTargets: bounded input', () => {
       })(),
     );
     const invalid: InvalidTarget[] = [];
-    const urls: string[] = [];
+    const urls: ScanTarget[] = [];
     for await (const url of readTargets(source, (bad) => invalid.push(bad))) urls.push(url);
     expect(urls).toEqual(['https://after.example/']);
     expect(invalid.map((bad) => [bad.line, bad.reason])).toEqual([[1, 'line longer than 8 KiB']]);

@@ -1,10 +1,14 @@
 /**
- * Target lists: one URL (or bare `host[:port][/path]`) per line, `#` comments and blank lines skipped. A list
+ * Target lists: one target per line, `#` comments and blank lines skipped. A target is a URL (or bare
+ * `host[:port][/path]`), `METHOD URL`, or a JSON object `{"url", "method", "headers"}` (see `inputs/lines.ts`). A list
  * is read as a stream of bytes, line by line, so memory stays flat whatever the file holds: a line is kept only
  * up to `maxLineBytes`, and the rest of an over-long line is dropped unread into memory.
  */
 import type { Readable } from 'node:stream';
-import { parseTarget } from './scanner.js';
+import { parseTargetLine } from './inputs/lines.js';
+import type { ScanTarget } from './types.js';
+
+export { normalizeTarget } from './inputs/target-url.js';
 
 /** A line of the target list that is not a usable target, with its 1-based line number. */
 export interface InvalidTarget {
@@ -20,24 +24,6 @@ export const maxLineBytes = 8 * 1024;
 /** Thrown by `readTargets` for input that is not a text target list at all (a binary file, say). */
 export class TargetListError extends Error {
   override name = 'TargetListError';
-}
-
-const bareHost = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?([/?].*)?$/i;
-
-/**
- * Normalizes one target as a user writes it: an absolute http(s) URL, or a bare `host[:port][/path]`, which
- * means https. Returns the URL string, or the reason it is unusable.
- */
-export function normalizeTarget(text: string): { url: string } | { reason: string } {
-  const candidate =
-    /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d/.test(text)
-      ? text
-      : bareHost.test(text)
-        ? `https://${text}`
-        : text;
-  const parsed = parseTarget(candidate);
-  if (typeof parsed === 'string') return { reason: parsed };
-  return { url: parsed.href };
 }
 
 /**
@@ -67,7 +53,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function* readTargets(
   input: Readable,
   onInvalid: (invalid: InvalidTarget) => void,
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<ScanTarget, void, undefined> {
   let line = 0;
   // The current line: its first maxLineBytes + 1 bytes (room for a CR before the LF), its length, its last byte.
   let kept: Buffer[] = [];
@@ -76,7 +62,7 @@ export async function* readTargets(
   let lastByte = -1;
   let offset = 0;
 
-  const finishLine = (): string | undefined => {
+  const finishLine = (): ScanTarget | undefined => {
     line++;
     const cr = lastByte === 0x0d;
     const tooLong = lineBytes - (cr ? 1 : 0) > maxLineBytes;
@@ -104,8 +90,8 @@ export async function* readTargets(
     }
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return undefined;
-    const target = normalizeTarget(trimmed);
-    if ('url' in target) return target.url;
+    const target = parseTargetLine(trimmed);
+    if ('target' in target) return target.target;
     onInvalid({ line, text: trimmed, reason: target.reason });
     return undefined;
   };

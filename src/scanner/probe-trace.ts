@@ -14,6 +14,7 @@ export function checkView(ctx: TargetProbeContext, used: ProbeRequest[]): ProbeC
     trustedOrigins: ctx.trustedOrigins,
     method: ctx.method,
     hasCredentials: ctx.hasCredentials,
+    ...(ctx.preflight === undefined ? {} : { preflight: ctx.preflight }),
     shared: ctx,
     baseline() {
       used.push({ method: ctx.method, origin: null });

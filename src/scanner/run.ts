@@ -7,7 +7,8 @@ import { createConfirmer, type ConfirmOptions, type Confirmer } from './confirm.
 import type { ScanOptions } from './options.js';
 import type { ProbeObserver } from './probe-log.js';
 import { createScanner, type ScanTargetResult, type Scanner } from './scanner.js';
-import type { Check } from './types.js';
+import { targetKey } from './inputs/request.js';
+import type { Check, ScanTarget } from './types.js';
 
 /** Options of a run: the scan options, plus what the run adds on top of scanning. */
 export interface ScanRunOptions extends Partial<ScanOptions> {
@@ -34,7 +35,7 @@ export interface ScanRun {
    * first (unless `order: 'completion'`). At most a bounded number of finished results wait for a slow earlier
    * target: past that, no new target is started until it is done, so memory stays flat however long the list.
    */
-  scan(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined>;
+  scan(targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>): AsyncGenerator<ScanTargetResult, void, undefined>;
   /** Closes the connection pools and the browser. */
   close(): Promise<void>;
 }
@@ -55,26 +56,28 @@ function confirmOptionsOf(options: ScanRunOptions): ConfirmOptions {
 }
 
 /**
- * Yields `scan(targets)`'s results in input order. Results are matched to targets by URL (the scanner reports
- * the target string it was given); `window` bounds the targets started but not yet yielded.
+ * Yields `scan(targets)`'s results in input order. Results are matched to targets by URL and method (the scanner
+ * reports the target URL and, for a target with its own request, the method it was given); `window` bounds the
+ * targets started but not yet yielded.
  */
-export async function* inInputOrder(
-  targets: Iterable<string> | AsyncIterable<string>,
-  scan: (targets: AsyncIterable<string>) => AsyncIterable<ScanTargetResult>,
+export async function* inInputOrder<T extends ScanTarget>(
+  targets: Iterable<T> | AsyncIterable<T>,
+  scan: (targets: AsyncIterable<T>) => AsyncIterable<ScanTargetResult>,
   window: number,
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
-  const pending: { url: string; result: ScanTargetResult | undefined }[] = [];
+  const pending: { key: string; result: ScanTargetResult | undefined }[] = [];
   let release: (() => void) | undefined;
-  async function* feed(): AsyncGenerator<string, void, undefined> {
+  async function* feed(): AsyncGenerator<T, void, undefined> {
     for await (const target of targets) {
       // Head-of-line: a slow first target holds back output, so it also holds back new work.
       while (pending.length >= window) await new Promise<void>((resolve) => (release = resolve));
-      pending.push({ url: target, result: undefined });
+      pending.push({ key: targetKey(target), result: undefined });
       yield target;
     }
   }
   for await (const result of scan(feed())) {
-    const slot = pending.find((entry) => entry.result === undefined && entry.url === result.url);
+    const key = targetKey(result.method === undefined ? result.url : { url: result.url, method: result.method });
+    const slot = pending.find((entry) => entry.result === undefined && entry.key === key);
     if (slot === undefined) throw new Error(`scan returned a result for '${result.url}', which was not asked for`);
     slot.result = result;
     for (let head = pending[0]?.result; head !== undefined; head = pending[0]?.result) {

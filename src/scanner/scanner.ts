@@ -18,8 +18,11 @@ import {
   type Finding,
   type HeaderList,
   type ProbeRequest,
+  type ScanTarget,
+  type TargetRequest,
   type TargetResult,
 } from './types.js';
+import { isCorsSafelistedMethod } from '../fetch/methods.js';
 
 /** A `TargetResult` with what the runtime adds beyond the contract (all optional, so the contract holds). */
 export interface ScanTargetResult extends TargetResult {
@@ -33,10 +36,13 @@ export interface ScanTargetResult extends TargetResult {
 
 /** A scanner bound to one transport (one keep-alive pool set): scan many targets, then close it. */
 export interface Scanner {
-  /** Scans one target. Never rejects: failures become a result with `status: 'error'`. */
-  scanTarget(url: string): Promise<ScanTargetResult>;
+  /**
+   * Scans one target: a URL, or a URL with the application's own request (its method, headers and preflight).
+   * Never rejects: failures become a result with `status: 'error'`.
+   */
+  scanTarget(target: ScanTarget): Promise<ScanTargetResult>;
   /** Scans targets with the configured concurrency, yielding each result as its target finishes. */
-  scan(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined>;
+  scan(targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>): AsyncGenerator<ScanTargetResult, void, undefined>;
   /** The checks this scanner runs (after `select`). */
   readonly checks: readonly Check[];
   /** The validated options. */
@@ -95,16 +101,33 @@ export function createScanner(
     }
   }
 
-  function context(url: URL, signal: AbortSignal): TargetProbeContext {
+  function context(url: URL, signal: AbortSignal, request: TargetRequest | undefined): TargetProbeContext {
     return createProbeContext({
       url,
       transport,
       trustedOrigins: options.trustedOrigins,
-      method: options.method,
-      headers: commonHeaders,
+      method: probeMethodOf(request),
+      headers: request?.headers === undefined ? commonHeaders : targetHeaders(request.headers),
       userAgent: options.userAgent,
       signal,
+      ...(request?.preflight === undefined ? {} : { preflight: request.preflight }),
     });
+  }
+
+  /**
+   * The method of a target's baseline and simple probes: the application's own when a browser sends it without a
+   * preflight (GET, HEAD, POST); a PUT or DELETE is only ever asked for in preflights (the scanner never replays a
+   * state-changing request the preflight would have to allow first), so those targets keep the run's --method.
+   */
+  function probeMethodOf(request: TargetRequest | undefined): string {
+    const method = request?.method;
+    return method !== undefined && isCorsSafelistedMethod(method) ? method : options.method;
+  }
+
+  /** The run's headers (--header, --cookie) first, then the target's own under other names: the user's flags win. */
+  function targetHeaders(own: HeaderList): HeaderList {
+    const given = new Set(commonHeaders.map(([name]) => name.toLowerCase()));
+    return [...commonHeaders, ...own.filter(([name]) => !given.has(name.toLowerCase()))];
   }
 
   async function runChecks(
@@ -162,11 +185,15 @@ export function createScanner(
     return { findings, decisions, probes };
   }
 
-  async function scanTarget(target: string, runSignal?: AbortSignal): Promise<ScanTargetResult> {
+  async function scanTarget(given: ScanTarget, runSignal?: AbortSignal): Promise<ScanTargetResult> {
+    const request = typeof given === 'string' ? undefined : given;
+    const target = typeof given === 'string' ? given : given.url;
+    const method = request?.method === undefined ? {} : { method: request.method };
     const parsed = parseTarget(target);
     if (typeof parsed === 'string') {
       return {
         url: target,
+        ...method,
         status: 'error',
         error: parsed,
         findings: [],
@@ -195,6 +222,7 @@ export function createScanner(
     let ctx: TargetProbeContext | undefined;
     const result: ScanTargetResult = {
       url: target,
+      ...method,
       status: 'ok',
       findings: [],
       checks: [],
@@ -203,7 +231,7 @@ export function createScanner(
     };
     try {
       let url = parsed;
-      ctx = context(url, controller.signal);
+      ctx = context(url, controller.signal, request);
       let baseline = await ctx.baseline();
       const hops = [url.href];
       while (isRedirectStatus(baseline.response.status)) {
@@ -224,7 +252,7 @@ export function createScanner(
         hops.push(next.href);
         requests += ctx.requests;
         url = next;
-        ctx = context(url, controller.signal);
+        ctx = context(url, controller.signal, request);
         baseline = await ctx.baseline();
       }
       if (url.href !== parsed.href) result.finalUrl = url.href;
@@ -254,9 +282,9 @@ export function createScanner(
   }
 
   async function* scanAll(
-    targets: Iterable<string> | AsyncIterable<string>,
+    targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>,
   ): AsyncGenerator<ScanTargetResult, void, undefined> {
-    const iterator: AsyncIterator<string> | Iterator<string> =
+    const iterator: AsyncIterator<ScanTarget> | Iterator<ScanTarget> =
       Symbol.asyncIterator in targets ? targets[Symbol.asyncIterator]() : targets[Symbol.iterator]();
     const run = new AbortController();
     setMaxListeners(0, run.signal);
@@ -270,7 +298,7 @@ export function createScanner(
       woken = new Promise<void>((resolve) => (wake = resolve));
       current?.();
     };
-    const start = (target: string) => {
+    const start = (target: ScanTarget) => {
       running++;
       void scanTarget(target, run.signal).then((result) => {
         running--;
@@ -278,7 +306,7 @@ export function createScanner(
         notify();
       });
     };
-    let pull: Promise<IteratorResult<string>> | undefined;
+    let pull: Promise<IteratorResult<ScanTarget>> | undefined;
     try {
       for (;;) {
         // Fill free places with new targets, but yield finished results as soon as there are any: the input may

@@ -40,6 +40,37 @@ export interface Exchange {
   response: ProbeResponse;
 }
 
+/**
+ * A target with the request the application really sends to it (`--har`, `--openapi`, `METHOD URL` and JSONL lines
+ * of `--input`). A bare URL string is a target too: the run's method and headers.
+ */
+export interface TargetRequest {
+  /** The absolute http(s) URL. */
+  url: string;
+  /** The application's method, normalized (GET when absent). */
+  method?: string;
+  /**
+   * Headers the application sends to this URL, credentials included (Cookie, Authorization, custom auth headers),
+   * never Origin, Host, Content-Length or hop-by-hop headers. Sent with every probe of the target.
+   */
+  headers?: HeaderList;
+  /**
+   * The CORS-preflight the browser sends before this request (https://fetch.spec.whatwg.org/#cors-preflight-fetch)
+   * when it is not simple: the method and the CORS-unsafe request-header names it asks for. Absent for a simple
+   * request, whose preflight probes keep the scanner's own.
+   */
+  preflight?: AppPreflight;
+}
+
+/** The method and CORS-unsafe header names (sorted, lower-case) a non-simple request's preflight asks for. */
+export interface AppPreflight {
+  method: string;
+  headers: readonly string[];
+}
+
+/** What the scanner takes: a URL, or a URL with the application's own request. */
+export type ScanTarget = string | TargetRequest;
+
 /** What a check gets for one target. The runtime de-duplicates identical probes across checks. */
 export interface ProbeContext {
   /** The target URL as given (after redirects are resolved when --follow-redirects allows it). */
@@ -50,6 +81,11 @@ export interface ProbeContext {
   readonly method: string;
   /** Whether the user supplied cookies or an Authorization header (the request would be credentialed). */
   readonly hasCredentials: boolean;
+  /**
+   * The preflight the application's own request needs (a per-target request that is not simple): the preflight
+   * probes ask for exactly this method and these headers instead of the scanner's generic ones.
+   */
+  readonly preflight?: AppPreflight;
   /** The baseline exchange, sent without an Origin header. */
   baseline(): Promise<Exchange>;
   /** Sends (or reuses) a probe. Rejects with a `ProbeError` when the target fails (timeout, reset, TLS...). */
@@ -205,6 +241,8 @@ export type TargetStatus = 'ok' | 'partial' | 'error';
 
 export interface TargetResult {
   url: string;
+  /** The application's method, for a target given with its own request (two methods on one URL are two targets). */
+  method?: string;
   status: TargetStatus;
   /** Present when status is 'error': what failed, e.g. 'timeout after 10000 ms', 'ECONNRESET', 'TLS: self-signed'. */
   error?: string;

@@ -34,6 +34,7 @@ export function describeLab(lab: Lab, color = false): string {
     `  http   ${lab.httpUrl}`,
     `  https  ${lab.httpsUrl}`,
     `  resolve ${lab.resolve.map((r) => `--resolve ${r}`).join(' ')}`,
+    `  app    ${lab.appUrl}  (an application behind a login: open it in a browser, record a HAR, scan --har it)`,
     '',
     paint('bold', 'Endpoints (expected checks on the https URL):'),
   ];

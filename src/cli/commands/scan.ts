@@ -9,13 +9,14 @@ import { constants as fsConstants, createReadStream, createWriteStream } from 'n
 import { access, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { Option, type Command } from 'commander';
+import { Command, Option } from 'commander';
 import { PlaywrightMissingError } from '../../chromium/index.js';
 import {
   ChromiumMissingError,
   createScanRun,
   defaultScanOptions,
   describeProbe,
+  InputFileError,
   normalizeTarget,
   notTextReason,
   parseHeader,
@@ -25,6 +26,7 @@ import {
   type ProbeRecord,
   type ScanOptions,
   type ScanRun,
+  type ScanTarget,
 } from '../../scanner/index.js';
 import { checks as allChecks } from '../../scanner/checks/index.js';
 import {
@@ -53,6 +55,8 @@ import {
   parseReportRequests,
   type ReportOutput,
 } from '../report-outputs.js';
+import { findConfigFile, mergeScanConfig, readScanConfig } from '../config.js';
+import { readSources, type Sources } from '../scan-sources.js';
 import { version } from '../version.js';
 import type { Register } from './register.js';
 
@@ -94,6 +98,17 @@ export interface ScanCommandOptions {
   log?: string;
   /** The repository file SARIF locations point at (default: the --input file, else the SARIF file). */
   sarifArtifact?: string;
+  // Application inputs (issue 11): a HAR limited by --scope, an OpenAPI document joined to --base-url, a config file.
+  /** A HAR file: each distinct (method, URL) is a target with that request's own headers. */
+  har?: string;
+  /** Host patterns of the HAR to scan (repeatable, comma-separated); default the HAR's page hosts. */
+  scope?: string[];
+  /** An OpenAPI 3.x or Swagger 2.0 document: each operation is a target. */
+  openapi?: string;
+  /** The base URL of the OpenAPI operations (default: the document's first server). */
+  baseUrl?: string;
+  /** A config file to read instead of the corsight.config.yaml/.json found upward (`false` for `--no-config`). */
+  config?: string | false;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -105,6 +120,11 @@ export interface ScanIO {
   signal?: AbortSignal;
   /** The directory relative paths are taken from (the repository root in CI); default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Whether option `name` (commander's attribute name) was given on the command line, so it overrides the config
+   * file. Without it, every option with a value (not an empty list) counts as given.
+   */
+  given?: (name: string) => boolean;
 }
 
 const failOnValues = [...severities, 'none'] as const;
@@ -267,7 +287,7 @@ async function checkInputFile(file: string): Promise<void> {
 }
 
 /**
- * The repository file SARIF locations point at: --sarif-artifact, else the --input file, else the SARIF
+ * The repository file SARIF locations point at: --sarif-artifact, else the --input (or --har, --openapi) file, else the SARIF
  * report's own file, relative to the working directory (run from the repository root, as CI does).
  */
 function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefined, cwd: string): string {
@@ -283,7 +303,8 @@ function sarifArtifact(options: ScanCommandOptions, sarifFile: string | undefine
       );
     }
   }
-  for (const file of [options.input === '-' ? undefined : options.input, sarifFile]) {
+  // The file the targets came from: --input, else the HAR or OpenAPI document the scan was set up from.
+  for (const file of [options.input === '-' ? undefined : options.input, options.har, options.openapi, sarifFile]) {
     if (file === undefined) continue;
     const candidate = relative(file);
     try {
@@ -306,6 +327,7 @@ export async function runScan(
   io: ScanIO,
   checks?: readonly Check[],
 ): Promise<number> {
+  ({ urls, options } = await withScanConfig(urls, options, io));
   const format = (options.format ?? 'text') as ReportFormat;
   if (!reportFormats.includes(format)) {
     throw new UsageError(`bad --format '${options.format}': expected one of ${reportFormats.join(', ')}`);
@@ -315,9 +337,11 @@ export async function runScan(
     throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
   }
   const extraReports = parseReportRequests(options.report ?? [], options.output);
-  if (urls.length === 0 && options.input === undefined) {
-    throw new UsageError('no targets: give one or more URLs, or --input FILE (- for stdin)');
+  if (urls.length === 0 && options.input === undefined && options.har === undefined && options.openapi === undefined) {
+    throw new UsageError('no targets: give one or more URLs, --input FILE (- for stdin), --har FILE or --openapi FILE');
   }
+  // --har and --openapi are read whole before anything is sent: a malformed file is exit 2 with nothing scanned.
+  const sources: Sources = await readSources(options);
   if (options.input !== undefined && options.input !== '-') await checkInputFile(options.input);
   const sarifFile = format === 'sarif' ? options.output : extraReports.find((r) => r.format === 'sarif')?.file;
   const artifact = sarifArtifact(options, sarifFile, io.cwd ?? process.cwd());
@@ -381,7 +405,7 @@ export async function runScan(
   let valid = 0;
   let invalid = 0;
   let inputError: string | undefined;
-  async function* targets(): AsyncGenerator<string> {
+  async function* targets(): AsyncGenerator<ScanTarget> {
     let index = 0;
     for (const url of urls) {
       index++;
@@ -394,6 +418,10 @@ export async function runScan(
         warnings.skipped(`argument ${index}`, target.reason);
       }
     }
+    for (const target of sources.targets) {
+      valid++;
+      yield target;
+    }
     if (options.input !== undefined) {
       const name = options.input === '-' ? 'stdin' : options.input;
       const stream = options.input === '-' ? io.stdin : createReadStream(options.input);
@@ -403,6 +431,10 @@ export async function runScan(
           warnings.skipped(`${name}:${bad.line}`, bad.reason);
         })) {
           valid++;
+          // A JSONL line's headers are the user's own, like --header values: redacted from here on.
+          if (typeof url !== 'string' && redact instanceof Set) {
+            for (const [header] of url.headers ?? []) redact.add(header.toLowerCase());
+          }
           yield url;
         }
       } catch (error) {
@@ -415,14 +447,17 @@ export async function runScan(
     }
   }
 
-  // The user's own credentials and --header values stay out of reports unless asked for.
-  const redact =
+  // The user's own credentials and --header values stay out of reports unless asked for, and so do the values of
+  // headers taken from a HAR or a JSONL target list (a Set, so names found while --input streams in are added).
+  const redact: string[] | Set<string> =
     options.showSecrets === true
       ? []
-      : [
+      : new Set([
           ...defaultRedactedHeaders,
           ...(options.header ?? []).map((line) => (line.split(':')[0] ?? '').trim().toLowerCase()),
-        ];
+          ...sources.headerNames,
+        ]);
+  for (const note of sources.notes) warn(note);
   // Every report must have somewhere to go before anything is sent. A file that cannot be written ends the
   // run (exit 2); stdout's reader going away (`| head`) ends it only when no report file is still being written.
   const outputs: ReportOutput[] = [];
@@ -470,7 +505,7 @@ export async function runScan(
   // Probe lines on stderr (--verbose) and a redrawn progress line would garble each other: verbose wins.
   const progress =
     options.quiet !== true && options.verbose !== true && io.stderr.isTTY === true
-      ? new Progress(io.stderr, options.input === undefined ? urls.length : undefined)
+      ? new Progress(io.stderr, options.input === undefined ? urls.length + sources.targets.length : undefined)
       : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
   const sharesTerminal = progress !== undefined && main.file === undefined && io.stdout.isTTY === true;
@@ -495,6 +530,7 @@ export async function runScan(
     }
   }
   summary.durationMs = Math.round(performance.now() - started);
+  if (sources.skipped.length > 0) summary.skipped = sources.skipped;
   const finishedAt = new Date();
   await emitAll((reporter) => reporter.end(summary, finishedAt));
   for (const output of outputs) await closeReportOutput(output);
@@ -522,6 +558,42 @@ export async function runScan(
   return ExitCode.ok;
 }
 
+/** The options `scan` defines (what a config file may hold), read from the command itself. */
+function scanOptionList(): readonly Option[] {
+  const program = new Command();
+  registerScan(program);
+  return program.commands[0]?.options ?? [];
+}
+
+/**
+ * The flags merged over the config file: --config FILE, else corsight.config.yaml/.yml/.json found upward from the
+ * working directory (none with --no-config). Throws `UsageError` naming the file and where for a bad one.
+ */
+async function withScanConfig(
+  urls: readonly string[],
+  options: ScanCommandOptions,
+  io: ScanIO,
+): Promise<{ urls: readonly string[]; options: ScanCommandOptions }> {
+  if (options.config === false) return { urls, options };
+  const cwd = io.cwd ?? process.cwd();
+  const file = typeof options.config === 'string' ? path.resolve(cwd, options.config) : await findConfigFile(cwd);
+  if (file === undefined) return { urls, options };
+  let config;
+  try {
+    config = await readScanConfig(file, scanOptionList());
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(`config ${error.message}`);
+    throw error;
+  }
+  const given =
+    io.given ??
+    ((name: string) => {
+      const value = (options as Record<string, unknown>)[name];
+      return value !== undefined && !(Array.isArray(value) && value.length === 0);
+    });
+  return mergeScanConfig(config, urls, options, given);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -533,7 +605,19 @@ export const registerScan: Register = (program: Command) => {
     .command('scan')
     .description('scan URLs for CORS misconfigurations; results on stdout, progress on stderr')
     .argument('[url...]', 'target URLs (http or https; a bare host means https)')
-    .option('-i, --input <file>', 'read target URLs from FILE, one per line (- for stdin); # starts a comment')
+    .option(
+      '-i, --input <file>',
+      'read targets from FILE, one per line (- for stdin): URL, METHOD URL, or JSON {"url","method","headers"}; # starts a comment',
+    )
+    .option('--har <file>', 'scan the requests of a HAR (DevTools, Burp, ZAP, mitmproxy), each with its own headers')
+    .option(
+      '--scope <hosts>',
+      'hosts of the HAR to scan, e.g. api.example.com,*.example.com (repeatable; none: the hosts of its pages)',
+      collect,
+      [],
+    )
+    .option('--openapi <file>', 'scan every operation of an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML)')
+    .option('--base-url <url>', 'base URL of the OpenAPI operations (default: the first server of the document)')
     .addOption(new Option('-f, --format <format>', 'report format').choices([...reportFormats]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .option(
@@ -587,6 +671,11 @@ export const registerScan: Register = (program: Command) => {
       '--sarif-artifact <path>',
       'the repository file SARIF results point at (default: the --input file, else the SARIF file itself)',
     )
+    .option(
+      '--config <file>',
+      'read scan options from FILE (YAML or JSON; default: corsight.config.yaml, .yml or .json here or in a parent directory); flags override it',
+    )
+    .option('--no-config', 'read no config file')
     .option('--no-color', 'never colour the text report (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'no progress display on stderr')
     .option(
@@ -601,7 +690,7 @@ export const registerScan: Register = (program: Command) => {
       'after',
       `\nChecks: ${allChecks.map((check) => check.id).join(', ')}\nExit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unwritable report, 3 a target could not be scanned or was partial (only with --fail-on-error), 130 interrupted (Ctrl-C).`,
     )
-    .action(async (urls: string[], options: ScanCommandOptions) => {
+    .action(async (urls: string[], options: ScanCommandOptions, command: Command) => {
       // The first Ctrl-C ends the scan cleanly (a valid, complete report of what finished); a second one kills.
       const controller = new AbortController();
       const onInterrupt = () => {
@@ -616,6 +705,8 @@ export const registerScan: Register = (program: Command) => {
           stdout: process.stdout,
           stderr: process.stderr,
           signal: controller.signal,
+          // A flag typed on the command line (or from the environment) overrides the config file; defaults do not.
+          given: (name) => ['cli', 'env'].includes(command.getOptionValueSource(name) ?? ''),
         });
       } finally {
         process.off('SIGINT', onInterrupt);

@@ -25,7 +25,7 @@
 import { getAllHeaderValues, getHeader } from '../../fetch/headers.js';
 import { isSameSite } from '../../fetch/origin.js';
 import type { ProfileName } from '../../browser/index.js';
-import type { Exchange, Severity } from '../types.js';
+import type { AppPreflight, Exchange, Severity } from '../types.js';
 import { carriedCookies, cookiesOf } from './cookies.js';
 import { looksInternal } from './internal-target.js';
 import type { ProbeKind, TargetNames } from './origins.js';
@@ -65,6 +65,8 @@ export interface AccessInput {
   hasCredentials: boolean;
   /** The browser to model; default Chromium. */
   profile?: ProfileName;
+  /** The application's own non-simple request to the target (its preflight), tried first through a preflight. */
+  app?: AppPreflight | undefined;
 }
 
 const assessed = new WeakMap<Exchange, Map<string, Promise<Assessment>>>();
@@ -81,7 +83,8 @@ export function assessAccessOnce(input: AccessInput): Promise<Assessment> {
     byKey = new Map();
     assessed.set(anchor, byKey);
   }
-  const key = `${input.origin}\n${input.via}\n${input.kind}\n${input.method}\n${input.simple === undefined ? '-' : 's'}\n${input.profile ?? 'chromium'}`;
+  const app = input.app === undefined ? '-' : `${input.app.method} ${input.app.headers.join(',')}`;
+  const key = `${input.origin}\n${input.via}\n${input.kind}\n${input.method}\n${input.simple === undefined ? '-' : 's'}\n${input.profile ?? 'chromium'}\n${app}`;
   let pending = byKey.get(key);
   if (pending === undefined) {
     pending = assessAccess(input);
@@ -105,7 +108,7 @@ export async function assessAccess(input: AccessInput): Promise<Assessment> {
           { method: input.method, headers: [], credentials: 'include' },
           { method: input.method, headers: [], credentials: 'omit' },
         ]
-      : preflightScenarios(input.preflight);
+      : preflightScenarios(input.preflight, input.app);
   for (const s of scenarios) {
     const outcome = await simulate(
       { origin: input.origin, url: url.href, method: s.method, headers: s.headers, credentials: s.credentials },

@@ -34,5 +34,6 @@ export async function assess(ctx: ProbeContext, question: AssessQuestion): Promi
     baseline: await baselineOf(ctx),
     method: ctx.method,
     hasCredentials: ctx.hasCredentials,
+    app: ctx.preflight,
   });
 }

@@ -7,7 +7,7 @@ import type { Assessment } from './access.js';
 import { assess } from './assess.js';
 import { attackerCanRegister, type TargetNames } from './origins.js';
 import { buildPoc } from './poc.js';
-import { decide, Gaps, probeLabel } from './probes.js';
+import { decide, Gaps, probeLabel, targetPreflightHeaders } from './probes.js';
 import { minSeverity, moreSevere } from './severity.js';
 import {
   analyzeTrust,
@@ -106,7 +106,7 @@ export function trustCheck<Id extends string>(info: CheckInfo<Id>): DescribedChe
     remediation: info.remediation,
     async run(ctx) {
       const analysis = await analyzeTrust(ctx);
-      ctx.relied?.(trustProbes(analysis, known.id, ctx.method));
+      ctx.relied?.(trustProbes(analysis, known.id, ctx.method, targetPreflightHeaders(ctx)));
       const findings = await trustFindings(ctx, analysis, known);
       return decideTrust(analysis, known.id, findings);
     },

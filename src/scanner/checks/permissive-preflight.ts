@@ -50,7 +50,8 @@ export const permissivePreflight: DescribedCheck<'permissive-preflight'> = {
     const names = targetNames(ctx.url);
     const origin = arbitraryOrigin(names.scheme);
     const gaps = new Gaps();
-    const first = await sendPreflight(ctx, origin);
+    // The generic preflight whatever the target: its unknown header and method reveal a server that echoes.
+    const first = await sendPreflight(ctx, origin, PREFLIGHT_METHOD);
     gaps.note(probeLabel('preflight', origin), first);
     const preflight = answered(first);
     if (preflight === undefined) return decide([], gaps);

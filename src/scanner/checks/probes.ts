@@ -22,13 +22,27 @@ export const PREFLIGHT_METHOD_ALT = 'DELETE';
 /** The header names a preflight probe asks for (sorted, lowercase, comma-joined as Chromium sends them). */
 export const PREFLIGHT_HEADER_NAMES = ['authorization', 'content-type', 'x-corsight-probe'] as const;
 
-/** Request headers of a preflight probe asking for `method`. */
-export function preflightHeaders(method: string = PREFLIGHT_METHOD): HeaderList {
+/** Request headers of a preflight probe asking for `method` and the header `names` (sorted, lower-case). */
+export function preflightHeaders(
+  method: string = PREFLIGHT_METHOD,
+  names: readonly string[] = PREFLIGHT_HEADER_NAMES,
+): HeaderList {
   return [
     ['Access-Control-Request-Method', method],
-    ['Access-Control-Request-Headers', PREFLIGHT_HEADER_NAMES.join(',')],
+    // A preflight asking for no header has no Access-Control-Request-Headers at all (as browsers send it).
+    ...(names.length > 0 ? [['Access-Control-Request-Headers', names.join(',')] as [string, string]] : []),
     ['Access-Control-Request-Private-Network', 'true'],
   ];
+}
+
+/**
+ * Request headers of the target's preflight probe: the application's own preflight when its request to the target
+ * is not simple (exactly the method and headers the browser would ask for), else the scanner's generic one.
+ */
+export function targetPreflightHeaders(ctx: Pick<ProbeContext, 'preflight'>): HeaderList {
+  return ctx.preflight === undefined
+    ? preflightHeaders()
+    : preflightHeaders(ctx.preflight.method, ctx.preflight.headers);
 }
 
 /** Which kind of request carried the Origin. */
@@ -44,13 +58,13 @@ export function sendSimple(ctx: ProbeContext, origin: string): Promise<ProbeOutc
   return ctx.outcome({ method: ctx.method, origin });
 }
 
-/** Sends (or reuses) the preflight probe from `origin`, asking for `method`. */
-export function sendPreflight(
-  ctx: ProbeContext,
-  origin: string,
-  method: string = PREFLIGHT_METHOD,
-): Promise<ProbeOutcome> {
-  return ctx.outcome({ method: 'OPTIONS', origin, headers: preflightHeaders(method) });
+/**
+ * Sends (or reuses) the preflight probe from `origin`: the target's own preflight (see {@link targetPreflightHeaders}),
+ * or, when `method` is given, the generic one asking for `method`.
+ */
+export function sendPreflight(ctx: ProbeContext, origin: string, method?: string): Promise<ProbeOutcome> {
+  const headers = method === undefined ? targetPreflightHeaders(ctx) : preflightHeaders(method);
+  return ctx.outcome({ method: 'OPTIONS', origin, headers });
 }
 
 /** Sends a probe on `channel`. */

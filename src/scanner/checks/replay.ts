@@ -6,7 +6,7 @@
 import { simulateFetch } from '../../browser/index.js';
 import type { CorsOutcome, CorsRequest, ProfileName, Transport } from '../../browser/index.js';
 import { getHeader } from '../../fetch/headers.js';
-import type { Exchange } from '../types.js';
+import type { AppPreflight, Exchange } from '../types.js';
 import { PREFLIGHT_METHOD } from './probes.js';
 
 /** A request the attacker's page makes, as the PoC will make it. */
@@ -55,11 +55,12 @@ export async function simulate(
 }
 
 /**
- * The candidate non-simple requests tried through a recorded preflight, most useful first. Candidates the
+ * The candidate non-simple requests tried through a recorded preflight, most useful first: the application's own
+ * request when the target came with one (`app`), then the generic ones. Generic candidates the
  * answer cannot possibly allow (a method or `content-type` that the Allow lists neither name nor cover with
  * `*`) are skipped to save simulations; case is ignored here, so the browser model still has the last word.
  */
-export function preflightScenarios(preflight: Exchange | undefined): Scenario[] {
+export function preflightScenarios(preflight: Exchange | undefined, app?: AppPreflight): Scenario[] {
   const list = (name: string) =>
     (preflight === undefined ? '' : (getHeader(preflight.response.headers, name) ?? ''))
       .split(',')
@@ -70,6 +71,20 @@ export function preflightScenarios(preflight: Exchange | undefined): Scenario[] 
   const methodOk = (m: string) => methods.includes('*') || methods.includes(m.toLowerCase());
   const jsonOk = headers.includes('*') || headers.includes('content-type');
   const out: Scenario[] = [];
+  // The application's own request first (a target with its own request): what its page really sends, so the
+  // grade is of that request, and the PoC makes it.
+  const own: Scenario[] =
+    app === undefined
+      ? []
+      : (['include', 'omit'] as const).map((credentials) => ({
+          method: app.method,
+          headers: app.headers.map((name): [string, string] => [
+            name,
+            name === 'content-type' ? 'application/json' : 'corsight',
+          ]),
+          credentials,
+        }));
+  out.push(...own);
   for (const credentials of ['include', 'omit'] as const) {
     for (const method of [PREFLIGHT_METHOD, 'DELETE', 'PATCH']) {
       if (!methodOk(method)) continue;
@@ -78,7 +93,8 @@ export function preflightScenarios(preflight: Exchange | undefined): Scenario[] 
     }
     if (jsonOk) out.push({ method: 'POST', headers: [['content-type', 'application/json']], credentials });
   }
-  // Nothing can pass: still simulate one request so the finding quotes the browser's reason.
+  // Nothing can pass: still simulate one request so the finding quotes the browser's reason (the application's
+  // own request when there is one, which is always tried).
   if (out.length === 0) {
     out.push({ method: PREFLIGHT_METHOD, headers: [['content-type', 'application/json']], credentials: 'include' });
   }

@@ -141,6 +141,28 @@ describe('assessAccess', () => {
     expect([a.access, a.severity, a.scenario.method]).toEqual(['credentialed-send', 'high', 'PUT']);
   });
 
+  it("a target's own request is graded through its preflight: a method and header only the app sends", async () => {
+    const preflight = ex(
+      'OPTIONS',
+      204,
+      reflect(attacker, [
+        ['Access-Control-Allow-Methods', 'PURGE'],
+        ['Access-Control-Allow-Headers', 'x-api-key'],
+      ]),
+    );
+    const app = { method: 'PURGE', headers: ['x-api-key'] };
+    const a = await assessAccess(input({ via: 'preflight', preflight, simple: ex('GET', 200, []), app }));
+    expect([a.access, a.severity, a.scenario.method, a.scenario.headers]).toEqual([
+      'credentialed-send',
+      'high',
+      'PURGE',
+      [['x-api-key', 'corsight']],
+    ]);
+    // The generic candidates alone (PUT, DELETE, PATCH, POST) never pass this answer.
+    const generic = await assessAccess(input({ via: 'preflight', preflight, simple: ex('GET', 200, []) }));
+    expect(generic.access).toBe('none');
+  });
+
   it("a preflight the browser still refuses: info, with Chromium's reason", async () => {
     const preflight = ex('OPTIONS', 204, reflect(attacker));
     const a = await assessAccess(input({ via: 'preflight', preflight, simple: ex('GET', 200, []) }));

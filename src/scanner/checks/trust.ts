@@ -38,7 +38,7 @@
  * `--origin` hints, so a target given by IP address or `localhost` with `--origin https://app.example.com` is
  * probed with `example.com`'s look-alikes. With no domain at all, the name classes stay undecided.
  */
-import type { ProbeContext, ProbeRequest } from '../types.js';
+import type { HeaderList, ProbeContext, ProbeRequest } from '../types.js';
 import type { TrustCheckId } from './index.js';
 import {
   arbitraryOrigin,
@@ -154,17 +154,22 @@ export function analyzeTrust(ctx: ProbeContext): Promise<TrustAnalysis> {
  * `method`), the reference preflights from those origins, and its deciding origins on the preflight channel
  * when the plan was re-run there. Read from the analysis, which already keeps them; nothing is re-run.
  */
-export function trustProbes(analysis: TrustAnalysis, id: TrustCheckId, method: string): ProbeRequest[] {
+export function trustProbes(
+  analysis: TrustAnalysis,
+  id: TrustCheckId,
+  method: string,
+  preflight: HeaderList = preflightHeaders(),
+): ProbeRequest[] {
   const probes: ProbeRequest[] = [];
   const simple = analysis.simple.deciding.get(id) ?? [];
   for (const origin of simple) probes.push({ method, origin });
   for (const origin of simple) {
     if (analysis.preflightRefs.has(origin) || analysis.preflightGaps.has(origin)) {
-      probes.push({ method: 'OPTIONS', origin, headers: preflightHeaders() });
+      probes.push({ method: 'OPTIONS', origin, headers: preflight });
     }
   }
   for (const origin of analysis.preflight?.deciding.get(id) ?? []) {
-    probes.push({ method: 'OPTIONS', origin, headers: preflightHeaders() });
+    probes.push({ method: 'OPTIONS', origin, headers: preflight });
   }
   return probes;
 }

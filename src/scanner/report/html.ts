@@ -16,8 +16,8 @@
 import { escapeHtml } from '../checks/poc.js';
 import { severities, type Exchange, type Finding, type Severity } from '../types.js';
 import type { ReportedTarget, ReportOptions, Reporter, TargetStatus } from './reporter.js';
-import { describeUndecided, redactExchange, redactionSet } from './reporter.js';
-import { describeCounts, describeTargets } from './summary.js';
+import { describeUndecided, redactExchange, redactionSet, targetLabel } from './reporter.js';
+import { describeCounts, describeSkipped, describeTargets } from './summary.js';
 import { count } from './terminal.js';
 
 /** Finding prose as HTML: escaped, with `inline code` as <code> (escapeHtml leaves backticks alone). */
@@ -190,7 +190,7 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
 
 function renderTarget(result: ReportedTarget, index: number, redact: ReadonlySet<string>): string {
   const id = `t${index}`;
-  const parts = [`<article id="${id}"><h3>${escapeHtml(result.url)}</h3>`];
+  const parts = [`<article id="${id}"><h3>${escapeHtml(targetLabel(result))}</h3>`];
   const meta: string[] = [count(result.requests, 'request')];
   if (result.status === 'error') {
     parts.push(`<p class="error">Error: ${escapeHtml(result.error ?? 'unknown error')}</p>`);
@@ -324,11 +324,12 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
         )
         .join('');
       const seconds = (summary.durationMs / 1000).toFixed(1);
+      const skipped = describeSkipped(summary);
       return `</section>
 <section id="summary"><h2>Summary</h2>
 <p>${escapeHtml(describeTargets(summary, 'with errors'))}, ${escapeHtml(describeCounts(summary))}, ${count(summary.requests, 'request')} in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
 <div class="counts" id="severity-counts">${counts}</div>
-${chart(summary.bySeverity)}
+${skipped === undefined ? '' : `<p id="skipped">${escapeHtml(skipped)}</p>\n`}${chart(summary.bySeverity)}
 </section>
 <section id="targets"><h2>Targets</h2>
 ${renderTable(rows)}

@@ -1,7 +1,7 @@
 import type { Exchange, Finding } from '../types.js';
 import type { ReportedTarget, ReportOptions, Reporter } from './reporter.js';
-import { describeConfirmation, describeUndecided, redactExchange, redactionSet } from './reporter.js';
-import { describeCounts, describeTargets } from './summary.js';
+import { describeConfirmation, describeUndecided, redactExchange, redactionSet, targetLabel } from './reporter.js';
+import { describeCounts, describeSkipped, describeTargets } from './summary.js';
 import { count } from './terminal.js';
 
 /** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
@@ -77,7 +77,7 @@ function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
 }
 
 function renderTarget(result: ReportedTarget, redact: ReadonlySet<string>): string {
-  const lines = [`## ${code(result.url)}`, ''];
+  const lines = [`## ${code(targetLabel(result))}`, ''];
   if (result.status === 'error') lines.push(`**Error:** ${escape(result.error ?? 'unknown error')}`, '');
   const undecided = describeUndecided(result);
   if (undecided !== undefined) {
@@ -113,6 +113,8 @@ export function markdownReporter(options: ReportOptions = {}): Reporter {
         '',
       ];
       if (rows.length > 0) lines.push('| Check | Findings |', '| --- | ---: |', ...rows, '');
+      const skipped = describeSkipped(summary);
+      if (skipped !== undefined) lines.push(escape(skipped), '');
       return `${lines.join('\n')}\n`;
     },
   };

@@ -54,13 +54,17 @@ export interface ReportOptions {
   /**
    * Lower-case request header names whose values are replaced by `[redacted]` in evidence (default
    * `defaultRedactedHeaders`; the CLI adds the names given with --header). An empty list shows everything.
+   * A `Set` (of lower-case names) is used as given, so names found while the input streams in (the headers of a
+   * JSONL target list) are redacted in every result that follows.
    */
-  redact?: readonly string[];
+  redact?: readonly string[] | ReadonlySet<string>;
 }
 
 /** The redaction set of the options. */
 export function redactionSet(options: ReportOptions = {}): ReadonlySet<string> {
-  return new Set((options.redact ?? defaultRedactedHeaders).map((name) => name.toLowerCase()));
+  const redact = options.redact ?? defaultRedactedHeaders;
+  if (!Array.isArray(redact)) return redact as ReadonlySet<string>;
+  return new Set(redact.map((name: string) => name.toLowerCase()));
 }
 
 /** What every report knows before the first result. */
@@ -100,9 +104,16 @@ export interface JsonFinding {
   confirmation?: Finding['confirmation'];
 }
 
+/** The target as reports title it: `METHOD URL` for a target with its own request, else the URL. */
+export function targetLabel(result: Pick<ReportedTarget, 'url' | 'method'>): string {
+  return result.method === undefined ? result.url : `${result.method} ${result.url}`;
+}
+
 /** The JSON form of a target result (`json` and `jsonl` formats). */
 export interface JsonTarget {
   url: string;
+  /** The application's method, for a target given with its own request (--har, --openapi, METHOD URL lines). */
+  method?: string;
   status: TargetStatus;
   error?: string;
   /** For a partial target: why some checks are undecided, in one line (as the text report shows it). */
@@ -150,6 +161,7 @@ export function jsonTarget(
 ): JsonTarget {
   const target: Omit<JsonTarget, 'checks' | 'findings'> = {
     url: result.url,
+    ...(result.method === undefined ? {} : { method: result.method }),
     status: result.status,
     requests: result.requests,
     probes: { ...result.probes },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { severities, type Check, type Finding, type Severity } from '../types.js';
 import { describeUndecided, type ReportedTarget, type ReportMeta, type Reporter } from './reporter.js';
+import { count } from './terminal.js';
 
 /**
  * `--format sarif`: SARIF 2.1.0 (OASIS), one run, one rule per check id, one result per finding, for GitHub
@@ -187,8 +188,18 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
       }
       return text;
     },
-    end(_summary, finishedAt) {
+    end(summary, finishedAt) {
       if (meta === undefined) throw new Error('sarifReporter: end() before begin()');
+      // Hosts of the input left out of the scan (--scope): a note each, never silently dropped.
+      for (const skipped of summary.skipped ?? []) {
+        notifications.push({
+          level: 'note',
+          message: {
+            text: plain(`${skipped.host}: skipped (${skipped.reason}), ${count(skipped.requests, 'request')}`),
+          },
+          descriptor: { id: 'target-skipped' },
+        });
+      }
       const m = meta;
       const driver = {
         name: m.tool,

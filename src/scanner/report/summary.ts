@@ -1,3 +1,4 @@
+import type { SkippedHost } from '../inputs/scope.js';
 import { severities, type Severity } from '../types.js';
 import type { ReportedTarget } from './reporter.js';
 import { count } from './terminal.js';
@@ -20,6 +21,8 @@ export interface Summary {
   /** The most severe finding of the run, or null when there is none. */
   highest: Severity | null;
   durationMs: number;
+  /** Hosts of the input left out of the scan (a HAR's hosts outside --scope), with their request counts. */
+  skipped?: SkippedHost[];
 }
 
 /** An empty summary. */
@@ -54,6 +57,18 @@ export function addToSummary(summary: Summary, result: ReportedTarget): Summary 
     }
   }
   return summary;
+}
+
+/**
+ * "2 hosts skipped (out of scope): cdn.example.net (3 requests), fonts.example.org (1 request)", or undefined when
+ * nothing was skipped. Every format prints it: a skipped host is never silently left out of an assessment.
+ */
+export function describeSkipped(summary: Pick<Summary, 'skipped'>): string | undefined {
+  const skipped = summary.skipped ?? [];
+  if (skipped.length === 0) return undefined;
+  const reasons = [...new Set(skipped.map((host) => host.reason))].join(', ');
+  const hosts = skipped.map((host) => `${host.host} (${count(host.requests, 'request')})`).join(', ');
+  return `${count(skipped.length, 'host')} skipped (${reasons}): ${hosts}`;
 }
 
 /** Whether a run whose worst finding is `highest` fails a `--fail-on` threshold (`none` never fails). */

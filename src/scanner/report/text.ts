@@ -1,8 +1,8 @@
 import type { Finding, Severity } from '../types.js';
 import { noPaint, type Paint, type Style } from './paint.js';
 import type { ReportedTarget, Reporter } from './reporter.js';
-import { corsHeaders, describeConfirmation, describeUndecided } from './reporter.js';
-import { describeCounts, describeTargets } from './summary.js';
+import { corsHeaders, describeConfirmation, describeUndecided, targetLabel } from './reporter.js';
+import { describeCounts, describeSkipped, describeTargets } from './summary.js';
 import { count, escapeControl, escapeLine, renderInlineCode } from './terminal.js';
 
 const severityStyle: Record<Severity, Style> = {
@@ -69,7 +69,7 @@ export function renderTarget(result: ReportedTarget, paint: Paint = noPaint): st
   const requests = paint('dim', `(${count(result.requests, 'request')})`);
   if (result.status === 'error') {
     lines.push(
-      `${paint('magenta', '!')} ${paint('bold', clean(result.url))}  ${paint('magenta', `error: ${clean(result.error ?? 'unknown error')}`)}`,
+      `${paint('magenta', '!')} ${paint('bold', clean(targetLabel(result)))}  ${paint('magenta', `error: ${clean(result.error ?? 'unknown error')}`)}`,
     );
   } else {
     const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
@@ -83,7 +83,7 @@ export function renderTarget(result: ReportedTarget, paint: Paint = noPaint): st
           ? paint('green', '✓')
           : paint(severityStyle[result.findings[0]?.severity ?? 'info'], '✗');
     const found = result.status === 'partial' && result.findings.length === 0 ? 'no findings so far' : text;
-    lines.push(`${mark} ${paint('bold', clean(result.url))}  ${found}  ${requests}`);
+    lines.push(`${mark} ${paint('bold', clean(targetLabel(result)))}  ${found}  ${requests}`);
     const undecided = describeUndecided(result);
     if (undecided !== undefined) lines.push(`  ${paint('yellow', prose(undecided, paint))}`);
   }
@@ -130,7 +130,8 @@ export function textReporter(options: TextReportOptions = {}): Reporter {
       const targets = describeTargets(summary);
       const counts = describeCounts(summary);
       const worst = summary.highest === null ? counts : paint(severityStyle[summary.highest], counts);
-      return `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${count(summary.requests, 'request')} in ${seconds} s\n`;
+      const skipped = describeSkipped(summary);
+      return `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${count(summary.requests, 'request')} in ${seconds} s\n${skipped === undefined ? '' : `${escapeLine(skipped)}\n`}`;
     },
   };
 }
