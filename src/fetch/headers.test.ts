@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   byteLowercase,
@@ -6,6 +7,7 @@ import {
   isHeaderName,
   isHeaderValue,
   isToken,
+  nameEquals,
   normalizeHeaderValue,
   parseTokenList,
   sortedLowercaseSet,
@@ -157,5 +159,26 @@ describe('toByteString', () => {
   it('keeps byte strings and turns other strings into their UTF-8 bytes', () => {
     expect(toByteString('abc\u00e9')).toBe('abc\u00e9');
     expect(toByteString('\u20ac')).toBe('\u00e2\u0082\u00ac');
+  });
+});
+
+describe('byteLowercase and nameEquals, the fast paths', () => {
+  // The definition they must keep: only A-Z change, every other code unit stays as it is.
+  const reference = (s: string) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x20));
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('İ', 'Σ', 'K', 'ẞ'));
+
+  it('byte-lowercases exactly A-Z, whatever else the string holds', () => {
+    fc.assert(fc.property(text, (s) => byteLowercase(s) === reference(s)));
+    expect(byteLowercase('İX-Ǆ')).toBe('İx-Ǆ');
+  });
+
+  it('compares names byte-case-insensitively, never folding beyond ASCII', () => {
+    fc.assert(fc.property(text, text, (a, b) => nameEquals(a, b) === (reference(a) === reference(b))));
+    fc.assert(
+      fc.property(text, (a) => nameEquals(a, a.toUpperCase()) === (reference(a) === reference(a.toUpperCase()))),
+    );
+    expect(nameEquals('[', '{')).toBe(false);
+    expect(nameEquals('@', '`')).toBe(false);
+    expect(nameEquals('İ', 'i')).toBe(false);
   });
 });

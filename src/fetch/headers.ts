@@ -100,6 +100,10 @@ export function trimHttpTabOrSpace(value: string): string {
 
 /** ASCII lowercase (Fetch "byte-lowercase"); leaves non-ASCII code units alone. */
 export function byteLowercase(s: string): string {
+  // Header names are ASCII and mostly lower-case already: answer those without building a string.
+  if (!/[A-Z]/.test(s)) return s;
+  // For ASCII, String#toLowerCase is exactly byte-lowercase; beyond ASCII it is not (it folds `İ`, `Σ`...).
+  if (!/[\u0080-\uffff]/.test(s)) return s.toLowerCase();
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x20));
 }
 
@@ -108,9 +112,19 @@ export function byteUppercase(s: string): string {
   return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x20));
 }
 
-/** Byte-case-insensitive equality of two names. */
+/** Byte-case-insensitive equality of two names (compared in place: header lookups run per probe and check). */
 export function nameEquals(a: string, b: string): boolean {
-  return a.length === b.length && byteLowercase(a) === byteLowercase(b);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+  }
+  return true;
 }
 
 /** True if the list holds at least one header named `name` (case-insensitive). */
