@@ -3,6 +3,7 @@
  * the server's log) or from simulateFetch (its CorsOutcome + the Transport's own record). The comparison
  * (./compare.ts) and the corpus expectations (./expect.ts) only ever look at this shape.
  */
+import { FORBIDDEN_REQUEST_HEADER_NAMES } from '../../src/fetch/safelist.js';
 import type { BrowserResult } from './chromium.js';
 import { getHeader, isPreflight } from './respond.js';
 import type { CaseRequest, HeaderLine } from './spec.js';
@@ -61,32 +62,7 @@ export interface Observation {
 export function browserOwned(name: string): boolean {
   const n = name.toLowerCase();
   return (
-    n.startsWith('proxy-') ||
-    n.startsWith('sec-') ||
-    [
-      'accept-charset',
-      'accept-encoding',
-      'access-control-request-headers',
-      'access-control-request-method',
-      'connection',
-      'content-length',
-      'cookie',
-      'cookie2',
-      'date',
-      'dnt',
-      'expect',
-      'host',
-      'keep-alive',
-      'origin',
-      'referer',
-      'set-cookie',
-      'te',
-      'trailer',
-      'transfer-encoding',
-      'upgrade',
-      'via',
-      'user-agent',
-    ].includes(n)
+    n.startsWith('proxy-') || n.startsWith('sec-') || n === 'user-agent' || FORBIDDEN_REQUEST_HEADER_NAMES.includes(n)
   );
 }
 
