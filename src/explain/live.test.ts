@@ -3,23 +3,16 @@
  * before the final one (https://www.rfc-editor.org/rfc/rfc9110#name-informational-1xx), and answers the
  * HTTP client cannot read, which must fail with a sentence, never with the client's assertion text.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from '../net/__fixtures__/cleanup.js';
 import { interimCorsServer } from '../net/__fixtures__/interim.js';
-import { rawServer, type TestServer } from '../net/__fixtures__/servers.js';
+import { rawServer } from '../net/__fixtures__/servers.js';
 import { explainRequest } from './explain.js';
 import { createLiveSender } from './live.js';
 
 const APP = 'https://app.example';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const s = await server;
-  cleanup.push(() => s.close());
-  return s;
-}
+const { cleanup, serve } = useCleanup();
 function sender(origin = APP) {
   const live = createLiveSender({ origin, timeout: 5000 });
   cleanup.push(() => live.close());

@@ -1,18 +1,11 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './__fixtures__/cleanup.js';
 import { createHttpClient as createTransport } from './client.js';
 import { Deadline } from './deadline.js';
 import { NetError } from './errors.js';
 import type { NetOptions } from './options.js';
-import {
-  closedPort,
-  httpServer,
-  httpsServer,
-  rawServer,
-  reflecting,
-  scriptedServer,
-  type TestServer,
-} from './__fixtures__/servers.js';
+import { closedPort, httpServer, httpsServer, rawServer, reflecting, scriptedServer } from './__fixtures__/servers.js';
 
 const base: Partial<NetOptions> = {
   perHost: 4,
@@ -26,15 +19,7 @@ const base: Partial<NetOptions> = {
   resolve: [],
 };
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function serve(server: Promise<TestServer>): Promise<TestServer> {
-  const s = await server;
-  cleanup.push(() => s.close());
-  return s;
-}
+const { cleanup, serve } = useCleanup();
 
 describe('HTTP client', () => {
   it('keeps connections alive across requests to the same origin', async () => {

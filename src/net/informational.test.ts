@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './__fixtures__/cleanup.js';
 import { createHttpClient } from './client.js';
-import { scriptedServer, type TestServer } from './__fixtures__/servers.js';
+import { scriptedServer } from './__fixtures__/servers.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function serve(server: Promise<TestServer>): Promise<TestServer> {
-  const s = await server;
-  cleanup.push(() => s.close());
-  return s;
-}
+const { cleanup, serve } = useCleanup();
 
 const final = 'HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://a.example\r\nContent-Length: 2\r\n\r\nok';
 

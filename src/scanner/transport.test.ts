@@ -3,20 +3,13 @@
  * answer, a rate limiter answering 429 with Retry-After, and `--rate` with far more queued work than the
  * per-target deadline. A scan slowed down by the network must find what is there, not fail.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from '../net/__fixtures__/cleanup.js';
 import { interimCorsServer } from '../net/__fixtures__/interim.js';
-import { httpServer, reflecting, type TestServer } from '../net/__fixtures__/servers.js';
+import { httpServer, reflecting } from '../net/__fixtures__/servers.js';
 import { scan, scanTarget } from './index.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const s = await server;
-  cleanup.push(() => s.close());
-  return s;
-}
+const { serve } = useCleanup();
 
 describe('scanning through the net layer', () => {
   it('scans a server that sends 100 Continue before every answer as it scans one that does not', async () => {

@@ -3,22 +3,14 @@
  * (https://www.rfc-editor.org/rfc/rfc9110#name-informational-1xx): the assertions read the final answers,
  * as a browser does, instead of failing on "bad response".
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from '../net/__fixtures__/cleanup.js';
 import { interimCorsServer } from '../net/__fixtures__/interim.js';
-import type { TestServer } from '../net/__fixtures__/servers.js';
 import { expectCors } from './index.js';
 
 const APP = 'https://app.example';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const s = await server;
-  cleanup.push(() => s.close());
-  return s;
-}
+const { serve } = useCleanup();
 
 describe('expectCors with a URL whose server sends 100 Continue first', () => {
   it('allows the app origin, preflights PUT, and blocks another origin', async () => {
