@@ -154,8 +154,8 @@ export class ScanStore {
           `scan '${this.id}' was started with other options (origins, headers, cookie, checks...): resume it with the same command, or give a new --scan-id`,
         );
       }
-      // --keep may change on a resumed run: the records are kept that long from now.
-      await this.redis.hset(this.keys.meta, 'keep', String(keep));
+      // --keep may change on a resumed run; the list is read again (and may have grown) before the scan ends.
+      await this.redis.hset(this.keys.meta, { keep: String(keep), input: 'reading' });
     }
     const state = await this.state();
     if (state === undefined) throw new Error(`scan '${this.id}' vanished while it was opened`);

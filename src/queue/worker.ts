@@ -13,6 +13,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { createScanRun, type Check, type ScanRun, type ScanTargetResult } from '../scanner/index.js';
 import { parseQueueUrl, redactQueueUrl } from './connection.js';
+import { QueueUsageError } from './errors.js';
 import { queueName, queuePrefix, workersKey } from './keys.js';
 import { ClusterRate, HostLeases, hostOf } from './politeness.js';
 import { scanOptionsOf } from './spec.js';
@@ -224,7 +225,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     // Scans this worker has not served for a while: close their pools (they reopen on their next target).
     for (const [scanId, pending] of contexts) {
       const context = await pending.catch(() => undefined);
-      if (context !== undefined && context.active === 0 && now - context.lastUsed > 60_000) {
+      if (context?.active === 0 && now - context.lastUsed > 60_000) {
         contexts.delete(scanId);
         context.leases.close();
         await context.run.close();
@@ -263,7 +264,10 @@ export async function connect(redis: Redis, url: string): Promise<void> {
       redis.connect().then(() => redis.ping()),
       new Promise((_, reject) =>
         setTimeout(
-          () => reject(new Error(`cannot reach Redis at ${redactQueueUrl(url)}${last === '' ? '' : `: ${last}`}`)),
+          () =>
+            reject(
+              new QueueUsageError(`cannot reach Redis at ${redactQueueUrl(url)}${last === '' ? '' : `: ${last}`}`),
+            ),
           10_000,
         ).unref(),
       ),
