@@ -13,8 +13,8 @@ import { checks as allChecks, type Check, type ScanOptions, type ScanTargetResul
 import { parseQueueUrl } from './connection.js';
 import { QueueUsageError } from './errors.js';
 import { checkScanId, jobId, newScanId, queueName, queuePrefix, targetKey } from './keys.js';
-import { hasSecrets, splitScanOptions, type ScanSecrets, type ScanSpec } from './spec.js';
-import { liveWorkers, Registration, ScanStore } from './store.js';
+import { hasSecrets, splitScanOptions } from './spec.js';
+import { liveWorkers, Registration, ScanStore, type ScanState } from './store.js';
 import type { TargetJob } from './worker.js';
 import { connect } from './worker.js';
 
@@ -33,6 +33,8 @@ export interface QueueScanOptions {
   /** The scan's options, as the CLI parsed them (validated here as a local scan validates them). */
   scan: Partial<ScanOptions>;
   confirm?: boolean;
+  /** `--show-secrets`: stored results keep the secret header values (redacted before storing otherwise). */
+  showSecrets?: boolean;
   /** The check set (the built-in one unless tests replace it); `scan.select` narrows it. */
   checks?: readonly Check[];
   /** Stops reporting (the scan goes on in the workers, to resume later). */
@@ -68,7 +70,7 @@ export async function openQueueScan(options: QueueScanOptions): Promise<QueueSca
   const checks = options.checks ?? allChecks;
   // The same validation as a local scan (ScanOptionError names the bad option) before anything is stored.
   const resolved = resolveScanOptions({ ...options.scan, checks });
-  const { spec, secrets } = splitScanOptions(options.scan, options.confirm === true);
+  const { spec, secrets } = splitScanOptions(options.scan, options.confirm === true, options.showSecrets === true);
   const log = options.log ?? (() => undefined);
 
   const redis = new Redis({ ...connection, lazyConnect: true });
@@ -109,13 +111,20 @@ export async function openQueueScan(options: QueueScanOptions): Promise<QueueSca
   if (options.resultsOnly === true) {
     return { id, checks: selected, scan: () => report(store, Promise.resolve(), options), close: () => close() };
   }
+  let state: ScanState;
+  try {
+    state = await store.openForScan(spec, secrets, keep, hasSecrets(secrets));
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const queue = new Queue<TargetJob>(queueName, { connection, prefix: queuePrefix });
   // Connection trouble is reported once by the store's connection (above); BullMQ's own copy is noise.
   queue.on('error', () => undefined);
   return {
     id,
     checks: selected,
-    scan: (targets) => coordinate(store, queue, targets, { spec, secrets, keep }, options, log, redis),
+    scan: (targets) => coordinate(store, state, queue, targets, keep, options, log, redis),
     close: () => close(queue),
   };
 }
@@ -123,23 +132,23 @@ export async function openQueueScan(options: QueueScanOptions): Promise<QueueSca
 /** Enqueues the targets and reports their results; finishes the scan when the last result is in. */
 async function* coordinate(
   store: ScanStore,
+  state: ScanState,
   queue: Queue<TargetJob>,
   targets: Iterable<string> | AsyncIterable<string>,
-  scan: { spec: ScanSpec; secrets: ScanSecrets; keep: number },
+  keep: number,
   options: QueueScanOptions,
   log: (line: string) => void,
   redis: Redis,
 ): AsyncGenerator<ScanTargetResult, void, undefined> {
-  const state = await store.openForScan(scan.spec, scan.secrets, scan.keep, hasSecrets(scan.secrets));
   if (state.done > 0) log(`resuming scan ${store.id}: ${state.done} targets already done`);
   const stop = new AbortController();
-  const enqueued = enqueue(store, queue, targets, scan.keep, options.window ?? 20_000, stop.signal);
+  const enqueued = enqueue(store, queue, targets, keep, options.window ?? 20_000, stop.signal);
   // Reported by the reading loop when it needs it; never an unhandled rejection meanwhile.
   enqueued.catch(() => undefined);
   const progress = startProgress(store, redis, options, log);
   try {
     yield* report(store, enqueued, options);
-    if (options.signal?.aborted !== true) await store.finish(scan.keep);
+    if (options.signal?.aborted !== true) await store.finish(keep);
   } finally {
     stop.abort();
     progress.stop();

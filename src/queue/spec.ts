@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ScanOptions } from '../scanner/index.js';
+import { defaultRedactedHeaders } from '../scanner/report/index.js';
 
 /** The options a worker scans with, as stored in the scan's meta record. */
 export interface ScanSpec {
@@ -23,6 +24,11 @@ export interface ScanSpec {
   select?: string[];
   /** `--confirm`: workers run each exploitable finding's PoC in their own headless Chromium. */
   confirm: boolean;
+  /**
+   * `--show-secrets`: results keep the Cookie, Authorization and `--header` values in their evidence. Without
+   * it the worker redacts them before the result is stored, so no secret outlives the scan in Redis.
+   */
+  showSecrets?: boolean;
 }
 
 /** The secrets of a scan: sent with every probe, never written to the scan's meta record. */
@@ -36,6 +42,7 @@ export interface ScanSecrets {
 export function splitScanOptions(
   options: Partial<ScanOptions>,
   confirm: boolean,
+  showSecrets = false,
 ): { spec: ScanSpec; secrets: ScanSecrets } {
   const spec: ScanSpec = {
     trustedOrigins: [...(options.trustedOrigins ?? [])],
@@ -51,6 +58,7 @@ export function splitScanOptions(
   if (options.retries !== undefined) spec.retries = options.retries;
   if (options.maxRetryAfter !== undefined) spec.maxRetryAfter = options.maxRetryAfter;
   if (options.select !== undefined) spec.select = [...options.select];
+  if (showSecrets) spec.showSecrets = true;
   const secrets: ScanSecrets = { headers: (options.headers ?? []).map(([name, value]) => [name, value]) };
   if (options.cookie !== undefined) secrets.cookie = options.cookie;
   if (options.proxy !== undefined) secrets.proxy = options.proxy;
@@ -76,6 +84,11 @@ export function scanOptionsOf(spec: ScanSpec, secrets: ScanSecrets | undefined):
   if (secrets?.cookie !== undefined) options.cookie = secrets.cookie;
   if (secrets?.proxy !== undefined) options.proxy = secrets.proxy;
   return options;
+}
+
+/** Lower-case names of the request headers whose values a stored result must not keep. */
+export function secretHeaderNames(secrets: ScanSecrets): string[] {
+  return [...defaultRedactedHeaders, ...secrets.headers.map(([name]) => name.toLowerCase())];
 }
 
 /** Whether the scan has anything to keep secret (then workers need the secrets record to scan). */

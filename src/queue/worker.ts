@@ -16,7 +16,8 @@ import { parseQueueUrl, redactQueueUrl } from './connection.js';
 import { QueueUsageError } from './errors.js';
 import { queueName, queuePrefix, workersKey } from './keys.js';
 import { ClusterRate, HostLeases, hostOf } from './politeness.js';
-import { scanOptionsOf } from './spec.js';
+import { redactExchange } from '../scanner/report/index.js';
+import { scanOptionsOf, secretHeaderNames } from './spec.js';
 import { ScanStore } from './store.js';
 
 /** A job: one target of one scan. */
@@ -56,11 +57,22 @@ export const maxCrashes = 2;
 /** A scan as one worker holds it: its scanner, its records, its share of the cluster's budgets. */
 interface ScanContext {
   store: ScanStore;
+  /** Request headers whose values are redacted before a result is stored (empty with --show-secrets). */
+  redact: ReadonlySet<string>;
   run: ScanRun;
   leases: HostLeases;
   rate: ClusterRate | undefined;
   lastUsed: number;
   active: number;
+}
+
+/** The result with the secret request headers of its evidence replaced by `[redacted]`, as reports print them. */
+function withoutSecrets(result: ScanTargetResult, redact: ReadonlySet<string>): ScanTargetResult {
+  if (redact.size === 0) return result;
+  return {
+    ...result,
+    findings: result.findings.map((finding) => ({ ...finding, evidence: redactExchange(finding.evidence, redact) })),
+  };
 }
 
 function errorResult(url: string, error: string): ScanTargetResult {
@@ -118,7 +130,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       concurrency,
       order: 'completion',
     });
-    return { store, run, leases: new HostLeases(redis, id), rate, lastUsed: Date.now(), active: 0 };
+    const redact = new Set(state.spec.showSecrets === true || secrets === undefined ? [] : secretHeaderNames(secrets));
+    return { store, redact, run, leases: new HostLeases(redis, id), rate, lastUsed: Date.now(), active: 0 };
   }
 
   function contextOf(scanId: string): Promise<ScanContext | undefined> {
@@ -173,12 +186,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (wait > 0) {
       // Another worker is sending to this host: try again once its lease may have ended.
       stats.deferred++;
-      await job.moveToDelayed(Date.now() + Math.min(wait, 1_000) + Math.floor(Math.random() * 100), token);
+      await job.moveToDelayed(Date.now() + Math.min(wait, 250) + Math.floor(Math.random() * 50), token);
       throw new DelayedError();
     }
     context.active++;
     try {
-      const result = await scanOne(context.run, url);
+      const result = withoutSecrets(await scanOne(context.run, url), context.redact);
       const written = await context.store.record(key, result);
       if (written === 'written') stats.scanned++;
       else stats.duplicates++;
@@ -259,9 +272,12 @@ export async function connect(redis: Redis, url: string): Promise<void> {
   let last = '';
   const onError = (error: Error) => (last = error.message);
   redis.on('error', onError);
+  const connected = redis.connect().then(() => redis.ping());
+  // Settled either way, so the disconnect below never leaves an unhandled rejection.
+  connected.catch(() => undefined);
   try {
     await Promise.race([
-      redis.connect().then(() => redis.ping()),
+      connected,
       new Promise((_, reject) =>
         setTimeout(
           () =>

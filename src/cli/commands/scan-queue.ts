@@ -55,7 +55,7 @@ export function checkQueueFlags(flags: QueueFlags & { verbose?: boolean; log?: s
 
 /** Opens the coordinator; bad flags, a bad Redis URL or an unreachable Redis are usage errors (exit 2). */
 export async function openQueueRun(
-  flags: QueueFlags & { quiet?: boolean },
+  flags: QueueFlags & { quiet?: boolean; showSecrets?: boolean },
   scan: Partial<ScanOptions> & { checks: readonly Check[] },
   confirm: boolean,
   io: { stderr: Writable },
@@ -70,6 +70,7 @@ export async function openQueueRun(
       keep: parseKeep(flags.keep),
       scan: options,
       confirm,
+      showSecrets: flags.showSecrets === true,
       checks,
       signal,
       log: (line) => io.stderr.write(`corsight: ${line}\n`),
