@@ -247,9 +247,9 @@ describe('politeness across workers', () => {
       expect(targetLines(result.stdout)).toHaveLength(6);
       const starts = [...a.stats().starts, ...b.stats().starts].sort((x, y) => x - y);
       expect(starts.length).toBeGreaterThan(60);
-      // Over any run of 40 consecutive starts, at least about a second passes (timer and clock slack allowed).
+      // Over any run of 40 consecutive starts, at least 0.8 s passes (a late start may bunch with the next; two workers each at the rate would take 0.5 s).
       for (let i = 40; i < starts.length; i++) {
-        expect((starts[i] ?? 0) - (starts[i - 40] ?? 0)).toBeGreaterThan(900);
+        expect((starts[i] ?? 0) - (starts[i - 40] ?? 0)).toBeGreaterThan(800);
       }
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -131,7 +131,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       order: 'completion',
     });
     const redact = new Set(state.spec.showSecrets === true || secrets === undefined ? [] : secretHeaderNames(secrets));
-    return { store, redact, run, leases: new HostLeases(redis, id), rate, lastUsed: Date.now(), active: 0 };
+    // A killed worker's hosts are free again within two stalled intervals (at most 10 s).
+    const leaseMs = Math.min(10_000, Math.max(1_000, stalledInterval * 2));
+    return { store, redact, run, leases: new HostLeases(redis, id, leaseMs), rate, lastUsed: Date.now(), active: 0 };
   }
 
   function contextOf(scanId: string): Promise<ScanContext | undefined> {
@@ -219,8 +221,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('failed', (job, error) => {
     // A job fails only when its result could not be written (Redis trouble past the retries): record an error
     // when Redis allows, so the coordinator is never left waiting for it.
-    if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    if (job === undefined) return;
     const { scan, key, url } = job.data;
+    log(`${url} (scan ${scan}): ${error.message} (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1})`);
+    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void new ScanStore(redis, scan)
       .record(key, errorResult(url, `could not record the result: ${error.message}`))
       .catch(() => undefined);
