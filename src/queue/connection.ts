@@ -8,22 +8,24 @@ import { QueueUsageError } from './errors.js';
 
 /** Parses a queue URL into ioredis options. Throws `QueueUsageError` naming the problem. */
 export function parseQueueUrl(text: string): RedisOptions {
+  // Error messages show the URL with its password masked.
+  const shown = redactQueueUrl(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new QueueUsageError(`bad --queue '${text}': not a URL (expected redis://host:port or rediss://host:port)`);
+    throw new QueueUsageError(`bad --queue '${shown}': not a URL (expected redis://host:port or rediss://host:port)`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new QueueUsageError(`bad --queue '${text}': the scheme must be redis: or rediss: (TLS)`);
+    throw new QueueUsageError(`bad --queue '${shown}': the scheme must be redis: or rediss: (TLS)`);
   }
-  if (url.hostname === '') throw new QueueUsageError(`bad --queue '${text}': no host`);
+  if (url.hostname === '') throw new QueueUsageError(`bad --queue '${shown}': no host`);
   const path = url.pathname.replace(/^\//, '');
   if (path !== '' && !/^\d{1,2}$/.test(path)) {
-    throw new QueueUsageError(`bad --queue '${text}': the path is a database number (/0 to /15), not '/${path}'`);
+    throw new QueueUsageError(`bad --queue '${shown}': the path is a database number (/0 to /15), not '/${path}'`);
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new QueueUsageError(`bad --queue '${text}': no query or fragment expected`);
+    throw new QueueUsageError(`bad --queue '${shown}': no query or fragment expected`);
   }
   const options: RedisOptions = {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -43,13 +45,7 @@ export function parseQueueUrl(text: string): RedisOptions {
   return options;
 }
 
-/** The URL as it may be printed: the password replaced by `***`. */
+/** The URL as it may be printed: the password (between `user:` and `@`) replaced by `***`, the rest as given. */
 export function redactQueueUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password !== '') url.password = '***';
-    return url.href;
-  } catch {
-    return text;
-  }
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }

@@ -74,6 +74,8 @@ export async function openQueueScan(options: QueueScanOptions): Promise<QueueSca
   const log = options.log ?? (() => undefined);
 
   const redis = new Redis({ ...connection, lazyConnect: true });
+  await connect(redis, options.queue);
+  // From here on, connection trouble is one line when it starts and one when it ends (connect reports its own).
   let down = false;
   redis.on('error', (error: Error) => {
     if (!down) log(`lost Redis (${error.message}); waiting for it to come back`);
@@ -83,7 +85,6 @@ export async function openQueueScan(options: QueueScanOptions): Promise<QueueSca
     if (down) log('Redis is back');
     down = false;
   });
-  await connect(redis, options.queue);
   const store = new ScanStore(redis, id);
   let selected = selectedChecks(resolved);
 

@@ -95,6 +95,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const concurrency = options.concurrency ?? 16;
   const stalledInterval = options.stalledInterval ?? 30_000;
   const redis = new Redis({ ...connection, lazyConnect: true });
+  await connect(redis, options.queue);
+  // From here on, connection trouble is one line when it starts and one when it ends (connect reports its own).
   let down = false;
   redis.on('error', (error: Error) => {
     if (!down) log(`lost Redis at ${redactQueueUrl(options.queue)} (${error.message}); reconnecting`);
@@ -104,7 +106,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (down) log('Redis is back');
     down = false;
   });
-  await connect(redis, options.queue);
 
   const stats = { scanned: 0, duplicates: 0, deferred: 0 };
   const contexts = new Map<string, Promise<ScanContext | undefined>>();
@@ -294,7 +295,10 @@ export async function connect(redis: Redis, url: string): Promise<void> {
     ]);
   } catch (error) {
     redis.disconnect();
-    throw error;
+    if (error instanceof QueueUsageError) throw error;
+    // A refused password or a TLS failure closes the connection: say what Redis or the socket said.
+    const reason = last === '' ? (error instanceof Error ? error.message : String(error)) : last;
+    throw new QueueUsageError(`cannot connect to Redis at ${redactQueueUrl(url)}: ${reason}`);
   } finally {
     redis.off('error', onError);
   }
