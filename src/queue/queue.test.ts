@@ -58,7 +58,7 @@ describe('corsight scan --queue', () => {
   it('reports what a local scan reports: every valid target once, duplicates and invalid lines skipped alike', async () => {
     // Several host names for one lab (--resolve *.corsight-lab.test), so several workers scan at once.
     const targets = lab
-      .targets(60)
+      .targets(36)
       .map((url, i) => url.replace('://corsight-lab.test', `://h${i % 6}.corsight-lab.test`));
     const list = [
       '# an estate',
@@ -87,7 +87,7 @@ describe('corsight scan --queue', () => {
     // The same warnings for the same bad lines.
     expect(queued.stderr).toBe(local.stderr);
     // Both workers took part, and no target was scanned twice.
-    expect((a?.stats.scanned ?? 0) + (b?.stats.scanned ?? 0)).toBe(36);
+    expect((a?.stats.scanned ?? 0) + (b?.stats.scanned ?? 0)).toBe(targets.length);
     expect(a?.stats.scanned).toBeGreaterThan(0);
     expect(b?.stats.scanned).toBeGreaterThan(0);
   });
