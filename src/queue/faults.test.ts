@@ -132,6 +132,24 @@ describe('faults a distributed scan survives', () => {
     await expectSameAsLocal(result.stdout, urls);
   });
 
+  it('a worker sent SIGTERM finishes the targets in flight and exits 0; the others finish the scan', async () => {
+    const stopping = worker(['--stalled-interval', '30000']);
+    let log = '';
+    stopping.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const urls = targets(64, 'sigterm');
+    const run = coordinator(urls, 'sigterm-worker');
+    await until(async () => (await doneCount('sigterm-worker')) >= 10, '10 results');
+    // A second worker with a long stalled interval too: nothing may wait on a lost lock.
+    worker(['--stalled-interval', '30000']);
+    stopping.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => stopping.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(log).toMatch(/stopping: finishing the targets in flight\n.*stopped \(\d+ targets scanned\)/s);
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    await expectSameAsLocal(result.stdout, urls);
+  });
+
   it('the coordinator killed mid-run and started again: the second run reports everything once', async () => {
     worker();
     worker();
