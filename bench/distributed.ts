@@ -6,7 +6,7 @@
  * `corsight worker`s, all on this machine, against one lab process and one fresh redis-server. For each run it
  * prints targets/s, and from Redis's own counters (INFO stats and commandstats, reset before each run) the Redis
  * commands, the network bytes (in + out) and the memory per target: the numbers docs/distributed.md models a
- * million targets with. The targets spread over 16 host names of the lab (`h<n>.corsight-lab.test`), since one
+ * million targets with. The targets spread over 64 host names of the lab (`h<n>.corsight-lab.test`), since one
  * worker at a time scans a host (`--per-host` holds across the cluster).
  *
  * Options: `--size N`, `--workers 1,2,4`, `--concurrency N` (per worker and for the local scan).
@@ -36,10 +36,10 @@ function flag(name: string, fallback: string): string {
 if (process.argv[2] === '--serve-lab') {
   const lab = await startLab();
   const size = Number(process.argv[3]);
-  // 16 host names for one lab: the host leases let 16 workers scan at once.
+  // 64 host names for one lab: a host is scanned by one worker at a time, so the workers need hosts to share.
   const targets = lab
     .targets(size)
-    .map((url, i) => url.replace('://corsight-lab.test', `://h${i % 16}.corsight-lab.test`));
+    .map((url, i) => url.replace('://corsight-lab.test', `://h${i % 64}.corsight-lab.test`));
   process.send?.({ httpsUrl: lab.httpsUrl, targets } satisfies LabInfo);
   process.on('disconnect', () => void lab.close().then(() => process.exit(0)));
 } else {
