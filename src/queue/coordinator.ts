@@ -9,7 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { resolveScanOptions, selectedChecks } from '../scanner/options.js';
-import { checks as allChecks, type Check, type ScanOptions, type ScanTargetResult } from '../scanner/index.js';
+import {
+  checks as allChecks,
+  type Check,
+  type ScanOptions,
+  type ScanTarget,
+  type ScanTargetResult,
+} from '../scanner/index.js';
 import { parseQueueUrl } from './connection.js';
 import { QueueUsageError } from './errors.js';
 import { checkScanId, jobId, newScanId, queueName, queuePrefix, targetKey } from './keys.js';
@@ -51,7 +57,7 @@ export interface QueueScanOptions {
 export interface QueueScan {
   readonly id: string;
   readonly checks: readonly Check[];
-  scan(targets: Iterable<string> | AsyncIterable<string>): AsyncGenerator<ScanTargetResult, void, undefined>;
+  scan(targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>): AsyncGenerator<ScanTargetResult, void, undefined>;
   close(): Promise<void>;
 }
 
@@ -135,7 +141,7 @@ async function* coordinate(
   store: ScanStore,
   state: ScanState,
   queue: Queue<TargetJob>,
-  targets: Iterable<string> | AsyncIterable<string>,
+  targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>,
   keep: number,
   options: QueueScanOptions,
   log: (line: string) => void,
@@ -162,6 +168,11 @@ async function* coordinate(
   }
 }
 
+/** A target's job: its URL, and the application's request when it came from --har or --openapi. */
+function jobData(scan: string, key: string, target: ScanTarget): TargetJob {
+  return typeof target === 'string' ? { scan, key, url: target } : { scan, key, url: target.url, request: target };
+}
+
 /**
  * Registers the targets in batches and adds a job for each one without a result. Resolves with the number of
  * targets of the scan once the whole list is registered.
@@ -169,12 +180,12 @@ async function* coordinate(
 async function enqueue(
   store: ScanStore,
   queue: Queue<TargetJob>,
-  targets: Iterable<string> | AsyncIterable<string>,
+  targets: Iterable<ScanTarget> | AsyncIterable<ScanTarget>,
   keep: number,
   window: number,
   signal: AbortSignal,
 ): Promise<number> {
-  let batch = new Map<string, string>();
+  let batch = new Map<string, ScanTarget>();
   const flush = async () => {
     if (batch.size === 0) return;
     const keys = [...batch.keys()];
@@ -183,7 +194,7 @@ async function enqueue(
       .filter((_, i) => flags[i] !== Registration.Done)
       .map((key) => ({
         name: 'target',
-        data: { scan: store.id, key, url: batch.get(key) ?? '' },
+        data: jobData(store.id, key, batch.get(key) ?? ''),
         opts: {
           jobId: jobId(store.id, key),
           removeOnComplete: true,
@@ -201,9 +212,9 @@ async function enqueue(
       await sleep(200);
     }
   };
-  for await (const url of targets) {
+  for await (const target of targets) {
     if (signal.aborted) break;
-    batch.set(targetKey(url), url);
+    batch.set(targetKey(target), target);
     if (batch.size >= batchSize) await flush();
   }
   await flush();

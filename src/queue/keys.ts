@@ -3,6 +3,7 @@
  * deleted as one; the BullMQ queue that carries the targets of every scan is `corsight:targets`.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { ScanTarget } from '../scanner/index.js';
 import { QueueUsageError } from './errors.js';
 
 /** BullMQ's key prefix and queue name (BullMQ forbids ':' in a queue name). */
@@ -69,8 +70,11 @@ export function scanKeys(id: string): ScanKeys {
  * A target's key: 128 bits of SHA-256 of its normalized URL (22 characters however long the URL), the same on
  * every run, so a resumed scan finds its targets again.
  */
-export function targetKey(url: string): string {
-  return createHash('sha256').update(url).digest('base64url').slice(0, 22);
+export function targetKey(target: ScanTarget): string {
+  // A URL alone keys by the URL; an application request (HAR, OpenAPI) by its method and URL too, as the
+  // scanner tells two requests to one URL apart.
+  const text = typeof target === 'string' ? target : `${target.method ?? 'GET'} ${target.url}`;
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 /** The BullMQ job id of a target: adding it again while the job exists is a no-op (BullMQ's idempotent add). */

@@ -155,6 +155,33 @@ describe('corsight scan --queue', () => {
     expect(dump).not.toContain('hunter2');
   });
 
+  it('scans the application requests of a HAR (method, credentials) as a local scan does, keeping no credential', async () => {
+    await startWorkers(1);
+    const [first, second] = lab.targets(2);
+    const entry = (method: string, url: string) => ({
+      request: { method, url, headers: [{ name: 'Authorization', value: 'Bearer har-s3cret' }] },
+    });
+    const file = path.join(dir, 'app.har');
+    await writeFile(
+      file,
+      JSON.stringify({ log: { entries: [entry('GET', first ?? ''), entry('POST', second ?? '')] } }),
+    );
+    const flags = { ...labFlags(), har: file, scope: ['*.corsight-lab.test', 'corsight-lab.test'] };
+    const local = await captureScan([], flags);
+    const queued = await captureScan([], { ...flags, queue: redis.url, scanId: 'from-har' });
+    expect(findingsOf(queued.stdout)).toEqual(findingsOf(local.stdout));
+    expect(targetLines(queued.stdout)).toHaveLength(2);
+    const stored = await captureScan([], {
+      format: 'json',
+      queue: redis.url,
+      scanId: 'from-har',
+      resultsOnly: true,
+      showSecrets: true,
+    });
+    expect(stored.stdout).not.toContain('har-s3cret');
+    expect((await client.keys('corsight:targets:from-har*')).length).toBe(0);
+  });
+
   it('refuses, naming the problem: other options for a scan id, an unknown scan, a bad URL, flags without --queue', async () => {
     await startWorkers(1);
     const targets = lab.targets(2);

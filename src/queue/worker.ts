@@ -11,12 +11,19 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { createScanRun, type Check, type ScanRun, type ScanTargetResult } from '../scanner/index.js';
+import {
+  createScanRun,
+  type Check,
+  type ScanRun,
+  type ScanTarget,
+  type ScanTargetResult,
+  type TargetRequest,
+} from '../scanner/index.js';
 import { parseQueueUrl, redactQueueUrl } from './connection.js';
 import { QueueUsageError } from './errors.js';
 import { queueName, queuePrefix, workersKey } from './keys.js';
 import { ClusterRate, HostLeases, hostOf } from './politeness.js';
-import { redactExchange } from '../scanner/report/index.js';
+import { defaultRedactedHeaders, redactExchange } from '../scanner/report/index.js';
 import { scanOptionsOf, secretHeaderNames } from './spec.js';
 import { ScanStore } from './store.js';
 
@@ -25,6 +32,11 @@ export interface TargetJob {
   scan: string;
   key: string;
   url: string;
+  /**
+   * The application's own request to the URL (from --har or --openapi): method, headers, preflight. Its headers
+   * may carry credentials; the job, and so they, leave Redis when the target is done.
+   */
+  request?: TargetRequest;
 }
 
 export interface QueueWorkerOptions {
@@ -131,7 +143,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       concurrency,
       order: 'completion',
     });
-    const redact = new Set(state.spec.showSecrets === true || secrets === undefined ? [] : secretHeaderNames(secrets));
+    const redact = new Set(
+      state.spec.showSecrets === true
+        ? []
+        : secrets === undefined
+          ? defaultRedactedHeaders
+          : secretHeaderNames(secrets),
+    );
     // A killed worker's hosts are free again within two stalled intervals (at most 10 s).
     const leaseMs = Math.min(10_000, Math.max(1_000, stalledInterval * 2));
     return { store, redact, run, leases: new HostLeases(redis, id, leaseMs), rate, lastUsed: Date.now(), active: 0 };
@@ -151,9 +169,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return context;
   }
 
-  async function scanOne(run: ScanRun, url: string): Promise<ScanTargetResult> {
+  async function scanOne(run: ScanRun, target: ScanTarget, url: string): Promise<ScanTargetResult> {
     try {
-      for await (const result of run.scan([url])) return result;
+      for await (const result of run.scan([target])) return result;
       return errorResult(url, 'the scanner returned no result');
     } catch (error) {
       // The scanner never rejects for a target's behaviour; this is a crash, and it fails this target alone.
@@ -165,7 +183,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   }
 
   async function processTarget(job: Job<TargetJob>, token?: string): Promise<string> {
-    const { scan, key, url } = job.data;
+    const { scan, key, url, request } = job.data;
     const context = await contextOf(scan);
     // The scan expired or was deleted (or finished and dropped its secrets): nothing to write to.
     if (context === undefined) return 'no-scan';
@@ -194,7 +212,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
     context.active++;
     try {
-      const result = withoutSecrets(await scanOne(context.run, url), context.redact);
+      // The request's own headers (credentials from a HAR) are redacted like --header values.
+      const redact =
+        request?.headers === undefined || context.redact.size === 0
+          ? context.redact
+          : new Set([...context.redact, ...request.headers.map(([name]) => name.toLowerCase())]);
+      const result = withoutSecrets(await scanOne(context.run, request ?? url, url), redact);
       const written = await context.store.record(key, result);
       if (written === 'written') stats.scanned++;
       else stats.duplicates++;
