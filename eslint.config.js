@@ -8,7 +8,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', '.bench-build/', 'bench/scan.js', 'node_modules/', 'coverage/', '.scratch/'],
+    ignores: [
+      'dist/',
+      '.bench-build/',
+      'bench/scan.js',
+      'bench/distributed.js',
+      'node_modules/',
+      'coverage/',
+      '.scratch/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -296,6 +296,7 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
       try {
         response = await flow.run(async () => {
           await rate.take(signal);
+          await options.requestGate?.(signal);
           sent = true;
           endWire = deadline?.beginRequest();
           endWait?.();

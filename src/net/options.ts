@@ -28,6 +28,11 @@ export interface NetOptions {
   bodyCap: number;
   /** curl-style `--resolve` values (see `parseResolveRule`). */
   resolve: readonly string[];
+  /**
+   * One more wait before every attempt starts, after `rate`: the queue worker's cluster-wide `--rate`
+   * (src/queue/politeness.ts). Its time counts as waiting, not against the request's deadline.
+   */
+  requestGate?: ((signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 export const defaultNetOptions: Readonly<NetOptions> = {

@@ -63,6 +63,8 @@ export interface ScanOptions {
   userAgent: string;
   /** Aborts the run (and every request in flight) when signalled. */
   signal: AbortSignal | undefined;
+  /** A wait before every request starts, shared beyond this process (the queue worker's cluster-wide `--rate`). */
+  requestGate?: ((signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 /** Defaults of every option except `checks`, which the scanner's entry point fills in. */

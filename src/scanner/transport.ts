@@ -47,12 +47,14 @@ export type TransportOptions = Pick<
   | 'proxy'
   | 'bodyCap'
   | 'resolve'
+  | 'requestGate'
 >;
 
 /** Creates the HTTP client of one run from the scan's options. Throws a `NetOptionError` for a bad value. */
 export function createTransport(options: Partial<TransportOptions>): HttpClient {
   const { perHost, rate, timeout, retries, retryDelay, maxRetryAfter, insecure, proxy, bodyCap, resolve } = options;
   return createHttpClient({
+    requestGate: options.requestGate,
     perHost,
     rate,
     timeout,

@@ -59,9 +59,10 @@ import { findConfigFile, mergeScanConfig, readScanConfig } from '../config.js';
 import { readSources, type Sources } from '../scan-sources.js';
 import { version } from '../version.js';
 import type { Register } from './register.js';
+import { checkQueueFlags, openQueueRun, type QueueFlags } from './scan-queue.js';
 
 /** The flags of `scan`, as commander parses them (numbers still strings, validated here). */
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends QueueFlags {
   input?: string;
   format?: string;
   output?: string;
@@ -337,7 +338,12 @@ export async function runScan(
     throw new UsageError(`bad --fail-on '${options.failOn}': expected one of ${failOnValues.join(', ')}`);
   }
   const extraReports = parseReportRequests(options.report ?? [], options.output);
-  if (urls.length === 0 && options.input === undefined && options.har === undefined && options.openapi === undefined) {
+  checkQueueFlags(options);
+  const hasInput = options.input !== undefined || options.har !== undefined || options.openapi !== undefined;
+  if (options.resultsOnly === true && (urls.length > 0 || hasInput)) {
+    throw new UsageError('--results-only reports a stored scan: give no URLs, --input, --har or --openapi');
+  }
+  if (urls.length === 0 && !hasInput && options.resultsOnly !== true) {
     throw new UsageError('no targets: give one or more URLs, --input FILE (- for stdin), --har FILE or --openapi FILE');
   }
   // --har and --openapi are read whole before anything is sent: a malformed file is exit 2 with nothing scanned.
@@ -378,15 +384,19 @@ export async function runScan(
         }
       : undefined;
 
-  let run: ScanRun;
+  // --queue: the coordinator stands in for the local run (same reports, summary and exit codes).
+  let run: Pick<ScanRun, 'checks' | 'scan' | 'close'>;
   try {
     const scanOptions = scanOptionsFromFlags(options, checks);
-    run = await createScanRun({
-      ...scanOptions,
-      signal: stop.signal,
-      ...(options.confirm === true ? { confirm: true } : {}),
-      ...(onProbe === undefined ? {} : { onProbe }),
-    });
+    run =
+      options.queue !== undefined
+        ? await openQueueRun(options, scanOptions, options.confirm === true, io, stop.signal)
+        : await createScanRun({
+            ...scanOptions,
+            signal: stop.signal,
+            ...(options.confirm === true ? { confirm: true } : {}),
+            ...(onProbe === undefined ? {} : { onProbe }),
+          });
   } catch (error) {
     log?.destroy();
     // Bad option values and a missing browser or browser driver (--confirm; playwright-core is optional) are the
@@ -503,8 +513,9 @@ export async function runScan(
     for (const output of outputs) await emit(output, render(output.reporter));
   };
   // Probe lines on stderr (--verbose) and a redrawn progress line would garble each other: verbose wins.
+  // With --queue, the coordinator prints its own progress lines (workers alive, done/total, targets/s).
   const progress =
-    options.quiet !== true && options.verbose !== true && io.stderr.isTTY === true
+    options.quiet !== true && options.verbose !== true && options.queue === undefined && io.stderr.isTTY === true
       ? new Progress(io.stderr, options.input === undefined ? urls.length + sources.targets.length : undefined)
       : undefined;
   // When the report and the progress line share a terminal, clear the line before each block of report text.
@@ -685,6 +696,17 @@ export const registerScan: Register = (program: Command) => {
     .option(
       '--show-secrets',
       'keep Cookie, Authorization and --header values in the report evidence (redacted by default)',
+    )
+    // Distributed scanning (src/queue, docs/distributed.md).
+    .option(
+      '--queue <url>',
+      'scan on the workers of this Redis (corsight worker): redis://host:port or rediss:// for TLS',
+    )
+    .option('--scan-id <id>', 'name the --queue scan; the same command with the same id resumes it (default: a new id)')
+    .option('--results-only', 'print the report of a finished --queue scan (with --scan-id), scanning nothing')
+    .option(
+      '--keep <duration>',
+      "how long a --queue scan's results stay in Redis after it ends, e.g. 12h (default: 7d)",
     )
     .addHelpText(
       'after',
