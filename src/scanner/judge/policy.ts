@@ -52,6 +52,8 @@ export interface DeclaredCaller {
   origin: string;
   /** The entry it comes from, e.g. `origins[1] https://*.example.com`. */
   entry: string;
+  /** True when the entry is this very origin (not a name picked under a wildcard). */
+  exact: boolean;
 }
 
 /** A validated policy, ready to judge findings and to say which callers it declares. */
@@ -103,6 +105,7 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
       advice: risk?.advice,
     });
     if (pattern === undefined) return;
+    // `:*` stands for any port: the default one is as good a caller as any.
     const port = pattern.port > 0 ? `:${pattern.port}` : '';
     const host = pattern.subdomains
       ? `${exampleLabel}.${pattern.host}`
@@ -111,7 +114,11 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
         : pattern.host;
     // Only web origins can be probed from here (a `chrome-extension://` caller is not an http origin).
     if (pattern.scheme === 'http' || pattern.scheme === 'https') {
-      callers.push({ origin: `${pattern.scheme}://${host}${port}`, entry: `${path} ${entry}` });
+      callers.push({
+        origin: `${pattern.scheme}://${host}${port}`,
+        entry: `${path} ${entry}`,
+        exact: host === pattern.host,
+      });
     }
   });
   const methods = normalized.methods === '*' ? ['*'] : normalized.methods;
