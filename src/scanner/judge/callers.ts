@@ -118,10 +118,28 @@ export function declaredCallersCheck(policy: DeclaredPolicy): DescribedCheck<Dec
             origin: caller.origin,
           });
           if (verdict.ok) continue;
+          // A server that refuses a preflight as a whole (403, no CORS headers) does not say whether the method or
+          // the headers were the problem: the same preflight without the headers tells them apart.
+          let step = verdict.step;
+          if (headers.length > 0 && (step === 'cors-check' || step === 'status')) {
+            const bare = await ctx.outcome({ method: 'OPTIONS', origin: caller.origin, headers: asked.slice(0, 1) });
+            if (bare.kind === 'answered') {
+              const alone = checkPreflightResponse({
+                status: bare.exchange.response.status,
+                headers: bare.exchange.response.headers,
+                url: ctx.url.href,
+                method,
+                unsafeHeaderNames: [],
+                credentials,
+                origin: caller.origin,
+              });
+              step = alone.ok ? 'headers' : 'method';
+            }
+          }
           const what =
-            verdict.step === 'method' || verdict.step === 'allow-methods'
+            step === 'method' || step === 'allow-methods'
               ? `the method ${method} (methods) for \`${caller.origin}\``
-              : verdict.step === 'headers' || verdict.step === 'allow-headers'
+              : step === 'headers' || step === 'allow-headers'
                 ? `the request header${headers.length > 1 ? 's' : ''} ${headers.join(', ')} (requestHeaders) for \`${caller.origin}\``
                 : `a ${method} from \`${caller.origin}\` (${caller.entry}) through its preflight (${verdict.code})`;
           findings.push(
