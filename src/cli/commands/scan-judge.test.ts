@@ -51,7 +51,9 @@ let server: TestServer;
 let dir: string;
 
 beforeAll(async () => {
-  readmeServer = await httpServer(withCors(readmePolicy, secret));
+  const cors = withCors(readmePolicy, secret);
+  // A static policy decides synchronously: the handler returns nothing to wait for.
+  readmeServer = await httpServer((req, res) => void cors(req, res));
   server = await httpServer(switchable);
   dir = await mkdtemp(join(tmpdir(), 'corsight-judge-'));
 });
