@@ -368,3 +368,27 @@ describe('the site view', () => {
     expect(group.endpoints).toEqual(urls);
   });
 });
+
+describe('--format junit', () => {
+  it('writes one test case per target x check, failing on findings that reach --fail-on, to stdout and --report', async () => {
+    const urls = [`${server.url}/j1`, `${readmeServer.url}/j2`];
+    const reportFile = join(dir, 'scan.junit.xml');
+    const r = await scan(urls, {
+      format: 'junit',
+      failOn: 'high',
+      report: [`junit:${reportFile}`],
+      origin: ['https://app.example.com'],
+    });
+    expect(r.code).toBe(1);
+    expect(await readFile(reportFile, 'utf8')).toBe(r.stdout);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
+    const suites = r.stdout.split('<testsuite ').slice(1);
+    expect(suites).toHaveLength(2);
+    // The reflecting server fails origin-reflected; the README server's declared-looking trust is below high.
+    expect(suites[0]).toMatch(
+      /<testcase classname="[^"]+\/j1" name="origin-reflected" time="0">\n\s+<failure message="(high|critical): /,
+    );
+    expect(suites[1]).not.toContain('<failure');
+    expect(suites[1]).toMatch(/name="any-subdomain-trusted" time="0">\n\s+<system-out>MEDIUM any-subdomain-trusted/);
+  });
+});

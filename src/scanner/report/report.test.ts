@@ -325,5 +325,5 @@ describe('sarif', () => {
 });
 
 it('offers exactly the documented formats', () => {
-  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown', 'html']);
+  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown', 'html', 'junit']);
 });
