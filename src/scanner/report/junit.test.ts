@@ -4,7 +4,8 @@
  * character a hostile server can send escaped. Results come from real scans of loopback servers, judged as the
  * CLI judges them.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { SyntaxValidator } from 'fast-xml-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge } from '../judge/index.js';
 import { closedPort, httpServer, preflightCheck, reflectionCheck, type TestServer } from '../__fixtures__/servers.js';
@@ -16,7 +17,7 @@ import { emptySummary } from './summary.js';
 const hostile = `<a href="x">&amp;</a> ' \u0000\u0001\u0008\u000b\u000c\u001b[31m\u007f\r\n\t \ud800 \udfff \ufffe \uffff ]]> 🙂`;
 
 let server: TestServer;
-let results: ScanTargetResult[] = [];
+const results: ScanTargetResult[] = [];
 
 beforeAll(async () => {
   // Reflects the Origin with credentials: the classic vulnerable server.
@@ -54,12 +55,15 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   // Elements that may repeat are always arrays; attributes never are.
-  isArray: (name, _path, _leaf, isAttribute) => isAttribute !== true && name !== 'testsuites',
+  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && name !== 'testsuites',
 });
 
+/** Parses the report after a strict well-formedness check (it throws on the first error, naming line and column). */
 function parse(xml: string): Node {
-  const valid = XMLValidator.validate(xml);
-  expect(valid, JSON.stringify(valid)).toBe(true);
+  SyntaxValidator.validate(xml, {
+    xmlDeclaraion: { optional: false },
+    invalidCharSequence: { tagValue: true, attrLt: true },
+  });
   return parser.parse(xml) as Node;
 }
 
@@ -89,8 +93,9 @@ describe('junit', () => {
     expect(String(failure['#text'])).toContain('attacker origin: https://attacker-corsight.example (simple request)');
     expect(String(failure['#text'])).toContain('fingerprint: ');
     expect(Number(api!.failures)).toBe(1);
-    for (const c of refused!.testcase as Node[])
+    for (const c of refused!.testcase as Node[]) {
       expect((c.error as Node[])[0]!.message).toMatch(/^undecided: target not scanned:/);
+    }
     expect(Number(refused!.errors)).toBe(2);
   });
 
@@ -125,6 +130,11 @@ describe('junit', () => {
     expect(String(failure['#text'])).toContain('\\ud800 \\udfff \\ufffe \\uffff ]]> 🙂');
     // eslint-disable-next-line no-control-regex -- asserting no control character survives is the point
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
+  });
+
+  it('rejects a broken document, so the validation above can fail', () => {
+    expect(() => parse('<?xml version="1.0"?>\n<testsuites><testsuite></testsuites>')).toThrow();
+    expect(() => parse('<?xml version="1.0"?>\n<testsuites name="a<b"/>')).toThrow();
   });
 
   it('escapes each character class as XML 1.0 requires', () => {
