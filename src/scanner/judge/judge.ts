@@ -7,7 +7,8 @@
  *    names the policy entry it breaks (policy.ts);
  * 3. `--baseline`: a finding the baseline already had is marked `baseline`;
  * 4. the ignore file: an accepted risk is marked `suppressed` with its reason;
- * 5. the site view: a rule already reported on another endpoint of the same origin is marked as a repeat.
+ * 5. the site view: a rule already shown in full for another endpoint of the same origin is marked as a repeat
+ *    (findings set aside by 3 or 4 are neither repeats nor shown in full).
  *
  * Baseline and suppressed findings do not count for --fail-on (see `counts` in report/summary.ts); none is dropped.
  */
@@ -67,6 +68,9 @@ export function createJudge(options: JudgeOptions = {}): Judge {
     if (options.baseline?.findings.has(fingerprint) === true) finding.baseline = true;
     const suppression = options.ignore?.match(url, finding);
     if (suppression !== undefined) finding.suppressed = suppression;
+    // The site view groups findings shown in full: a suppressed or baseline finding is already set aside (and is
+    // never the one a repeat points at, which would then point at a one-line mention).
+    if (finding.suppressed !== undefined || finding.baseline === true) return finding;
     const origin = originOf(url);
     const key = `${origin}\n${finding.check}\n${stableRule(finding.rule)}`;
     const first = firstEndpoint.get(key);
