@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCors } from '../../adapters/node.js';
+import { startLab } from '../../lab/index.js';
 import { httpServer, type TestServer } from '../../scanner/__fixtures__/servers.js';
 import { UsageError } from '../exit-codes.js';
 import { checkPolicy } from './check-policy.js';
@@ -390,5 +391,44 @@ describe('--format junit', () => {
     );
     expect(suites[1]).not.toContain('<failure');
     expect(suites[1]).toMatch(/name="any-subdomain-trusted" time="0">\n\s+<system-out>MEDIUM any-subdomain-trusted/);
+  });
+});
+
+describe('on the lab', () => {
+  it('groups the numbered copies of one misconfigured endpoint into one site-wide entry, and baselines a whole lab scan', async () => {
+    const lab = await startLab();
+    try {
+      const flags: ScanCommandOptions = { resolve: lab.resolve, insecure: true };
+      // Six copies of /reflect-credentials on one origin: the same rule, six endpoints.
+      const copies = [1, 2, 3, 4, 5, 6].map((n) => `${lab.httpsUrl}/t/${n}/reflect-credentials`);
+      const text = (await scan(copies, flags)).stdout;
+      expect(text).toContain(`site-wide: 6 endpoints of ${lab.httpsUrl}: origin-reflected (critical)`);
+      expect(text.match(/^ {2}CRITICAL {2}origin-reflected {2}Arbitrary origin trusted/gm)).toHaveLength(1);
+
+      // A baseline of several misconfigured endpoints: rescanning them fails nothing, the exit status says so.
+      const targets = ['/reflect-credentials', '/null-allowlist', '/suffix', '/any-subdomain', '/exact-allowlist'].map(
+        (path) => `${lab.httpsUrl}${path}`,
+      );
+      const baselineFile = join(dir, 'lab-baseline.json');
+      const first = await scan(targets, { ...flags, format: 'json', output: baselineFile, failOn: 'high' });
+      expect(first.code).toBe(1);
+      const again = await scan([...targets].reverse(), {
+        ...flags,
+        format: 'json',
+        baseline: baselineFile,
+        failOn: 'low',
+      });
+      expect(again.code).toBe(0);
+      const report = json(again.stdout);
+      expect(report.summary.baseline).toBeGreaterThanOrEqual(4);
+      expect(report.summary.resolved).toEqual([]);
+      expect(report.targets.flatMap((t) => t.findings).every((f) => f.baseline === true)).toBe(true);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('refuses a baseline that is a directory, without hanging', async () => {
+    expect(await usage([`${server.url}/a`], { baseline: dir })).toContain('not a regular file');
   });
 });
