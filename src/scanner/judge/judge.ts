@@ -64,8 +64,11 @@ export function createJudge(options: JudgeOptions = {}): Judge {
     let finding: Finding = { ...raw, fingerprint: findingFingerprint(url, raw) };
     if (options.policy !== undefined) finding = options.policy.judge(url, finding);
     const fingerprint = finding.fingerprint ?? '';
-    seen.add(fingerprint);
-    if (options.baseline?.findings.has(fingerprint) === true) finding.baseline = true;
+    // Only the baseline's fingerprints are remembered (to tell what it lost): memory stays flat on a long scan.
+    if (options.baseline?.findings.has(fingerprint) === true) {
+      seen.add(fingerprint);
+      finding.baseline = true;
+    }
     const suppression = options.ignore?.match(url, finding);
     if (suppression !== undefined) finding.suppressed = suppression;
     // The site view groups findings shown in full: a suppressed or baseline finding is already set aside (and is
