@@ -23,7 +23,9 @@ export async function readJudgeFile(file: string, what: string, maxBytes: number
     }
     const bytes = await handle.readFile();
     if (bytes.includes(0)) throw new JudgeInputError(`cannot read ${what} ${file}: binary data (a NUL byte)`);
-    return bytes.toString('utf8');
+    // A byte order mark (editors on Windows write one) is not part of the text.
+    const text = bytes.toString('utf8');
+    return text.startsWith('\uFEFF') ? text.slice(1) : text;
   } catch (error) {
     if (error instanceof JudgeInputError) throw error;
     throw new JudgeInputError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
