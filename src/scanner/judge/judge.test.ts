@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanTargetResult } from '../scanner.js';
 import type { Finding } from '../types.js';
-import { createJudge, findingFingerprint, parseBaseline, parseIgnoreFile, stableRule } from './index.js';
+import { createJudge, declarePolicy, findingFingerprint, parseBaseline, parseIgnoreFile, stableRule } from './index.js';
 import { globToRegExp } from './glob.js';
 
 const finding = (rule: string, severity: Finding['severity'] = 'high'): Finding => ({
@@ -133,5 +133,40 @@ describe('the baseline', () => {
     const copy = structuredClone(raw);
     createJudge({ baseline: parseBaseline(doc([{ check: 'origin-reflected', rule: 'kept' }]), 'b') }).target(raw);
     expect(raw).toEqual(copy);
+  });
+});
+
+describe('the declared policy', () => {
+  it('compiles every entry the whole policy accepts, opt-ins included, and names the one that declares a finding', () => {
+    const policy = declarePolicy(
+      {
+        origins: ['https://*.github.io', 'http://intranet.example.com'],
+        credentials: true,
+        dangerouslyAllowPublicSuffixWildcards: true,
+        dangerouslyAllowInsecureOrigins: true,
+      },
+      'p.yaml',
+    );
+    const hosted = { ...finding('accepts origins under github.io'), check: 'third-party-origin-trusted' as const };
+    const judged = policy.judge('https://a.example/x', {
+      ...hosted,
+      attackerOrigin: 'https://corsight-probe.github.io',
+    });
+    expect(judged).toMatchObject({
+      severity: 'info',
+      declared: true,
+      policy: { entry: 'origins[0] https://*.github.io' },
+    });
+    expect(judged.policy!.advice).toContain('Origin where anyone can publish script trusted');
+    expect(policy.callers.map((c) => [c.origin, c.exact])).toEqual([
+      ['https://corsight-probe.github.io', false],
+      ['http://intranet.example.com', true],
+    ]);
+  });
+
+  it('leaves findings that are not about who may read unjudged', () => {
+    const policy = declarePolicy({ origins: ['https://app.example.com'] }, 'p.yaml');
+    const vary = { ...finding('omits Vary: Origin'), check: 'missing-vary-origin' as const };
+    expect(policy.judge('https://a.example/x', vary)).toBe(vary);
   });
 });

@@ -89,7 +89,15 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
     );
   }
   const credentials = normalized.credentials;
-  const origins = (config as { origins: unknown[] }).origins;
+  const { origins, dangerouslyAllowInsecureOrigins, dangerouslyAllowPublicSuffixWildcards } = config as {
+    origins: unknown[];
+    dangerouslyAllowInsecureOrigins?: boolean;
+    dangerouslyAllowPublicSuffixWildcards?: boolean;
+  };
+  const optIns = {
+    dangerouslyAllowInsecureOrigins: dangerouslyAllowInsecureOrigins === true,
+    dangerouslyAllowPublicSuffixWildcards: dangerouslyAllowPublicSuffixWildcards === true,
+  };
   const entries: OriginEntry[] = [];
   const callers: DeclaredCaller[] = [];
   origins.forEach((entry, i) => {
@@ -101,7 +109,8 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
     entries.push({
       path,
       text: entry,
-      policy: createPolicy({ origins: [entry], credentials }),
+      // With the configuration's own opt-ins, so an entry the whole policy accepts compiles alone too.
+      policy: createPolicy({ origins: [entry], credentials, ...optIns }),
       advice: risk?.advice,
     });
     if (pattern === undefined) return;
