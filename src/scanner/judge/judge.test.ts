@@ -170,3 +170,23 @@ describe('the declared policy', () => {
     expect(policy.judge('https://a.example/x', vary)).toBe(vary);
   });
 });
+
+describe('drift', () => {
+  it('names the entry a look-alike imitates, and origins when it imitates none', () => {
+    const policy = declarePolicy(
+      { origins: ['https://app.example.com', 'https://*.example.org'], credentials: true },
+      'p.yaml',
+    );
+    const suffix = { ...finding('accepts any origin whose host ends in example.org'), check: 'suffix-match' as const };
+    const judged = policy.judge('https://a.example/x', { ...suffix, attackerOrigin: 'https://attackerexample.org' });
+    expect(judged.policy).toMatchObject({
+      verdict: 'drift',
+      entry: 'origins[1] https://*.example.org',
+      assessed: 'high',
+    });
+    expect(judged.severity).toBe('high');
+    expect(judged.policy!.advice).toContain('looser than the entry');
+    const reflected = policy.judge('https://a.example/x', finding('reflects any Origin'));
+    expect(reflected.policy).toMatchObject({ verdict: 'drift', entry: 'origins' });
+  });
+});

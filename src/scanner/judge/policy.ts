@@ -44,6 +44,8 @@ interface OriginEntry {
   policy: Policy;
   /** The validator's advice on the risk the entry takes, when it takes one. */
   advice: string | undefined;
+  /** The entry's host without its wildcard label (`example.com` for `https://*.example.com`); '' for `*`. */
+  host: string;
 }
 
 /** A caller the policy declares: an origin that must be allowed, with the methods and headers it may use. */
@@ -69,6 +71,14 @@ export interface DeclaredPolicy {
   readonly requestHeaders: readonly string[];
   /** The finding of `url` judged against the policy (a new object; unjudged findings come back as they are). */
   judge(url: string, finding: Finding): Finding;
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** The label a wildcard entry's example caller gets (the same one the scanner's sub-domain probe uses). */
@@ -112,6 +122,7 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
       // With the configuration's own opt-ins, so an entry the whole policy accepts compiles alone too.
       policy: createPolicy({ origins: [entry], credentials, ...optIns }),
       advice: risk?.advice,
+      host: pattern?.host ?? '',
     });
     if (pattern === undefined) return;
     // `:*` stands for any port: the default one is as good a caller as any.
@@ -143,10 +154,18 @@ export function declarePolicy(config: unknown, source: string): DeclaredPolicy {
       (entry) => origin !== 'null' && entry.policy.evaluate({ method: 'GET', headers: { origin } }).allowed,
     );
     if (allowing === undefined) {
+      // A look-alike (`https://attackerexample.com`, `https://app.example.com.evil.tld`) is usually a flawed
+      // implementation of one entry: name the entry whose host it imitates.
+      const host = origin === 'null' ? '' : hostOf(origin);
+      const imitated = entries.find((entry) => entry.host !== '' && host.includes(entry.host));
       return {
         verdict: 'drift',
-        entry: 'origins',
-        advice: `No entry of origins allows \`${origin}\`, yet the server lets it read: the deployment trusts more than the policy declares.`,
+        entry: imitated === undefined ? 'origins' : `${imitated.path} ${imitated.text}`,
+        advice: `No entry of origins allows \`${origin}\`, yet the server lets it read: the deployment trusts more than the policy declares.${
+          imitated === undefined
+            ? ''
+            : ` The origin imitates ${imitated.path} \`${imitated.text}\`: the server's check for that entry is looser than the entry.`
+        }`,
         assessed,
       };
     }
