@@ -5,11 +5,12 @@
  * finding's fields so that nothing in the file but what identifies a finding is trusted.
  */
 import { JudgeInputError } from './errors.js';
-import { fingerprintOf, fingerprintScheme } from './fingerprint.js';
+import { fingerprintOf, fingerprintScheme, targetIdentity } from './fingerprint.js';
 
 /** A finding of the baseline. */
 export interface BaselineFinding {
   fingerprint: string;
+  /** The target's identity: its URL, preceded by its method when it had its own request (`DELETE https://...`). */
   url: string;
   check: string;
   rule: string;
@@ -75,10 +76,14 @@ export function parseBaseline(text: string, source: string): Baseline {
       if (!isRecord(finding) || typeof finding.check !== 'string' || typeof finding.rule !== 'string') {
         throw new JudgeInputError(`--baseline ${source}: targets[${t}].findings[${f}] has no check or rule`);
       }
-      const fingerprint = fingerprintOf(target.url, finding.check, finding.rule);
+      const identity = targetIdentity({
+        url: target.url,
+        method: typeof target.method === 'string' ? target.method : undefined,
+      });
+      const fingerprint = fingerprintOf(identity, finding.check, finding.rule);
       findings.set(fingerprint, {
         fingerprint,
-        url: target.url,
+        url: identity,
         check: finding.check,
         rule: finding.rule,
         severity: typeof finding.severity === 'string' ? finding.severity : 'info',

@@ -24,7 +24,10 @@ export function stableRule(rule: string): string {
   return cut === -1 ? rule : rule.slice(0, cut);
 }
 
-/** The fingerprint of a finding of `check` with `rule` on the target `url` (as the report names it). */
+/**
+ * The fingerprint of a finding of `check` with `rule` on the target `url` (its identity as the report titles it:
+ * the URL, preceded by the method for a target with its own request).
+ */
 export function fingerprintOf(url: string, check: string, rule: string): string {
   return createHash('sha256')
     .update(`${fingerprintScheme}\n${url}\n${check}\n${stableRule(rule)}`)
@@ -35,4 +38,12 @@ export function fingerprintOf(url: string, check: string, rule: string): string 
 /** The fingerprint of `finding` on the target `url`. */
 export function findingFingerprint(url: string, finding: Pick<Finding, 'check' | 'rule'>): string {
   return fingerprintOf(url, finding.check, finding.rule);
+}
+
+/**
+ * What identifies a target across runs: its URL, preceded by its method when the target came with its own request
+ * (`GET /a` and `DELETE /a` of an OpenAPI document are two targets), as the reports title it.
+ */
+export function targetIdentity(target: { url: string; method?: string | undefined }): string {
+  return target.method === undefined ? target.url : `${target.method} ${target.url}`;
 }

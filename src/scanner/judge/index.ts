@@ -7,6 +7,6 @@ export { declarePolicy, type DeclaredCaller, type DeclaredPolicy } from './polic
 export { declaredCallersCheck, declaredCallerId, type DeclaredCallerId } from './callers.js';
 export { parseBaseline, type Baseline, type BaselineFinding } from './baseline.js';
 export { parseIgnoreFile, type IgnoreEntry, type IgnoreList } from './ignore.js';
-export { findingFingerprint, fingerprintOf, fingerprintScheme, stableRule } from './fingerprint.js';
+export { findingFingerprint, fingerprintOf, fingerprintScheme, stableRule, targetIdentity } from './fingerprint.js';
 export { JudgeInputError } from './errors.js';
 export { readJudgeFile } from './read.js';

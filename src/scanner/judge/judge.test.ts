@@ -190,3 +190,25 @@ describe('drift', () => {
     expect(reflected.policy).toMatchObject({ verdict: 'drift', entry: 'origins' });
   });
 });
+
+describe('targets with their own request', () => {
+  it('tell GET and DELETE of one URL apart in fingerprints and the baseline', () => {
+    const url = 'https://a.example/items/1';
+    const get = { ...result(url, [finding('reflects any Origin')], 'finding'), method: 'GET' };
+    const del = { ...result(url, [finding('reflects any Origin')], 'finding'), method: 'DELETE' };
+    const judge = createJudge();
+    const [a, b] = [judge.target(get), judge.target(del)];
+    expect(a.findings[0]!.fingerprint).not.toBe(b.findings[0]!.fingerprint);
+    expect(b.findings[0]!.siteWide).toEqual({ origin: 'https://a.example', first: `GET ${url}` });
+    const baseline = parseBaseline(
+      JSON.stringify({
+        tool: 'corsight',
+        fingerprints: 'corsight-finding/v1',
+        targets: [{ url, method: 'DELETE', findings: [{ check: 'origin-reflected', rule: 'reflects any Origin' }] }],
+      }),
+      'b',
+    );
+    const again = createJudge({ baseline });
+    expect([again.target(get), again.target(del)].map((r) => r.findings[0]!.baseline)).toEqual([undefined, true]);
+  });
+});

@@ -15,7 +15,7 @@
 import type { ScanTargetResult } from '../scanner.js';
 import type { CheckDecision, Finding } from '../types.js';
 import type { Baseline, BaselineFinding } from './baseline.js';
-import { findingFingerprint, stableRule } from './fingerprint.js';
+import { findingFingerprint, stableRule, targetIdentity } from './fingerprint.js';
 import type { IgnoreEntry, IgnoreList } from './ignore.js';
 import type { DeclaredPolicy } from './policy.js';
 
@@ -43,7 +43,9 @@ export interface Judge {
   unusedIgnoreEntries(): IgnoreEntry[];
 }
 
-function originOf(url: string): string {
+function originOf(target: string): string {
+  // The identity may start with a method: the URL is its last word.
+  const url = target.slice(target.lastIndexOf(' ') + 1);
   try {
     return new URL(url).origin;
   } catch {
@@ -60,6 +62,7 @@ export function createJudge(options: JudgeOptions = {}): Judge {
   const decided = new Map<string, ReadonlyMap<string, CheckDecision['outcome']>>();
   const baselineUrls = new Set([...(options.baseline?.findings.values() ?? [])].map((f) => f.url));
 
+  /** `target` is the target's identity (see `targetIdentity`). */
   function judgeFinding(url: string, raw: Finding): Finding {
     let finding: Finding = { ...raw, fingerprint: findingFingerprint(url, raw) };
     if (options.policy !== undefined) finding = options.policy.judge(url, finding);
@@ -84,10 +87,11 @@ export function createJudge(options: JudgeOptions = {}): Judge {
 
   return {
     target(result) {
-      if (baselineUrls.has(result.url)) {
-        decided.set(result.url, new Map(result.checks.map((check) => [check.id, check.outcome])));
+      const target = targetIdentity(result);
+      if (baselineUrls.has(target)) {
+        decided.set(target, new Map(result.checks.map((check) => [check.id, check.outcome])));
       }
-      return { ...result, findings: result.findings.map((finding) => judgeFinding(result.url, finding)) };
+      return { ...result, findings: result.findings.map((finding) => judgeFinding(target, finding)) };
     },
     resolved() {
       const resolved: ResolvedFinding[] = [];

@@ -1,7 +1,7 @@
 import type { SkippedHost } from '../inputs/scope.js';
 import type { ResolvedFinding } from '../judge/judge.js';
 import { severities, type Finding, type Severity } from '../types.js';
-import type { ReportedTarget } from './reporter.js';
+import { targetLabel, type ReportedTarget } from './reporter.js';
 import { count } from './terminal.js';
 
 /**
@@ -126,7 +126,7 @@ export function addToSummary(summary: Summary, result: ReportedTarget): Summary 
     if (finding.declared === true) summary.declared = (summary.declared ?? 0) + 1;
     if (finding.baseline === true) summary.baseline = (summary.baseline ?? 0) + 1;
     if (finding.suppressed !== undefined) summary.suppressed = (summary.suppressed ?? 0) + 1;
-    addToSiteView(summary, result.url, finding);
+    addToSiteView(summary, targetLabel(result), finding);
     if (!counts(finding)) continue;
     if (summary.highest === null || severities.indexOf(finding.severity) > severities.indexOf(summary.highest)) {
       summary.highest = finding.severity;
