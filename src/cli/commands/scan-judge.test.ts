@@ -254,6 +254,26 @@ describe('scan --baseline', () => {
     }
   });
 
+  it('takes --baseline, --policy and --ignore-file from the config file, paths relative to it', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'corsight-config-'));
+    const a = `${server.url}/config-a`;
+    await scan([a], { format: 'json', output: join(project, 'base.json') });
+    await writeFile(join(project, 'cors.yaml'), 'origins: [https://app.example.com]\ncredentials: true\n');
+    await writeFile(join(project, 'accepted.txt'), `null-origin-trusted ${server.url}/* # sandboxed widget\n`);
+    await writeFile(
+      join(project, 'corsight.config.yaml'),
+      'baseline: base.json\npolicy: cors.yaml\nignore-file: accepted.txt\nfail-on: high\n',
+    );
+    const r = await scan([a], { format: 'json' }, project);
+    const findings = json(r.stdout).targets[0]!.findings;
+    expect(findings.find((f) => f.check === 'origin-reflected')).toMatchObject({
+      baseline: true,
+      policy: { verdict: 'drift' },
+    });
+    expect(findings.find((f) => f.check === 'null-origin-trusted')!.suppressed?.reason).toBe('sandboxed widget');
+    expect(r.code).toBe(0);
+  });
+
   it('marks baseline findings in the text report and still fails on new ones', async () => {
     const a = `${server.url}/new-a`;
     await scan([a], { format: 'json', output: join(dir, 'only-a.json') });
