@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { createReporter, reportFormats, type ReportFormat, type Reporter } from '../scanner/report/index.js';
+import type { Severity } from '../scanner/types.js';
 import { UsageError } from './exit-codes.js';
 import { painter, useColor } from './output.js';
 
@@ -67,6 +68,8 @@ export async function openReportOutput(
     onError: () => void;
     /** The repository file SARIF locations point at. */
     sarifArtifact?: string;
+    /** The run's --fail-on (JUnit failures follow it). */
+    failOn?: Severity | 'none';
   },
 ): Promise<ReportOutput> {
   const stream: Writable & { isTTY?: boolean } = file === undefined ? stdout : createWriteStream(file);
@@ -84,6 +87,7 @@ export async function openReportOutput(
       paint: painter(useColor(stream, options.color)),
       redact: options.redact,
       ...(options.sarifArtifact === undefined ? {} : { sarifArtifact: options.sarifArtifact }),
+      ...(options.failOn === undefined ? {} : { failOn: options.failOn }),
     }),
     file,
     stream,

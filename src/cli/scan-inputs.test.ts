@@ -229,7 +229,7 @@ describe('the config file', () => {
     };
     let file = write('format: jsonn\n');
     expect(await usageError(runScan([], { quiet: true }, capture(dir).io))).toBe(
-      `config ${file} at /format: 'jsonn' is not one of text, json, jsonl, sarif, markdown, html`,
+      `config ${file} at /format: 'jsonn' is not one of text, json, jsonl, sarif, markdown, html, junit`,
     );
     file = write('fail-onn: high\n');
     expect(await usageError(runScan([], { quiet: true }, capture(dir).io))).toMatch(

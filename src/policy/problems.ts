@@ -104,6 +104,18 @@ export const PROBLEM_CODES = {
   'origin-timeout-invalid': 'error',
   /** `originCache`, `originTimeoutMs` or `onError` without a resolver in `origins`. */
   'origin-resolver-missing': 'warning',
+  // Risks a valid policy takes on purpose (risks.ts): named by the id of the scanner check that reports the same
+  // trust on a live server, with the same words, so `check-policy` and `scan --policy` agree.
+  /** A `*.` or `prefix-*.` pattern: every matching sub-domain, configured or not, may read. */
+  'any-subdomain-trusted': 'warning',
+  /** A loopback origin (`localhost`, `127.0.0.1`, `[::1]`): local servers and apps may read. */
+  'localhost-trusted': 'warning',
+  /** A plain-http origin (not loopback): a network attacker can act as it. */
+  'insecure-origin-trusted': 'warning',
+  /** An origin where anyone can publish script (a public-suffix wildcard opted into, a code playground). */
+  'third-party-origin-trusted': 'warning',
+  /** `'*'`: every page may read without credentials (right for public data only). */
+  'wildcard-origin': 'warning',
 } as const satisfies Record<string, 'error' | 'warning'>;
 
 /** A stable problem code. */

@@ -106,9 +106,13 @@ const cases: Case[] = [
   [
     'origin covered by a wildcard',
     { origins: ['https://*.example.com', 'https://a.example.com'] },
-    ['origin-redundant'],
+    ['origin-redundant', 'any-subdomain-trusted'],
   ],
-  ['port covered by :*', { origins: ['http://localhost:*', 'http://localhost:3000'] }, ['origin-redundant']],
+  [
+    'port covered by :*',
+    { origins: ['http://localhost:*', 'http://localhost:3000'] },
+    ['origin-redundant', 'localhost-trusted', 'localhost-trusted'],
+  ],
   ['invalid method', { origins: ['https://a.example.com'], methods: ['GET POST'] }, ['method-invalid']],
   ['* among methods', { origins: ['https://a.example.com'], methods: ['*', 'PUT'] }, ['method-invalid']],
   ['non-string method', { origins: ['https://a.example.com'], methods: [1] }, ['invalid-type']],
@@ -239,7 +243,7 @@ const cases: Case[] = [
   [
     'an exact origin covered by a label prefix',
     { origins: ['https://pr-*.example.com', 'https://pr-1.example.com'] },
-    ['origin-redundant'],
+    ['origin-redundant', 'any-subdomain-trusted'],
   ],
   [
     'foreign option names',
@@ -282,8 +286,11 @@ const cases: Case[] = [
   ],
 ];
 
-/** Valid configurations: no problem at all. */
-const valid: [string, unknown][] = [
+/**
+ * Valid configurations: no problem at all but the warnings about the risks they declare on purpose (risks.ts),
+ * listed in the third column.
+ */
+const valid: [string, unknown, ProblemCode[]?][] = [
   ['exact https', { origins: ['https://a.example.com'] }],
   [
     'everything',
@@ -297,23 +304,42 @@ const valid: [string, unknown][] = [
       privateNetwork: true,
       debug: false,
     },
+    ['any-subdomain-trusted', 'localhost-trusted'],
   ],
-  ['* without credentials', { origins: ['*'], exposeHeaders: ['*'], requestHeaders: '*', methods: ['*'] }],
-  ['* requestHeaders with authorization', { origins: ['*'], requestHeaders: ['*', 'authorization'] }],
+  [
+    '* without credentials',
+    { origins: ['*'], exposeHeaders: ['*'], requestHeaders: '*', methods: ['*'] },
+    ['wildcard-origin'],
+  ],
+  [
+    '* requestHeaders with authorization',
+    { origins: ['*'], requestHeaders: ['*', 'authorization'] },
+    ['wildcard-origin'],
+  ],
   [
     'loopback http with credentials',
     {
       origins: ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173', 'http://app.localhost'],
       credentials: true,
     },
+    ['localhost-trusted', 'localhost-trusted', 'localhost-trusted', 'localhost-trusted'],
   ],
   [
     'insecure opt-in',
     { origins: ['http://intranet.example.com'], credentials: true, dangerouslyAllowInsecureOrigins: true },
+    ['insecure-origin-trusted'],
   ],
-  ['public suffix opt-in', { origins: ['https://*.github.io'], dangerouslyAllowPublicSuffixWildcards: true }],
-  ['*.localhost is not a public suffix', { origins: ['http://*.localhost:*'], credentials: true }],
-  ['wildcard subdomain with port', { origins: ['https://*.example.com:8443'] }],
+  [
+    'public suffix opt-in',
+    { origins: ['https://*.github.io'], dangerouslyAllowPublicSuffixWildcards: true },
+    ['third-party-origin-trusted'],
+  ],
+  [
+    '*.localhost is not a public suffix',
+    { origins: ['http://*.localhost:*'], credentials: true },
+    ['localhost-trusted'],
+  ],
+  ['wildcard subdomain with port', { origins: ['https://*.example.com:8443'] }, ['any-subdomain-trusted']],
   ['punycode host', { origins: ['https://xn--bcher-kva.example'] }],
   ['non-special scheme', { origins: ['chrome-extension://abcdefghijklmnop'] }],
   ['maxAge bounds', { origins: ['https://a.example.com'], maxAge: -1 }],
@@ -326,12 +352,14 @@ const valid: [string, unknown][] = [
   [
     'a label wildcard under an owned domain',
     { origins: ['https://pr-*.preview.example.com', 'https://myapp-*.example.com:*'] },
+    ['any-subdomain-trusted', 'any-subdomain-trusted'],
   ],
   [
     'a label wildcard under a public suffix, opted in',
     { origins: ['https://myapp-*.vercel.app'], dangerouslyAllowPublicSuffixWildcards: true },
+    ['third-party-origin-trusted'],
   ],
-  ['the longest suffix a *. pattern can have', { origins: [`https://*.${hostOf(251)}`] }],
+  ['the longest suffix a *. pattern can have', { origins: [`https://*.${hostOf(251)}`] }, ['any-subdomain-trusted']],
   ['preflightStatus 200', { origins: ['https://a.example.com'], preflightStatus: 200 }],
   ['preflightStatus 204', { origins: ['https://a.example.com'], preflightStatus: 204 }],
   ['a Proxy around a valid configuration', new Proxy({ origins: ['https://a.example.com'], credentials: true }, {})],
@@ -361,12 +389,14 @@ describe('validatePolicy', () => {
     }
   });
 
-  it.each(valid)('accepts %s', (_label, config) => {
-    expect(validatePolicy(config)).toEqual([]);
+  it.each(valid)('accepts %s', (_label, config, risks = []) => {
+    const problems = validatePolicy(config);
+    expect(problems.map((p) => p.code)).toEqual(risks);
+    for (const p of problems) expect(p.severity).toBe('warning');
   });
 
   it('has a case for every problem code', () => {
-    const covered = new Set(cases.flatMap(([, , codes]) => codes));
+    const covered = new Set([...cases, ...valid].flatMap(([, , codes]) => codes ?? []));
     expect([...Object.keys(PROBLEM_CODES)].filter((c) => !covered.has(c as ProblemCode))).toEqual([]);
   });
 

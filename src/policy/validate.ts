@@ -6,6 +6,7 @@ import { isWildcardPattern, parseOriginPattern, type OriginPattern } from './ori
 import { OriginMatcher } from './origin-matcher.js';
 import { KNOWN_OPTIONS, isKnownOption, suggestOption } from './options.js';
 import { problem, type PolicyProblem } from './problems.js';
+import { originRisk } from './risks.js';
 import { snapshotConfig } from './snapshot.js';
 import { checkRuntimeOptions, type RuntimeConfig } from './validate-runtime.js';
 import {
@@ -140,6 +141,20 @@ function describe(value: unknown): string {
 }
 
 /**
+ * The warning for a risk an origins entry takes on purpose (risks.ts), with the risk's id as its code and its
+ * advice as its message: the words `corsight scan --policy` prints on the finding the same trust produces.
+ */
+function riskProblem(
+  pattern: Extract<OriginPattern, { kind: 'origin' }> | undefined,
+  path: string,
+  entry: string,
+  credentials: boolean,
+): PolicyProblem | undefined {
+  const risk = originRisk(pattern, credentials);
+  return risk === undefined ? undefined : problem(risk.id, path, entry, risk.advice);
+}
+
+/**
  * Validates a configuration. Returns every problem (errors and warnings) and, when there is no error, the
  * normalized configuration.
  */
@@ -186,6 +201,9 @@ export function checkConfig(config: unknown): {
     }
   }
   const credentials = c.credentials === true;
+  // The risks the configuration takes on purpose: warned about only when it is otherwise valid (a refused
+  // configuration declares nothing), after every other problem.
+  const risks: PolicyProblem[] = [];
   const originOptions = {
     credentials,
     dangerouslyAllowInsecureOrigins: c.dangerouslyAllowInsecureOrigins === true,
@@ -242,6 +260,8 @@ export function checkConfig(config: unknown): {
       if (!result.pattern) continue;
       if (result.pattern.kind === 'any') {
         any = true;
+        const risk = credentials ? undefined : riskProblem(undefined, path, entry, credentials);
+        if (risk !== undefined) risks.push(risk);
         if (credentials) {
           problems.push(
             problem(
@@ -261,6 +281,8 @@ export function checkConfig(config: unknown): {
       }
       seen.set(result.pattern.text, i);
       parsed.push(result.pattern);
+      const risk = riskProblem(result.pattern, path, entry, credentials);
+      if (risk !== undefined) risks.push(risk);
     }
     if (any && list.length > 1) {
       problems.push(
@@ -562,6 +584,7 @@ export function checkConfig(config: unknown): {
   const runtime = checkRuntimeOptions(c, problems);
 
   if (problems.some((p) => p.severity === 'error')) return { problems };
+  problems.push(...risks);
   return {
     problems,
     normalized: {

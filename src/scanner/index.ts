@@ -47,6 +47,23 @@ export { parseTargetLine } from './inputs/lines.js';
 export { isCopiedHeader, targetRequest, TargetRequestError } from './inputs/request.js';
 export { applyScope, createScope, scopePatterns, type Scope, type SkippedHost } from './inputs/scope.js';
 export { checks, checkIds } from './checks/index.js';
+// The judge: declared policy, baseline, accepted risks and the site view, applied to results before the reports.
+export {
+  createJudge,
+  declarePolicy,
+  declaredCallersCheck,
+  findingFingerprint,
+  fingerprintScheme,
+  JudgeInputError,
+  parseBaseline,
+  parseIgnoreFile,
+  type Baseline,
+  type DeclaredPolicy,
+  type IgnoreList,
+  type Judge,
+  type JudgeOptions,
+  type ResolvedFinding,
+} from './judge/index.js';
 export {
   ChromiumMissingError,
   chromiumPath,

@@ -57,6 +57,8 @@ export interface ScanOptions {
   checks: readonly Check[];
   /** Run only these check ids (`--checks`); undefined runs all of `checks`. */
   select: readonly string[] | undefined;
+  /** Never run these check ids (`--exclude-checks`), applied after `select`; undefined excludes none. */
+  exclude?: readonly string[] | undefined;
   /** Bytes of each response body read at most; the rest is never read (the connection is dropped). */
   bodyCap: number;
   /** The User-Agent header sent unless `headers` has one. */
@@ -199,23 +201,31 @@ export function resolveScanOptions(options: Partial<ScanOptions> & { checks: rea
   );
   positiveInt('--concurrency', merged.concurrency, 10_000);
   if (merged.targetTimeout !== undefined) positiveInt('target timeout', merged.targetTimeout, 24 * 3_600_000);
-  if (merged.select !== undefined) {
+  for (const [flag, ids] of [
+    ['', merged.select],
+    ['--exclude-checks: ', merged.exclude],
+  ] as const) {
+    if (ids === undefined) continue;
     const known = new Set(merged.checks.map((check) => check.id as string));
-    const unknown = merged.select.filter((id) => !known.has(id));
+    const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) {
       throw new ScanOptionError(
-        `unknown check id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')} (known: ${[...known].join(', ')})`,
+        `${flag}unknown check id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')} (known: ${[...known].join(', ')})`,
       );
     }
+  }
+  if (merged.exclude !== undefined && selectedChecks(merged).length === 0) {
+    throw new ScanOptionError('--exclude-checks excludes every check the scan would run: nothing left to scan with');
   }
   return { ...merged, headers, method, trustedOrigins, resolveRules };
 }
 
-/** The checks a scan runs: `checks`, narrowed to `select` when given. */
-export function selectedChecks(options: Pick<ScanOptions, 'checks' | 'select'>): readonly Check[] {
-  if (options.select === undefined) return options.checks;
-  const wanted = new Set(options.select);
-  return options.checks.filter((check) => wanted.has(check.id));
+/** The checks a scan runs: `checks`, narrowed to `select` when given, without those of `exclude`. */
+export function selectedChecks(options: Pick<ScanOptions, 'checks' | 'select' | 'exclude'>): readonly Check[] {
+  const excluded = new Set(options.exclude ?? []);
+  const wanted = options.select === undefined ? undefined : new Set(options.select);
+  if (wanted === undefined && excluded.size === 0) return options.checks;
+  return options.checks.filter((check) => (wanted?.has(check.id) ?? true) && !excluded.has(check.id));
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

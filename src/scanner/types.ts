@@ -128,6 +128,50 @@ export interface Finding {
   access?: 'credentialed-read' | 'credentialed-send' | 'read' | 'send' | 'none';
   /** Set by `corsight scan --confirm`: what headless Chromium did with the PoC. */
   confirmation?: Confirmation;
+  // What the judge (src/scanner/judge) adds after the scan: every field below is absent on a raw scan result.
+  /** A stable identity of target + check + rule (independent of run order and time), for baselines and ignore files. */
+  fingerprint?: string;
+  /** `--policy`: true when the trust reported is what the declared policy allows (the severity is then info). */
+  declared?: boolean;
+  /** `--policy`: how the finding stands against the declared policy. */
+  policy?: PolicyJudgement;
+  /** `--baseline`: the finding was in the baseline report (it does not count for --fail-on). */
+  baseline?: boolean;
+  /** An ignore-file entry accepts this risk (reported, never dropped; it does not count for --fail-on). */
+  suppressed?: Suppression;
+  /** The same rule was already reported on another endpoint of this origin (the site view groups them). */
+  siteWide?: SiteRepeat;
+}
+
+/** A finding judged against the declared policy (`scan --policy FILE`). */
+export interface PolicyJudgement {
+  /**
+   * 'declared': the policy allows this trust (reported at info); 'drift': the server grants more than the policy
+   * (full severity); 'broken-caller': the server refuses a caller the policy declares.
+   */
+  verdict: 'declared' | 'drift' | 'broken-caller';
+  /** The policy entry concerned, e.g. `origins[1] https://*.example.com`, or `credentials false`. */
+  entry: string;
+  /** One or two sentences: the validator's advice on a declared choice, or what the server does beyond the entry. */
+  advice: string;
+  /** The severity the scanner assessed before the judgement (a declared finding is reported at info). */
+  assessed: Severity;
+}
+
+/** Why a finding is suppressed: the ignore-file entry that accepts it. */
+export interface Suppression {
+  /** The `# reason` written on the entry. */
+  reason: string;
+  /** Where the entry is, e.g. `.corsightignore:3`. */
+  entry: string;
+}
+
+/** A finding whose rule was first reported on another endpoint of the same origin. */
+export interface SiteRepeat {
+  /** The serialized origin of the endpoints. */
+  origin: string;
+  /** The endpoint where the rule was reported first (in input order). */
+  first: string;
 }
 
 /** The outcome of running a finding's PoC in headless Chromium from the attacker origin (`--confirm`). */

@@ -49,7 +49,12 @@ describe('corsight check-policy', () => {
       ),
     );
     expect(r.code).toBe(0);
-    expect(r.out).toContain('valid CORS policy');
+    // The sub-domain wildcard is a declared risk: a warning with the scanner's check id, the policy stays valid.
+    expect(r.out).toContain('warning any-subdomain-trusted at origins[1]');
+    expect(r.out).toContain('0 errors, 1 warning (valid)');
+    const exact = await check(await file('exact.yaml', 'origins:\n  - https://app.example.com\ncredentials: true\n'));
+    expect(exact.code).toBe(0);
+    expect(exact.out).toContain('valid CORS policy');
   });
 
   it('exits 1 and prints every problem (code, value, message) of a JSON policy', async () => {

@@ -30,7 +30,7 @@ export function parseKeep(value: string | undefined): number {
 }
 
 /** Refuses the flag combinations a distributed scan cannot honour, naming them. */
-export function checkQueueFlags(flags: QueueFlags & { verbose?: boolean; log?: string }): void {
+export function checkQueueFlags(flags: QueueFlags & { verbose?: boolean; log?: string; policy?: string }): void {
   if (flags.queue === undefined) {
     for (const [name, given] of [
       ['--scan-id', flags.scanId !== undefined],
@@ -50,6 +50,12 @@ export function checkQueueFlags(flags: QueueFlags & { verbose?: boolean; log?: s
   }
   if (flags.log !== undefined) {
     throw new UsageError('--log is not available with --queue (the workers send the probes)');
+  }
+  // The declared-caller check is built from the policy in this process; workers run only the named checks.
+  if (flags.policy !== undefined) {
+    throw new UsageError(
+      '--policy is not available with --queue yet: the declared-caller check it adds runs only in a local scan',
+    );
   }
 }
 

@@ -153,7 +153,7 @@ describe('corsight scan: exit codes', () => {
     expect(await usage(['not a url'], {})).toBe('no valid targets (1 skipped)');
     expect(await usage([], { input: dir })).toBe(`cannot read --input ${dir}: it is a directory`);
     expect(await usage([server.url], { report: ['xml:out.xml'] })).toBe(
-      "bad --report 'xml:out.xml': expected FORMAT:FILE with FORMAT one of text, json, jsonl, sarif, markdown, html",
+      "bad --report 'xml:out.xml': expected FORMAT:FILE with FORMAT one of text, json, jsonl, sarif, markdown, html, junit",
     );
     expect(await usage([server.url], { report: ['sarif'] })).toBe("bad --report 'sarif': no FILE after 'sarif:'");
     expect(await usage([server.url], { report: ['sarif:'] })).toBe("bad --report 'sarif:': no FILE after 'sarif:'");

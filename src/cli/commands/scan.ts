@@ -30,6 +30,7 @@ import {
 } from '../../scanner/index.js';
 import { checks as allChecks } from '../../scanner/checks/index.js';
 import {
+  addBaselineOutcome,
   addToSummary,
   artifactUri,
   count,
@@ -57,6 +58,7 @@ import {
 } from '../report-outputs.js';
 import { findConfigFile, mergeScanConfig, readScanConfig } from '../config.js';
 import { readSources, type Sources } from '../scan-sources.js';
+import { prepareJudging } from '../scan-judge.js';
 import { version } from '../version.js';
 import type { Register } from './register.js';
 import { checkQueueFlags, openQueueRun, type QueueFlags } from './scan-queue.js';
@@ -110,6 +112,15 @@ export interface ScanCommandOptions extends QueueFlags {
   baseUrl?: string;
   /** A config file to read instead of the corsight.config.yaml/.json found upward (`false` for `--no-config`). */
   config?: string | false;
+  // The judge (src/cli/scan-judge.ts): what the findings mean for this team.
+  /** Judge the server against this policy file (the YAML/JSON `check-policy` validates). */
+  policy?: string;
+  /** An earlier JSON report: its findings are marked baseline and do not count for --fail-on. */
+  baseline?: string;
+  /** The ignore file (default: `.corsightignore` in the working directory, when there is one). */
+  ignoreFile?: string;
+  /** Check ids never to run (comma-separated). */
+  excludeChecks?: string;
 }
 
 /** Where the command reads and writes (the process streams, or test doubles that are real streams). */
@@ -175,6 +186,16 @@ export function scanOptionsFromFlags(
     followRedirects: options.followRedirects === true,
   };
   if (select !== undefined) scan.select = select;
+  if (options.excludeChecks !== undefined) {
+    const exclude = options.excludeChecks
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
+    if (exclude.length === 0) {
+      throw new UsageError(`bad --exclude-checks '${options.excludeChecks}': name at least one check id`);
+    }
+    scan.exclude = exclude;
+  }
   if (options.cookie !== undefined) scan.cookie = options.cookie;
   if (options.method !== undefined) scan.method = options.method;
   if (options.proxy !== undefined) scan.proxy = options.proxy;
@@ -360,6 +381,9 @@ export async function runScan(
   }
   const warn = (message: string) => io.stderr.write(`corsight: ${message}\n`);
 
+  // --policy, --baseline and the ignore file are read and validated before anything is sent.
+  const judging = await prepareJudging(options, io.cwd ?? process.cwd(), checks ?? allChecks);
+
   // --log FILE: every probe as a JSON line; opened before anything is sent, like the reports.
   let log: Writable | undefined;
   if (options.log !== undefined) {
@@ -387,7 +411,11 @@ export async function runScan(
   // --queue: the coordinator stands in for the local run (same reports, summary and exit codes).
   let run: Pick<ScanRun, 'checks' | 'scan' | 'close'>;
   try {
-    const scanOptions = scanOptionsFromFlags(options, checks);
+    const flags = scanOptionsFromFlags(options, judging.checks);
+    // The policy's exact origins are trusted-origin hints too (--policy).
+    const hints = [...(flags.trustedOrigins ?? [])];
+    for (const origin of judging.trustedOrigins) if (!hints.includes(origin)) hints.push(origin);
+    const scanOptions = { ...flags, trustedOrigins: hints };
     run =
       options.queue !== undefined
         ? await openQueueRun(options, scanOptions, options.confirm === true, io, stop.signal)
@@ -485,6 +513,7 @@ export async function runScan(
         color: options.color,
         redact,
         sarifArtifact: artifact,
+        failOn,
         flag: '--output',
         onError,
       }),
@@ -496,6 +525,7 @@ export async function runScan(
           color: false,
           redact,
           sarifArtifact: artifact,
+          failOn,
           flag: '--report',
           onError,
         }),
@@ -526,7 +556,8 @@ export async function runScan(
   const summary: Summary = emptySummary();
   try {
     await emitAll((reporter) => reporter.begin({ tool: 'corsight', version, startedAt, checks: run.checks }));
-    for await (const result of run.scan(targets())) {
+    for await (const scanned of run.scan(targets())) {
+      const result = judging.judge.target(scanned);
       addToSummary(summary, result);
       if (sharesTerminal) progress.clear();
       await emitAll((reporter) => reporter.target(result));
@@ -542,6 +573,10 @@ export async function runScan(
   }
   summary.durationMs = Math.round(performance.now() - started);
   if (sources.skipped.length > 0) summary.skipped = sources.skipped;
+  if (options.baseline !== undefined) addBaselineOutcome(summary, judging.judge.resolved());
+  for (const entry of judging.judge.unusedIgnoreEntries()) {
+    warn(`${escapeLine(entry.where)} matched no finding in this scan (remove it if the risk is gone)`);
+  }
   const finishedAt = new Date();
   await emitAll((reporter) => reporter.end(summary, finishedAt));
   for (const output of outputs) await closeReportOutput(output);
@@ -667,6 +702,19 @@ export const registerScan: Register = (program: Command) => {
     .option('--proxy <url>', 'send every request through this http(s) proxy')
     .option('-L, --follow-redirects', 'follow redirects of the target within its site (never to another site)')
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
+    .option('--exclude-checks <ids>', 'never run these checks (comma-separated ids)')
+    .option(
+      '--policy <file>',
+      'judge the server against this CORS policy (the YAML/JSON check-policy validates): declared trust is info, drift keeps its severity, refused declared callers are reported',
+    )
+    .option(
+      '--baseline <file>',
+      'an earlier JSON report: findings it has are marked baseline and do not count for --fail-on; gone ones are listed as resolved',
+    )
+    .option(
+      '--ignore-file <file>',
+      "accepted risks, one 'FINGERPRINT # reason' or 'CHECK URL-GLOB # reason' per line (default: ./.corsightignore if present)",
+    )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity')
         .choices([...failOnValues])

@@ -19,7 +19,7 @@ import { createProbeContext } from '../context.js';
 import { ProbeError } from '../errors.js';
 import { interferenceOf, statusOf } from '../target-status.js';
 import type { ProbeTransport, TransportRequest } from '../transport.js';
-import type { CheckDecision, Finding, TargetStatus } from '../types.js';
+import type { CheckDecision, CheckId, Finding, TargetStatus } from '../types.js';
 import { checks } from './index.js';
 import { arbitraryOrigin } from './origins.js';
 
@@ -109,7 +109,7 @@ async function scanWith(url: string, hints: string[], transport: ProbeTransport)
   return { decisions, findings, status };
 }
 
-const trustIds = new Set(checks.filter((c) => c.kind === 'trust').map((c) => c.id));
+const trustIds = new Set<CheckId>(checks.filter((c) => c.kind === 'trust').map((c) => c.id));
 
 describe('decisions under probe failures (property)', () => {
   it('ok only when every check is decided; nothing reported contradicts the answered probes', async () => {

@@ -5,6 +5,7 @@
  */
 import type { Check } from '../types.js';
 import type { DescribedCheck } from './finding.js';
+import type { DeclaredCallerId } from '../judge/callers.js';
 import { invalidAcao } from './invalid-acao.js';
 import { missingVaryOrigin } from './missing-vary.js';
 import { prefixMatch, specialCharBypass, substringMatch, suffixMatch, unescapedDot } from './name-match.js';
@@ -40,8 +41,11 @@ export const checks = [
   permissivePreflight,
 ] as const satisfies readonly DescribedCheck<string>[];
 
-/** A check's id: one of the ids of {@link checks} (the list is the only place they are written down). */
-export type CheckId = (typeof checks)[number]['id'];
+/**
+ * A check's id: one of the ids of {@link checks} (the list is the only place they are written down), or the id of
+ * the check `scan --policy` adds (src/scanner/judge/callers.ts), which runs only against a declared policy.
+ */
+export type CheckId = (typeof checks)[number]['id'] | DeclaredCallerId;
 
 /** The ids of the checks the trust analysis decides (kind 'trust'). */
 export type TrustCheckId = Extract<(typeof checks)[number], { readonly kind: 'trust' }>['id'];

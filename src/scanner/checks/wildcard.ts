@@ -15,6 +15,7 @@ import { looksInternal } from './internal-target.js';
 import { arbitraryOrigin, targetNames } from './origins.js';
 import { answered, decide, Gaps, probeLabel, sendPreflight, sendSimple, verdictOf, type Channel } from './probes.js';
 import { maxSeverity } from './severity.js';
+import { POLICY_RISKS } from '../../policy/risks.js';
 
 interface WildcardAnswer {
   channel: Channel;
@@ -44,7 +45,7 @@ const wildcardInfo = {
   kind: 'hygiene' as const,
   // An uncredentialed read of `*` is a read Chromium shows: the PoC confirms it.
   confirmable: true,
-  title: 'Any origin may read without credentials (`*`)',
+  title: POLICY_RISKS['wildcard-origin'].title,
   definition:
     'The server answers with `Access-Control-Allow-Origin: *`, so every page can read the response without credentials. That is right for public data and wrong for anything that depends on who asks from where: intranet hosts and IP-allowlisted services. Reported at info on public-looking targets, higher on internal-looking ones.',
   probes: '`https://corsight-attacker.com` as a simple request and through a preflight (shared with origin-reflected).',

@@ -17,7 +17,14 @@ import { escapeHtml } from '../checks/poc.js';
 import { severities, type Exchange, type Finding, type Severity } from '../types.js';
 import type { ReportedTarget, ReportOptions, Reporter, TargetStatus } from './reporter.js';
 import { describeUndecided, redactExchange, redactionSet, targetLabel } from './reporter.js';
-import { describeCounts, describeSkipped, describeTargets } from './summary.js';
+import {
+  describeCounts,
+  describeJudgement,
+  describeSiteGroup,
+  describeSkipped,
+  describeTargets,
+  type Summary,
+} from './summary.js';
 import { count } from './terminal.js';
 
 /** Finding prose as HTML: escaped, with `inline code` as <code> (escapeHtml leaves backticks alone). */
@@ -158,7 +165,27 @@ interface Row {
   attempted: number;
 }
 
+/**
+ * One line for a finding set aside (suppressed, in the baseline) or repeated on another endpoint of the origin
+ * (the site view in the summary lists those); undefined for a finding shown in full.
+ */
+function compactFinding(finding: Finding, id: string): string | undefined {
+  const print =
+    finding.fingerprint === undefined ? '' : ` <code class="meta">${escapeHtml(finding.fingerprint)}</code>`;
+  const head = `<div class="finding compact" id="${id}">${badge(finding.severity)} <code>${escapeHtml(finding.check)}</code>`;
+  if (finding.suppressed !== undefined) {
+    return `${head} suppressed: ${escapeHtml(finding.suppressed.reason)} <span class="meta">(${escapeHtml(finding.suppressed.entry)})</span>${print}</div>`;
+  }
+  if (finding.baseline === true) return `${head} in the baseline: the server ${prose(finding.rule)}${print}</div>`;
+  if (finding.siteWide !== undefined) {
+    return `${head} site-wide: the same rule as ${escapeHtml(finding.siteWide.first)} (see the site view)${print}</div>`;
+  }
+  return undefined;
+}
+
 function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>): string {
+  const compact = compactFinding(finding, id);
+  if (compact !== undefined) return compact;
   const pocId = `${id}-poc`;
   const rows: [string, string][] = [
     [
@@ -167,7 +194,14 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
     ],
     ['Inferred rule', prose(finding.rule)],
   ];
+  if (finding.policy !== undefined) {
+    rows.push([
+      'Policy',
+      `${escapeHtml(finding.policy.verdict)}, <code>${escapeHtml(finding.policy.entry)}</code>: ${prose(finding.policy.advice)}`,
+    ]);
+  }
   if (finding.remediation !== undefined) rows.push(['Fix', prose(finding.remediation)]);
+  if (finding.fingerprint !== undefined) rows.push(['Fingerprint', `<code>${escapeHtml(finding.fingerprint)}</code>`]);
   if (finding.confirmation !== undefined) {
     const c = finding.confirmation;
     rows.push([
@@ -178,7 +212,7 @@ function renderFinding(finding: Finding, id: string, redact: ReadonlySet<string>
     ]);
   }
   return `<div class="finding" id="${id}">
-<h4>${badge(finding.severity)} ${prose(finding.title)} <code class="meta">${escapeHtml(finding.check)}</code></h4>
+<h4>${badge(finding.severity)} ${prose(finding.title)} <code class="meta">${escapeHtml(finding.check)}</code>${finding.declared === true ? ' <span class="ok">(declared)</span>' : ''}</h4>
 <p>${prose(finding.detail)}</p>
 <dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <details><summary>Evidence (request and response)</summary><pre>${escapeHtml(httpText(redactExchange(finding.evidence, redact)))}</pre></details>
@@ -210,6 +244,36 @@ function renderTarget(result: ReportedTarget, index: number, redact: ReadonlySet
   result.findings.forEach((finding, n) => parts.push(renderFinding(finding, `${id}-f${n}`, redact)));
   parts.push('</article>\n');
   return parts.join('\n');
+}
+
+/** What the judge made of the run: its totals, the site view and what the baseline lost ('' when nothing). */
+function judgement(summary: Summary): string {
+  const parts: string[] = [];
+  const judged = describeJudgement(summary);
+  if (judged !== '') parts.push(`<p>${escapeHtml(judged)}.</p>`);
+  const groups = summary.siteWide ?? [];
+  if (groups.length > 0) {
+    parts.push(
+      `<h3 id="site-view">Site view</h3>\n<ul>${groups
+        .map(
+          (group) =>
+            `<li>${badge(group.severity)} ${prose(describeSiteGroup(group))}<details><summary>${count(group.endpoints.length, 'endpoint')}</summary><ul>${group.endpoints.map((url) => `<li>${escapeHtml(url)}</li>`).join('')}</ul></details></li>`,
+        )
+        .join('')}</ul>`,
+    );
+  }
+  const resolved = summary.resolved ?? [];
+  if (resolved.length > 0) {
+    parts.push(
+      `<h3 id="resolved">Resolved since the baseline</h3>\n<ul>${resolved
+        .map(
+          (gone) =>
+            `<li class="ok"><code>${escapeHtml(gone.check)}</code> on ${escapeHtml(gone.url)}: the server ${prose(gone.rule)} <code class="meta">${escapeHtml(gone.fingerprint)}</code></li>`,
+        )
+        .join('')}</ul>`,
+    );
+  }
+  return parts.length === 0 ? '' : `${parts.join('\n')}\n`;
 }
 
 /** A horizontal bar chart of findings by severity, as inline SVG (no library, no external resource). */
@@ -330,7 +394,7 @@ export function htmlReporter(options: ReportOptions = {}): Reporter {
 <p>${escapeHtml(describeTargets(summary, 'with errors'))}, ${escapeHtml(describeCounts(summary))}, ${count(summary.requests, 'request')} in ${seconds} s; finished ${escapeHtml(finishedAt.toISOString())}.</p>
 <div class="counts" id="severity-counts">${counts}</div>
 ${skipped === undefined ? '' : `<p id="skipped">${escapeHtml(skipped)}</p>\n`}${chart(summary.bySeverity)}
-</section>
+${judgement(summary)}</section>
 <section id="targets"><h2>Targets</h2>
 ${renderTable(rows)}
 </section>

@@ -1,11 +1,14 @@
 /**
  * Scan reports. Every format streams (see `Reporter`): `text` for people, `json` for tools, `jsonl` for
- * pipelines, `sarif` for code scanning, `markdown` for tickets, `html` for a self-contained page.
+ * pipelines, `sarif` for code scanning, `markdown` for tickets, `html` for a self-contained page, `junit` for CI
+ * test views.
  */
 import type { Paint } from './paint.js';
 import { htmlReporter } from './html.js';
 import { jsonReporter, jsonlReporter } from './json.js';
+import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import type { JunitReportOptions } from './junit.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
@@ -18,6 +21,7 @@ export { renderTarget, textReporter, type TextReportOptions } from './text.js';
 export { jsonReporter, jsonlReporter } from './json.js';
 export { markdownReporter } from './markdown.js';
 export { htmlReporter, htmlReportCsp } from './html.js';
+export { escapeXml, junitReporter, type JunitReportOptions } from './junit.js';
 export {
   artifactUri,
   defaultSarifArtifact,
@@ -29,17 +33,18 @@ export {
 } from './sarif.js';
 
 /** The report formats, in the order `--help` lists them. */
-export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown', 'html'] as const;
+export const reportFormats = ['text', 'json', 'jsonl', 'sarif', 'markdown', 'html', 'junit'] as const;
 /** A report format name. */
 export type ReportFormat = (typeof reportFormats)[number];
 
 /**
  * Creates the reporter of a format; `paint` colours the text format only; `redact` see `ReportOptions`;
- * `sarifArtifact` is the repository file SARIF locations point at (see `SarifReportOptions.artifact`).
+ * `sarifArtifact` is the repository file SARIF locations point at (see `SarifReportOptions.artifact`); `failOn`
+ * is the run's --fail-on, which decides the JUnit failures.
  */
 export function createReporter(
   format: ReportFormat,
-  options: ReportOptions & { paint?: Paint; sarifArtifact?: string } = {},
+  options: ReportOptions & { paint?: Paint; sarifArtifact?: string } & JunitReportOptions = {},
 ): Reporter {
   const common: ReportOptions = options.redact === undefined ? {} : { redact: options.redact };
   switch (format) {
@@ -57,5 +62,8 @@ export function createReporter(
       return markdownReporter(common);
     case 'html':
       return htmlReporter(common);
+    case 'junit':
+      // JUnit carries no request headers.
+      return junitReporter(options.failOn === undefined ? {} : { failOn: options.failOn });
   }
 }

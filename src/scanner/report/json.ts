@@ -1,8 +1,9 @@
+import { fingerprintScheme } from '../judge/fingerprint.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { jsonTarget, redactionSet } from './reporter.js';
 
 /**
- * `--format json`: one document `{ tool, version, startedAt, targets: [...], finishedAt, summary }`. It is
+ * `--format json`: one document `{ tool, version, fingerprints, startedAt, targets: [...], finishedAt, summary }`. It is
  * written incrementally (each target as it finishes), so `finishedAt` follows `targets` in the text; key
  * order carries no meaning in JSON.
  */
@@ -12,7 +13,8 @@ export function jsonReporter(options: ReportOptions = {}): Reporter {
   return {
     begin(meta) {
       const field = (name: string, value: string) => `  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`;
-      return `{\n${field('tool', meta.tool)}${field('version', meta.version)}${field('startedAt', meta.startedAt.toISOString())}  "targets": [`;
+      // `fingerprints` names the scheme of the findings' fingerprints, so a later --baseline can tell its own.
+      return `{\n${field('tool', meta.tool)}${field('version', meta.version)}${field('fingerprints', fingerprintScheme)}${field('startedAt', meta.startedAt.toISOString())}  "targets": [`;
     },
     target(result) {
       const body = JSON.stringify(jsonTarget(result, redact), null, 2).replace(/\n/g, '\n    ');

@@ -1,7 +1,7 @@
 import type { Exchange, Finding } from '../types.js';
 import type { ReportedTarget, ReportOptions, Reporter } from './reporter.js';
 import { describeConfirmation, describeUndecided, redactExchange, redactionSet, targetLabel } from './reporter.js';
-import { describeCounts, describeSkipped, describeTargets } from './summary.js';
+import { describeCounts, describeJudgement, describeSiteGroup, describeSkipped, describeTargets } from './summary.js';
 import { count } from './terminal.js';
 
 /** A code fence longer than any backtick run in `text`, so server-controlled text cannot close it early. */
@@ -45,15 +45,40 @@ function httpText(exchange: Exchange): string {
   return `${request.join('\n')}\n\n${response.join('\n')}`;
 }
 
+/**
+ * One bullet for a finding set aside (suppressed, in the baseline) or repeated on another endpoint of the origin
+ * (the site view in the summary lists those); undefined for a finding shown in full.
+ */
+function compactFinding(finding: Finding): string | undefined {
+  const id = finding.fingerprint === undefined ? '' : ` ${code(finding.fingerprint)}`;
+  const head = `- **${finding.severity.toUpperCase()}** ${code(finding.check)}`;
+  if (finding.suppressed !== undefined) {
+    return `${head}, suppressed: ${escape(finding.suppressed.reason)} (${code(finding.suppressed.entry)})${id}\n`;
+  }
+  if (finding.baseline === true) return `${head}, in the baseline: the server ${prose(finding.rule)}${id}\n`;
+  if (finding.siteWide !== undefined) {
+    return `${head}, site-wide: the same rule as ${code(finding.siteWide.first)} (see the site view in the summary)${id}\n`;
+  }
+  return undefined;
+}
+
 function renderFinding(finding: Finding, redact: ReadonlySet<string>): string {
+  const compact = compactFinding(finding);
+  if (compact !== undefined) return compact;
   const lines = [
-    `### ${finding.severity.toUpperCase()}: ${prose(finding.title)} (${code(finding.check)})`,
+    `### ${finding.severity.toUpperCase()}: ${prose(finding.title)} (${code(finding.check)})${finding.declared === true ? ' (declared)' : ''}`,
     '',
     prose(finding.detail),
     '',
     `- **Attacker origin:** ${code(finding.attackerOrigin)} (${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`,
     `- **Rule the server applies:** ${prose(finding.rule)}`,
   ];
+  if (finding.policy !== undefined) {
+    lines.push(
+      `- **Policy:** ${finding.policy.verdict}, ${code(finding.policy.entry)}: ${prose(finding.policy.advice)}`,
+    );
+  }
+  if (finding.fingerprint !== undefined) lines.push(`- **Fingerprint:** ${code(finding.fingerprint)}`);
   if (finding.remediation !== undefined) lines.push(`- **Fix:** ${prose(finding.remediation)}`);
   if (finding.confirmation !== undefined) {
     lines.push(`- **Browser:** ${escape(describeConfirmation(finding.confirmation))}`);
@@ -115,6 +140,24 @@ export function markdownReporter(options: ReportOptions = {}): Reporter {
       if (rows.length > 0) lines.push('| Check | Findings |', '| --- | ---: |', ...rows, '');
       const skipped = describeSkipped(summary);
       if (skipped !== undefined) lines.push(escape(skipped), '');
+      const judged = describeJudgement(summary);
+      if (judged !== '') lines.push(`${escape(judged)}.`, '');
+      if ((summary.siteWide ?? []).length > 0) {
+        lines.push('### Site view', '');
+        for (const group of summary.siteWide ?? []) {
+          lines.push(`- ${prose(describeSiteGroup(group))}:`, ...group.endpoints.map((url) => `  - ${code(url)}`));
+        }
+        lines.push('');
+      }
+      if ((summary.resolved ?? []).length > 0) {
+        lines.push('### Resolved since the baseline', '');
+        for (const gone of summary.resolved ?? []) {
+          lines.push(
+            `- ${code(gone.check)} on ${code(gone.url)}: the server ${prose(gone.rule)} ${code(gone.fingerprint)}`,
+          );
+        }
+        lines.push('');
+      }
       return `${lines.join('\n')}\n`;
     },
   };

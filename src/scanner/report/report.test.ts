@@ -90,10 +90,19 @@ describe('summary', () => {
 describe('json', () => {
   it('is one JSON document with the documented shape', () => {
     const doc = JSON.parse(render('json')) as Record<string, unknown>;
-    expect(Object.keys(doc).sort()).toEqual(['finishedAt', 'startedAt', 'summary', 'targets', 'tool', 'version']);
+    expect(Object.keys(doc).sort()).toEqual([
+      'fingerprints',
+      'finishedAt',
+      'startedAt',
+      'summary',
+      'targets',
+      'tool',
+      'version',
+    ]);
     expect(doc).toMatchObject({
       tool: 'corsight',
       version: '9.9.9',
+      fingerprints: 'corsight-finding/v1',
       startedAt: '2026-01-02T03:04:05.000Z',
       finishedAt: '2026-01-02T03:04:06.234Z',
     });
@@ -316,5 +325,5 @@ describe('sarif', () => {
 });
 
 it('offers exactly the documented formats', () => {
-  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown', 'html']);
+  expect(reportFormats).toEqual(['text', 'json', 'jsonl', 'sarif', 'markdown', 'html', 'junit']);
 });

@@ -102,6 +102,13 @@ export interface JsonFinding {
   /** Present after `--confirm` attempted the finding in Chromium (a copy of `confirmation.confirmed`). */
   confirmed?: boolean;
   confirmation?: Finding['confirmation'];
+  /** The judge's marks (src/scanner/judge), each present only when set. */
+  fingerprint?: string;
+  declared?: boolean;
+  policy?: Finding['policy'];
+  baseline?: boolean;
+  suppressed?: Finding['suppressed'];
+  siteWide?: Finding['siteWide'];
 }
 
 /** The target as reports title it: `METHOD URL` for a target with its own request, else the URL. */
@@ -203,6 +210,12 @@ function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding
     json.confirmed = finding.confirmation.confirmed;
     json.confirmation = finding.confirmation;
   }
+  if (finding.fingerprint !== undefined) json.fingerprint = finding.fingerprint;
+  if (finding.declared !== undefined) json.declared = finding.declared;
+  if (finding.policy !== undefined) json.policy = { ...finding.policy };
+  if (finding.baseline !== undefined) json.baseline = finding.baseline;
+  if (finding.suppressed !== undefined) json.suppressed = { ...finding.suppressed };
+  if (finding.siteWide !== undefined) json.siteWide = { ...finding.siteWide };
   return json;
 }
 

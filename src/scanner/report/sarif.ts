@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { severities, type Check, type Finding, type Severity } from '../types.js';
+import { fingerprintScheme } from '../judge/fingerprint.js';
 import { describeUndecided, type ReportedTarget, type ReportMeta, type Reporter } from './reporter.js';
 import { count } from './terminal.js';
 
@@ -171,6 +172,14 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
           properties.confirmed = finding.confirmation.confirmed;
           properties.confirmation = finding.confirmation;
         }
+        // The judge's marks: the policy judgement, the baseline and the site view as properties; an accepted risk
+        // as a SARIF suppression (code scanning shows it dismissed, with the reason).
+        if (finding.declared !== undefined) properties.declared = finding.declared;
+        if (finding.policy !== undefined) {
+          properties.policy = { ...finding.policy, advice: plain(finding.policy.advice) };
+        }
+        if (finding.baseline !== undefined) properties.baseline = finding.baseline;
+        if (finding.siteWide !== undefined) properties.siteWide = finding.siteWide;
         const score = securitySeverity[finding.severity];
         if (score !== undefined) properties['security-severity'] = score;
         const sarifResult: Record<string, unknown> = {
@@ -181,6 +190,16 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
           partialFingerprints: { 'corsightFinding/v1': fingerprint(result.url, finding) },
           properties,
         };
+        if (finding.fingerprint !== undefined) sarifResult.fingerprints = { [fingerprintScheme]: finding.fingerprint };
+        if (finding.suppressed !== undefined) {
+          sarifResult.suppressions = [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: `${finding.suppressed.reason} (${finding.suppressed.entry})`,
+            },
+          ];
+        }
         const index = ruleIndex.get(finding.check);
         if (index !== undefined) sarifResult.ruleIndex = index;
         text += `${first ? nl : `,${nl}`}        ${json(sarifResult, '        ')}`;

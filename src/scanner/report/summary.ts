@@ -1,7 +1,30 @@
 import type { SkippedHost } from '../inputs/scope.js';
-import { severities, type Severity } from '../types.js';
-import type { ReportedTarget } from './reporter.js';
+import type { ResolvedFinding } from '../judge/judge.js';
+import { severities, type Finding, type Severity } from '../types.js';
+import { targetLabel, type ReportedTarget } from './reporter.js';
 import { count } from './terminal.js';
+
+/**
+ * One rule found on many endpoints of one origin (the site view): reports show it once, with the endpoints,
+ * instead of one copy per endpoint; the JSON keeps every finding on its target too.
+ */
+export interface SiteGroup {
+  /** The serialized origin the endpoints share. */
+  origin: string;
+  check: string;
+  title: string;
+  /** The rule the server applies, as the first endpoint's finding states it. */
+  rule: string;
+  /** The most severe grade among the endpoints. */
+  severity: Severity;
+  /** The endpoints, in report order (the first is where the full finding is shown). */
+  endpoints: string[];
+}
+
+/** Whether a finding counts for --fail-on: not already in the baseline, not an accepted (suppressed) risk. */
+export function counts(finding: Pick<Finding, 'baseline' | 'suppressed'>): boolean {
+  return finding.baseline !== true && finding.suppressed === undefined;
+}
 
 /** Totals of a run, built up one result at a time (so a streamed run never holds its results). */
 export interface Summary {
@@ -18,11 +41,27 @@ export interface Summary {
   byCheck: Record<string, number>;
   /** Requests sent, retries included. */
   requests: number;
-  /** The most severe finding of the run, or null when there is none. */
+  /**
+   * The most severe finding of the run that counts for --fail-on (baseline and suppressed findings do not), or
+   * null when there is none.
+   */
   highest: Severity | null;
   durationMs: number;
   /** Hosts of the input left out of the scan (a HAR's hosts outside --scope), with their request counts. */
   skipped?: SkippedHost[];
+  // The judge's totals (src/scanner/judge): absent from summaries made before it existed, so read them with `?? 0`.
+  /** Findings the declared policy allows (`--policy`), reported at info. */
+  declared?: number;
+  /** Findings already in the baseline (`--baseline`). */
+  baseline?: number;
+  /** Findings an ignore-file entry accepts. */
+  suppressed?: number;
+  /** Rules found on two or more endpoints of one origin. */
+  siteWide?: SiteGroup[];
+  /** `--baseline`: its findings gone from this run (target scanned, check decided). */
+  resolved?: ResolvedFinding[];
+  /** `--baseline`: its findings this run could not recheck (target not scanned, failed, or check undecided). */
+  unverified?: number;
 }
 
 /** An empty summary. */
@@ -38,7 +77,39 @@ export function emptySummary(): Summary {
     requests: 0,
     highest: null,
     durationMs: 0,
+    declared: 0,
+    baseline: 0,
+    suppressed: 0,
+    siteWide: [],
   };
+}
+
+/** The site groups of each summary by key, so adding a finding to its group is one lookup. */
+const siteIndex = new WeakMap<Summary, Map<string, SiteGroup>>();
+
+function addToSiteView(summary: Summary, url: string, finding: Finding): void {
+  if (finding.siteWide === undefined) return;
+  let index = siteIndex.get(summary);
+  if (index === undefined) {
+    index = new Map();
+    siteIndex.set(summary, index);
+  }
+  const key = `${finding.siteWide.origin}\n${finding.check}\n${finding.siteWide.first}`;
+  let group = index.get(key);
+  if (group === undefined) {
+    group = {
+      origin: finding.siteWide.origin,
+      check: finding.check,
+      title: finding.title,
+      rule: finding.rule,
+      severity: finding.severity,
+      endpoints: [finding.siteWide.first],
+    };
+    index.set(key, group);
+    (summary.siteWide ??= []).push(group);
+  }
+  if (severities.indexOf(finding.severity) > severities.indexOf(group.severity)) group.severity = finding.severity;
+  if (!group.endpoints.includes(url)) group.endpoints.push(url);
 }
 
 /** Adds one target's result to `summary` (mutates and returns it). */
@@ -52,6 +123,11 @@ export function addToSummary(summary: Summary, result: ReportedTarget): Summary 
     summary.findings++;
     summary.bySeverity[finding.severity]++;
     summary.byCheck[finding.check] = (summary.byCheck[finding.check] ?? 0) + 1;
+    if (finding.declared === true) summary.declared = (summary.declared ?? 0) + 1;
+    if (finding.baseline === true) summary.baseline = (summary.baseline ?? 0) + 1;
+    if (finding.suppressed !== undefined) summary.suppressed = (summary.suppressed ?? 0) + 1;
+    addToSiteView(summary, targetLabel(result), finding);
+    if (!counts(finding)) continue;
     if (summary.highest === null || severities.indexOf(finding.severity) > severities.indexOf(summary.highest)) {
       summary.highest = finding.severity;
     }
@@ -69,6 +145,16 @@ export function describeSkipped(summary: Pick<Summary, 'skipped'>): string | und
   const reasons = [...new Set(skipped.map((host) => host.reason))].join(', ');
   const hosts = skipped.map((host) => `${host.host} (${count(host.requests, 'request')})`).join(', ');
   return `${count(skipped.length, 'host')} skipped (${reasons}): ${hosts}`;
+}
+
+/** Records what became of the baseline's findings (the judge's `resolved()`), once the run is over. */
+export function addBaselineOutcome(
+  summary: Summary,
+  outcome: { resolved: ResolvedFinding[]; unverified: number },
+): Summary {
+  summary.resolved = outcome.resolved;
+  summary.unverified = outcome.unverified;
+  return summary;
 }
 
 /** Whether a run whose worst finding is `highest` fails a `--fail-on` threshold (`none` never fails). */
@@ -94,6 +180,27 @@ export function describeTargets(
   if (summary.partial > 0) parts.push(`${summary.partial} partial`);
   parts.push(style === 'errors' ? count(summary.errors, 'error') : `${summary.errors} with errors`);
   return `${count(summary.targets, 'target')} (${parts.join(', ')})`;
+}
+
+/**
+ * What the judge made of the findings, e.g. "1 declared by the policy, 2 in the baseline, 1 suppressed; 3
+ * resolved since the baseline", or '' when it made nothing of them.
+ */
+export function describeJudgement(summary: Summary): string {
+  const parts: string[] = [];
+  if ((summary.declared ?? 0) > 0) parts.push(`${summary.declared} declared by the policy`);
+  if ((summary.baseline ?? 0) > 0) parts.push(`${summary.baseline} in the baseline`);
+  if ((summary.suppressed ?? 0) > 0) parts.push(`${summary.suppressed} suppressed`);
+  const after: string[] = [];
+  if (summary.resolved !== undefined) after.push(`${summary.resolved.length} resolved since the baseline`);
+  if ((summary.unverified ?? 0) > 0) after.push(`${summary.unverified} of the baseline not rechecked`);
+  const text = [parts.join(', '), after.join(', ')].filter((t) => t !== '').join('; ');
+  return text;
+}
+
+/** "site-wide: 38 endpoints of https://api.example.com reflect ..." for one group (plain text, no endpoints). */
+export function describeSiteGroup(group: SiteGroup): string {
+  return `site-wide: ${count(group.endpoints.length, 'endpoint')} of ${group.origin}: ${group.check} (${group.severity}), the server ${group.rule}`;
 }
 
 /** "3 findings (1 high, 2 info)" / "no findings". */

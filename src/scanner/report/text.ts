@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../types.js';
 import { noPaint, type Paint, type Style } from './paint.js';
 import type { ReportedTarget, Reporter } from './reporter.js';
 import { corsHeaders, describeConfirmation, describeUndecided, targetLabel } from './reporter.js';
-import { describeCounts, describeSkipped, describeTargets } from './summary.js';
+import { describeCounts, describeJudgement, describeSiteGroup, describeSkipped, describeTargets } from './summary.js';
 import { count, escapeControl, escapeLine, renderInlineCode } from './terminal.js';
 
 const severityStyle: Record<Severity, Style> = {
@@ -40,20 +40,56 @@ function responseLine(finding: Finding): string {
   return `${response.status}${headers.map(([name, value]) => `  ${name}: ${value}`).join('')}`;
 }
 
+/**
+ * One line for a finding shown in full elsewhere or set aside: an accepted (suppressed) risk, a finding already in
+ * the baseline, or a rule repeated on another endpoint of the origin (the site view lists them in the summary).
+ * Undefined for a finding shown in full.
+ */
+function compactFinding(finding: Finding, paint: Paint): string | undefined {
+  const label = (text: string, style: Style) => paint('bold', paint(style, text.padEnd(9)));
+  const id = paint('dim', finding.fingerprint ?? '');
+  if (finding.suppressed !== undefined) {
+    return `  ${label('SUPPRESSED', 'dim')} ${paint('bold', finding.check)} (${finding.severity})  ${prose(finding.suppressed.reason, paint)} ${paint('dim', `(${clean(finding.suppressed.entry)})`)} ${id}`;
+  }
+  if (finding.baseline === true) {
+    return `  ${label('BASELINE', 'dim')} ${paint('bold', finding.check)} (${finding.severity})  the server ${prose(finding.rule, paint)} ${id}`;
+  }
+  if (finding.siteWide !== undefined) {
+    const severity = label(finding.severity.toUpperCase(), severityStyle[finding.severity]);
+    return `  ${severity} ${paint('bold', finding.check)}  site-wide: the same rule as ${clean(finding.siteWide.first)} ${paint('dim', '(see the site view in the summary)')} ${id}`;
+  }
+  return undefined;
+}
+
 function renderFinding(finding: Finding, paint: Paint): string {
+  const compact = compactFinding(finding, paint);
+  if (compact !== undefined) return compact;
   const pad = '            ';
   const label = paint('bold', paint(severityStyle[finding.severity], finding.severity.toUpperCase().padEnd(9)));
+  const declared = finding.declared === true ? ` ${paint('green', '[declared]')}` : '';
   const lines = [
-    `  ${label} ${paint('bold', finding.check)}  ${prose(finding.title, paint)}`,
+    `  ${label} ${paint('bold', finding.check)}  ${prose(finding.title, paint)}${declared}`,
     `${pad}${indent(prose(finding.detail, paint), pad)}`,
     `${pad}${paint('dim', 'attacker:')} ${clean(finding.attackerOrigin)} ${paint('dim', `(${finding.via === 'preflight' ? 'through a preflight' : 'simple request'})`)}`,
     `${pad}${paint('dim', 'rule:')}     ${prose(finding.rule, paint)}`,
     `${pad}${paint('dim', 'request:')}  ${escapeLine(requestLine(finding))}`,
     `${pad}${paint('dim', 'response:')} ${escapeLine(responseLine(finding))}`,
   ];
+  if (finding.policy !== undefined) {
+    const how =
+      finding.policy.verdict === 'declared'
+        ? 'declared by'
+        : finding.policy.verdict === 'drift'
+          ? 'drift from'
+          : 'refused:';
+    lines.push(
+      `${pad}${paint('dim', 'policy:')}   ${how} ${clean(finding.policy.entry)}: ${indent(prose(finding.policy.advice, paint), `${pad}          `)}`,
+    );
+  }
   if (finding.remediation !== undefined) {
     lines.push(`${pad}${paint('dim', 'fix:')}      ${indent(prose(finding.remediation, paint), `${pad}          `)}`);
   }
+  if (finding.fingerprint !== undefined) lines.push(`${pad}${paint('dim', 'id:')}       ${finding.fingerprint}`);
   if (finding.confirmation !== undefined) {
     const style = finding.confirmation.confirmed ? 'red' : 'green';
     lines.push(
@@ -130,8 +166,23 @@ export function textReporter(options: TextReportOptions = {}): Reporter {
       const targets = describeTargets(summary);
       const counts = describeCounts(summary);
       const worst = summary.highest === null ? counts : paint(severityStyle[summary.highest], counts);
+      const lines = [
+        `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${count(summary.requests, 'request')} in ${seconds} s`,
+      ];
       const skipped = describeSkipped(summary);
-      return `\n${paint('bold', 'Summary:')} ${targets}, ${worst}, ${count(summary.requests, 'request')} in ${seconds} s\n${skipped === undefined ? '' : `${escapeLine(skipped)}\n`}`;
+      if (skipped !== undefined) lines.push(escapeLine(skipped));
+      const judged = describeJudgement(summary);
+      if (judged !== '') lines.push(`  ${judged}`);
+      for (const group of summary.siteWide ?? []) {
+        lines.push(`  ${prose(describeSiteGroup(group), paint)}`);
+        for (const endpoint of group.endpoints) lines.push(`    ${clean(endpoint)}`);
+      }
+      for (const gone of summary.resolved ?? []) {
+        lines.push(
+          `  ${paint('green', 'resolved:')} ${gone.check} on ${clean(gone.url)}: ${prose(gone.rule, paint)} ${paint('dim', gone.fingerprint)}`,
+        );
+      }
+      return `${lines.join('\n')}\n`;
     },
   };
 }
