@@ -201,6 +201,9 @@ describe('corsight scan --queue', () => {
     );
     await expect(captureScan(targets, { queue: redis.url, scanId: 'a b' })).rejects.toThrow(/bad --scan-id 'a b'/);
     await expect(captureScan(targets, { scanId: 'x' })).rejects.toThrow('--scan-id needs --queue');
+    await expect(captureScan(targets, { queue: redis.url, policy: 'policy.yaml' })).rejects.toThrow(
+      /--policy is not available with --queue yet/,
+    );
     await expect(captureScan(targets, { queue: redis.url, keep: 'forever' })).rejects.toThrow(/bad --keep 'forever'/);
   });
 
