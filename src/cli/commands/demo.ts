@@ -63,7 +63,7 @@ export const registerDemo: Register = (program: Command) => {
     .description(
       'start the vulnerable lab, scan it over https with --resolve and --insecure, print the report and write an HTML report',
     )
-    .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown, html', 'text')
+    .option('-f, --format <format>', 'report format: text, json, jsonl, sarif, markdown, html, junit', 'text')
     .option('-o, --output <file>', `where to write the HTML report (default ./${demoReportFile})`)
     .option('--no-color', 'never colour the report (NO_COLOR is honoured too)')
     .action(async (options: DemoOptions) => {
