@@ -253,7 +253,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       .record(key, errorResult(url, `could not record the result: ${error.message}`))
       .catch(() => undefined);
   });
-  void worker.run();
+  let closing = false;
+  worker.run().catch((error: unknown) => {
+    if (!closing) log(`queue error: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  // Both of BullMQ's connections are up before the worker says it is taking targets: a worker closed while its
+  // blocking connection was still connecting left ioredis's "Connection is closed." as an unhandled rejection
+  // (taskforcesh/bullmq#2437, #3546).
+  await worker.waitUntilReady();
 
   const heartbeat = async () => {
     const now = Date.now();
@@ -281,6 +288,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     id,
     stats,
     async close() {
+      closing = true;
       clearInterval(beat);
       await worker.close();
       for (const pending of contexts.values()) {
