@@ -16,22 +16,16 @@ import { getHeader } from '../../fetch/headers.js';
 import { createPolicy, type Policy } from '../../policy/index.js';
 import { originRisk } from '../../policy/risks.js';
 import { checkConfig } from '../../policy/validate.js';
+import { checks } from '../checks/index.js';
 import type { CheckId, Finding, PolicyJudgement } from '../types.js';
 import { JudgeInputError } from './errors.js';
 
-/** The checks whose findings say which origin may read: the ones a policy declares or not. */
+/**
+ * The checks whose findings say which origin may read, the ones a policy declares or not: every trust check, and
+ * the hygiene checks about wildcards and Private Network Access.
+ */
 const trustChecks: ReadonlySet<CheckId> = new Set<CheckId>([
-  'origin-reflected',
-  'null-origin-trusted',
-  'prefix-match',
-  'suffix-match',
-  'substring-match',
-  'unescaped-dot',
-  'special-char-bypass',
-  'insecure-origin-trusted',
-  'any-subdomain-trusted',
-  'third-party-origin-trusted',
-  'localhost-trusted',
+  ...checks.filter((check) => check.kind === 'trust').map((check) => check.id),
   'wildcard-origin',
   'wildcard-with-credentials',
   'private-network-access',
