@@ -15,8 +15,10 @@ export function deadlineOf(signal: AbortSignal | undefined): Deadline | undefine
 
 export class Deadline {
   private readonly controller = new AbortController();
-  private remaining: number;
-  private startedAt = 0;
+  // Time spent running before the current stretch, and when the current stretch began (undefined: paused).
+  private spent = 0;
+  private runningSince: number | undefined;
+  // One timer, re-armed only when it fires early: pausing and resuming (twice per request) touch no timer.
   private timer: ReturnType<typeof setTimeout> | undefined;
   private waiting = 0;
   private onWire = 0;
@@ -31,7 +33,6 @@ export class Deadline {
     private readonly reason: () => unknown,
     parents: readonly (AbortSignal | undefined)[] = [],
   ) {
-    this.remaining = ms;
     deadlines.set(this.controller.signal, this);
     for (const parent of parents) {
       if (parent === undefined) continue;
@@ -41,7 +42,7 @@ export class Deadline {
         this.controller.signal.addEventListener('abort', unsubscribe, { once: true });
       }
     }
-    this.run();
+    this.resume();
   }
 
   /** Aborts when the deadline passes, a parent aborts, or `abort` is called. */
@@ -51,7 +52,7 @@ export class Deadline {
 
   /** Whether the clock is stopped because everything in flight is waiting for a place. */
   get paused(): boolean {
-    return this.timer === undefined && !this.stopped && !this.controller.signal.aborted;
+    return this.runningSince === undefined && !this.stopped && !this.controller.signal.aborted;
   }
 
   /** Aborts now with `reason`, and stops the clock. */
@@ -63,6 +64,7 @@ export class Deadline {
   /** Stops the clock for good (the owner finished). */
   stop(): void {
     this.stopped = true;
+    this.runningSince = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -92,18 +94,26 @@ export class Deadline {
   private update(): void {
     if (this.stopped || this.controller.signal.aborted) return;
     const pause = this.waiting > 0 && this.onWire === 0;
-    if (pause && this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.remaining -= performance.now() - this.startedAt;
-    } else if (!pause && this.timer === undefined) {
-      this.run();
+    if (pause && this.runningSince !== undefined) {
+      this.spent += performance.now() - this.runningSince;
+      this.runningSince = undefined;
+    } else if (!pause && this.runningSince === undefined) {
+      this.resume();
     }
   }
 
-  private run(): void {
+  private resume(): void {
     if (this.stopped) return;
-    this.startedAt = performance.now();
-    this.timer = setTimeout(() => this.abort(this.reason()), Math.max(0, this.remaining));
+    this.runningSince = performance.now();
+    this.timer ??= setTimeout(this.expire, Math.max(0, this.ms - this.spent));
   }
+
+  /** The timer fired: abort if the running time is used up, else wait for what is left (or for a resume). */
+  private readonly expire = (): void => {
+    this.timer = undefined;
+    if (this.stopped || this.runningSince === undefined) return; // paused: resume() re-arms it
+    const used = this.spent + performance.now() - this.runningSince;
+    if (used >= this.ms) this.abort(this.reason());
+    else this.timer = setTimeout(this.expire, this.ms - used);
+  };
 }

@@ -28,6 +28,8 @@ export interface TargetProbeContext extends ProbeContext {
   readonly failure: ProbeError | undefined;
   /** What became of the probes so far. */
   readonly counts: Readonly<ProbeCounts>;
+  /** Probes handed to the transport and not settled yet. */
+  readonly inFlight: number;
   /** Every probe asked for so far, with its outcome once settled (in the order they were asked for). */
   readonly asked: readonly AskedProbe[];
   /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
@@ -55,12 +57,20 @@ export function isRateLimitAnswer(status: number, headers: HeaderList): boolean 
 // unparsable answer to one odd Origin, which a WAF may produce) fail only that probe.
 const hostWide = new Set<ProbeError['code']>(['timeout', 'connection-refused', 'dns', 'tls', 'aborted']);
 
+// The same few header lists (a preflight's) come back for most probes that have any: keyed once per list.
+const headerKeys = new WeakMap<HeaderList, string>();
+
 function headerKey(headers: HeaderList | undefined): string {
   if (headers === undefined || headers.length === 0) return '';
-  return headers
-    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
-    .sort()
-    .join('\n');
+  let key = headerKeys.get(headers);
+  if (key === undefined) {
+    key = headers
+      .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+      .sort()
+      .join('\n');
+    headerKeys.set(headers, key);
+  }
+  return key;
 }
 
 /** The identity of a probe: method, Origin and headers (names case-insensitive, in any order). */
@@ -85,12 +95,24 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const errors = new WeakMap<ProbeOutcome, ProbeError>();
   const counts: ProbeCounts = { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 };
   let requests = 0;
+  let inFlight = 0;
   let failure: ProbeError | undefined;
   const lower = new Set(common.map(([name]) => name.toLowerCase()));
   const hasCredentials = lower.has('cookie') || lower.has('authorization');
 
+  // What every probe without headers of its own starts with (most probes); copied, never shared.
+  const defaults: HeaderList = [];
+  if (!lower.has('host')) defaults.push(['Host', url.host]);
+  if (!lower.has('user-agent') && userAgent !== undefined) defaults.push(['User-Agent', userAgent]);
+  if (!lower.has('accept')) defaults.push(['Accept', '*/*']);
+
   function requestHeaders(probe: ProbeRequest): HeaderList {
-    const own = new Set((probe.headers ?? []).map(([name]) => name.toLowerCase()));
+    if (probe.headers === undefined || probe.headers.length === 0) {
+      const list: HeaderList = [...defaults, ...common];
+      if (probe.origin !== null) list.push(['Origin', probe.origin]);
+      return list;
+    }
+    const own = new Set(probe.headers.map(([name]) => name.toLowerCase()));
     const list: HeaderList = [];
     if (!lower.has('host')) list.push(['Host', url.host]);
     if (!lower.has('user-agent') && userAgent !== undefined) list.push(['User-Agent', userAgent]);
@@ -108,6 +130,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     if (failure !== undefined) return { kind: 'not-sent', reason: failure.message };
     const headers = requestHeaders(probe);
     counts.sent++;
+    inFlight++;
     try {
       const result = await options.transport.send({
         url,
@@ -152,6 +175,8 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       const outcome: ProbeOutcome = { kind: 'failed', reason: (failure ?? probeError).message, attempts };
       errors.set(outcome, failure ?? probeError);
       return outcome;
+    } finally {
+      inFlight--;
     }
   }
 
@@ -169,6 +194,9 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     },
     get counts() {
       return counts;
+    },
+    get inFlight() {
+      return inFlight;
     },
     asked,
     askedFor: (probe) => askedByKey.get(probeKey(probe)),

@@ -185,6 +185,9 @@ export function createScanner(
     return { findings, decisions, probes };
   }
 
+  // The reason in-flight probes of a finished target are stopped with; nobody reads it, so one instance serves all.
+  const targetFinished = new ProbeError('aborted', 'target finished');
+
   async function scanTarget(given: ScanTarget, runSignal?: AbortSignal): Promise<ScanTargetResult> {
     const request = typeof given === 'string' ? undefined : given;
     const target = typeof given === 'string' ? given : given.url;
@@ -273,8 +276,9 @@ export function createScanner(
     } finally {
       controller.stop();
       for (const stop of unsubscribe) stop();
-      // Stop anything still in flight for this target (checks may have left probes nobody awaits).
-      if (!controller.signal.aborted) controller.abort(new ProbeError('aborted', 'target finished'));
+      // Stop anything still in flight for this target (checks may have left probes nobody awaits). Usually
+      // nothing is, and an abort (an Error and an event dispatch per target) would be pure overhead.
+      if (!controller.signal.aborted && (ctx === undefined || ctx.inFlight > 0)) controller.abort(targetFinished);
     }
     result.requests = requests + (ctx?.requests ?? 0);
     if (ctx !== undefined) result.probes = { ...ctx.counts };

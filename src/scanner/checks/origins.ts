@@ -9,6 +9,7 @@
  * user-content origins. Scheme-less, path-bearing, userinfo and `Null`-cased values, which older scanners send, are
  * never produced (see `probeOriginProblem`).
  */
+import { LRUCache } from 'lru-cache';
 import { hostSuffixInfo, parseOrigin } from '../../fetch/origin.js';
 
 /** The registrable domain an attacker owns in every probe (any registrable name would do). */
@@ -322,6 +323,17 @@ export const localhostPrefixOrigin = `http://localhost.${ATTACKER_DOMAIN}`;
  * domain: they are sub-domain labels under the attacker's wildcard DNS, and the rest is parsed alone.
  */
 export function registrableDomainOf(host: string): string | null {
+  // The same few names (the target's, its look-alikes') come back for every probe of every target on a host.
+  const known = registrableCache.get(host);
+  if (known !== undefined) return known === '' ? null : known;
+  const domain = lookUpRegistrableDomain(host);
+  registrableCache.set(host, domain ?? '');
+  return domain;
+}
+
+const registrableCache = new LRUCache<string, string>({ max: 4096 });
+
+function lookUpRegistrableDomain(host: string): string | null {
   const labels = host.toLowerCase().split('.');
   let odd = -1;
   labels.forEach((l, i) => {

@@ -27,13 +27,25 @@ export function preflightHeaders(
   method: string = PREFLIGHT_METHOD,
   names: readonly string[] = PREFLIGHT_HEADER_NAMES,
 ): HeaderList {
-  return [
-    ['Access-Control-Request-Method', method],
-    // A preflight asking for no header has no Access-Control-Request-Headers at all (as browsers send it).
-    ...(names.length > 0 ? [['Access-Control-Request-Headers', names.join(',')] as [string, string]] : []),
-    ['Access-Control-Request-Private-Network', 'true'],
-  ];
+  // One list per distinct preflight, shared: a target asks for the same few dozens of times, and the probe cache
+  // keys a list once (see context.ts). Callers never modify it.
+  const joined = names.join(',');
+  const key = `${method}\n${joined}`;
+  let list = preflightLists.get(key);
+  if (list === undefined) {
+    list = [
+      ['Access-Control-Request-Method', method],
+      // A preflight asking for no header has no Access-Control-Request-Headers at all (as browsers send it).
+      ...(names.length > 0 ? [['Access-Control-Request-Headers', joined] as [string, string]] : []),
+      ['Access-Control-Request-Private-Network', 'true'],
+    ];
+    if (preflightLists.size >= 1024) preflightLists.clear(); // per-target preflights (HAR, OpenAPI) vary
+    preflightLists.set(key, list);
+  }
+  return list;
 }
+
+const preflightLists = new Map<string, HeaderList>();
 
 /**
  * Request headers of the target's preflight probe: the application's own preflight when its request to the target
