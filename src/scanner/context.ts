@@ -34,6 +34,8 @@ export interface TargetProbeContext extends ProbeContext {
   readonly asked: readonly AskedProbe[];
   /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
   askedFor(probe: ProbeRequest): AskedProbe | undefined;
+  /** {@link askedFor} by the probe's {@link probeKey}. */
+  askedForKey(key: string): AskedProbe | undefined;
 }
 
 /** A probe a check asked for, and what became of it (undefined while in flight). */
@@ -200,6 +202,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     },
     asked,
     askedFor: (probe) => askedByKey.get(probeKey(probe)),
+    askedForKey: (key) => askedByKey.get(key),
     baseline() {
       return context.send({ method, origin: null });
     },

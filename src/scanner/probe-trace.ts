@@ -5,7 +5,7 @@
  * Outcomes are read from the context's own record once the checks have run.
  */
 import { probeKey, type TargetProbeContext } from './context.js';
-import type { ProbeContext, ProbeRequest, ProbeTrace } from './types.js';
+import type { CheckId, CheckProbes, ProbeContext, ProbeRequest, ProbeTrace } from './types.js';
 
 /** A check's view of `ctx`: the same probes (shared and de-duplicated by `ctx`), each one noted in `used`. */
 export function checkView(ctx: TargetProbeContext, used: ProbeRequest[]): ProbeContext {
@@ -45,40 +45,66 @@ function compare(a: string | undefined, b: string | undefined): number {
   return a < b ? -1 : 1;
 }
 
-/**
- * The probes in `used`, each once, with what became of them in `ctx`: the baseline (no Origin) first, then by
- * origin, method and Access-Control-Request-Method (code-unit order, so the list does not depend on timing).
- */
-export function traceProbes(ctx: TargetProbeContext, used: readonly ProbeRequest[]): ProbeTrace[] {
-  const seen = new Map<string, ProbeRequest>();
-  for (const probe of used) {
-    const key = probeKey(probe);
-    if (!seen.has(key)) seen.set(key, probe);
-  }
-  const traces: ProbeTrace[] = [];
-  for (const probe of seen.values()) {
-    const trace: ProbeTrace = { origin: probe.origin, method: probe.method, outcome: 'not-sent' };
-    const requestMethod = requestMethodOf(probe);
-    if (requestMethod !== undefined) trace.requestMethod = requestMethod;
-    const outcome = ctx.askedFor(probe)?.outcome;
-    if (outcome === undefined) {
-      // Asked for but unsettled when the target ended (its deadline or the run stopped it).
-      trace.outcome = 'failed';
-      trace.reason = 'no outcome before the target finished';
-    } else {
-      trace.outcome = outcome.kind;
-      if (outcome.kind === 'answered') trace.status = outcome.exchange.response.status;
-      else {
-        if (outcome.kind === 'rate-limited') trace.status = outcome.status;
-        trace.reason = outcome.reason;
-      }
-    }
-    traces.push(trace);
-  }
-  return traces.sort(
-    (a, b) =>
-      compare(a.origin ?? undefined, b.origin ?? undefined) ||
-      compare(a.method, b.method) ||
-      compare(a.requestMethod, b.requestMethod),
+function compareTraces(a: ProbeTrace, b: ProbeTrace): number {
+  return (
+    compare(a.origin ?? undefined, b.origin ?? undefined) ||
+    compare(a.method, b.method) ||
+    compare(a.requestMethod, b.requestMethod)
   );
+}
+
+/** What became of `probe` (asked for under `key`) in `ctx`. */
+function traceOf(ctx: TargetProbeContext, key: string, probe: ProbeRequest): ProbeTrace {
+  const trace: ProbeTrace = { origin: probe.origin, method: probe.method, outcome: 'not-sent' };
+  const requestMethod = requestMethodOf(probe);
+  if (requestMethod !== undefined) trace.requestMethod = requestMethod;
+  const outcome = ctx.askedForKey(key)?.outcome;
+  if (outcome === undefined) {
+    // Asked for but unsettled when the target ended (its deadline or the run stopped it).
+    trace.outcome = 'failed';
+    trace.reason = 'no outcome before the target finished';
+  } else {
+    trace.outcome = outcome.kind;
+    if (outcome.kind === 'answered') trace.status = outcome.exchange.response.status;
+    else {
+      if (outcome.kind === 'rate-limited') trace.status = outcome.status;
+      trace.reason = outcome.reason;
+    }
+  }
+  return trace;
+}
+
+/**
+ * The probes each check used (`used[i]` for `ids[i]`), each once per check, with what became of them in `ctx`: the
+ * baseline (no Origin) first, then by origin, method and Access-Control-Request-Method (code-unit order, so the
+ * lists do not depend on timing). A probe relied on by several checks is traced and ranked once per target; the
+ * checks' lists share its trace.
+ */
+export function traceChecks(
+  ctx: TargetProbeContext,
+  ids: readonly CheckId[],
+  used: readonly (readonly ProbeRequest[])[],
+): CheckProbes {
+  const traces = new Map<string, { trace: ProbeTrace; rank: number }>();
+  const keysPerCheck = used.map((probes) => {
+    const keys = new Set<string>();
+    for (const probe of probes) {
+      const key = probeKey(probe);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      if (!traces.has(key)) traces.set(key, { trace: traceOf(ctx, key, probe), rank: 0 });
+    }
+    return keys;
+  });
+  [...traces.values()].sort((a, b) => compareTraces(a.trace, b.trace)).forEach((entry, rank) => (entry.rank = rank));
+  const result: CheckProbes = {};
+  ids.forEach((id, index) => {
+    const entries: { trace: ProbeTrace; rank: number }[] = [];
+    for (const key of keysPerCheck[index] ?? []) {
+      const entry = traces.get(key);
+      if (entry !== undefined) entries.push(entry);
+    }
+    result[id] = entries.sort((a, b) => a.rank - b.rank).map((entry) => entry.trace);
+  });
+  return result;
 }

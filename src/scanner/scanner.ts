@@ -3,7 +3,7 @@ import { createProbeContext, type TargetProbeContext } from './context.js';
 import { Deadline, onAbort } from '../net/index.js';
 import { ProbeError } from './errors.js';
 import { observeTransport, type ProbeObserver } from './probe-log.js';
-import { checkView, traceProbes } from './probe-trace.js';
+import { checkView, traceChecks } from './probe-trace.js';
 import { resolveScanOptions, selectedChecks, type ScanOptions } from './options.js';
 import { isSchemelesslySameSite } from '../fetch/origin.js';
 import { isRedirectStatus } from '../fetch/status.js';
@@ -178,8 +178,11 @@ export function createScanner(
         });
       }
     });
-    const probes: CheckProbes = {};
-    checks.forEach((check, index) => (probes[check.id] = traceProbes(ctx, used[index] ?? [])));
+    const probes: CheckProbes = traceChecks(
+      ctx,
+      checks.map((check) => check.id),
+      used,
+    );
     // Severity descending, then the checks' own order: the report reads worst first.
     findings.sort((a, b) => severityRank(b) - severityRank(a));
     return { findings, decisions, probes };

@@ -187,7 +187,7 @@ export function jsonTarget(
     ...target,
     checks: result.checks.map((check) => {
       const probes = result.checkProbes?.[check.id];
-      return probes === undefined ? { ...check } : { ...check, probes: probes.map((probe) => ({ ...probe })) };
+      return probes === undefined ? { ...check } : { ...check, probes: [...probes] };
     }),
     findings: result.findings.map((finding) => jsonFinding(finding, redact)),
   };
