@@ -18,6 +18,8 @@
  *   iteration in bucket order.
  */
 
+import { LRUCache } from 'lru-cache';
+
 const MASK64 = (1n << 64n) - 1n;
 const RAPID_SEED = 0xbdd89aa982704029n;
 const SECRET = [0x2d358dccaa6c78a5n, 0x8bb84b93962eacc9n, 0x4b33a62ed433d4a3n] as const;
@@ -107,6 +109,18 @@ function foldLatin1(c: number): number {
 
 /** Blink's `CaseFoldingHash::GetHash` of an 8-bit string (24-bit result, never 0). */
 export function blinkCaseFoldingHash(name: string): number {
+  // The same few header names are hashed for every simulated request; the BigInt arithmetic allocates.
+  let hash = hashCache.get(name);
+  if (hash === undefined) {
+    hash = computeCaseFoldingHash(name);
+    if (name.length <= 256) hashCache.set(name, hash);
+  }
+  return hash;
+}
+
+const hashCache = new LRUCache<string, number>({ max: 4096 });
+
+function computeCaseFoldingHash(name: string): number {
   const units: number[] = [];
   for (let i = 0; i < name.length; i++) units.push(foldLatin1(name.charCodeAt(i) & 0xff));
   const bytes = new Uint8Array(units.length * 2);

@@ -57,19 +57,33 @@ export function serializeOrigin(url: string | URL): string {
  * `HTTP://a.test`, `http://a.test/`, `http://a.test:80` and `http://a.test:8001/x` are all rejected.
  */
 export function parseOrigin(value: string): Origin | null {
-  if (value === OPAQUE_ORIGIN) return { type: 'opaque', serialized: 'null' };
+  // A scan parses the same few origins (its probes', the answers') over and over; the results are immutable.
+  const known = parsedOrigins.get(value);
+  if (known !== undefined) return known === false ? null : known;
+  const parsed = parseOriginUncached(value);
+  // Origins are short; a long value (a hostile header) is parsed each time rather than kept.
+  if (value.length <= 256) parsedOrigins.set(value, parsed ?? false);
+  return parsed;
+}
+
+const parsedOrigins = new LRUCache<string, Origin | false>({ max: 4096 });
+
+function parseOriginUncached(value: string): Origin | null {
+  if (value === OPAQUE_ORIGIN) return OPAQUE;
   const u = toURL(value);
   if (u === null) return null;
   const serialized = u.origin;
   if (serialized === OPAQUE_ORIGIN || serialized !== value) return null;
-  return {
+  return Object.freeze({
     type: 'tuple',
     scheme: u.protocol.slice(0, -1),
     host: u.hostname,
     port: u.port === '' ? null : Number(u.port),
     serialized,
-  };
+  });
 }
+
+const OPAQUE: OpaqueOrigin = Object.freeze({ type: 'opaque', serialized: 'null' });
 
 /** True if `value` is a valid serialized origin (see {@link parseOrigin}). */
 export function isSerializedOrigin(value: string): boolean {
