@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { sarifValidator } from './__fixtures__/sarif-schema.js';
 import { createScanner, type ScanTargetResult } from '../scanner.js';
 import {
   closedPort,
@@ -233,16 +231,7 @@ describe('markdown', () => {
 });
 
 describe('sarif', () => {
-  const schema = JSON.parse(
-    readFileSync(new URL('./__fixtures__/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
-  ) as Record<string, unknown>;
-  // The schema's `(?i)` inline flag is not JavaScript syntax: map it to the `i` flag (see __fixtures__/README.md).
-  const regExp = (pattern: string, flags: string) =>
-    pattern.startsWith('^(?i)') ? new RegExp(`^${pattern.slice(5)}`, `${flags}i`) : new RegExp(pattern, flags);
-  regExp.code = 'new RegExp';
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, code: { regExp } });
-  addFormats.default(ajv);
-  const validate = ajv.compile(schema);
+  const validate = sarifValidator();
 
   function check(text: string): Record<string, unknown> {
     const log = JSON.parse(text) as Record<string, unknown>;
