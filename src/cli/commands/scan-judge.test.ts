@@ -15,7 +15,8 @@ import { startLab } from '../../lab/index.js';
 import { httpServer, type TestServer } from '../../scanner/__fixtures__/servers.js';
 import { UsageError } from '../exit-codes.js';
 import { checkPolicy } from './check-policy.js';
-import { runScan, type ScanCommandOptions } from './scan.js';
+import { captureScan, type Captured } from '../__fixtures__/capture-scan.js';
+import type { ScanCommandOptions } from './scan.js';
 
 /** The README's recommended configuration ("Add CORS to your server"). */
 const readmePolicy = {
@@ -63,23 +64,8 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function scan(urls: string[], options: ScanCommandOptions = {}, cwd = dir): Promise<Captured> {
-  const stdin = new PassThrough();
-  stdin.end('');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runScan(urls, { timeout: '3000', quiet: true, ...options }, { stdin, stdout, stderr, cwd });
-  return { code, stdout: out, stderr: err };
+function scan(urls: string[], options: ScanCommandOptions = {}, cwd = dir): Promise<Captured> {
+  return captureScan(urls, { timeout: '3000', quiet: true, ...options }, undefined, { cwd });
 }
 
 async function usage(urls: string[], options: ScanCommandOptions, cwd = dir): Promise<string> {

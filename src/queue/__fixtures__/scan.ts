@@ -1,32 +1,5 @@
-/** Runs `corsight scan` in-process (real streams) and reads its JSONL report, for the queue's tests. */
-import { PassThrough } from 'node:stream';
-import { runScan, type ScanCommandOptions } from '../../cli/commands/scan.js';
-import type { Check } from '../../scanner/index.js';
-
-export interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function captureScan(
-  urls: string[],
-  options: ScanCommandOptions,
-  checks?: readonly Check[],
-  signal?: AbortSignal,
-): Promise<Captured> {
-  const stdin = new PassThrough();
-  stdin.end('');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const io = signal === undefined ? { stdin, stdout, stderr } : { stdin, stdout, stderr, signal };
-  const code = await runScan(urls, options, io, checks);
-  return { code, stdout: out, stderr: err };
-}
+/** The queue's tests compare JSONL reports of `corsight scan` run in-process (local, then through the queue). */
+export { captureScan, type Captured } from '../../cli/__fixtures__/capture-scan.js';
 
 /** A target record of a JSONL report, with what a comparison needs. */
 export interface TargetLine {
