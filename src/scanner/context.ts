@@ -102,7 +102,8 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const lower = new Set(common.map(([name]) => name.toLowerCase()));
   const hasCredentials = lower.has('cookie') || lower.has('authorization');
 
-  // What every probe without headers of its own starts with (most probes); copied, never shared.
+  // What every probe starts with, unless the run's headers give their own: built once per target (the entries are
+  // shared by the probes' lists, which nobody modifies).
   const defaults: HeaderList = [];
   if (!lower.has('host')) defaults.push(['Host', url.host]);
   if (!lower.has('user-agent') && userAgent !== undefined) defaults.push(['User-Agent', userAgent]);
@@ -115,13 +116,11 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       return list;
     }
     const own = new Set(probe.headers.map(([name]) => name.toLowerCase()));
-    const list: HeaderList = [];
-    if (!lower.has('host')) list.push(['Host', url.host]);
-    if (!lower.has('user-agent') && userAgent !== undefined) list.push(['User-Agent', userAgent]);
-    if (!lower.has('accept') && !own.has('accept')) list.push(['Accept', '*/*']);
+    // A probe's own Accept replaces the default one.
+    const list: HeaderList = own.has('accept') ? defaults.filter(([name]) => name !== 'Accept') : [...defaults];
     for (const pair of common) if (!own.has(pair[0].toLowerCase())) list.push([pair[0], pair[1]]);
     if (probe.origin !== null) list.push(['Origin', probe.origin]);
-    for (const [name, value] of probe.headers ?? []) {
+    for (const [name, value] of probe.headers) {
       if (name.toLowerCase() === 'origin') continue;
       list.push([name, value]);
     }

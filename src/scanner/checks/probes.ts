@@ -12,6 +12,7 @@
  *
  * All probes go through `ProbeContext.send`, which the runtime de-duplicates across checks.
  */
+import { LRUCache } from 'lru-cache';
 import { getHeader } from '../../fetch/headers.js';
 import type { CheckReport, Exchange, Finding, HeaderList, ProbeContext, ProbeOutcome } from '../types.js';
 
@@ -39,13 +40,13 @@ export function preflightHeaders(
       ...(names.length > 0 ? [['Access-Control-Request-Headers', joined] as [string, string]] : []),
       ['Access-Control-Request-Private-Network', 'true'],
     ];
-    if (preflightLists.size >= 1024) preflightLists.clear(); // per-target preflights (HAR, OpenAPI) vary
     preflightLists.set(key, list);
   }
   return list;
 }
 
-const preflightLists = new Map<string, HeaderList>();
+// Bounded: per-target preflights (HAR, OpenAPI) vary.
+const preflightLists = new LRUCache<string, HeaderList>({ max: 1024 });
 
 /**
  * Request headers of the target's preflight probe: the application's own preflight when its request to the target
