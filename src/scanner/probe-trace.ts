@@ -75,10 +75,9 @@ function traceOf(ctx: TargetProbeContext, key: string, probe: ProbeRequest): Pro
 }
 
 /**
- * The probes each check used (`used[i]` for `ids[i]`), each once per check, with what became of them in `ctx`: the
- * baseline (no Origin) first, then by origin, method and Access-Control-Request-Method (code-unit order, so the
- * lists do not depend on timing). A probe relied on by several checks is traced and ranked once per target; the
- * checks' lists share its trace.
+ * The probes each check used (`used[i]` for `ids[i]`) with what became of them in `ctx`: one trace per distinct
+ * probe of the target, ranked baseline first, then by origin, method and Access-Control-Request-Method (code-unit
+ * order, so the table does not depend on timing), and per check the ranks of the probes it used, ascending.
  */
 export function traceChecks(
   ctx: TargetProbeContext,
@@ -96,15 +95,16 @@ export function traceChecks(
     }
     return keys;
   });
-  [...traces.values()].sort((a, b) => compareTraces(a.trace, b.trace)).forEach((entry, rank) => (entry.rank = rank));
-  const result: CheckProbes = {};
+  const ordered = [...traces.values()].sort((a, b) => compareTraces(a.trace, b.trace));
+  ordered.forEach((entry, rank) => (entry.rank = rank));
+  const byCheck: Partial<Record<CheckId, number[]>> = {};
   ids.forEach((id, index) => {
-    const entries: { trace: ProbeTrace; rank: number }[] = [];
+    const ranks: number[] = [];
     for (const key of keysPerCheck[index] ?? []) {
       const entry = traces.get(key);
-      if (entry !== undefined) entries.push(entry);
+      if (entry !== undefined) ranks.push(entry.rank);
     }
-    result[id] = entries.sort((a, b) => a.rank - b.rank).map((entry) => entry.trace);
+    byCheck[id] = ranks.sort((a, b) => a - b);
   });
-  return result;
+  return { trace: ordered.map((entry) => entry.trace), byCheck };
 }

@@ -30,7 +30,7 @@ export interface ScanTargetResult extends TargetResult {
   finalUrl?: string;
   /** Checks that were decided (finding, clear or not applicable), for the report. */
   checksRun?: number;
-  /** The probes each check relied on, for the JSON reports. */
+  /** The probes the checks relied on (a table, and indexes into it per check), for the JSON reports. */
   checkProbes?: CheckProbes;
 }
 

@@ -201,7 +201,7 @@ export type ProbeOutcome =
 /** How a check ended on one target. */
 export type CheckOutcome = 'finding' | 'clear' | 'inconclusive' | 'not-applicable';
 
-/** One probe a check's decision relied on, and what became of it (the JSON report lists them per check). */
+/** One probe a check's decision relied on, and what became of it (an entry of the JSON report's `trace`). */
 export interface ProbeTrace {
   /** The Origin sent; null when the probe sends none (the baseline). */
   origin: string | null;
@@ -223,10 +223,16 @@ export interface CheckDecision {
 }
 
 /**
- * The probes each check's decision relied on (deduplicated; baseline first, then by origin, method and asked
- * method), by check id. The JSON reports print them inside each check's decision.
+ * The probes the checks' decisions relied on. `trace` holds each such probe once, baseline first, then by origin,
+ * method and asked method (code-unit order, so two runs against the same server give the same table); `byCheck`
+ * gives, for each check, the indexes into `trace` of the probes its decision relied on, ascending. The JSON
+ * reports print `trace` on the target and the indexes as each check's `probes`: a probe that decides ten checks is
+ * written once, not ten times (a target with no findings: 3.4 KB of JSON, against 6.5 KB with a list per check).
  */
-export type CheckProbes = Partial<Record<CheckId, ProbeTrace[]>>;
+export interface CheckProbes {
+  readonly trace: readonly ProbeTrace[];
+  readonly byCheck: Readonly<Partial<Record<CheckId, readonly number[]>>>;
+}
 
 /** Probe counts of one target. `sent` counts distinct probes; retries are counted apart (and in `requests`). */
 export interface ProbeCounts {

@@ -1,7 +1,8 @@
 /**
  * The JSON report lists, per check, the probes its decision relied on and what became of each (issue 10):
  * a clean server's checks show the origins tried, all answered; behind a WAF that drops every request carrying
- * Origin, the undecided checks show those probes as failed. Real servers on loopback, the full default checks.
+ * Origin, the undecided checks show those probes as failed. Each probe is written once, in the target's `trace`;
+ * a check's `probes` are indexes into it. Real servers on loopback, the full default checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpServer, type TestServer } from '../__fixtures__/servers.js';
@@ -12,25 +13,53 @@ import type { ScanTargetResult } from '../scanner.js';
 import type { ProbeTrace } from '../types.js';
 import { createReporter } from './index.js';
 
-interface JsonCheck {
+/** A check as the JSON report prints it. */
+interface PrintedCheck {
   id: string;
   outcome: string;
   reason?: string;
+  probes: number[];
+}
+
+interface PrintedTarget {
+  checks: PrintedCheck[];
+  trace: ProbeTrace[];
+}
+
+/** A check with its probe indexes looked up in the target's trace. */
+interface JsonCheck extends Omit<PrintedCheck, 'probes'> {
   probes: ProbeTrace[];
 }
 
-/** The target's checks as the JSON report prints them (parsed back from the report text). */
-function jsonChecks(result: ScanTargetResult): JsonCheck[] {
+/** Looks up each check's indexes in the trace, failing on an index that points nowhere. */
+function resolved(target: PrintedTarget): JsonCheck[] {
+  return target.checks.map((check) => ({
+    ...check,
+    probes: check.probes.map((index) => {
+      const trace = target.trace[index];
+      if (trace === undefined) throw new Error(`${check.id}: probe index ${index} is not in the trace`);
+      return trace;
+    }),
+  }));
+}
+
+/** The target as the JSON report prints it (parsed back from the report text). */
+function jsonTarget(result: ScanTargetResult): PrintedTarget {
   const reporter = createReporter('json');
   const text = [
     reporter.begin({ tool: 'corsight', version: '0.0.0', startedAt: new Date(0), checks: [] }),
     reporter.target(result),
     reporter.end({ targets: 1, ok: 1, partial: 0, errors: 0, findings: 0, bySeverity: {} } as never, new Date(0)),
   ].join('');
-  const doc = JSON.parse(text) as { targets: { checks: JsonCheck[] }[] };
+  const doc = JSON.parse(text) as { targets: PrintedTarget[] };
   const [target] = doc.targets;
   if (target === undefined) throw new Error('no target in the report');
-  return target.checks;
+  return target;
+}
+
+/** The target's checks with the probes each relied on. */
+function jsonChecks(result: ScanTargetResult): JsonCheck[] {
+  return resolved(jsonTarget(result));
 }
 
 function byId(checks: JsonCheck[], id: string): JsonCheck {
@@ -116,6 +145,18 @@ describe('JSON report: the probes behind each check', () => {
     expect(again.map((c) => [c.id, c.probes])).toEqual(checks.map((c) => [c.id, c.probes]));
   });
 
+  it('the trace holds each probe once, in order, and every probe in it is one some check relied on', async () => {
+    const target = jsonTarget(await scanTarget(`${clean.url}/api`, { retries: 0, trustedOrigins: [hint] }));
+    const keys = target.trace.map(keyOf);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(target.trace[0]).toEqual({ origin: null, method: 'GET', outcome: 'answered', status: 200 });
+    const used = new Set(target.checks.flatMap((c) => c.probes));
+    expect([...used].sort((a, b) => a - b)).toEqual(target.trace.map((_, index) => index));
+    for (const check of target.checks) {
+      expect(check.probes, check.id).toEqual([...check.probes].sort((a, b) => a - b));
+    }
+  });
+
   it("behind a WAF dropping Origin: the undecided checks list their probes as 'failed', with why", async () => {
     // As in outcomes.test.ts (no --origin: fewer probes, each of which the WAF makes slow to fail).
     const result = await scanTarget(`${waf.url}/api`, { retries: 0 });
@@ -146,10 +187,11 @@ describe('JSON report: the probes behind each check', () => {
   it('JSONL carries the same probes; the text report does not', async () => {
     const result = await scanTarget(`${clean.url}/api`, { retries: 0, trustedOrigins: [hint] });
     const line = createReporter('jsonl').target(result);
-    const parsed = JSON.parse(line) as { checks: JsonCheck[] };
-    expect(parsed.checks.map((c) => c.probes)).toEqual(jsonChecks(result).map((c) => c.probes));
+    const parsed = JSON.parse(line) as PrintedTarget;
+    expect(resolved(parsed).map((c) => c.probes)).toEqual(jsonChecks(result).map((c) => c.probes));
     const text = createReporter('text').target(result);
     expect(text).not.toContain('"probes"');
+    expect(text).not.toContain('"trace"');
     expect(text).not.toContain(arbitraryOrigin('http'));
   });
 });

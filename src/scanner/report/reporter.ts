@@ -22,7 +22,7 @@ import { count } from './terminal.js';
 export type ReportedTarget = TargetResult & {
   /** The URL the checks ran against when --follow-redirects moved it. */
   finalUrl?: string;
-  /** The probes each check relied on (json and jsonl print them in each check's decision). */
+  /** The probes the checks relied on (json and jsonl print the trace on the target, indexes in each check). */
   checkProbes?: CheckProbes;
 };
 
@@ -131,8 +131,13 @@ export interface JsonTarget {
   probes: ProbeCounts;
   /** Origin filtering or rate limiting seen on the target. */
   interference?: TargetInterference;
-  /** Every check's decision, in the run's check order, with whatever the scanner recorded for it. */
-  checks: (CheckDecision & { probes?: ProbeTrace[] })[];
+  /**
+   * Every check's decision, in the run's check order, with whatever the scanner recorded for it; `probes` are the
+   * indexes into `trace` of the probes the decision relied on.
+   */
+  checks: (CheckDecision & { probes?: readonly number[] })[];
+  /** Each probe the checks relied on, once, with what became of it (see `CheckProbes`). */
+  trace?: readonly ProbeTrace[];
   findings: JsonFinding[];
 }
 
@@ -181,14 +186,17 @@ export function jsonTarget(
   if (result.interference !== undefined) target.interference = structuredClone(result.interference);
 
   // The long arrays last, after the short fields a reader scans first; each check copied whole, so whatever
-  // the scanner records per check is reported, with the probes it relied on (kept apart on the result so the
-  // other formats and the `TargetResult` contract stay as they were).
+  // the scanner records per check is reported, with the indexes of the probes it relied on into `trace` (kept
+  // apart on the result so the other formats and the `TargetResult` contract stay as they were; never modified
+  // after the scan, so printed as they are).
+  const probes = result.checkProbes;
   return {
     ...target,
     checks: result.checks.map((check) => {
-      const probes = result.checkProbes?.[check.id];
-      return probes === undefined ? { ...check } : { ...check, probes: [...probes] };
+      const used = probes?.byCheck[check.id];
+      return used === undefined ? { ...check } : { ...check, probes: used };
     }),
+    ...(probes === undefined ? {} : { trace: probes.trace }),
     findings: result.findings.map((finding) => jsonFinding(finding, redact)),
   };
 }
