@@ -1,7 +1,7 @@
 /**
  * src/net: the one HTTP client layer (undici) with its limits, timeouts, retries, proxy, TLS options,
  * `--resolve` rules and typed errors. Layer 1: it imports only `src/fetch`, node and its libraries
- * (undici, p-limit, p-queue); the scanner, `explain`, `corsight/testing` and the Chromium harness stand on it.
+ * (undici, fastq, p-queue); the scanner, `explain`, `corsight/testing` and the Chromium harness stand on it.
  */
 export { abortReason, onAbort, sleep } from './abort.js';
 export {
