@@ -90,7 +90,12 @@ export function encodeResult(result: ScanTargetResult): Buffer {
 }
 
 export function decodeResult(blob: Buffer): ScanTargetResult {
-  return JSON.parse(inflateRawSync(blob).toString('utf8')) as ScanTargetResult;
+  const result = JSON.parse(inflateRawSync(blob).toString('utf8')) as ScanTargetResult;
+  // A result stored by an earlier corsight kept a list of probes per check instead of one trace and indexes
+  // (results live for --keep days, and workers may be upgraded before the coordinator): reported without them.
+  const probes: unknown = result.checkProbes;
+  if (probes !== undefined && !Array.isArray((probes as { trace?: unknown }).trace)) delete result.checkProbes;
+  return result;
 }
 
 function parseState(id: string, meta: Record<string, string>): ScanState {
