@@ -123,6 +123,27 @@ describe.skipIf(!available)('--confirm in Chromium against the lab', () => {
     }
   });
 
+  it("a target's own cookie (a HAR entry's, no --cookie) is the victim's cookie in the browser", async () => {
+    const bare = await createConfirmer({ resolve: lab.resolve, insecure: true });
+    try {
+      const url = `${lab.httpsUrl}/reflect-credentials`;
+      const reflected = (result: TargetResult) => result.findings.find((f) => f.check === 'origin-reflected');
+      const own = await scanTarget(
+        { url, method: 'GET', headers: [['Cookie', 'lab_session=s3cr3t']] },
+        { resolve: lab.resolve, insecure: true },
+      );
+      const withCookie = reflected(await bare.confirm(own));
+      expect(withCookie?.confirmation).toMatchObject({ confirmed: true });
+      expect(withCookie?.confirmation?.detail).toContain('lab-secret-0000');
+      // The same target without a cookie: the read is confirmed, but there is no session to read.
+      const anonymous = reflected(await bare.confirm(await scanTarget(url, { resolve: lab.resolve, insecure: true })));
+      expect(anonymous?.confirmation).toMatchObject({ confirmed: true });
+      expect(anonymous?.confirmation?.detail).not.toContain('lab-secret-0000');
+    } finally {
+      await bare.close();
+    }
+  }, 120_000);
+
   it('hygiene findings and non-reads are not attempted', () => {
     const skipped = results.flatMap((result) => result.findings.filter((finding) => !isExploitable(finding)));
     expect(skipped.map((f) => f.check)).toEqual(

@@ -74,7 +74,11 @@ export function isExploitable(finding: Finding): boolean {
 export interface ConfirmOptions {
   /** Chromium executable (default {@link chromiumPath}). */
   executablePath?: string;
-  /** `--cookie` value, `a=b; c=d`: set on the target's site in the browser profile. */
+  /**
+   * `--cookie` value, `a=b; c=d`: set on the target's site in the browser profile when the findings' probes carried
+   * no Cookie of their own. When they did (a target with its own request from --har or a JSON target line, or
+   * --cookie itself), the cookie they carried is the one set: the victim's browser holds what the scan sent.
+   */
   cookie?: string;
   /** `--resolve` entries (`HOST:ADDRESS`, `HOST:PORT:ADDRESS`, `*.HOST:ADDRESS`): the browser connects where the scan did. */
   resolve?: readonly string[];
@@ -114,6 +118,15 @@ async function targetRules(target: URL, resolveRules: ReturnType<typeof parseRes
   if (findResolveRule(resolveRules, host, effectivePort(target)) !== undefined) return rules;
   if (isIP(host) !== 0) return [...rules, excludeRule(host)];
   return [...rules, mapRule(hostPattern(host), (await lookup(host)).address)];
+}
+
+/** The Cookie header the findings' probes carried to the target, if any (one target's probes share it). */
+function cookieSent(findings: readonly Finding[]): string | undefined {
+  for (const finding of findings) {
+    const cookie = finding.evidence.request.headers.find(([name]) => name.toLowerCase() === 'cookie')?.[1];
+    if (cookie !== undefined) return cookie;
+  }
+  return undefined;
 }
 
 /** The cookie pairs of `a=b; c=d`. */
@@ -220,7 +233,7 @@ export async function createConfirmer(options: ConfirmOptions = {}): Promise<Con
       });
       try {
         context.on('request', (request) => browserRequests.push(request.url()));
-        const cookies = cookiePairs(options.cookie);
+        const cookies = cookiePairs(cookieSent(todo) ?? options.cookie);
         if (cookies.length > 0) {
           const secure = target.protocol === 'https:';
           await context.addCookies(
