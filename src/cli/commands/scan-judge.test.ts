@@ -221,6 +221,12 @@ describe('scan --baseline', () => {
     expect(prints(report)).toEqual(prints(baseline));
     expect(report.summary.highest).toBeNull();
     expect(report.summary.resolved).toEqual([]);
+    // SARIF says the same per result: every finding was in the baseline.
+    const sarif = await scan([b, a], { format: 'sarif', baseline: baselineFile });
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { baselineState?: string }[] }[] }).runs[0]!
+      .results;
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.map((r) => r.baselineState)).toEqual(results.map(() => 'unchanged'));
 
     // The server is fixed: the baseline's reflection is resolved on the target that was rescanned, unverified on
     // the one that was not.

@@ -555,7 +555,8 @@ export async function runScan(
   const started = performance.now();
   const summary: Summary = emptySummary();
   try {
-    await emitAll((reporter) => reporter.begin({ tool: 'corsight', version, startedAt, checks: run.checks }));
+    const meta = { tool: 'corsight', version, startedAt, checks: run.checks, baseline: options.baseline !== undefined };
+    await emitAll((reporter) => reporter.begin(meta));
     for await (const scanned of run.scan(targets())) {
       const result = judging.judge.target(scanned);
       addToSummary(summary, result);

@@ -64,7 +64,8 @@ function judged(): { results: ScanTargetResult[]; summary: Summary } {
   return { results, summary };
 }
 
-function render(format: ReportFormat): string {
+/** The judged run in `format`; `baseline` says whether the reporter is told a --baseline was given (it was). */
+function render(format: ReportFormat, baseline = true): string {
   const { results, summary } = judged();
   const reporter = createReporter(format);
   return [
@@ -73,6 +74,7 @@ function render(format: ReportFormat): string {
       version: '9.9.9',
       startedAt: new Date(0),
       checks: [reflectionCheck, preflightCheck],
+      baseline,
     }),
     ...results.map((r) => reporter.target(r)),
     reporter.end(summary, new Date(0)),
@@ -143,5 +145,19 @@ describe('the judge in every report', () => {
       { kind: 'external', status: 'accepted', justification: 'demo data, reviewed (.corsightignore:1)' },
     ]);
     for (const r of results) expect(Object.keys(r.fingerprints as object)).toEqual(['corsight-finding/v1']);
+  });
+
+  it("sarif: against a baseline, each result is 'new' or 'unchanged' since it; without one, neither", () => {
+    const { results: judgedResults } = judged();
+    const log = JSON.parse(render('sarif')) as { runs: { results: Record<string, unknown>[] }[] };
+    expect(sarifValidator()(log)).toBe(true);
+    const states = log.runs[0]!.results.map((r) => r.baselineState);
+    // Results follow the targets' findings in order: /b's are the baseline's, the others are new.
+    const expected = judgedResults.flatMap((r) => r.findings.map((f) => (f.baseline === true ? 'unchanged' : 'new')));
+    expect(states).toEqual(expected);
+    expect(states).toContain('unchanged');
+    expect(states).toContain('new');
+    const plain = JSON.parse(render('sarif', false)) as { runs: { results: Record<string, unknown>[] }[] };
+    expect(plain.runs[0]!.results.every((r) => !('baselineState' in r))).toBe(true);
   });
 });

@@ -74,6 +74,8 @@ export interface ReportMeta {
   startedAt: Date;
   /** The checks the run uses (SARIF lists them as rules). */
   checks: readonly Check[];
+  /** A `--baseline` was given: every finding not marked `baseline` is new since it (SARIF says which). */
+  baseline?: boolean;
 }
 
 /**

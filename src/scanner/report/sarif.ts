@@ -200,6 +200,11 @@ export function sarifReporter(options: SarifReportOptions = {}): Reporter {
             },
           ];
         }
+        // Against a baseline, each result says whether it is new since it or was there already
+        // (https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/sarif-v2.1.0-os.html#_Toc34317647). What the baseline
+        // had and this run no longer finds is counted in the summary, not listed as `absent` results: code scanning
+        // reads no baselineState and would open an alert for each.
+        if (meta?.baseline === true) sarifResult.baselineState = finding.baseline === true ? 'unchanged' : 'new';
         const index = ruleIndex.get(finding.check);
         if (index !== undefined) sarifResult.ruleIndex = index;
         text += `${first ? nl : `,${nl}`}        ${json(sarifResult, '        ')}`;
