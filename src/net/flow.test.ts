@@ -62,6 +62,26 @@ describe('HostFlow', () => {
     expect(flow.idle).toBe(true);
   });
 
+  it('hands its place past any number of abandoned waiters (a cancelled run) without deepening the stack', async () => {
+    const flow = new HostFlow(1);
+    const first = held();
+    const running = flow.run(first.task);
+    const controller = new AbortController();
+    const abandoned = Array.from({ length: 50_000 }, () => flow.run(held().task, controller.signal));
+    const last = held();
+    const lastRun = flow.run(last.task);
+    controller.abort(new Error('cancelled'));
+    const outcomes = await Promise.allSettled(abandoned);
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    first.done();
+    await running;
+    for (let i = 0; i < 100 && !last.started; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(last.started).toBe(true);
+    last.done();
+    await lastRun;
+    expect(flow.idle).toBe(true);
+  });
+
   it('halves its window on congestion and grows it back one per round of answers (AIMD)', () => {
     const flow = new HostFlow(8);
     flow.congested();

@@ -76,10 +76,13 @@ export class HostFlow {
     return new Promise<T>((resolve, reject) => {
       const leave = signal === undefined ? undefined : onAbort(signal, () => reject(signal.reason as Error));
       // Called at once when a place is free, else when one is handed over. The place is given back before the
-      // caller hears of the answer, so the next waiter's request goes out in the same turn.
+      // caller hears of the answer, so the next waiter's request goes out in the same turn. fastq starts the next
+      // waiter inside release(): a place given back while this waiter is being admitted goes back a microtask
+      // later, or a cancelled run's thousands of abandoned waiters would each admit the next one a frame deeper.
       this.places.push((release) => {
+        const handBack = () => queueMicrotask(() => release(null));
         if (signal?.aborted === true) {
-          release(null); // this waiter already left: its place goes to the next one
+          handBack(); // this waiter already left: its place goes to the next one
           return;
         }
         leave?.();
@@ -87,7 +90,7 @@ export class HostFlow {
         try {
           started = this.start(task, signal);
         } catch (error) {
-          release(null);
+          handBack();
           reject(error);
           return;
         }
