@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabApp, type LabApp } from '../lab/index.js';
-import { runScan, type ScanCommandOptions, type ScanIO } from './commands/scan.js';
+import { captureIO, type CapturedIO } from './__fixtures__/capture-scan.js';
+import { runScan, type ScanCommandOptions } from './commands/scan.js';
 import { UsageError } from './exit-codes.js';
 
 interface JsonReport {
@@ -16,17 +16,8 @@ interface JsonReport {
   summary: { targets: number };
 }
 
-function capture(cwd: string = tmpdir(), stdinText?: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const stdin = new PassThrough();
-  if (stdinText !== undefined) stdin.end(stdinText);
-  const io: ScanIO = { stdin, stdout: out, stderr: err, cwd };
-  return { io, stdout: () => stdout, stderr: () => stderr };
+function capture(cwd: string = tmpdir(), stdinText?: string): CapturedIO {
+  return captureIO(stdinText === undefined ? { cwd } : { cwd, stdin: stdinText });
 }
 
 function scratchDir(): string {

@@ -6,30 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostResolverRulesSwitch, launchChromium, mapRule } from '../chromium/index.js';
-import { runScan, type ScanIO } from '../cli/commands/scan.js';
+import { captureIO } from '../cli/__fixtures__/capture-scan.js';
+import { runScan } from '../cli/commands/scan.js';
 import { readHar } from '../scanner/inputs/har.js';
 import { chromiumAvailable } from '../../test/support/chromium.js';
 import { LAB_APP_THIRD_PARTY_HOST, startLabApp, type LabApp } from './app.js';
 import { startLab } from './server.js';
 
 const available = chromiumAvailable('the lab application HAR tests');
-
-function capture(): { io: ScanIO; stdout: () => string; stderr: () => string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return {
-    io: { stdin: new PassThrough(), stdout: out, stderr: err, cwd: tmpdir() },
-    stdout: () => stdout,
-    stderr: () => stderr,
-  };
-}
 
 interface JsonReport {
   targets: {
@@ -104,7 +90,7 @@ describe.skipIf(!available)('the lab application, recorded by Chromium and scann
   });
 
   it('scans the recorded application logged in: the misconfigured endpoint only, preflights as the app sends them', async () => {
-    const { io, stdout, stderr } = capture();
+    const { io, stdout, stderr } = captureIO({ cwd: tmpdir() });
     const before = app.requests.length;
     const code = await runScan([], { har, format: 'json', quiet: true }, io);
     const report = JSON.parse(stdout()) as JsonReport;
@@ -137,7 +123,7 @@ describe.skipIf(!available)('the lab application, recorded by Chromium and scann
   });
 
   it('--scope names the hosts to scan, and the text report lists the skipped ones', async () => {
-    const { io, stdout } = capture();
+    const { io, stdout } = captureIO({ cwd: tmpdir() });
     const resolve = [`${LAB_APP_THIRD_PARTY_HOST}:127.0.0.1`];
     const code = await runScan([], { har, scope: [LAB_APP_THIRD_PARTY_HOST], resolve, quiet: true, color: false }, io);
     // Only the third-party script is in scope (a static file, no CORS at all); the application's host is skipped.

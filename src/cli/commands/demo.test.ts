@@ -1,29 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { captureIO } from '../__fixtures__/capture-scan.js';
 import { describe, expect, it } from 'vitest';
 import { labEndpoints } from '../../lab/index.js';
 import { runDemo } from './demo.js';
 
 describe('corsight demo', () => {
   it('scans every lab endpoint over https with --resolve and --insecure, prints the report, exits 0', async () => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const captured = captureIO();
     const dir = mkdtempSync(path.join(tmpdir(), 'corsight-demo-'));
     const htmlFile = path.join(dir, 'report.html');
     let code: number;
     let html: string;
     try {
-      code = await runDemo({ output: htmlFile }, { stdin: new PassThrough(), stdout, stderr });
+      code = await runDemo({ output: htmlFile }, captured.io);
       html = readFileSync(htmlFile, 'utf8');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const out = captured.stdout();
+    const err = captured.stderr();
     expect(code).toBe(0);
     // It ends by writing the HTML report and naming it on the last stderr line (stdout is only the report).
     expect(err.trimEnd().split('\n').at(-1)).toBe(`corsight demo: HTML report written to ${htmlFile}`);
