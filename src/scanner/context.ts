@@ -1,6 +1,14 @@
 import { ProbeError } from './errors.js';
 import type { ProbeTransport } from './transport.js';
-import type { AppPreflight, HeaderList, ProbeContext, ProbeCounts, ProbeOutcome, ProbeRequest } from './types.js';
+import type {
+  AppPreflight,
+  Exchange,
+  HeaderList,
+  ProbeContext,
+  ProbeCounts,
+  ProbeOutcome,
+  ProbeRequest,
+} from './types.js';
 
 /** What a probe context needs: the target, the transport, and the request headers every probe carries. */
 export interface ProbeContextOptions {
@@ -34,8 +42,19 @@ export interface TargetProbeContext extends ProbeContext {
   readonly asked: readonly AskedProbe[];
   /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
   askedFor(probe: ProbeRequest): AskedProbe | undefined;
-  /** {@link askedFor} by the probe's {@link probeKey}. */
+  /** {@link askedFor} by the probe's {@link probeKey}; also finds a probe only noted ({@link noteUnasked}). */
   askedForKey(key: string): AskedProbe | undefined;
+  /** The {@link probeKey} of the baseline. */
+  readonly baselineKey: string;
+  /** `outcome(probe)` for a caller that already holds the probe's key. */
+  outcomeKeyed(probe: ProbeRequest, key: string): Promise<ProbeOutcome>;
+  /** `send(probe)` for a caller that already holds the probe's key. */
+  sendKeyed(probe: ProbeRequest, key: string): Promise<Exchange>;
+  /**
+   * Records a probe a check relied on that was never asked for (so it never went out): the trace reports it as
+   * having no outcome. It is not added to `asked`.
+   */
+  noteUnasked(probe: ProbeRequest, key: string): void;
 }
 
 /** A probe a check asked for, and what became of it (undefined while in flight). */
@@ -93,6 +112,9 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const cache = new Map<string, Promise<ProbeOutcome>>();
   const asked: AskedProbe[] = [];
   const askedByKey = new Map<string, AskedProbe>();
+  // Probes relied on but never asked for (rare): kept apart from `asked`, which says what went out.
+  let noted: Map<string, AskedProbe> | undefined;
+  const baselineKey = probeKey({ method, origin: null });
   // The error behind each failed outcome, for `send`, which rejects with it.
   const errors = new WeakMap<ProbeOutcome, ProbeError>();
   const counts: ProbeCounts = { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 };
@@ -201,15 +223,18 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     },
     asked,
     askedFor: (probe) => askedByKey.get(probeKey(probe)),
-    askedForKey: (key) => askedByKey.get(key),
+    askedForKey: (key) => askedByKey.get(key) ?? noted?.get(key),
+    baselineKey,
     baseline() {
-      return context.send({ method, origin: null });
+      return context.sendKeyed({ method, origin: null }, baselineKey);
     },
     outcome(probe) {
+      return context.outcomeKeyed(probe, probeKey(probe));
+    },
+    outcomeKeyed(probe, key) {
       if (typeof probe.method !== 'string' || probe.method === '') {
         return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
       }
-      const key = probeKey(probe);
       let pending = cache.get(key);
       if (pending === undefined) {
         const entry: AskedProbe = { probe, outcome: undefined };
@@ -220,8 +245,11 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       }
       return pending;
     },
-    async send(probe) {
-      const outcome = await context.outcome(probe);
+    send(probe) {
+      return context.sendKeyed(probe, probeKey(probe));
+    },
+    async sendKeyed(probe, key) {
+      const outcome = await context.outcomeKeyed(probe, key);
       switch (outcome.kind) {
         case 'answered':
           return outcome.exchange;
@@ -233,6 +261,11 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
         default:
           throw failure ?? new ProbeError('aborted', outcome.reason);
       }
+    },
+    noteUnasked(probe, key) {
+      if (askedByKey.has(key)) return;
+      noted ??= new Map();
+      noted.set(key, { probe, outcome: undefined });
     },
   };
   return context;

@@ -5,33 +5,65 @@
  * Outcomes are read from the context's own record once the checks have run.
  */
 import { probeKey, type TargetProbeContext } from './context.js';
-import type { CheckId, CheckProbes, ProbeContext, ProbeRequest, ProbeTrace } from './types.js';
+import type {
+  AppPreflight,
+  CheckId,
+  CheckProbes,
+  Exchange,
+  ProbeContext,
+  ProbeOutcome,
+  ProbeRequest,
+  ProbeTrace,
+} from './types.js';
 
-/** A check's view of `ctx`: the same probes (shared and de-duplicated by `ctx`), each one noted in `used`. */
-export function checkView(ctx: TargetProbeContext, used: ProbeRequest[]): ProbeContext {
-  return {
-    url: ctx.url,
-    trustedOrigins: ctx.trustedOrigins,
-    method: ctx.method,
-    hasCredentials: ctx.hasCredentials,
-    ...(ctx.preflight === undefined ? {} : { preflight: ctx.preflight }),
-    shared: ctx,
-    baseline() {
-      used.push({ method: ctx.method, origin: null });
-      return ctx.baseline();
-    },
-    send(probe) {
-      used.push(probe);
-      return ctx.send(probe);
-    },
-    outcome(probe) {
-      used.push(probe);
-      return ctx.outcome(probe);
-    },
-    relied(probes) {
-      for (const probe of probes) used.push(probe);
-    },
-  };
+/**
+ * A check's view of `ctx`: the same probes (shared and de-duplicated by `ctx`), each one noted in `used` by its
+ * {@link probeKey}. A class rather than an object of closures: one per check per target, so its methods are shared.
+ */
+export class CheckView implements ProbeContext {
+  readonly url: URL;
+  readonly trustedOrigins: readonly string[];
+  readonly method: string;
+  readonly hasCredentials: boolean;
+  readonly preflight?: AppPreflight;
+  readonly shared: TargetProbeContext;
+  /** The keys of the probes this check asked for or relied on, in order, repeats included. */
+  readonly used: string[] = [];
+
+  constructor(ctx: TargetProbeContext) {
+    this.url = ctx.url;
+    this.trustedOrigins = ctx.trustedOrigins;
+    this.method = ctx.method;
+    this.hasCredentials = ctx.hasCredentials;
+    if (ctx.preflight !== undefined) this.preflight = ctx.preflight;
+    this.shared = ctx;
+  }
+
+  baseline(): Promise<Exchange> {
+    this.used.push(this.shared.baselineKey);
+    return this.shared.baseline();
+  }
+
+  send(probe: ProbeRequest): Promise<Exchange> {
+    const key = probeKey(probe);
+    this.used.push(key);
+    return this.shared.sendKeyed(probe, key);
+  }
+
+  outcome(probe: ProbeRequest): Promise<ProbeOutcome> {
+    const key = probeKey(probe);
+    this.used.push(key);
+    return this.shared.outcomeKeyed(probe, key);
+  }
+
+  relied(probes: readonly ProbeRequest[]): void {
+    for (const probe of probes) {
+      const key = probeKey(probe);
+      // A probe the shared work never asked for has no entry to read it back from: note it with the key.
+      if (this.shared.askedForKey(key) === undefined) this.shared.noteUnasked(probe, key);
+      this.used.push(key);
+    }
+  }
 }
 
 function requestMethodOf(probe: ProbeRequest): string | undefined {
@@ -53,12 +85,15 @@ function compareTraces(a: ProbeTrace, b: ProbeTrace): number {
   );
 }
 
-/** What became of `probe` (asked for under `key`) in `ctx`. */
-function traceOf(ctx: TargetProbeContext, key: string, probe: ProbeRequest): ProbeTrace {
+/** What became of the probe asked for under `key` in `ctx`. */
+function traceOf(ctx: TargetProbeContext, key: string): ProbeTrace | undefined {
+  const asked = ctx.askedForKey(key);
+  if (asked === undefined) return undefined;
+  const { probe } = asked;
   const trace: ProbeTrace = { origin: probe.origin, method: probe.method, outcome: 'not-sent' };
   const requestMethod = requestMethodOf(probe);
   if (requestMethod !== undefined) trace.requestMethod = requestMethod;
-  const outcome = ctx.askedForKey(key)?.outcome;
+  const outcome = asked.outcome;
   if (outcome === undefined) {
     // Asked for but unsettled when the target ended (its deadline or the run stopped it).
     trace.outcome = 'failed';
@@ -82,29 +117,28 @@ function traceOf(ctx: TargetProbeContext, key: string, probe: ProbeRequest): Pro
 export function traceChecks(
   ctx: TargetProbeContext,
   ids: readonly CheckId[],
-  used: readonly (readonly ProbeRequest[])[],
+  used: readonly (readonly string[])[],
 ): CheckProbes {
-  const traces = new Map<string, { trace: ProbeTrace; rank: number }>();
-  const keysPerCheck = used.map((probes) => {
-    const keys = new Set<string>();
-    for (const probe of probes) {
-      const key = probeKey(probe);
-      if (keys.has(key)) continue;
-      keys.add(key);
-      if (!traces.has(key)) traces.set(key, { trace: traceOf(ctx, key, probe), rank: 0 });
+  const entries = new Map<string, { trace: ProbeTrace; rank: number }>();
+  for (const keys of used) {
+    for (const key of keys) {
+      if (entries.has(key)) continue;
+      const trace = traceOf(ctx, key);
+      if (trace !== undefined) entries.set(key, { trace, rank: 0 });
     }
-    return keys;
-  });
-  const ordered = [...traces.values()].sort((a, b) => compareTraces(a.trace, b.trace));
-  ordered.forEach((entry, rank) => (entry.rank = rank));
+  }
+  const ordered = [...entries.values()].sort((a, b) => compareTraces(a.trace, b.trace));
+  for (let rank = 0; rank < ordered.length; rank++) ordered[rank]!.rank = rank;
   const byCheck: Partial<Record<CheckId, number[]>> = {};
   ids.forEach((id, index) => {
     const ranks: number[] = [];
-    for (const key of keysPerCheck[index] ?? []) {
-      const entry = traces.get(key);
-      if (entry !== undefined) ranks.push(entry.rank);
+    for (const key of used[index] ?? []) {
+      const rank = entries.get(key)?.rank;
+      if (rank !== undefined) ranks.push(rank);
     }
-    byCheck[id] = ranks.sort((a, b) => a - b);
+    // Ascending, each once: a check that asked for a probe twice relied on it once.
+    ranks.sort((a, b) => a - b);
+    byCheck[id] = ranks.filter((rank, i) => i === 0 || rank !== ranks[i - 1]);
   });
   return { trace: ordered.map((entry) => entry.trace), byCheck };
 }
