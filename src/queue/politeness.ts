@@ -11,6 +11,7 @@
  *   one process's would be.
  */
 import type { Redis } from 'ioredis';
+import { sleep } from '../net/index.js';
 
 const acquireScript = `
 local holder = redis.call('GET', KEYS[1])
@@ -151,7 +152,7 @@ export class ClusterRate {
         const slot = this.slots.shift();
         if (slot !== undefined) {
           const wait = slot - performance.now();
-          if (wait > 0) await delay(wait, signal);
+          if (wait > 0) await sleep(wait, signal);
           return;
         }
         this.fetching ??= this.fetch().finally(() => (this.fetching = undefined));
@@ -170,18 +171,4 @@ export class ClusterRate {
     for (let i = 0; i < count; i++) this.slots.push(Number(first) + i * this.interval + offset);
     this.taken += count;
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -129,16 +129,18 @@ export function traceChecks(
   }
   const ordered = [...entries.values()].sort((a, b) => compareTraces(a.trace, b.trace));
   for (let rank = 0; rank < ordered.length; rank++) ordered[rank]!.rank = rank;
+  // Per check, the ranks it used, ascending and each once: marked in one scratch array rather than sorted.
+  const marks = new Uint8Array(ordered.length);
   const byCheck: Partial<Record<CheckId, number[]>> = {};
   ids.forEach((id, index) => {
-    const ranks: number[] = [];
+    marks.fill(0);
     for (const key of used[index] ?? []) {
       const rank = entries.get(key)?.rank;
-      if (rank !== undefined) ranks.push(rank);
+      if (rank !== undefined) marks[rank] = 1;
     }
-    // Ascending, each once: a check that asked for a probe twice relied on it once.
-    ranks.sort((a, b) => a - b);
-    byCheck[id] = ranks.filter((rank, i) => i === 0 || rank !== ranks[i - 1]);
+    const ranks: number[] = [];
+    for (let rank = 0; rank < marks.length; rank++) if (marks[rank] === 1) ranks.push(rank);
+    byCheck[id] = ranks;
   });
   return { trace: ordered.map((entry) => entry.trace), byCheck };
 }

@@ -231,8 +231,9 @@ export function createScanner(
       targetTimeout,
       () => new ProbeError('timeout', `target timeout: no complete answer within ${targetTimeout} ms`),
     );
-    // Every probe waiting for a place listens to the target's signal; there can be many, by design.
-    setMaxListeners(0, controller.signal);
+    // Probes waiting for a place watch the target's signal through onAbort (one real listener however many
+    // wait), except for a --rate token: p-queue adds a listener per waiting probe, and a target can have dozens.
+    if (options.rate > 0) setMaxListeners(0, controller.signal);
     const signals = [runSignal, options.signal].filter((s): s is AbortSignal => s !== undefined);
     const onRunAbort = () => controller.abort(new ProbeError('aborted', 'scan cancelled'));
     // Every target in flight watches the run's signals: one shared listener each (onAbort), not one per target.

@@ -187,20 +187,24 @@ export function jsonTarget(
   if (result.redirect !== undefined) target.redirect = result.redirect;
   if (result.interference !== undefined) target.interference = structuredClone(result.interference);
 
-  // The long arrays last, after the short fields a reader scans first; each check copied whole, so whatever
-  // the scanner records per check is reported, with the indexes of the probes it relied on into `trace` (kept
-  // apart on the result so the other formats and the `TargetResult` contract stay as they were; never modified
-  // after the scan, so printed as they are).
+  // The long arrays last, after the short fields a reader scans first; each check's decision with the indexes of
+  // the probes it relied on into `trace` (kept apart on the result so the other formats and the `TargetResult`
+  // contract stay as they were; never modified after the scan, so printed as they are).
   const probes = result.checkProbes;
   return {
     ...target,
-    checks: result.checks.map((check) => {
-      const used = probes?.byCheck[check.id];
-      return used === undefined ? { ...check } : { ...check, probes: used };
-    }),
+    checks: result.checks.map((check) => jsonDecision(check, probes?.byCheck[check.id])),
     ...(probes === undefined ? {} : { trace: probes.trace }),
     findings: result.findings.map((finding) => jsonFinding(finding, redact)),
   };
+}
+
+/** A check's decision with the indexes of its probes, its fields copied by name (a spread per check cost more). */
+function jsonDecision(check: CheckDecision, probes: readonly number[] | undefined): JsonTarget['checks'][number] {
+  const json: JsonTarget['checks'][number] = { id: check.id, outcome: check.outcome };
+  if (check.reason !== undefined) json.reason = check.reason;
+  if (probes !== undefined) json.probes = probes;
+  return json;
 }
 
 function jsonFinding(finding: Finding, redact: ReadonlySet<string>): JsonFinding {
