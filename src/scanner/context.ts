@@ -52,15 +52,28 @@ export interface TargetProbeContext extends ProbeContext {
   sendKeyed(probe: ProbeRequest, key: string): Promise<Exchange>;
   /**
    * Records a probe a check relied on that was never asked for (so it never went out): the trace reports it as
-   * having no outcome. It is not added to `asked`.
+   * having no outcome. It is not added to `asked`. Returns its entry (the asked one if it was asked after all).
    */
-  noteUnasked(probe: ProbeRequest, key: string): void;
+  noteUnasked(probe: ProbeRequest, key: string): AskedProbe;
 }
 
 /** A probe a check asked for, and what became of it (undefined while in flight). */
 export interface AskedProbe {
   readonly probe: ProbeRequest;
   outcome: ProbeOutcome | undefined;
+}
+
+/** A probe asked for: its exchange starts with the entry, and the entry records the outcome when it settles. */
+class Asked implements AskedProbe {
+  outcome: ProbeOutcome | undefined = undefined;
+  readonly pending: Promise<ProbeOutcome>;
+
+  constructor(
+    readonly probe: ProbeRequest,
+    exchange: (probe: ProbeRequest) => Promise<ProbeOutcome>,
+  ) {
+    this.pending = exchange(probe).then((outcome) => (this.outcome = outcome));
+  }
 }
 
 /**
@@ -109,9 +122,9 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const method = options.method ?? 'GET';
   const common = options.headers ?? [];
   const userAgent = options.userAgent;
-  const cache = new Map<string, Promise<ProbeOutcome>>();
   const asked: AskedProbe[] = [];
-  const askedByKey = new Map<string, AskedProbe>();
+  // Each probe asked for, by key, with its exchange under way or settled: the probe cache.
+  const askedByKey = new Map<string, Asked>();
   // Probes relied on but never asked for (rare): kept apart from `asked`, which says what went out.
   let noted: Map<string, AskedProbe> | undefined;
   const baselineKey = probeKey({ method, origin: null });
@@ -235,15 +248,13 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       if (typeof probe.method !== 'string' || probe.method === '') {
         return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
       }
-      let pending = cache.get(key);
-      if (pending === undefined) {
-        const entry: AskedProbe = { probe, outcome: undefined };
+      let entry = askedByKey.get(key);
+      if (entry === undefined) {
+        entry = new Asked(probe, exchange);
         asked.push(entry);
         askedByKey.set(key, entry);
-        pending = exchange(probe).then((outcome) => (entry.outcome = outcome));
-        cache.set(key, pending);
       }
-      return pending;
+      return entry.pending;
     },
     send(probe) {
       return context.sendKeyed(probe, probeKey(probe));
@@ -263,9 +274,12 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       }
     },
     noteUnasked(probe, key) {
-      if (askedByKey.has(key)) return;
+      const known = askedByKey.get(key) ?? noted?.get(key);
+      if (known !== undefined) return known;
+      const entry: AskedProbe = { probe, outcome: undefined };
       noted ??= new Map();
-      noted.set(key, { probe, outcome: undefined });
+      noted.set(key, entry);
+      return entry;
     },
   };
   return context;

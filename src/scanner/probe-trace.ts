@@ -4,7 +4,7 @@
  * ask); the trust checks add the probes the shared analysis says decide their class (`ProbeContext.relied`).
  * Outcomes are read from the context's own record once the checks have run.
  */
-import { probeKey, type TargetProbeContext } from './context.js';
+import { probeKey, type AskedProbe, type TargetProbeContext } from './context.js';
 import type {
   AppPreflight,
   CheckId,
@@ -27,8 +27,8 @@ export class CheckView implements ProbeContext {
   readonly hasCredentials: boolean;
   readonly preflight?: AppPreflight;
   readonly shared: TargetProbeContext;
-  /** The keys of the probes this check asked for or relied on, in order, repeats included. */
-  readonly used: string[] = [];
+  /** The probes this check asked for or relied on (the context's entries, so nothing is copied), repeats included. */
+  readonly used: AskedProbe[] = [];
 
   constructor(ctx: TargetProbeContext) {
     this.url = ctx.url;
@@ -40,29 +40,37 @@ export class CheckView implements ProbeContext {
   }
 
   baseline(): Promise<Exchange> {
-    this.used.push(this.shared.baselineKey);
-    return this.shared.baseline();
+    const pending = this.shared.baseline();
+    this.note(this.shared.baselineKey);
+    return pending;
   }
 
   send(probe: ProbeRequest): Promise<Exchange> {
     const key = probeKey(probe);
-    this.used.push(key);
-    return this.shared.sendKeyed(probe, key);
+    const pending = this.shared.sendKeyed(probe, key);
+    this.note(key);
+    return pending;
   }
 
   outcome(probe: ProbeRequest): Promise<ProbeOutcome> {
     const key = probeKey(probe);
-    this.used.push(key);
-    return this.shared.outcomeKeyed(probe, key);
+    const pending = this.shared.outcomeKeyed(probe, key);
+    this.note(key);
+    return pending;
   }
 
   relied(probes: readonly ProbeRequest[]): void {
     for (const probe of probes) {
       const key = probeKey(probe);
-      // A probe the shared work never asked for has no entry to read it back from: note it with the key.
-      if (this.shared.askedForKey(key) === undefined) this.shared.noteUnasked(probe, key);
-      this.used.push(key);
+      // A probe the shared work never asked for has no entry yet: the context notes it, without sending it.
+      this.used.push(this.shared.askedForKey(key) ?? this.shared.noteUnasked(probe, key));
     }
+  }
+
+  /** Notes the entry the context made (or had) for `key`; none for a probe it refused (an invalid method). */
+  private note(key: string): void {
+    const entry = this.shared.askedForKey(key);
+    if (entry !== undefined) this.used.push(entry);
   }
 }
 
@@ -85,10 +93,8 @@ function compareTraces(a: ProbeTrace, b: ProbeTrace): number {
   );
 }
 
-/** What became of the probe asked for under `key` in `ctx`. */
-function traceOf(ctx: TargetProbeContext, key: string): ProbeTrace | undefined {
-  const asked = ctx.askedForKey(key);
-  if (asked === undefined) return undefined;
+/** What became of the probe of `asked`. */
+function traceOf(asked: AskedProbe): ProbeTrace {
   const { probe } = asked;
   const trace: ProbeTrace = { origin: probe.origin, method: probe.method, outcome: 'not-sent' };
   const requestMethod = requestMethodOf(probe);
@@ -110,21 +116,15 @@ function traceOf(ctx: TargetProbeContext, key: string): ProbeTrace | undefined {
 }
 
 /**
- * The probes each check used (`used[i]` for `ids[i]`) with what became of them in `ctx`: one trace per distinct
+ * The probes each check used (`used[i]` for `ids[i]`, the context's entries) with what became of them: one trace per distinct
  * probe of the target, ranked baseline first, then by origin, method and Access-Control-Request-Method (code-unit
  * order, so the table does not depend on timing), and per check the ranks of the probes it used, ascending.
  */
-export function traceChecks(
-  ctx: TargetProbeContext,
-  ids: readonly CheckId[],
-  used: readonly (readonly string[])[],
-): CheckProbes {
-  const entries = new Map<string, { trace: ProbeTrace; rank: number }>();
-  for (const keys of used) {
-    for (const key of keys) {
-      if (entries.has(key)) continue;
-      const trace = traceOf(ctx, key);
-      if (trace !== undefined) entries.set(key, { trace, rank: 0 });
+export function traceChecks(ids: readonly CheckId[], used: readonly (readonly AskedProbe[])[]): CheckProbes {
+  const entries = new Map<AskedProbe, { trace: ProbeTrace; rank: number }>();
+  for (const probes of used) {
+    for (const asked of probes) {
+      if (!entries.has(asked)) entries.set(asked, { trace: traceOf(asked), rank: 0 });
     }
   }
   const ordered = [...entries.values()].sort((a, b) => compareTraces(a.trace, b.trace));
@@ -134,8 +134,8 @@ export function traceChecks(
   const byCheck: Partial<Record<CheckId, number[]>> = {};
   ids.forEach((id, index) => {
     marks.fill(0);
-    for (const key of used[index] ?? []) {
-      const rank = entries.get(key)?.rank;
+    for (const asked of used[index] ?? []) {
+      const rank = entries.get(asked)?.rank;
       if (rank !== undefined) marks[rank] = 1;
     }
     const ranks: number[] = [];

@@ -196,7 +196,6 @@ export function createScanner(
       }
     });
     const probes: CheckProbes = traceChecks(
-      ctx,
       checks.map((check) => check.id),
       views.map((view) => view.used),
     );
