@@ -289,15 +289,22 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
 
     for (;;) {
       const flow = flows.get(host);
-      const endWait = deadline?.beginWait();
+      // The deadline's clock stops while this request waits for a place, a rate token or the gate; a request that
+      // gets its place at once (the task starts inside flow.run) and has no token to wait for never stops it.
+      let endWait: (() => void) | undefined;
       let endWire: (() => void) | undefined;
-      let sent = false as boolean; // set inside the queued task
+      let admitted = false as boolean; // set inside the queued task
+      let sent = false as boolean;
       let response: NetResponse;
       try {
-        response = await flow.run(async () => {
+        const answer = flow.run(async () => {
+          admitted = true;
           // Skipped rather than awaited when unset: an await costs a turn of the microtask queue per request.
-          if (rate.perSecond > 0) await rate.take(signal);
-          if (options.requestGate !== undefined) await options.requestGate(signal);
+          if (rate.perSecond > 0 || options.requestGate !== undefined) {
+            endWait ??= deadline?.beginWait();
+            if (rate.perSecond > 0) await rate.take(signal);
+            if (options.requestGate !== undefined) await options.requestGate(signal);
+          }
           sent = true;
           endWire = deadline?.beginRequest();
           endWait?.();
@@ -306,6 +313,8 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
           if (attempts > 1) stats.retries++;
           return once(req);
         }, signal);
+        if (!admitted) endWait = deadline?.beginWait();
+        response = await answer;
       } catch (error) {
         endWait?.();
         endWire?.();

@@ -74,12 +74,15 @@ export class HostFlow {
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     return new Promise<T>((resolve, reject) => {
-      const leave = signal === undefined ? undefined : onAbort(signal, () => reject(signal.reason as Error));
+      // Listened to only while waiting: a request admitted at once (the usual case) never subscribes.
+      let leave: (() => void) | undefined;
+      let admitted = false as boolean; // set by the waiter, which fastq may run inside push()
       // Called at once when a place is free, else when one is handed over. The place is given back before the
       // caller hears of the answer, so the next waiter's request goes out in the same turn. fastq starts the next
       // waiter inside release(): a place given back while this waiter is being admitted goes back a microtask
       // later, or a cancelled run's thousands of abandoned waiters would each admit the next one a frame deeper.
       this.places.push((release) => {
+        admitted = true;
         const handBack = () => queueMicrotask(() => release(null));
         if (signal?.aborted === true) {
           handBack(); // this waiter already left: its place goes to the next one
@@ -105,6 +108,8 @@ export class HostFlow {
           },
         );
       });
+      // fastq runs the waiter inside push() when a place is free; otherwise it waits, and may be abandoned.
+      if (!admitted && signal !== undefined) leave = onAbort(signal, () => reject(signal.reason as Error));
     });
   }
 
