@@ -46,10 +46,13 @@ export interface TargetProbeContext extends ProbeContext {
   askedForKey(key: string): AskedProbe | undefined;
   /** The {@link probeKey} of the baseline. */
   readonly baselineKey: string;
-  /** `outcome(probe)` for a caller that already holds the probe's key. */
-  outcomeKeyed(probe: ProbeRequest, key: string): Promise<ProbeOutcome>;
-  /** `send(probe)` for a caller that already holds the probe's key. */
-  sendKeyed(probe: ProbeRequest, key: string): Promise<Exchange>;
+  /**
+   * Asks for `probe` (its key already computed): its entry, whose exchange is under way or settled. Throws a
+   * TypeError for a probe without a method.
+   */
+  ask(probe: ProbeRequest, key: string): AskedProbe & { readonly pending: Promise<ProbeOutcome> };
+  /** What `send` resolves to for an entry's outcome: its exchange, or the ProbeError it failed with. */
+  exchangeOf(entry: { readonly pending: Promise<ProbeOutcome> }): Promise<Exchange>;
   /**
    * Records a probe a check relied on that was never asked for (so it never went out): the trace reports it as
    * having no outcome. It is not added to `asked`. Returns its entry (the asked one if it was asked after all).
@@ -239,28 +242,36 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
     askedForKey: (key) => askedByKey.get(key) ?? noted?.get(key),
     baselineKey,
     baseline() {
-      return context.sendKeyed({ method, origin: null }, baselineKey);
+      return context.exchangeOf(context.ask({ method, origin: null }, baselineKey));
     },
     outcome(probe) {
-      return context.outcomeKeyed(probe, probeKey(probe));
-    },
-    outcomeKeyed(probe, key) {
-      if (typeof probe.method !== 'string' || probe.method === '') {
-        return Promise.reject(new TypeError('ProbeRequest.method must be a non-empty string'));
+      try {
+        return context.ask(probe, probeKey(probe)).pending;
+      } catch (error) {
+        return Promise.reject(error);
       }
+    },
+    ask(probe, key) {
       let entry = askedByKey.get(key);
       if (entry === undefined) {
+        if (typeof probe.method !== 'string' || probe.method === '') {
+          throw new TypeError('ProbeRequest.method must be a non-empty string');
+        }
         entry = new Asked(probe, exchange);
         asked.push(entry);
         askedByKey.set(key, entry);
       }
-      return entry.pending;
+      return entry;
     },
     send(probe) {
-      return context.sendKeyed(probe, probeKey(probe));
+      try {
+        return context.exchangeOf(context.ask(probe, probeKey(probe)));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
-    async sendKeyed(probe, key) {
-      const outcome = await context.outcomeKeyed(probe, key);
+    async exchangeOf(entry) {
+      const outcome = await entry.pending;
       switch (outcome.kind) {
         case 'answered':
           return outcome.exchange;

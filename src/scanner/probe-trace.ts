@@ -17,8 +17,8 @@ import type {
 } from './types.js';
 
 /**
- * A check's view of `ctx`: the same probes (shared and de-duplicated by `ctx`), each one noted in `used` by its
- * {@link probeKey}. A class rather than an object of closures: one per check per target, so its methods are shared.
+ * A check's view of `ctx`: the same probes (shared and de-duplicated by `ctx`), the entry of each one noted in
+ * `used`. A class rather than an object of closures: one per check per target, so its methods are shared.
  */
 export class CheckView implements ProbeContext {
   readonly url: URL;
@@ -40,23 +40,19 @@ export class CheckView implements ProbeContext {
   }
 
   baseline(): Promise<Exchange> {
-    const pending = this.shared.baseline();
-    this.note(this.shared.baselineKey);
-    return pending;
+    const entry = this.shared.ask({ method: this.method, origin: null }, this.shared.baselineKey);
+    this.used.push(entry);
+    return this.shared.exchangeOf(entry);
   }
 
   send(probe: ProbeRequest): Promise<Exchange> {
-    const key = probeKey(probe);
-    const pending = this.shared.sendKeyed(probe, key);
-    this.note(key);
-    return pending;
+    const entry = this.ask(probe);
+    return entry instanceof Error ? Promise.reject(entry) : this.shared.exchangeOf(entry);
   }
 
   outcome(probe: ProbeRequest): Promise<ProbeOutcome> {
-    const key = probeKey(probe);
-    const pending = this.shared.outcomeKeyed(probe, key);
-    this.note(key);
-    return pending;
+    const entry = this.ask(probe);
+    return entry instanceof Error ? Promise.reject(entry) : entry.pending;
   }
 
   relied(probes: readonly ProbeRequest[]): void {
@@ -67,10 +63,16 @@ export class CheckView implements ProbeContext {
     }
   }
 
-  /** Notes the entry the context made (or had) for `key`; none for a probe it refused (an invalid method). */
-  private note(key: string): void {
-    const entry = this.shared.askedForKey(key);
-    if (entry !== undefined) this.used.push(entry);
+  /** Asks the context for `probe` and notes its entry; the error for a probe the context refuses (no method). */
+  private ask(probe: ProbeRequest): ReturnType<TargetProbeContext['ask']> | Error {
+    let entry;
+    try {
+      entry = this.shared.ask(probe, probeKey(probe));
+    } catch (error) {
+      return error as Error;
+    }
+    this.used.push(entry);
+    return entry;
   }
 }
 

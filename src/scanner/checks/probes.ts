@@ -30,6 +30,7 @@ export function preflightHeaders(
 ): HeaderList {
   // One list per distinct preflight, shared: a target asks for the same few dozens of times, and the probe cache
   // keys a list once (see context.ts). Callers never modify it.
+  if (method === PREFLIGHT_METHOD && names === PREFLIGHT_HEADER_NAMES) return defaultPreflight;
   const joined = names.join(',');
   const key = `${method}\n${joined}`;
   let list = preflightLists.get(key);
@@ -47,6 +48,8 @@ export function preflightHeaders(
 
 // Bounded: per-target preflights (HAR, OpenAPI) vary.
 const preflightLists = new LRUCache<string, HeaderList>({ max: 1024 });
+// The scanner's own preflight, asked for by most preflight probes: looked up in no cache.
+const defaultPreflight: HeaderList = preflightHeaders(PREFLIGHT_METHOD, [...PREFLIGHT_HEADER_NAMES]);
 
 /**
  * Request headers of the target's preflight probe: the application's own preflight when its request to the target
