@@ -42,22 +42,18 @@ export interface TargetProbeContext extends ProbeContext {
   readonly asked: readonly AskedProbe[];
   /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
   askedFor(probe: ProbeRequest): AskedProbe | undefined;
-  /** {@link askedFor} by the probe's {@link probeKey}; also finds a probe only noted ({@link noteUnasked}). */
-  askedForKey(key: string): AskedProbe | undefined;
-  /** The {@link probeKey} of the baseline. */
-  readonly baselineKey: string;
   /**
-   * Asks for `probe` (its key already computed): its entry, whose exchange is under way or settled. Throws a
-   * TypeError for a probe without a method.
+   * Asks for `probe`: its entry, whose exchange is under way or settled (the one entry of an identical probe
+   * asked before). Throws a TypeError for a probe without a method.
    */
-  ask(probe: ProbeRequest, key: string): AskedProbe & { readonly pending: Promise<ProbeOutcome> };
+  ask(probe: ProbeRequest): AskedProbe & { readonly pending: Promise<ProbeOutcome> };
   /** What `send` resolves to for an entry's outcome: its exchange, or the ProbeError it failed with. */
   exchangeOf(entry: { readonly pending: Promise<ProbeOutcome> }): Promise<Exchange>;
   /**
-   * Records a probe a check relied on that was never asked for (so it never went out): the trace reports it as
-   * having no outcome. It is not added to `asked`. Returns its entry (the asked one if it was asked after all).
+   * The entry of a probe a check relied on: the asked one, or, for a probe never asked for (so never sent), a
+   * note the trace reports as having no outcome, which is not added to `asked`.
    */
-  noteUnasked(probe: ProbeRequest, key: string): AskedProbe;
+  reliedOn(probe: ProbeRequest): AskedProbe;
 }
 
 /** A probe a check asked for, and what became of it (undefined while in flight). */
@@ -110,9 +106,35 @@ function headerKey(headers: HeaderList | undefined): string {
   return key;
 }
 
-/** The identity of a probe: method, Origin and headers (names case-insensitive, in any order). */
-export function probeKey(probe: ProbeRequest): string {
-  return `${probe.method}\n${probe.origin ?? '\u0000none'}\n${headerKey(probe.headers)}`;
+/**
+ * Whether two probes from the same Origin are the same probe: same method and headers (names case-insensitive, in
+ * any order). Most probes share their header list (none, or the scanner's preflight), so the lists' identity
+ * usually decides.
+ */
+function sameRequest(a: ProbeRequest, b: ProbeRequest): boolean {
+  return a.method === b.method && (a.headers === b.headers || headerKey(a.headers) === headerKey(b.headers));
+}
+
+/**
+ * Probes by Origin (`null` for none), each Origin's few probes (simple, preflight...) in a list. Keyed by the
+ * Origin alone rather than a key string built per lookup: the origins come from the checks' own strings, whose hash
+ * V8 keeps, where a fresh key string has to be flattened and hashed on every ask.
+ */
+class ProbeIndex<E extends AskedProbe> {
+  private readonly byOrigin = new Map<string | null, E[]>();
+
+  find(probe: ProbeRequest): E | undefined {
+    const list = this.byOrigin.get(probe.origin);
+    if (list === undefined) return undefined;
+    for (const entry of list) if (sameRequest(entry.probe, probe)) return entry;
+    return undefined;
+  }
+
+  add(entry: E): void {
+    const list = this.byOrigin.get(entry.probe.origin);
+    if (list === undefined) this.byOrigin.set(entry.probe.origin, [entry]);
+    else list.push(entry);
+  }
 }
 
 /**
@@ -126,11 +148,10 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   const common = options.headers ?? [];
   const userAgent = options.userAgent;
   const asked: AskedProbe[] = [];
-  // Each probe asked for, by key, with its exchange under way or settled: the probe cache.
-  const askedByKey = new Map<string, Asked>();
+  // Each probe asked for, with its exchange under way or settled: the probe cache.
+  const index = new ProbeIndex<Asked>();
   // Probes relied on but never asked for (rare): kept apart from `asked`, which says what went out.
-  let noted: Map<string, AskedProbe> | undefined;
-  const baselineKey = probeKey({ method, origin: null });
+  let noted: ProbeIndex<AskedProbe> | undefined;
   // The error behind each failed outcome, for `send`, which rejects with it.
   const errors = new WeakMap<ProbeOutcome, ProbeError>();
   const counts: ProbeCounts = { sent: 0, answered: 0, failed: 0, rateLimited: 0, retried: 0 };
@@ -238,34 +259,32 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       return inFlight;
     },
     asked,
-    askedFor: (probe) => askedByKey.get(probeKey(probe)),
-    askedForKey: (key) => askedByKey.get(key) ?? noted?.get(key),
-    baselineKey,
+    askedFor: (probe) => index.find(probe),
     baseline() {
-      return context.exchangeOf(context.ask({ method, origin: null }, baselineKey));
+      return context.exchangeOf(context.ask({ method, origin: null }));
     },
     outcome(probe) {
       try {
-        return context.ask(probe, probeKey(probe)).pending;
+        return context.ask(probe).pending;
       } catch (error) {
         return Promise.reject(error);
       }
     },
-    ask(probe, key) {
-      let entry = askedByKey.get(key);
+    ask(probe) {
+      let entry = index.find(probe);
       if (entry === undefined) {
         if (typeof probe.method !== 'string' || probe.method === '') {
           throw new TypeError('ProbeRequest.method must be a non-empty string');
         }
         entry = new Asked(probe, exchange);
         asked.push(entry);
-        askedByKey.set(key, entry);
+        index.add(entry);
       }
       return entry;
     },
     send(probe) {
       try {
-        return context.exchangeOf(context.ask(probe, probeKey(probe)));
+        return context.exchangeOf(context.ask(probe));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -284,12 +303,12 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
           throw failure ?? new ProbeError('aborted', outcome.reason);
       }
     },
-    noteUnasked(probe, key) {
-      const known = askedByKey.get(key) ?? noted?.get(key);
+    reliedOn(probe) {
+      const known = index.find(probe) ?? noted?.find(probe);
       if (known !== undefined) return known;
       const entry: AskedProbe = { probe, outcome: undefined };
-      noted ??= new Map();
-      noted.set(key, entry);
+      noted ??= new ProbeIndex();
+      noted.add(entry);
       return entry;
     },
   };

@@ -4,7 +4,7 @@
  * ask); the trust checks add the probes the shared analysis says decide their class (`ProbeContext.relied`).
  * Outcomes are read from the context's own record once the checks have run.
  */
-import { probeKey, type AskedProbe, type TargetProbeContext } from './context.js';
+import type { AskedProbe, TargetProbeContext } from './context.js';
 import type {
   AppPreflight,
   CheckId,
@@ -40,7 +40,7 @@ export class CheckView implements ProbeContext {
   }
 
   baseline(): Promise<Exchange> {
-    const entry = this.shared.ask({ method: this.method, origin: null }, this.shared.baselineKey);
+    const entry = this.shared.ask({ method: this.method, origin: null });
     this.used.push(entry);
     return this.shared.exchangeOf(entry);
   }
@@ -56,18 +56,14 @@ export class CheckView implements ProbeContext {
   }
 
   relied(probes: readonly ProbeRequest[]): void {
-    for (const probe of probes) {
-      const key = probeKey(probe);
-      // A probe the shared work never asked for has no entry yet: the context notes it, without sending it.
-      this.used.push(this.shared.askedForKey(key) ?? this.shared.noteUnasked(probe, key));
-    }
+    for (const probe of probes) this.used.push(this.shared.reliedOn(probe));
   }
 
   /** Asks the context for `probe` and notes its entry; the error for a probe the context refuses (no method). */
   private ask(probe: ProbeRequest): ReturnType<TargetProbeContext['ask']> | Error {
     let entry;
     try {
-      entry = this.shared.ask(probe, probeKey(probe));
+      entry = this.shared.ask(probe);
     } catch (error) {
       return error as Error;
     }
