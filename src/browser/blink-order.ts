@@ -110,7 +110,7 @@ function foldLatin1(c: number): number {
 /** Blink's `CaseFoldingHash::GetHash` of an 8-bit string (24-bit result, never 0). */
 export function blinkCaseFoldingHash(name: string): number {
   // The same few header names are hashed for every simulated request; the BigInt arithmetic allocates.
-  let hash = hashCache.get(name);
+  let hash = hashCache.peek(name);
   if (hash === undefined) {
     hash = computeCaseFoldingHash(name);
     if (name.length <= 256) hashCache.set(name, hash);
@@ -118,6 +118,7 @@ export function blinkCaseFoldingHash(name: string): number {
   return hash;
 }
 
+// Read with peek(): no reordering on a hit, oldest out first (see parsedOrigins in src/fetch/origin.ts).
 const hashCache = new LRUCache<string, number>({ max: 4096 });
 
 function computeCaseFoldingHash(name: string): number {

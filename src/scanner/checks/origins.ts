@@ -324,13 +324,14 @@ export const localhostPrefixOrigin = `http://localhost.${ATTACKER_DOMAIN}`;
  */
 export function registrableDomainOf(host: string): string | null {
   // The same few names (the target's, its look-alikes') come back for every probe of every target on a host.
-  const known = registrableCache.get(host);
+  const known = registrableCache.peek(host);
   if (known !== undefined) return known === '' ? null : known;
   const domain = lookUpRegistrableDomain(host);
   registrableCache.set(host, domain ?? '');
   return domain;
 }
 
+// Read with peek(): no reordering on a hit, oldest out first (see parsedOrigins in src/fetch/origin.ts).
 const registrableCache = new LRUCache<string, string>({ max: 4096 });
 
 function lookUpRegistrableDomain(host: string): string | null {

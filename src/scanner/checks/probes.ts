@@ -33,7 +33,7 @@ export function preflightHeaders(
   if (method === PREFLIGHT_METHOD && names === PREFLIGHT_HEADER_NAMES) return defaultPreflight;
   const joined = names.join(',');
   const key = `${method}\n${joined}`;
-  let list = preflightLists.get(key);
+  let list = preflightLists.peek(key);
   if (list === undefined) {
     list = [
       ['Access-Control-Request-Method', method],
@@ -47,6 +47,7 @@ export function preflightHeaders(
 }
 
 // Bounded: per-target preflights (HAR, OpenAPI) vary.
+// Read with peek(): no reordering on a hit, oldest out first (see parsedOrigins in src/fetch/origin.ts).
 const preflightLists = new LRUCache<string, HeaderList>({ max: 1024 });
 // The scanner's own preflight, asked for by most preflight probes: looked up in no cache.
 const defaultPreflight: HeaderList = preflightHeaders(PREFLIGHT_METHOD, [...PREFLIGHT_HEADER_NAMES]);

@@ -239,15 +239,29 @@ async function analyzeChannel(
       deciding.set(check, list);
     }
   };
-  const probe = async ([origin, kind, checks]: Planned): Promise<void> => {
-    // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
-    if (!kinds.has(origin) && probeOriginProblem(origin, kind, names) !== null) return;
-    if (!kinds.has(origin)) kinds.set(origin, kind);
+  // Not an async function: most planned probes are settled at once (already sent, or not the attacker's to send),
+  // and those need no promise of their own.
+  const probe = ([origin, kind, checks]: Planned): Promise<void> | undefined => {
+    if (!kinds.has(origin)) {
+      // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
+      if (probeOriginProblem(origin, kind, names) !== null) return undefined;
+      kinds.set(origin, kind);
+    }
     decides(origin, checks);
-    if (verdicts.has(origin) || unanswered.has(origin)) return;
-    const outcome = await sendOn(ctx, channel, origin);
-    if (outcome.kind === 'answered') verdicts.set(origin, verdictOf(origin, channel, outcome.exchange));
-    else unanswered.set(origin, outcome.reason);
+    if (verdicts.has(origin) || unanswered.has(origin)) return undefined;
+    return sendOn(ctx, channel, origin).then((outcome) => {
+      if (outcome.kind === 'answered') verdicts.set(origin, verdictOf(origin, channel, outcome.exchange));
+      else unanswered.set(origin, outcome.reason);
+    });
+  };
+  /** Plans a round: its probes go out together, and it settles when every answer is in. */
+  const probeAll = (round: readonly Planned[]): Promise<unknown> => {
+    const sent: Promise<void>[] = [];
+    for (const planned of round) {
+      const pending = probe(planned);
+      if (pending !== undefined) sent.push(pending);
+    }
+    return Promise.all(sent);
   };
   const ok = (origin: string): boolean => verdicts.get(origin)?.allowed === true;
   const { scheme, host } = names;
@@ -296,12 +310,12 @@ async function analyzeChannel(
           [specialCharOrigin(host, '_', scheme), 'attacker', ['special-char-bypass']],
         ] as Planned[])),
   ];
-  await Promise.all(round1.map(probe));
+  await probeAll(round1);
 
   // Round two: siblings, only when nothing we know of is trusted yet.
   const trusted: string[] = [looking.own, ...looking.hints].filter(ok);
   if (trusted.length === 0) {
-    await Promise.all(looking.siblings.map((o) => probe([o, 'control', builtOnNames])));
+    await probeAll(looking.siblings.map((o): Planned => [o, 'control', builtOnNames]));
     trusted.push(...looking.siblings.filter(ok));
   }
   // Trusted names to build bypasses on (host names), each with the scheme it was trusted over. With nothing
@@ -345,7 +359,7 @@ async function analyzeChannel(
     const twin = httpTwin(b);
     if (twin !== undefined) round3.push([twin, 'insecure', ['insecure-origin-trusted']]);
   }
-  await Promise.all(round3.map(probe));
+  await probeAll(round3);
   const round4: Planned[] = [];
   for (const b of bases) {
     if (!ok(specialCharOrigin(b, '_', sch(b)))) {
@@ -360,7 +374,7 @@ async function analyzeChannel(
   for (const p of perSource) {
     if (prefixHitIn(p.source.domain) && ok(p.suffix)) round4.push([p.infix, 'attacker', ['substring-match']]);
   }
-  await Promise.all(round4.map(probe));
+  await probeAll(round4);
 
   // Classification.
   const hits = new Map<TrustCheckId, TrustHit>();
