@@ -125,6 +125,26 @@ function createDispatcher(options: ResolvedNetOptions): Dispatcher {
   return new Agent({ ...common, connect: connector(options) });
 }
 
+/** What undici is given for a URL: its origin and path, and the host the per-host limit is keyed by. */
+interface DispatchTarget {
+  readonly href: string;
+  readonly origin: string;
+  readonly path: string;
+  readonly host: string;
+}
+
+// A target's URL carries all its probes (two dozen requests): its parts are read once, not per request (each URL
+// getter builds a new string). Checked against `href`, which a URL keeps as is, in case the URL was changed since.
+const dispatchTargets = new WeakMap<URL, DispatchTarget>();
+
+function dispatchTarget(url: URL): DispatchTarget {
+  const known = dispatchTargets.get(url);
+  if (known?.href === url.href) return known;
+  const target = { href: url.href, origin: url.origin, path: `${url.pathname}${url.search}`, host: url.host };
+  dispatchTargets.set(url, target);
+  return target;
+}
+
 /** Creates a client. Throws a `NetOptionError` naming the first bad option. */
 export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
   const options = resolveNetOptions(input);
@@ -192,6 +212,7 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
       }
       if (outer !== undefined) unsubscribe = onAbort(outer, onOuterAbort);
 
+      const target = dispatchTarget(url);
       const flat: string[] = [];
       for (const [name, value] of request.headers) flat.push(name, value);
       const handler = {
@@ -249,8 +270,8 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
       };
       dispatcher.dispatch(
         {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin: target.origin,
+          path: target.path,
           method: request.method,
           headers: flat,
           headersTimeout: options.timeout,
@@ -262,7 +283,7 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
   }
 
   async function request(req: HttpRequest): Promise<RequestOutcome> {
-    const host = req.url.host;
+    const { host } = dispatchTarget(req.url);
     const { signal } = req;
     const deadline = deadlineOf(signal);
     let attempts = 0;

@@ -26,14 +26,15 @@ type State = 'status' | 'interim' | 'pass';
  * What the start of a response (possibly short) is: an interim response other than 101 (whose header block
  * is skipped), `100` in particular (rewritten), anything else (passed on), or not known yet.
  */
-function classify(bytes: Buffer): 'continue' | 'interim' | 'final' | 'unknown' {
-  const n = Math.min(bytes.length, statusLineLength);
+function classify(bytes: Buffer, at: number): 'continue' | 'interim' | 'final' | 'unknown' {
+  // Read in place (no subarray per response): this runs at the start of every response on every connection.
+  const n = Math.min(bytes.length - at, statusLineLength);
   for (let i = 0; i < Math.min(n, prefix.length); i++) {
-    const byte = bytes.readUInt8(i);
+    const byte = bytes[at + i];
     if (i === versionMinor ? byte !== 0x30 && byte !== 0x31 : byte !== prefix[i]) return 'final';
   }
   if (n < statusLineLength) return 'unknown';
-  const code = bytes.toString('latin1', prefix.length - 1, statusLineLength);
+  const code = bytes.toString('latin1', at + prefix.length - 1, at + statusLineLength);
   if (!/^1\d\d$/.test(code) || code === '101') return 'final'; // 101 is an upgrade, which undici handles
   return code === '100' ? 'continue' : 'interim';
 }
@@ -70,7 +71,7 @@ export function acceptInformational<S extends Duplex>(socket: S): S {
     while (at < chunk.length && state !== 'pass') {
       sawResponse = true;
       if (state === 'status') {
-        const kind = classify(chunk.subarray(at));
+        const kind = classify(chunk, at);
         if (kind === 'unknown') {
           held = Buffer.from(chunk.subarray(at));
           chunk = chunk.subarray(0, at);
