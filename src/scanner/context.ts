@@ -106,6 +106,18 @@ function headerKey(headers: HeaderList | undefined): string {
   return key;
 }
 
+// The lower-case names of a probe's header list, once per list (the preflight probes share a few lists).
+const headerNames = new WeakMap<HeaderList, ReadonlySet<string>>();
+
+function lowerCaseNames(headers: HeaderList): ReadonlySet<string> {
+  let names = headerNames.get(headers);
+  if (names === undefined) {
+    names = new Set(headers.map(([name]) => name.toLowerCase()));
+    headerNames.set(headers, names);
+  }
+  return names;
+}
+
 /**
  * Whether two probes from the same Origin are the same probe: same method and headers (names case-insensitive, in
  * any order). Most probes share their header list (none, or the scanner's preflight), so the lists' identity
@@ -168,21 +180,21 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
   if (!lower.has('user-agent') && userAgent !== undefined) defaults.push(['User-Agent', userAgent]);
   if (!lower.has('accept')) defaults.push(['Accept', '*/*']);
 
+  // A probe without headers of its own (most of them) starts from this list, copied.
+  const plain: HeaderList = [...defaults, ...common];
+
   function requestHeaders(probe: ProbeRequest): HeaderList {
     if (probe.headers === undefined || probe.headers.length === 0) {
-      const list: HeaderList = [...defaults, ...common];
+      const list = plain.slice();
       if (probe.origin !== null) list.push(['Origin', probe.origin]);
       return list;
     }
-    const own = new Set(probe.headers.map(([name]) => name.toLowerCase()));
+    const own = lowerCaseNames(probe.headers);
     // A probe's own Accept replaces the default one.
-    const list: HeaderList = own.has('accept') ? defaults.filter(([name]) => name !== 'Accept') : [...defaults];
-    for (const pair of common) if (!own.has(pair[0].toLowerCase())) list.push([pair[0], pair[1]]);
+    const list: HeaderList = own.has('accept') ? defaults.filter(([name]) => name !== 'Accept') : defaults.slice();
+    for (const pair of common) if (!own.has(pair[0].toLowerCase())) list.push(pair);
     if (probe.origin !== null) list.push(['Origin', probe.origin]);
-    for (const [name, value] of probe.headers) {
-      if (name.toLowerCase() === 'origin') continue;
-      list.push([name, value]);
-    }
+    for (const pair of probe.headers) if (pair[0].toLowerCase() !== 'origin') list.push(pair);
     return list;
   }
 
