@@ -29,6 +29,21 @@ function transport(timeout = 2000): ProbeTransport {
 }
 
 describe('createProbeContext', () => {
+  it('refuses a probe without a method: it rejects with a TypeError and never goes out', async () => {
+    let requests = 0;
+    const server = await httpServer((req, res) => {
+      requests++;
+      reflecting(req, res);
+    });
+    open.push({ server });
+    const ctx = createProbeContext({ url: new URL(`${server.url}/x`), transport: transport() });
+    const invalid = { method: '', origin: 'https://a.example' };
+    await expect(ctx.outcome(invalid)).rejects.toThrow(TypeError);
+    await expect(ctx.send(invalid)).rejects.toThrow('ProbeRequest.method must be a non-empty string');
+    expect(ctx.asked).toEqual([]);
+    expect(requests).toBe(0);
+  });
+
   it('sends identical probes once: same method, origin and headers in any order or case', async () => {
     const seen: string[] = [];
     const server = await httpServer((req, res) => {

@@ -40,11 +40,10 @@ export interface TargetProbeContext extends ProbeContext {
   readonly inFlight: number;
   /** Every probe asked for so far, with its outcome once settled (in the order they were asked for). */
   readonly asked: readonly AskedProbe[];
-  /** The entry of `probe` in `asked` (compared as the cache compares probes), or undefined if never asked. */
-  askedFor(probe: ProbeRequest): AskedProbe | undefined;
   /**
    * Asks for `probe`: its entry, whose exchange is under way or settled (the one entry of an identical probe
-   * asked before). Throws a TypeError for a probe without a method.
+   * asked before). A probe without a method is never sent: its entry is in neither `asked` nor the cache, and its
+   * `pending` rejects with a TypeError.
    */
   ask(probe: ProbeRequest): AskedProbe & { readonly pending: Promise<ProbeOutcome> };
   /** What `send` resolves to for an entry's outcome: its exchange, or the ProbeError it failed with. */
@@ -271,22 +270,18 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       return inFlight;
     },
     asked,
-    askedFor: (probe) => index.find(probe),
     baseline() {
       return context.exchangeOf(context.ask({ method, origin: null }));
     },
     outcome(probe) {
-      try {
-        return context.ask(probe).pending;
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      return context.ask(probe).pending;
     },
     ask(probe) {
       let entry = index.find(probe);
       if (entry === undefined) {
         if (typeof probe.method !== 'string' || probe.method === '') {
-          throw new TypeError('ProbeRequest.method must be a non-empty string');
+          const invalid = new TypeError('ProbeRequest.method must be a non-empty string');
+          return { probe, outcome: undefined, pending: Promise.reject(invalid) };
         }
         entry = new Asked(probe, exchange);
         asked.push(entry);
@@ -295,11 +290,7 @@ export function createProbeContext(options: ProbeContextOptions): TargetProbeCon
       return entry;
     },
     send(probe) {
-      try {
-        return context.exchangeOf(context.ask(probe));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      return context.exchangeOf(context.ask(probe));
     },
     async exchangeOf(entry) {
       const outcome = await entry.pending;

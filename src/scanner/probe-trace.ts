@@ -40,33 +40,22 @@ export class CheckView implements ProbeContext {
   }
 
   baseline(): Promise<Exchange> {
-    const entry = this.shared.ask({ method: this.method, origin: null });
-    this.used.push(entry);
-    return this.shared.exchangeOf(entry);
+    return this.shared.exchangeOf(this.note(this.shared.ask({ method: this.method, origin: null })));
   }
 
   send(probe: ProbeRequest): Promise<Exchange> {
-    const entry = this.ask(probe);
-    return entry instanceof Error ? Promise.reject(entry) : this.shared.exchangeOf(entry);
+    return this.shared.exchangeOf(this.note(this.shared.ask(probe)));
   }
 
   outcome(probe: ProbeRequest): Promise<ProbeOutcome> {
-    const entry = this.ask(probe);
-    return entry instanceof Error ? Promise.reject(entry) : entry.pending;
+    return this.note(this.shared.ask(probe)).pending;
   }
 
   relied(probes: readonly ProbeRequest[]): void {
-    for (const probe of probes) this.used.push(this.shared.reliedOn(probe));
+    for (const probe of probes) this.note(this.shared.reliedOn(probe));
   }
 
-  /** Asks the context for `probe` and notes its entry; the error for a probe the context refuses (no method). */
-  private ask(probe: ProbeRequest): ReturnType<TargetProbeContext['ask']> | Error {
-    let entry;
-    try {
-      entry = this.shared.ask(probe);
-    } catch (error) {
-      return error as Error;
-    }
+  private note<E extends AskedProbe>(entry: E): E {
     this.used.push(entry);
     return entry;
   }
@@ -114,9 +103,10 @@ function traceOf(asked: AskedProbe): ProbeTrace {
 }
 
 /**
- * The probes each check used (`used[i]` for `ids[i]`, the context's entries) with what became of them: one trace per distinct
- * probe of the target, ranked baseline first, then by origin, method and Access-Control-Request-Method (code-unit
- * order, so the table does not depend on timing), and per check the ranks of the probes it used, ascending.
+ * The probes each check used (`used[i]` for `ids[i]`, the context's entries) with what became of them: one trace
+ * per distinct probe of the target, ranked baseline first, then by origin, method and Access-Control-Request-Method
+ * (code-unit order, so the table does not depend on timing), and per check the ranks of the probes it used,
+ * ascending.
  */
 export function traceChecks(ids: readonly CheckId[], used: readonly (readonly AskedProbe[])[]): CheckProbes {
   const entries = new Map<AskedProbe, { trace: ProbeTrace; rank: number }>();
