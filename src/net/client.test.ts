@@ -44,6 +44,28 @@ describe('HTTP client', () => {
     expect(transport.stats).toEqual({ requests: 5, retries: 0, rateLimited: 0 });
   });
 
+  it('keeps a body that arrives in pieces, a character split between them included, up to the body cap', async () => {
+    // "é" is two bytes in UTF-8 (C3 A9): the first piece ends inside it.
+    const pieces = [Buffer.from('caf'), Buffer.from([0xc3]), Buffer.from([0xa9]), Buffer.from(' au lait')];
+    const server = await serve(
+      httpServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        const bodies = req.url === '/big' ? [Buffer.alloc(3000, 'a'), Buffer.alloc(3000, 'b')] : pieces;
+        const next = (i: number) => {
+          if (i === bodies.length) res.end();
+          else res.write(bodies[i], () => setTimeout(() => next(i + 1), 20));
+        };
+        next(0);
+      }),
+    );
+    const transport = createTransport(base);
+    const split = await transport.send({ url: new URL(`${server.url}/split`), method: 'GET', headers: [] });
+    const big = await transport.send({ url: new URL(`${server.url}/big`), method: 'GET', headers: [] });
+    await transport.destroy();
+    expect(split.response.bodySnippet).toBe('café au lait');
+    expect(big.response.bodySnippet).toBe('a'.repeat(3000) + 'b'.repeat(4096 - 3000));
+  });
+
   it('returns raw header lines: names as sent, repeats and order kept', async () => {
     const server = await serve(
       rawServer((socket) =>

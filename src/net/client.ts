@@ -7,7 +7,7 @@
 import { Agent, ProxyAgent, buildConnector, type Dispatcher } from 'undici';
 import type { HeaderList } from '../fetch/headers.js';
 import { onAbort, sleep } from './abort.js';
-import { deadlineOf } from './deadline.js';
+import { deadlineOf, type Deadline } from './deadline.js';
 import { NetError, toNetError, type NetPhase } from './errors.js';
 import { HostFlows, RateLimit } from './flow.js';
 import { acceptInformational } from './informational.js';
@@ -145,6 +145,150 @@ function dispatchTarget(url: URL): DispatchTarget {
   return target;
 }
 
+/** Fires an exchange's whole-exchange deadline (a module function: no closure per request). */
+function expireExchange(exchange: WireExchange): void {
+  exchange.expire();
+}
+
+/**
+ * One request on the wire: undici's handler for it, and the settling of the promise its caller awaits. A class
+ * rather than a handler object of closures: every probe makes one, and its methods live on the prototype.
+ */
+class WireExchange {
+  settled = false;
+  // 'connect' until undici writes the request on a connected socket (TCP and TLS handshakes done).
+  private phase: NetPhase = 'connect';
+  private status = 0;
+  private headers: HeaderList = [];
+  // The body kept so far: the first chunk as undici gave it, later ones copied (see onData).
+  private first: Buffer | undefined;
+  private chunks: Buffer[] | undefined;
+  private size = 0;
+  // Until undici hands over its abort function (the request is still queued or connecting), a reason to stop
+  // is kept here: onConnect aborts at once with it.
+  private abortRequest: ((reason: Error) => void) | undefined;
+  private abortReason: Error | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly options: ResolvedNetOptions,
+    private readonly resolve: (response: NetResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.timer = setTimeout(expireExchange, options.timeout, this);
+    const outer = request.signal;
+    if (outer === undefined) return;
+    if (outer.aborted) this.outerAborted();
+    else this.unsubscribe = onAbort(outer, () => this.outerAborted());
+  }
+
+  expire(): void {
+    const what =
+      this.phase === 'connect'
+        ? `connecting to ${this.request.url.host}`
+        : this.phase === 'headers'
+          ? 'waiting for response headers'
+          : 'reading the response body';
+    this.fail(new NetError('timeout', `timeout after ${this.options.timeout} ms ${what}`));
+  }
+
+  private outerAborted(): void {
+    const reason: unknown = this.request.signal?.reason;
+    this.fail(reason instanceof NetError ? reason : new NetError('aborted', 'request aborted', { cause: reason }));
+  }
+
+  /** Settles with `error` and stops the request on the wire. */
+  private fail(error: Error): void {
+    this.finish(error);
+    this.stop(error);
+  }
+
+  private stop(reason: Error): void {
+    this.abortReason = reason;
+    this.abortRequest?.(reason);
+  }
+
+  private finish(error?: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.unsubscribe?.();
+    if (error !== undefined) {
+      this.reject(error);
+      return;
+    }
+    const { first, chunks, size } = this;
+    const body =
+      first === undefined ? '' : (chunks === undefined ? first : Buffer.concat(chunks, size)).toString('utf8');
+    this.resolve({ status: this.status, headers: this.headers, bodySnippet: body });
+  }
+
+  // undici's handler (https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler).
+
+  onConnect(abort: (reason: Error) => void): void {
+    this.abortRequest = abort;
+    this.phase = 'headers';
+    if (this.abortReason !== undefined) abort(this.abortReason);
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[]): boolean {
+    if (statusCode < 100 || statusCode > 999) {
+      // A status line such as `HTTP/1.1 000 OK`: undici would go on and trip an internal assertion.
+      this.fail(
+        new NetError(
+          'invalid-response',
+          `invalid HTTP response from ${this.request.url.host}: invalid status line (status ${String(statusCode).padStart(3, '0')})`,
+        ),
+      );
+      return false;
+    }
+    if (statusCode < 200) return true; // 1xx informational: the real answer follows
+    this.status = statusCode;
+    const list: HeaderList = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i];
+      const value = raw[i + 1];
+      if (name !== undefined && value !== undefined) list.push([name.toString('latin1'), value.toString('latin1')]);
+    }
+    this.headers = list;
+    this.phase = 'body';
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return false;
+    const room = this.options.bodyCap - this.size;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept.length > 0) {
+      // A lone chunk is decoded where it lies when the exchange ends (its buffer was allocated for this read);
+      // once a second one comes, each is copied, so a trickled body does not pin one read buffer per byte.
+      if (this.first === undefined) this.first = kept;
+      else {
+        this.chunks ??= [Buffer.from(this.first)];
+        this.chunks.push(Buffer.from(kept));
+      }
+      this.size += kept.length;
+    }
+    if (chunk.length > room) {
+      // The cap is reached: keep what fits, answer, and drop the connection rather than read on.
+      this.finish();
+      this.stop(new NetError('aborted', 'body cap reached'));
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish();
+  }
+
+  onError(error: Error): void {
+    this.finish(toNetError(error, { host: this.request.url.host, timeout: this.options.timeout, phase: this.phase }));
+  }
+}
+
 /** Creates a client. Throws a `NetOptionError` naming the first bad option. */
 export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
   const options = resolveNetOptions(input);
@@ -160,114 +304,12 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
    * timer that a byte-by-byte body keeps resetting.
    */
   function once(request: HttpRequest): Promise<NetResponse> {
-    const { url } = request;
-    const outer = request.signal;
     return new Promise<NetResponse>((resolve, reject) => {
-      let abortRequest: ((reason: Error) => void) | undefined;
-      let abortReason: Error | undefined;
-      let settled = false;
-      // 'connect' until undici writes the request on a connected socket (TCP and TLS handshakes done).
-      let phase: NetPhase = 'connect';
-      let status = 0;
-      let headers: HeaderList = [];
-      const chunks: Buffer[] = [];
-      let size = 0;
-
-      const stop = (reason: Error) => {
-        // Before undici hands us its abort function (the request is still queued or connecting), keep the
-        // reason: onConnect aborts at once with it.
-        abortReason = reason;
-        abortRequest?.(reason);
-      };
-      let unsubscribe: (() => void) | undefined;
-      const finish = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        unsubscribe?.();
-        if (error !== undefined) reject(error);
-        else resolve({ status, headers, bodySnippet: Buffer.concat(chunks, size).toString('utf8') });
-      };
-      const timer = setTimeout(() => {
-        const what =
-          phase === 'connect'
-            ? `connecting to ${url.host}`
-            : phase === 'headers'
-              ? 'waiting for response headers'
-              : 'reading the response body';
-        const error = new NetError('timeout', `timeout after ${options.timeout} ms ${what}`);
-        finish(error);
-        stop(error);
-      }, options.timeout);
-      const onOuterAbort = () => {
-        const reason: unknown = outer?.reason;
-        const error =
-          reason instanceof NetError ? reason : new NetError('aborted', 'request aborted', { cause: reason });
-        finish(error);
-        stop(error);
-      };
-      if (outer?.aborted) {
-        onOuterAbort();
-        return;
-      }
-      if (outer !== undefined) unsubscribe = onAbort(outer, onOuterAbort);
-
-      const target = dispatchTarget(url);
+      const exchange = new WireExchange(request, options, resolve, reject);
+      if (exchange.settled) return; // the caller had already given up
+      const target = dispatchTarget(request.url);
       const flat: string[] = [];
       for (const [name, value] of request.headers) flat.push(name, value);
-      const handler = {
-        onConnect(abort: (reason: Error) => void) {
-          abortRequest = abort;
-          phase = 'headers';
-          if (abortReason !== undefined) abort(abortReason);
-        },
-        onHeaders(statusCode: number, raw: Buffer[]) {
-          if (statusCode < 100 || statusCode > 999) {
-            // A status line such as `HTTP/1.1 000 OK`: undici would go on and trip an internal assertion.
-            const error = new NetError(
-              'invalid-response',
-              `invalid HTTP response from ${url.host}: invalid status line (status ${String(statusCode).padStart(3, '0')})`,
-            );
-            finish(error);
-            stop(error);
-            return false;
-          }
-          if (statusCode < 200) return true; // 1xx informational: the real answer follows
-          status = statusCode;
-          const list: HeaderList = [];
-          for (let i = 0; i + 1 < raw.length; i += 2) {
-            const name = raw[i];
-            const value = raw[i + 1];
-            if (name !== undefined && value !== undefined) {
-              list.push([name.toString('latin1'), value.toString('latin1')]);
-            }
-          }
-          headers = list;
-          phase = 'body';
-          return true;
-        },
-        onData(chunk: Buffer) {
-          if (settled) return false;
-          const room = options.bodyCap - size;
-          if (chunk.length > room) {
-            // The cap is reached: keep what fits, answer, and drop the connection rather than read on.
-            if (room > 0) chunks.push(Buffer.from(chunk.subarray(0, room)));
-            size = options.bodyCap;
-            finish();
-            stop(new NetError('aborted', 'body cap reached'));
-            return false;
-          }
-          chunks.push(Buffer.from(chunk));
-          size += chunk.length;
-          return true;
-        },
-        onComplete() {
-          finish();
-        },
-        onError(error: Error) {
-          finish(toNetError(error, { host: url.host, timeout: options.timeout, phase }));
-        },
-      };
       dispatcher.dispatch(
         {
           origin: target.origin,
@@ -277,9 +319,35 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
           headersTimeout: options.timeout,
           bodyTimeout: options.timeout,
         },
-        handler,
+        exchange,
       );
     });
+  }
+
+  /** The outcome when the caller gives up while waiting: the last attempt's, or not sent at all. */
+  function gaveUp(reason: unknown, last: RequestOutcome | undefined, attempts: number): RequestOutcome {
+    if (last !== undefined) return last;
+    const error =
+      reason instanceof NetError
+        ? reason
+        : new NetError('aborted', 'request aborted before it was sent', { cause: reason });
+    return { outcome: 'not-sent', error, reason: error.code, attempts };
+  }
+
+  /** Waits `ms` without counting against the caller's deadline. */
+  async function pause(ms: number, signal: AbortSignal | undefined, deadline: Deadline | undefined): Promise<void> {
+    const end = deadline?.beginWait();
+    try {
+      await sleep(ms, signal);
+    } finally {
+      end?.();
+    }
+  }
+
+  /** Waits for a `--rate` token and the request gate, when either is set. */
+  async function takeTurn(signal: AbortSignal | undefined): Promise<void> {
+    if (rate.perSecond > 0) await rate.take(signal);
+    if (options.requestGate !== undefined) await options.requestGate(signal);
   }
 
   async function request(req: HttpRequest): Promise<RequestOutcome> {
@@ -288,25 +356,6 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
     const deadline = deadlineOf(signal);
     let attempts = 0;
     let last: RequestOutcome | undefined;
-
-    /** The outcome when the caller gives up while waiting: the last attempt's, or not sent at all. */
-    const gaveUp = (reason: unknown): RequestOutcome => {
-      if (last !== undefined) return last;
-      const error =
-        reason instanceof NetError
-          ? reason
-          : new NetError('aborted', 'request aborted before it was sent', { cause: reason });
-      return { outcome: 'not-sent', error, reason: error.code, attempts };
-    };
-    /** Waits `ms` without counting against the caller's deadline. */
-    const pause = async (ms: number) => {
-      const end = deadline?.beginWait();
-      try {
-        await sleep(ms, signal);
-      } finally {
-        end?.();
-      }
-    };
 
     for (;;) {
       const flow = flows.get(host);
@@ -317,22 +366,23 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
       let admitted = false as boolean; // set inside the queued task
       let sent = false as boolean;
       let response: NetResponse;
+      const wire = (): Promise<NetResponse> => {
+        sent = true;
+        endWire = deadline?.beginRequest();
+        endWait?.();
+        attempts++;
+        stats.requests++;
+        if (attempts > 1) stats.retries++;
+        return once(req);
+      };
       try {
-        const answer = flow.run(async () => {
+        const answer = flow.run(() => {
           admitted = true;
-          // Skipped rather than awaited when unset: an await costs a turn of the microtask queue per request.
-          if (rate.perSecond > 0 || options.requestGate !== undefined) {
-            endWait ??= deadline?.beginWait();
-            if (rate.perSecond > 0) await rate.take(signal);
-            if (options.requestGate !== undefined) await options.requestGate(signal);
-          }
-          sent = true;
-          endWire = deadline?.beginRequest();
-          endWait?.();
-          attempts++;
-          stats.requests++;
-          if (attempts > 1) stats.retries++;
-          return once(req);
+          // Not an async task: an async function returning the exchange's promise costs two more turns of the
+          // microtask queue per request, and most requests have no token to wait for.
+          if (rate.perSecond === 0 && options.requestGate === undefined) return wire();
+          endWait ??= deadline?.beginWait();
+          return takeTurn(signal).then(wire);
         }, signal);
         if (!admitted) endWait = deadline?.beginWait();
         response = await answer;
@@ -341,7 +391,7 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
         endWire?.();
         if (!sent) {
           flows.release(host);
-          return gaveUp(error);
+          return gaveUp(error, last, attempts);
         }
         const netError = toNetError(error, { host, timeout: options.timeout, phase: 'headers' });
         // A connection dropped before any answer is how many limiters and overloaded servers push back.
@@ -359,9 +409,9 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
         last = { outcome: 'failed', error: netError, reason: netError.code, attempts };
         try {
           // Exponential backoff between attempts, without holding a per-host place while waiting.
-          await pause(options.retryDelay * 2 ** (attempts - 1));
+          await pause(options.retryDelay * 2 ** (attempts - 1), signal, deadline);
         } catch (reason) {
-          return gaveUp(reason);
+          return gaveUp(reason, last, attempts);
         }
         continue;
       }
@@ -386,9 +436,9 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
           flow.pauseFor(retryAfter);
         } else {
           try {
-            await pause(options.retryDelay * 2 ** (attempts - 1));
+            await pause(options.retryDelay * 2 ** (attempts - 1), signal, deadline);
           } catch (reason) {
-            return gaveUp(reason);
+            return gaveUp(reason, last, attempts);
           }
         }
         continue;

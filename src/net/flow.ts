@@ -23,6 +23,11 @@ import { abortReason, onAbort, sleep } from './abort.js';
 /** A request waiting for a place: called with the place's release when it gets one. */
 type Waiter = (release: Done) => void;
 
+/** Gives a place back a microtask later (see `HostFlow.run`). */
+function handBack(release: Done): void {
+  queueMicrotask(() => release(null));
+}
+
 /** fastq's worker: hands the place to the waiter, which releases it when its request is done. */
 function admit(waiter: Waiter, release: Done): void {
   waiter(release);
@@ -83,9 +88,8 @@ export class HostFlow {
       // later, or a cancelled run's thousands of abandoned waiters would each admit the next one a frame deeper.
       this.places.push((release) => {
         admitted = true;
-        const handBack = () => queueMicrotask(() => release(null));
         if (signal?.aborted === true) {
-          handBack(); // this waiter already left: its place goes to the next one
+          handBack(release); // this waiter already left: its place goes to the next one
           return;
         }
         leave?.();
@@ -93,7 +97,7 @@ export class HostFlow {
         try {
           started = this.start(task, signal);
         } catch (error) {
-          handBack();
+          handBack(release);
           reject(error);
           return;
         }
