@@ -289,6 +289,18 @@ class WireExchange {
   }
 }
 
+/** What `send` resolves to for an outcome, or the error it rejects with. */
+function resultOf(outcome: RequestOutcome): HttpResult {
+  switch (outcome.outcome) {
+    case 'answered':
+    case 'rate-limited':
+      return { response: outcome.response, attempts: outcome.attempts, outcome: outcome.outcome };
+    case 'failed':
+    case 'not-sent':
+      throw outcome.error;
+  }
+}
+
 /** Creates a client. Throws a `NetOptionError` naming the first bad option. */
 export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
   const options = resolveNetOptions(input);
@@ -453,16 +465,8 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
     stats,
     options,
     request,
-    async send(req) {
-      const outcome = await request(req);
-      switch (outcome.outcome) {
-        case 'answered':
-        case 'rate-limited':
-          return { response: outcome.response, attempts: outcome.attempts, outcome: outcome.outcome };
-        case 'failed':
-        case 'not-sent':
-          throw outcome.error;
-      }
+    send(req) {
+      return request(req).then(resultOf);
     },
     async close() {
       flows.dispose();

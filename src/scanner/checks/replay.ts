@@ -25,11 +25,15 @@ export type Access = 'credentialed-read' | 'credentialed-send' | 'read' | 'send'
 /** A replay transport: answers the simulated browser from recorded exchanges, never the network. */
 export function replayTransport(url: URL, preflight: Exchange | undefined, actual: Exchange | undefined): Transport {
   return (req) => {
-    let same = false;
-    try {
-      same = new URL(req.url).href === url.href;
-    } catch {
-      same = false;
+    // The model asks for the URL it was given, serialized as given: compared as a string first, parsed only when
+    // it differs (a redirect, or a spelling the parser normalizes).
+    let same = req.url === url.href;
+    if (!same) {
+      try {
+        same = new URL(req.url).href === url.href;
+      } catch {
+        same = false;
+      }
     }
     const exchange = req.method === 'OPTIONS' ? preflight : actual;
     // A redirect to elsewhere, or a request we never sent: a network error for the simulated browser.
