@@ -15,6 +15,10 @@
  * the next on a shared VM (autocannon alone measured 13.6k to 27.3k requests/s on this lab within an hour), so the
  * ratio is taken over `--ratio-rounds` (default 3) interleaved pairs, a warm scan of `--ratio-size` targets
  * (default 2,000) then `--raw-seconds` of autocannon, and reported as the ratio of the medians with every pair.
+ * Each round also measures corsight's HTTP client alone: the very requests the scan sends for each lab endpoint
+ * (recorded once from the checks), replayed target by target through a fresh client with nothing read from the
+ * answers. That rate against autocannon's is the ceiling of the network layer; the gap between it and the scan's
+ * is what the analysis (checks, browser model, report) costs.
  *
  * The lab runs in a child process (its own event loop, as a real target would), the scanner in this one.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
@@ -25,7 +29,10 @@ import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { HeaderList } from '../dist/fetch/headers.js';
+import { createProbeContext } from '../dist/scanner/context.js';
 import { createScanner } from '../dist/scanner/index.js';
+import { createTransport } from '../dist/scanner/transport.js';
 import { createReporter } from '../dist/scanner/report/index.js';
 import { labEndpoints, startLab } from '../dist/lab/index.js';
 
@@ -191,6 +198,75 @@ async function rawRate(info: LabInfo, connections: number, seconds: number): Pro
   return { rate: result.requests.average, errors: result.errors };
 }
 
+/** The requests (method and header list) a scan sends to one target. */
+type RecordedRequests = { method: string; headers: HeaderList }[];
+
+/** Each lab endpoint's requests, as the checks ask for them: one pass of the check set against the lab, recorded. */
+async function recordRequests(info: LabInfo): Promise<RecordedRequests[]> {
+  const { checks } = await import('../dist/scanner/checks/index.js');
+  const client = createTransport({ resolve: info.resolve, insecure: true });
+  const recorded: RecordedRequests[] = [];
+  try {
+    for (const endpoint of labEndpoints) {
+      const sent: RecordedRequests = [];
+      const ctx = createProbeContext({
+        url: new URL(`${info.httpsUrl}/t/0${endpoint.path}`),
+        transport: {
+          stats: client.stats,
+          close: () => client.close(),
+          destroy: () => client.destroy(),
+          send(request) {
+            sent.push({ method: request.method, headers: request.headers });
+            return client.send(request);
+          },
+        },
+        userAgent: 'corsight (CORS scanner; +https://www.npmjs.com/package/corsight)',
+      });
+      await ctx.baseline();
+      await Promise.all(checks.map((check) => check.run(ctx)));
+      recorded.push(sent);
+    }
+  } finally {
+    await client.close();
+  }
+  return recorded;
+}
+
+/**
+ * corsight's HTTP client alone: `count` targets' recorded requests (each target's sent together, `concurrency`
+ * targets at a time, `perHost` places on the lab host, as in a scan), answers dropped. Requests/s.
+ */
+async function clientRate(
+  info: LabInfo,
+  recorded: RecordedRequests[],
+  count: number,
+  concurrency: number,
+  perHost: number,
+): Promise<{ rate: number; errors: number }> {
+  const client = createTransport({ resolve: info.resolve, insecure: true, perHost });
+  let next = 0;
+  let requests = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const url = new URL(`${info.httpsUrl}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`);
+        const list = recorded[i % recorded.length] ?? [];
+        const outcomes = await Promise.all(
+          list.map((r) => client.request({ url, method: r.method, headers: r.headers })),
+        );
+        requests += list.length;
+        errors += outcomes.filter((o) => o.outcome !== 'answered').length;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  return { rate: requests / seconds, errors };
+}
+
 async function main(): Promise<void> {
   const sizes = flag('--sizes', '200,2000,10000')
     .split(',')
@@ -214,16 +290,20 @@ async function main(): Promise<void> {
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
     // The ratio: interleaved pairs (corsight, then autocannon), so a slow minute weighs on both sides alike.
-    const pairs: { corsight: number; autocannon: number; errors: number }[] = [];
+    const pairs: { corsight: number; autocannon: number; client: number; errors: number }[] = [];
     const ratioRounds = Number(flag('--ratio-rounds', '3'));
     const ratioSize = Number(flag('--ratio-size', '2000'));
+    const recorded = await recordRequests(info);
+    await clientRate(info, recorded, 200, concurrency, perHost); // warm-up
     for (let round = 0; round < ratioRounds; round++) {
       const scan = await run(child, info, ratioSize, concurrency, perHost);
       const raw = await rawRate(info, perHost, Number(flag('--raw-seconds', '5')));
+      const alone = await clientRate(info, recorded, ratioSize, concurrency, perHost);
       pairs.push({
         corsight: scan.targetsPerSecond * scan.requestsPerTarget,
         autocannon: raw.rate,
-        errors: raw.errors + scan.errors,
+        client: alone.rate,
+        errors: raw.errors + scan.errors + alone.errors,
       });
     }
     // What the run retains, in a pass of its own (forced full GCs would distort the timed runs).
@@ -259,22 +339,26 @@ async function main(): Promise<void> {
     };
     const corsightRate = median(pairs.map((pair) => pair.corsight));
     const autocannonRate = median(pairs.map((pair) => pair.autocannon));
+    const clientAlone = median(pairs.map((pair) => pair.client));
     console.log(
-      `\nrequest rates, ${ratioRounds} interleaved pairs (corsight on ${ratioSize} warm targets, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s):`,
+      `\nrequest rates, ${ratioRounds} interleaved rounds (corsight on ${ratioSize} warm targets, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s, then corsight's HTTP client alone on the same targets' requests):`,
     );
     for (const pair of pairs) {
       console.log(
-        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
+        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}; client alone ${pair.client.toFixed(0)} requests/s: ${(pair.client / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
       );
     }
     console.log(
       `ratio of the medians corsight / autocannon: ${corsightRate.toFixed(0)} / ${autocannonRate.toFixed(0)} = ${(corsightRate / autocannonRate).toFixed(2)} (target >= 0.5)`,
     );
+    console.log(
+      `the HTTP client alone / autocannon: ${clientAlone.toFixed(0)} / ${autocannonRate.toFixed(0)} = ${(clientAlone / autocannonRate).toFixed(2)} (the network layer's ceiling for a scan)`,
+    );
     if (last !== undefined) {
       console.log(`peak RSS at ${last.targets} targets: ${last.peakRssMiB.toFixed(0)} MiB (target <= 250)`);
     }
     console.log(
-      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate })}`,
+      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, clientRatio: clientAlone / autocannonRate })}`,
     );
     if ([...rows, memory].some((r) => r.errors > 0) || pairs.some((pair) => pair.errors > 0)) process.exitCode = 1;
   } finally {
