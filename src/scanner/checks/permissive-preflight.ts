@@ -11,17 +11,15 @@ import { getHeader } from '../../fetch/headers.js';
 import { parseTokenList } from '../../fetch/headers.js';
 import type { Severity } from '../types.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
-import { arbitraryOrigin, targetNames } from './origins.js';
 import { assess } from './assess.js';
 import { looksInternal } from './internal-target.js';
 import {
   answered,
+  attackerPreflight,
   decide,
-  Gaps,
   PREFLIGHT_HEADER_NAMES,
   PREFLIGHT_METHOD,
   PREFLIGHT_METHOD_ALT,
-  probeLabel,
   sendPreflight,
 } from './probes.js';
 
@@ -47,13 +45,8 @@ const info = {
 export const permissivePreflight: DescribedCheck<'permissive-preflight'> = {
   ...info,
   async run(ctx) {
-    const names = targetNames(ctx.url);
-    const origin = arbitraryOrigin(names.scheme);
-    const gaps = new Gaps();
     // The generic preflight whatever the target: its unknown header and method reveal a server that echoes.
-    const first = await sendPreflight(ctx, origin, PREFLIGHT_METHOD);
-    gaps.note(probeLabel('preflight', origin), first);
-    const preflight = answered(first);
+    const { names, origin, gaps, preflight } = await attackerPreflight(ctx, PREFLIGHT_METHOD);
     if (preflight === undefined) return decide([], gaps);
     const methods = tokens(getHeader(preflight.response.headers, 'access-control-allow-methods'));
     const headers = tokens(getHeader(preflight.response.headers, 'access-control-allow-headers')).map((h) =>

@@ -10,10 +10,9 @@
  */
 import { getHeader } from '../../fetch/headers.js';
 import { makeFinding, type DescribedCheck } from './finding.js';
-import { arbitraryOrigin, targetNames } from './origins.js';
 import { assess } from './assess.js';
 import { looksInternal } from './internal-target.js';
-import { answered, decide, Gaps, probeLabel, sendPreflight } from './probes.js';
+import { attackerPreflight, decide } from './probes.js';
 
 const info = {
   id: 'private-network-access' as const,
@@ -33,12 +32,7 @@ const info = {
 export const privateNetworkAccess: DescribedCheck<'private-network-access'> = {
   ...info,
   async run(ctx) {
-    const names = targetNames(ctx.url);
-    const origin = arbitraryOrigin(names.scheme);
-    const gaps = new Gaps();
-    const outcome = await sendPreflight(ctx, origin);
-    gaps.note(probeLabel('preflight', origin), outcome);
-    const preflight = answered(outcome);
+    const { names, origin, gaps, preflight } = await attackerPreflight(ctx);
     if (preflight === undefined) return decide([], gaps);
     if (getHeader(preflight.response.headers, 'access-control-allow-private-network') !== 'true') {
       return decide([], gaps);

@@ -15,6 +15,7 @@
 import { LRUCache } from 'lru-cache';
 import { getHeader } from '../../fetch/headers.js';
 import type { CheckReport, Exchange, Finding, HeaderList, ProbeContext, ProbeOutcome } from '../types.js';
+import { arbitraryOrigin, targetNames, type TargetNames } from './origins.js';
 
 /** The method a preflight probe asks for first. */
 export const PREFLIGHT_METHOD = 'PUT';
@@ -133,6 +134,27 @@ export class Gaps {
     const more = this.#missing.size - 1;
     return `${label} got no answer (${why})${more > 0 ? `, and ${more} more probe${more > 1 ? 's' : ''} likewise` : ''}`;
   }
+}
+
+/** The attacker's preflight to a target: where the hygiene checks that read a preflight answer start. */
+export interface AttackerPreflight {
+  names: TargetNames;
+  /** The arbitrary origin (`https://corsight-attacker.com`, or its http form for an http target). */
+  origin: string;
+  /** The preflight's gap when it got no answer; the check adds its own. */
+  gaps: Gaps;
+  /** The answer, or undefined when there was none (the check is then inconclusive, never "clean"). */
+  preflight: Exchange | undefined;
+}
+
+/** Sends the preflight from the arbitrary origin (asking for `method`, PUT by default) and notes a missing answer. */
+export async function attackerPreflight(ctx: ProbeContext, method?: string): Promise<AttackerPreflight> {
+  const names = targetNames(ctx.url);
+  const origin = arbitraryOrigin(names.scheme);
+  const gaps = new Gaps();
+  const outcome = await sendPreflight(ctx, origin, method);
+  gaps.note(probeLabel('preflight', origin), outcome);
+  return { names, origin, gaps, preflight: answered(outcome) };
 }
 
 /** Label of a probe for {@link Gaps}. */
