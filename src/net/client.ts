@@ -145,11 +145,6 @@ function dispatchTarget(url: URL): DispatchTarget {
   return target;
 }
 
-/** Fires an exchange's whole-exchange deadline (a module function: no closure per request). */
-function expireExchange(exchange: WireExchange): void {
-  exchange.expire();
-}
-
 /**
  * One request on the wire: undici's handler for it, and the settling of the promise its caller awaits. A class
  * rather than a handler object of closures: every probe makes one, and its methods live on the prototype.
@@ -177,14 +172,14 @@ class WireExchange {
     private readonly resolve: (response: NetResponse) => void,
     private readonly reject: (error: Error) => void,
   ) {
-    this.timer = setTimeout(expireExchange, options.timeout, this);
+    this.timer = setTimeout(() => this.expire(), options.timeout);
     const outer = request.signal;
     if (outer === undefined) return;
     if (outer.aborted) this.outerAborted();
     else this.unsubscribe = onAbort(outer, () => this.outerAborted());
   }
 
-  expire(): void {
+  private expire(): void {
     const what =
       this.phase === 'connect'
         ? `connecting to ${this.request.url.host}`
