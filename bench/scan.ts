@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import type { HeaderList } from '../dist/fetch/headers.js';
 import { createProbeContext } from '../dist/scanner/context.js';
 import { createScanner } from '../dist/scanner/index.js';
+import { defaultScanOptions } from '../dist/scanner/options.js';
 import { createTransport } from '../dist/scanner/transport.js';
 import { createReporter } from '../dist/scanner/report/index.js';
 import { labEndpoints, startLab } from '../dist/lab/index.js';
@@ -220,7 +221,7 @@ async function recordRequests(info: LabInfo): Promise<RecordedRequests[]> {
             return client.send(request);
           },
         },
-        userAgent: 'corsight (CORS scanner; +https://www.npmjs.com/package/corsight)',
+        userAgent: defaultScanOptions.userAgent,
       });
       await ctx.baseline();
       await Promise.all(checks.map((check) => check.run(ctx)));
