@@ -17,8 +17,11 @@
  * (default 2,000) then `--raw-seconds` of autocannon, and reported as the ratio of the medians with every pair.
  * Each round also measures corsight's HTTP client alone: the very requests the scan sends for each lab endpoint
  * (recorded once from the checks), replayed target by target through a fresh client with nothing read from the
- * answers. That rate against autocannon's is the ceiling of the network layer; the gap between it and the scan's
- * is what the analysis (checks, browser model, report) costs.
+ * answers. That rate against autocannon's is the ceiling of the network layer. And each round scans the same
+ * targets once more with a stand-in for the check set that asks the very probes the checks asked (all at once after
+ * the baseline) and decides nothing: the ceiling with the scanner's runtime (deadline, probe cache, outcomes, trace,
+ * report) on top of the client. The gap between that rate and the scan's is what the analysis (checks, browser
+ * model, findings) costs.
  *
  * The lab runs in a child process (its own event loop, as a real target would), the scanner in this one.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
@@ -30,6 +33,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { HeaderList } from '../dist/fetch/headers.js';
+import type { Check, ProbeRequest } from '../dist/scanner/types.js';
 import { createProbeContext } from '../dist/scanner/context.js';
 import { createScanner } from '../dist/scanner/index.js';
 import { defaultScanOptions } from '../dist/scanner/options.js';
@@ -111,6 +115,7 @@ async function run(
   concurrency: number,
   perHost: number,
   sampleRetained = false,
+  checkSet?: readonly Check[],
 ): Promise<Run> {
   (globalThis as { gc?: () => void }).gc?.();
   let peakRss = 0;
@@ -123,7 +128,7 @@ async function run(
   sample();
   const sampler = setInterval(sample, 50);
   const scanner = createScanner({
-    checks: (await import('../dist/scanner/checks/index.js')).checks,
+    checks: checkSet ?? (await import('../dist/scanner/checks/index.js')).checks,
     resolve: info.resolve,
     insecure: true,
     concurrency,
@@ -202,11 +207,19 @@ async function rawRate(info: LabInfo, connections: number, seconds: number): Pro
 /** The requests (method and header list) a scan sends to one target. */
 type RecordedRequests = { method: string; headers: HeaderList }[];
 
+/** What one pass of the check set asked of each lab endpoint: the wire requests, and the probes the checks asked. */
+interface Recorded {
+  requests: RecordedRequests[];
+  /** The probes, by endpoint path. */
+  probes: Map<string, ProbeRequest[]>;
+}
+
 /** Each lab endpoint's requests, as the checks ask for them: one pass of the check set against the lab, recorded. */
-async function recordRequests(info: LabInfo): Promise<RecordedRequests[]> {
+async function recordRequests(info: LabInfo): Promise<Recorded> {
   const { checks } = await import('../dist/scanner/checks/index.js');
   const client = createTransport({ resolve: info.resolve, insecure: true });
   const recorded: RecordedRequests[] = [];
+  const probes = new Map<string, ProbeRequest[]>();
   try {
     for (const endpoint of labEndpoints) {
       const sent: RecordedRequests = [];
@@ -226,11 +239,35 @@ async function recordRequests(info: LabInfo): Promise<RecordedRequests[]> {
       await ctx.baseline();
       await Promise.all(checks.map((check) => check.run(ctx)));
       recorded.push(sent);
+      probes.set(
+        endpoint.path,
+        ctx.asked.map((asked) => asked.probe),
+      );
     }
   } finally {
     await client.close();
   }
-  return recorded;
+  return { requests: recorded, probes };
+}
+
+/**
+ * A stand-in for the check set that asks, through the scanner's runtime, exactly the probes the checks asked of the
+ * target's lab endpoint, all at once after the baseline, and decides nothing: a scan with it measures the runtime
+ * (target deadline, probe cache, outcomes, trace, report) on top of the HTTP client, without the analysis.
+ */
+function askOnly(probes: Map<string, ProbeRequest[]>): Check {
+  return {
+    id: 'origin-reflected',
+    title: 'the recorded probes, nothing decided',
+    definition: 'bench stand-in',
+    kind: 'trust',
+    confirmable: false,
+    async run(ctx) {
+      const path = ctx.url.pathname.replace(/^\/t\/\d+/, '');
+      await Promise.all((probes.get(path) ?? []).map((probe) => ctx.outcome(probe)));
+      return { outcome: 'clear', findings: [] };
+    },
+  };
 }
 
 /**
@@ -291,20 +328,24 @@ async function main(): Promise<void> {
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
     // The ratio: interleaved pairs (corsight, then autocannon), so a slow minute weighs on both sides alike.
-    const pairs: { corsight: number; autocannon: number; client: number; errors: number }[] = [];
+    const pairs: { corsight: number; autocannon: number; client: number; runtime: number; errors: number }[] = [];
     const ratioRounds = Number(flag('--ratio-rounds', '3'));
     const ratioSize = Number(flag('--ratio-size', '2000'));
     const recorded = await recordRequests(info);
-    await clientRate(info, recorded, 200, concurrency, perHost); // warm-up
+    const asking = [askOnly(recorded.probes)];
+    await clientRate(info, recorded.requests, 200, concurrency, perHost); // warm-up
+    await run(child, info, 200, concurrency, perHost, false, asking); // warm-up
     for (let round = 0; round < ratioRounds; round++) {
       const scan = await run(child, info, ratioSize, concurrency, perHost);
       const raw = await rawRate(info, perHost, Number(flag('--raw-seconds', '5')));
-      const alone = await clientRate(info, recorded, ratioSize, concurrency, perHost);
+      const alone = await clientRate(info, recorded.requests, ratioSize, concurrency, perHost);
+      const runtime = await run(child, info, ratioSize, concurrency, perHost, false, asking);
       pairs.push({
         corsight: scan.targetsPerSecond * scan.requestsPerTarget,
         autocannon: raw.rate,
         client: alone.rate,
-        errors: raw.errors + scan.errors + alone.errors,
+        runtime: runtime.targetsPerSecond * runtime.requestsPerTarget,
+        errors: raw.errors + scan.errors + alone.errors + runtime.errors,
       });
     }
     // What the run retains, in a pass of its own (forced full GCs would distort the timed runs).
@@ -341,12 +382,13 @@ async function main(): Promise<void> {
     const corsightRate = median(pairs.map((pair) => pair.corsight));
     const autocannonRate = median(pairs.map((pair) => pair.autocannon));
     const clientAlone = median(pairs.map((pair) => pair.client));
+    const runtimeAlone = median(pairs.map((pair) => pair.runtime));
     console.log(
-      `\nrequest rates, ${ratioRounds} interleaved rounds (corsight on ${ratioSize} warm targets, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s, then corsight's HTTP client alone on the same targets' requests):`,
+      `\nrequest rates, ${ratioRounds} interleaved rounds (corsight on ${ratioSize} warm targets, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s, then corsight's HTTP client alone on the same targets' requests, then a scan asking the same probes with no check logic):`,
     );
     for (const pair of pairs) {
       console.log(
-        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}; client alone ${pair.client.toFixed(0)} requests/s: ${(pair.client / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
+        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}; client alone ${pair.client.toFixed(0)} requests/s: ${(pair.client / pair.autocannon).toFixed(2)}; no check logic ${pair.runtime.toFixed(0)} requests/s: ${(pair.runtime / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
       );
     }
     console.log(
@@ -355,11 +397,14 @@ async function main(): Promise<void> {
     console.log(
       `the HTTP client alone / autocannon: ${clientAlone.toFixed(0)} / ${autocannonRate.toFixed(0)} = ${(clientAlone / autocannonRate).toFixed(2)} (the network layer's ceiling for a scan)`,
     );
+    console.log(
+      `a scan with no check logic / autocannon: ${runtimeAlone.toFixed(0)} / ${autocannonRate.toFixed(0)} = ${(runtimeAlone / autocannonRate).toFixed(2)} (the ceiling with the scanner's runtime: deadline, probe cache, outcomes, trace, report)`,
+    );
     if (last !== undefined) {
       console.log(`peak RSS at ${last.targets} targets: ${last.peakRssMiB.toFixed(0)} MiB (target <= 250)`);
     }
     console.log(
-      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, clientRatio: clientAlone / autocannonRate })}`,
+      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, clientRatio: clientAlone / autocannonRate, runtimeRatio: runtimeAlone / autocannonRate })}`,
     );
     if ([...rows, memory].some((r) => r.errors > 0) || pairs.some((pair) => pair.errors > 0)) process.exitCode = 1;
   } finally {
