@@ -222,171 +222,332 @@ async function runAnalysis(ctx: ProbeContext): Promise<TrustAnalysis> {
 
 type Planned = readonly [string, ProbeKind, readonly TrustCheckId[]];
 
+// Classes whose probes are built on the trusted names (own origin, hints, siblings): an unanswered control
+// probe leaves them undecided, since the names they should have been built on are unknown.
+const builtOnNames: readonly TrustCheckId[] = [
+  'prefix-match',
+  'special-char-bypass',
+  'unescaped-dot',
+  'insecure-origin-trusted',
+  'substring-match',
+];
+
+/** The classes that cover narrower ones when they hold, broadest first. */
+const broaderClasses: readonly TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
+
+// The classes each kind of probe decides. Shared lists (nobody modifies them): planned once per probe per target.
+const decidesReflected: readonly TrustCheckId[] = ['origin-reflected'];
+const decidesNull: readonly TrustCheckId[] = ['null-origin-trusted'];
+const decidesSuffix: readonly TrustCheckId[] = ['suffix-match', 'substring-match'];
+const decidesSubdomain: readonly TrustCheckId[] = ['any-subdomain-trusted'];
+const decidesSubstring: readonly TrustCheckId[] = ['substring-match'];
+const decidesHosting: readonly TrustCheckId[] = ['third-party-origin-trusted'];
+const decidesLocalhost: readonly TrustCheckId[] = ['localhost-trusted'];
+const decidesInsecure: readonly TrustCheckId[] = ['insecure-origin-trusted'];
+const decidesPrefix: readonly TrustCheckId[] = ['prefix-match', 'substring-match'];
+const decidesSpecialChar: readonly TrustCheckId[] = ['special-char-bypass'];
+const decidesUnescapedDot: readonly TrustCheckId[] = ['unescaped-dot'];
+
+/** The look-alikes of one registrable domain the owner trusts. */
+interface SourceProbes {
+  readonly source: LookAlikeSource;
+  readonly suffix: string;
+  readonly subdomain: string;
+  readonly substrings: readonly string[];
+  readonly infix: string;
+}
+
+function sourceProbes(source: LookAlikeSource): SourceProbes {
+  return {
+    source,
+    suffix: suffixOrigin(source.domain, source.scheme),
+    subdomain: subdomainOrigin(source.domain, source.scheme),
+    substrings: substringOrigins(source.domain, source.scheme),
+    infix: infixOrigin(source.domain, source.scheme),
+  };
+}
+
+/** The plain-http twin of host `h` for an https target (undefined for an http one: it is its own twin). */
+function httpTwin(names: TargetNames, h: string): string | undefined {
+  return names.scheme === 'https' ? `http://${h}` : undefined;
+}
+
+/**
+ * One channel's probes and their answers, filled round by round: what each origin is (its kind), the classes it
+ * decides, and its verdict or why it has none. A class rather than closures over the analysis' locals: one per
+ * channel per target, its methods shared, and the rounds, the plans and the classification each a function of
+ * their own (one large function with a dozen closures was recompiled by TurboFan for hundreds of milliseconds each
+ * time a new array shape reached it).
+ */
+class ChannelProbes {
+  readonly verdicts = new Map<string, Verdict>();
+  readonly unanswered = new Map<string, string>();
+  readonly kinds = new Map<string, ProbeKind>();
+  readonly deciding = new Map<TrustCheckId, string[]>();
+
+  constructor(
+    private readonly ctx: ProbeContext,
+    private readonly names: TargetNames,
+    readonly channel: Channel,
+  ) {}
+
+  /** Whether the server lets `origin` read: its probe was answered with that origin allowed. */
+  ok(origin: string): boolean {
+    return this.verdicts.get(origin)?.allowed === true;
+  }
+
+  /** Sends a round: its probes go out together, and it settles when every answer is in. */
+  probeAll(round: readonly Planned[]): Promise<unknown> {
+    const sent: Promise<void>[] = [];
+    for (const planned of round) {
+      const pending = this.probe(planned);
+      if (pending !== undefined) sent.push(pending);
+    }
+    return Promise.all(sent);
+  }
+
+  // Not an async method: most planned probes are settled at once (already sent, or not the attacker's to send),
+  // and those need no promise of their own.
+  private probe([origin, kind, checks]: Planned): Promise<void> | undefined {
+    if (!this.kinds.has(origin)) {
+      // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
+      if (probeOriginProblem(origin, kind, this.names) !== null) return undefined;
+      this.kinds.set(origin, kind);
+    }
+    this.decides(origin, checks);
+    if (this.verdicts.has(origin) || this.unanswered.has(origin)) return undefined;
+    return sendOn(this.ctx, this.channel, origin).then((outcome) => {
+      if (outcome.kind === 'answered') this.verdicts.set(origin, verdictOf(origin, this.channel, outcome.exchange));
+      else this.unanswered.set(origin, outcome.reason);
+    });
+  }
+
+  private decides(origin: string, checks: readonly TrustCheckId[]): void {
+    for (const check of checks) {
+      const list = this.deciding.get(check);
+      if (list === undefined) this.deciding.set(check, [origin]);
+      else if (!list.includes(origin)) list.push(origin);
+    }
+  }
+}
+
+/** Round one: the references, the arbitrary origin, `null`, and every look-alike that needs no trusted name. */
+function roundOne(
+  names: TargetNames,
+  looking: TrustedLooking,
+  perSource: readonly SourceProbes[],
+  locals: readonly string[],
+): Planned[] {
+  const { scheme, host } = names;
+  const round: Planned[] = [[looking.own, 'control', builtOnNames]];
+  for (const o of looking.hints) round.push([o, 'control', builtOnNames]);
+  round.push([arbitraryOrigin(scheme), 'attacker', decidesReflected], ['null', 'opaque', decidesNull]);
+  for (const p of perSource) {
+    round.push([p.suffix, 'attacker', decidesSuffix], [p.subdomain, 'subdomain', decidesSubdomain]);
+    for (const o of p.substrings) round.push([o, 'attacker', decidesSubstring]);
+  }
+  for (const o of hostingOrigins) round.push([o, 'hosting', decidesHosting]);
+  for (const o of locals) round.push([o, 'local', decidesLocalhost]);
+  round.push([localhostPrefixOrigin, 'attacker', decidesLocalhost]);
+  const twin = httpTwin(names, host);
+  if (twin !== undefined) round.push([twin, 'insecure', decidesInsecure]);
+  // An IPv6 literal cannot be a label of a longer host name.
+  if (!host.startsWith('[')) {
+    round.push(
+      [prefixOrigin(host, scheme), 'attacker', decidesPrefix],
+      [specialCharOrigin(host, '_', scheme), 'attacker', decidesSpecialChar],
+    );
+  }
+  return round;
+}
+
+/** What `trustedLookingOrigins` returns: the own origin, the hints, and the siblings to try when neither is trusted. */
+type TrustedLooking = ReturnType<typeof trustedLookingOrigins>;
+
+/** The trusted names bypasses are built on (rounds three and four), and the probes built on them. */
+class Bypasses {
+  /** Trusted host names (at most two); with nothing trusted, the target's own host and the hints stand in. */
+  readonly bases: string[] = [];
+  /** Each unescaped-dot probe, with the trusted name it was made from. */
+  readonly dotProbes = new Map<string, string>();
+  /**
+   * Truncations of each trusted origin (`https://app.example.co` for `https://app.example.com`): what a
+   * containment test written backwards (`'https://app.example.com ...'.includes(origin)`) accepts.
+   */
+  readonly truncations = new Map<string, { from: string; registrable: boolean }>();
+  // The scheme each base was trusted over.
+  private readonly schemes = new Map<string, string>();
+
+  constructor(
+    private readonly names: TargetNames,
+    trusted: readonly string[],
+    hints: readonly string[],
+  ) {
+    for (const origin of trusted.length > 0 ? trusted : [names.ownOrigin, ...hints]) {
+      const h = hostOf(origin);
+      if (!this.bases.includes(h) && !h.startsWith('[')) {
+        this.bases.push(h);
+        this.schemes.set(h, schemeOf(origin));
+      }
+      if (this.bases.length === 2) break;
+    }
+    // The target's own host first (an IPv6 literal cannot be a label of a longer host name), then the bases.
+    for (const b of new Set(names.host.startsWith('[') ? this.bases : [names.host, ...this.bases])) {
+      for (const o of unescapedDotOrigins(b, this.scheme(b))) if (!this.dotProbes.has(o)) this.dotProbes.set(o, b);
+    }
+    for (const origin of trusted.slice(0, 3)) {
+      const t = truncationOrigin(hostOf(origin), schemeOf(origin));
+      if (t !== undefined && !this.truncations.has(t.origin)) {
+        this.truncations.set(t.origin, { from: origin, registrable: t.registrable });
+      }
+    }
+  }
+
+  /** The scheme base `b` was trusted over (the target's for a stand-in). */
+  scheme(b: string): string {
+    return this.schemes.get(b) ?? this.names.scheme;
+  }
+
+  /** `prefixOrigin` of base `b`. */
+  prefix(b: string): string {
+    return prefixOrigin(b, this.scheme(b));
+  }
+
+  /** Round three: the unescaped-dot and truncation probes, then prefix, `_` and the http twin of each base. */
+  roundThree(): Planned[] {
+    const round: Planned[] = [];
+    for (const o of this.dotProbes.keys()) round.push([o, 'attacker', decidesUnescapedDot]);
+    for (const o of this.truncations.keys()) round.push([o, 'attacker', decidesSubstring]);
+    for (const b of this.bases) {
+      round.push(
+        [this.prefix(b), 'attacker', decidesPrefix],
+        [specialCharOrigin(b, '_', this.scheme(b)), 'attacker', decidesSpecialChar],
+      );
+      const twin = httpTwin(this.names, b);
+      if (twin !== undefined) round.push([twin, 'insecure', decidesInsecure]);
+    }
+    return round;
+  }
+
+  /** Whether a prefix probe passed on a base inside `domain`. */
+  prefixHitIn(probes: ChannelProbes, domain: string): boolean {
+    return this.bases.some((b) => probes.ok(this.prefix(b)) && (b === domain || b.endsWith(`.${domain}`)));
+  }
+
+  /**
+   * Round four: the other special characters where `_` failed, and the infix probe where both the prefix and the
+   * suffix probes passed (to tell one `includes()` from a `startsWith()` plus an `endsWith()`).
+   */
+  roundFour(probes: ChannelProbes, perSource: readonly SourceProbes[]): Planned[] {
+    const round: Planned[] = [];
+    for (const b of this.bases) {
+      if (probes.ok(specialCharOrigin(b, '_', this.scheme(b)))) continue;
+      for (const c of specialChars.slice(1)) {
+        round.push([specialCharOrigin(b, c.char, this.scheme(b)), 'attacker', decidesSpecialChar]);
+      }
+    }
+    for (const p of perSource) {
+      if (this.prefixHitIn(probes, p.source.domain) && probes.ok(p.suffix)) {
+        round.push([p.infix, 'attacker', decidesSubstring]);
+      }
+    }
+    return round;
+  }
+}
+
 async function analyzeChannel(
   ctx: ProbeContext,
   names: TargetNames,
   sources: readonly LookAlikeSource[],
   channel: Channel,
 ): Promise<ChannelTrust> {
-  const verdicts = new Map<string, Verdict>();
-  const unanswered = new Map<string, string>();
-  const kinds = new Map<string, ProbeKind>();
-  const deciding = new Map<TrustCheckId, string[]>();
-  const decides = (origin: string, checks: readonly TrustCheckId[]): void => {
-    for (const check of checks) {
-      const list = deciding.get(check) ?? [];
-      if (!list.includes(origin)) list.push(origin);
-      deciding.set(check, list);
-    }
-  };
-  // Not an async function: most planned probes are settled at once (already sent, or not the attacker's to send),
-  // and those need no promise of their own.
-  const probe = ([origin, kind, checks]: Planned): Promise<void> | undefined => {
-    if (!kinds.has(origin)) {
-      // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
-      if (probeOriginProblem(origin, kind, names) !== null) return undefined;
-      kinds.set(origin, kind);
-    }
-    decides(origin, checks);
-    if (verdicts.has(origin) || unanswered.has(origin)) return undefined;
-    return sendOn(ctx, channel, origin).then((outcome) => {
-      if (outcome.kind === 'answered') verdicts.set(origin, verdictOf(origin, channel, outcome.exchange));
-      else unanswered.set(origin, outcome.reason);
-    });
-  };
-  /** Plans a round: its probes go out together, and it settles when every answer is in. */
-  const probeAll = (round: readonly Planned[]): Promise<unknown> => {
-    const sent: Promise<void>[] = [];
-    for (const planned of round) {
-      const pending = probe(planned);
-      if (pending !== undefined) sent.push(pending);
-    }
-    return Promise.all(sent);
-  };
-  const ok = (origin: string): boolean => verdicts.get(origin)?.allowed === true;
-  const { scheme, host } = names;
+  const probes = new ChannelProbes(ctx, names, channel);
   const looking = trustedLookingOrigins(names, ctx.trustedOrigins);
-  const arbitrary = arbitraryOrigin(scheme);
-  // Classes whose probes are built on the trusted names (own origin, hints, siblings): an unanswered control
-  // probe leaves them undecided, since the names they should have been built on are unknown.
-  const builtOnNames: readonly TrustCheckId[] = [
-    'prefix-match',
-    'special-char-bypass',
-    'unescaped-dot',
-    'insecure-origin-trusted',
-    'substring-match',
-  ];
-
-  // Round one.
-  const perSource = sources.map((source) => ({
-    source,
-    suffix: suffixOrigin(source.domain, source.scheme),
-    subdomain: subdomainOrigin(source.domain, source.scheme),
-    substrings: substringOrigins(source.domain, source.scheme),
-    infix: infixOrigin(source.domain, source.scheme),
-  }));
+  const perSource = sources.map(sourceProbes);
   const locals = localOrigins.filter((o) => o !== names.ownOrigin);
-  const httpTwin = (h: string): string | undefined => (scheme === 'https' ? `http://${h}` : undefined);
-  const ownTwin = httpTwin(host);
-  const round1: Planned[] = [
-    [looking.own, 'control', builtOnNames],
-    ...looking.hints.map((o): Planned => [o, 'control', builtOnNames]),
-    [arbitrary, 'attacker', ['origin-reflected']],
-    ['null', 'opaque', ['null-origin-trusted']],
-    ...perSource.flatMap((p): Planned[] => [
-      [p.suffix, 'attacker', ['suffix-match', 'substring-match']],
-      [p.subdomain, 'subdomain', ['any-subdomain-trusted']],
-      ...p.substrings.map((o): Planned => [o, 'attacker', ['substring-match']]),
-    ]),
-    ...hostingOrigins.map((o): Planned => [o, 'hosting', ['third-party-origin-trusted']]),
-    ...locals.map((o): Planned => [o, 'local', ['localhost-trusted']]),
-    [localhostPrefixOrigin, 'attacker', ['localhost-trusted']],
-    ...(ownTwin !== undefined ? [[ownTwin, 'insecure', ['insecure-origin-trusted']] as Planned] : []),
-    // An IPv6 literal cannot be a label of a longer host name.
-    ...(host.startsWith('[')
-      ? []
-      : ([
-          [prefixOrigin(host, scheme), 'attacker', ['prefix-match', 'substring-match']],
-          [specialCharOrigin(host, '_', scheme), 'attacker', ['special-char-bypass']],
-        ] as Planned[])),
-  ];
-  await probeAll(round1);
+  await probes.probeAll(roundOne(names, looking, perSource, locals));
 
   // Round two: siblings, only when nothing we know of is trusted yet.
-  const trusted: string[] = [looking.own, ...looking.hints].filter(ok);
+  const trusted: string[] = [looking.own, ...looking.hints].filter((o) => probes.ok(o));
   if (trusted.length === 0) {
-    await probeAll(looking.siblings.map((o): Planned => [o, 'control', builtOnNames]));
-    trusted.push(...looking.siblings.filter(ok));
+    await probes.probeAll(looking.siblings.map((o): Planned => [o, 'control', builtOnNames]));
+    trusted.push(...looking.siblings.filter((o) => probes.ok(o)));
   }
-  // Trusted names to build bypasses on (host names), each with the scheme it was trusted over. With nothing
-  // trusted, the target's own host and the hints stand in.
-  const bases: string[] = [];
-  const baseScheme = new Map<string, string>();
-  for (const origin of trusted.length > 0 ? trusted : [names.ownOrigin, ...looking.hints]) {
-    const h = hostOf(origin);
-    if (!bases.includes(h) && !h.startsWith('[')) {
-      bases.push(h);
-      baseScheme.set(h, schemeOf(origin));
-    }
-    if (bases.length === 2) break;
-  }
-  const sch = (b: string): string => baseScheme.get(b) ?? scheme;
 
-  // Round three: bypasses built on each trusted name.
-  // Each unescaped-dot probe, with the trusted name it was made from.
-  const dotProbes = new Map<string, string>();
-  for (const b of new Set([...(host.startsWith('[') ? [] : [host]), ...bases])) {
-    for (const o of unescapedDotOrigins(b, sch(b))) if (!dotProbes.has(o)) dotProbes.set(o, b);
+  // Rounds three and four: bypasses built on each trusted name.
+  const bypasses = new Bypasses(names, trusted, looking.hints);
+  await probes.probeAll(bypasses.roundThree());
+  const prefixHits = bypasses.bases.map((b) => bypasses.prefix(b)).filter((o) => probes.ok(o));
+  await probes.probeAll(bypasses.roundFour(probes, perSource));
+
+  return classifyChannel(probes, { names, perSource, locals, trusted, bypasses, prefixHits });
+}
+
+/** What the classification reads besides the answers: the plan the rounds followed. */
+interface ChannelPlan {
+  readonly names: TargetNames;
+  readonly perSource: readonly SourceProbes[];
+  readonly locals: readonly string[];
+  readonly trusted: readonly string[];
+  readonly bypasses: Bypasses;
+  /** The prefix probes that passed after round three. */
+  readonly prefixHits: readonly string[];
+}
+
+/** The classes that hold on one channel as they are found, and what the answers cannot rule out. */
+class ChannelHits {
+  readonly hits = new Map<TrustCheckId, TrustHit>();
+  private refused: boolean | undefined;
+
+  constructor(private readonly probes: ChannelProbes) {}
+
+  /** Records class `check` as proven by `origin` (the first proof of a class wins). */
+  add(check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string): void {
+    const verdict = this.probes.verdicts.get(origin);
+    if (verdict === undefined || this.hits.has(check)) return;
+    this.hits.set(check, note === undefined ? { check, verdict, kind, rule } : { check, verdict, kind, rule, note });
   }
-  // Truncations of each trusted origin (`https://app.example.co` for `https://app.example.com`): what a
-  // containment test written backwards (`'https://app.example.com ...'.includes(origin)`) accepts.
-  const truncations = new Map<string, { from: string; registrable: boolean }>();
-  for (const origin of trusted.slice(0, 3)) {
-    const t = truncationOrigin(hostOf(origin), schemeOf(origin));
-    if (t !== undefined && !truncations.has(t.origin)) {
-      truncations.set(t.origin, { from: origin, registrable: t.registrable });
+
+  /** `, with credentials` when the answer to `origin` allows credentialed reads too. */
+  credentials(origin: string): string {
+    return this.probes.verdicts.get(origin)?.credentials === true ? ', with credentials' : '';
+  }
+
+  /**
+   * What the answers cannot rule out: with the arbitrary-origin probe (or the probes of another broader class)
+   * unanswered, a narrower class is all the answers prove. Unless an answered attacker-side probe was refused
+   * (which a server accepting everything would not do), the rule says a broader one is possible.
+   */
+  unknownFor(check: TrustCheckId): string {
+    for (const b of broaderClasses) {
+      if (b === check || this.hits.has(b)) continue;
+      const note = this.unknownOf(b);
+      if (note !== undefined) return note;
     }
+    return '';
   }
-  const round3: Planned[] = [
-    ...[...dotProbes.keys()].map((o): Planned => [o, 'attacker', ['unescaped-dot']]),
-    ...[...truncations.keys()].map((o): Planned => [o, 'attacker', ['substring-match']]),
-  ];
-  for (const b of bases) {
-    round3.push(
-      [prefixOrigin(b, sch(b)), 'attacker', ['prefix-match', 'substring-match']],
-      [specialCharOrigin(b, '_', sch(b)), 'attacker', ['special-char-bypass']],
+
+  private unknownOf(broader: TrustCheckId): string | undefined {
+    if (broader === 'origin-reflected' && this.refusedSomewhere()) return undefined;
+    const { deciding, unanswered, channel } = this.probes;
+    const missing = (deciding.get(broader) ?? []).find((o) => unanswered.has(o));
+    if (missing === undefined) return undefined;
+    return `; whether a broader rule holds (${broader}) is unknown: ${probeLabel(channel, missing)} got no answer (${unanswered.get(missing)})`;
+  }
+
+  private refusedSomewhere(): boolean {
+    const { verdicts, kinds } = this.probes;
+    this.refused ??= [...verdicts.values()].some(
+      (v) => !v.allowed && kinds.get(v.origin) !== 'control' && kinds.get(v.origin) !== 'opaque',
     );
-    const twin = httpTwin(b);
-    if (twin !== undefined) round3.push([twin, 'insecure', ['insecure-origin-trusted']]);
+    return this.refused;
   }
-  await probeAll(round3);
-  const round4: Planned[] = [];
-  for (const b of bases) {
-    if (!ok(specialCharOrigin(b, '_', sch(b)))) {
-      for (const c of specialChars.slice(1)) {
-        round4.push([specialCharOrigin(b, c.char, sch(b)), 'attacker', ['special-char-bypass']]);
-      }
-    }
-  }
-  const prefixHits = bases.map((b) => prefixOrigin(b, sch(b))).filter(ok);
-  const prefixHitIn = (domain: string): boolean =>
-    bases.some((b) => ok(prefixOrigin(b, sch(b))) && (b === domain || b.endsWith(`.${domain}`)));
-  for (const p of perSource) {
-    if (prefixHitIn(p.source.domain) && ok(p.suffix)) round4.push([p.infix, 'attacker', ['substring-match']]);
-  }
-  await probeAll(round4);
 
-  // Classification.
-  const hits = new Map<TrustCheckId, TrustHit>();
-  const add = (check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string): void => {
-    const verdict = verdicts.get(origin);
-    if (verdict === undefined || hits.has(check)) return;
-    hits.set(check, note === undefined ? { check, verdict, kind, rule } : { check, verdict, kind, rule, note });
-  };
-  const credNote = (origin: string): string => (verdicts.get(origin)?.credentials === true ? ', with credentials' : '');
-  const finish = (): ChannelTrust => {
+  /** The channel's analysis: its hits, and the classes a broader hit covers. */
+  result(trusted: readonly string[]): ChannelTrust {
+    const { channel, kinds, verdicts, unanswered, deciding } = this.probes;
+    const hits = this.hits;
     const covered = new Map<TrustCheckId, TrustCheckId>();
-    const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
     for (const [check, origins] of deciding) {
       if (hits.has(check) || check === 'null-origin-trusted') continue;
       // A server that accepts any origin accepts every look-alike too, answered or not.
@@ -394,60 +555,59 @@ async function analyzeChannel(
         covered.set(check, 'origin-reflected');
         continue;
       }
-      if (!origins.some((o) => ok(o) && kinds.get(o) !== 'control')) continue;
-      const by = broader.find((b) => b !== check && hits.has(b));
+      if (!origins.some((o) => this.probes.ok(o) && kinds.get(o) !== 'control')) continue;
+      const by = broaderClasses.find((b) => b !== check && hits.has(b));
       if (by !== undefined) covered.set(check, by);
     }
     return { channel, kinds, verdicts, unanswered, trusted, hits, covered, deciding };
-  };
+  }
+}
 
-  const reflected = ok(arbitrary);
-  const nullTrusted = ok('null');
+/** Classification of one channel's answers (see the module comment for how the classes relate). */
+function classifyChannel(probes: ChannelProbes, plan: ChannelPlan): ChannelTrust {
+  const found = new ChannelHits(probes);
+  const arbitrary = arbitraryOrigin(plan.names.scheme);
+  const reflected = probes.ok(arbitrary);
+  const nullTrusted = probes.ok('null');
   if (reflected) {
-    add(
+    found.add(
       'origin-reflected',
       arbitrary,
       'attacker',
-      `reflects any Origin it receives${nullTrusted ? ' (including `null`)' : ''}${credNote(arbitrary)}`,
+      `reflects any Origin it receives${nullTrusted ? ' (including `null`)' : ''}${found.credentials(arbitrary)}`,
     );
   }
   if (nullTrusted) {
-    add('null-origin-trusted', 'null', 'opaque', `trusts the opaque origin ${code('null')}${credNote('null')}`);
+    found.add(
+      'null-origin-trusted',
+      'null',
+      'opaque',
+      `trusts the opaque origin ${code('null')}${found.credentials('null')}`,
+    );
   }
-  if (reflected) return finish();
+  if (!reflected) classifyNames(probes, plan, found);
+  return found.result(plan.trusted);
+}
 
-  // What the answers cannot rule out: with the arbitrary-origin probe (or the probes of another broader class)
-  // unanswered, a narrower class is all the answers prove. Unless an answered attacker-side probe was refused
-  // (which a server accepting everything would not do), the rule says a broader one is possible.
-  const refusedSomewhere = [...verdicts.values()].some(
-    (v) => !v.allowed && kinds.get(v.origin) !== 'control' && kinds.get(v.origin) !== 'opaque',
-  );
-  const unknownOf = (broader: TrustCheckId): string | undefined => {
-    if (broader === 'origin-reflected' && refusedSomewhere) return undefined;
-    const missing = (deciding.get(broader) ?? []).find((o) => unanswered.has(o));
-    if (missing === undefined) return undefined;
-    return `; whether a broader rule holds (${broader}) is unknown: ${probeLabel(channel, missing)} got no answer (${unanswered.get(missing)})`;
-  };
-  const unknownFor = (check: TrustCheckId): string => {
-    const broader: TrustCheckId[] = ['origin-reflected', 'substring-match', 'suffix-match', 'prefix-match'];
-    for (const b of broader) {
-      if (b === check || hits.has(b)) continue;
-      const note = unknownOf(b);
-      if (note !== undefined) return note;
-    }
-    return '';
-  };
+/** The name classes (and localhost, hosting), when the server does not simply reflect every origin. */
+function classifyNames(probes: ChannelProbes, plan: ChannelPlan, found: ChannelHits): void {
+  const { perSource, locals, bypasses, prefixHits } = plan;
+  const { bases, dotProbes, truncations } = bypasses;
+  const ok = (origin: string): boolean => probes.ok(origin);
+  const sch = (b: string): string => bypasses.scheme(b);
+  const add = (check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string): void =>
+    found.add(check, origin, kind, rule, note);
+  const unknownFor = (check: TrustCheckId): string => found.unknownFor(check);
 
-  const httpTwins = bases.map(httpTwin).filter((o): o is string => o !== undefined);
+  const httpTwins = bases.map((b) => httpTwin(plan.names, b)).filter((o): o is string => o !== undefined);
   const httpOk = httpTwins.filter(ok);
   const overHttp = httpOk.length > 0 ? ', over http or https' : '';
   // Per source domain: whether the suffix probe passed, and whether prefix + suffix + infix prove `includes()`.
   const suffixOkFor = perSource.filter((p) => ok(p.suffix));
-  const forwardFor = suffixOkFor.filter((p) => prefixHitIn(p.source.domain) && ok(p.infix));
+  const forwardFor = suffixOkFor.filter((p) => bypasses.prefixHitIn(probes, p.source.domain) && ok(p.infix));
   const forward = forwardFor.length > 0;
   const suffixOk = suffixOkFor.length > 0;
   const inSuffixDomain = (h: string): boolean => suffixOkFor.some((p) => h.endsWith(p.source.domain));
-
   for (const p of forwardFor) {
     add(
       'substring-match',
@@ -578,5 +738,4 @@ async function analyzeChannel(
       );
     }
   }
-  return finish();
 }
