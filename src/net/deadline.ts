@@ -71,22 +71,28 @@ export class Deadline {
 
   /** A request starts waiting (for a slot, a token, a backoff); call the result when it stops waiting. */
   beginWait(): () => void {
-    return this.track('waiting');
-  }
-
-  /** A request is on the wire; call the result when it is done. */
-  beginRequest(): () => void {
-    return this.track('onWire');
-  }
-
-  private track(kind: 'waiting' | 'onWire'): () => void {
-    this[kind]++;
+    this.waiting++;
     this.update();
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      this[kind]--;
+      this.waiting--;
+      this.update();
+    };
+  }
+
+  /** A request is on the wire; call the result when it is done. */
+  beginRequest(): () => void {
+    // Its own method rather than a shared one indexing `this[kind]`: a computed key is a megamorphic keyed load
+    // (every request passes here twice).
+    this.onWire++;
+    this.update();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.onWire--;
       this.update();
     };
   }

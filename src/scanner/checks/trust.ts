@@ -313,9 +313,16 @@ class ChannelProbes {
       // A look-alike of a hint can fall inside the target's own site; such a name is not the attacker's.
       if (probeOriginProblem(origin, kind, this.names) !== null) return undefined;
       this.kinds.set(origin, kind);
+      this.decides(origin, checks);
+      return this.send(origin);
     }
     this.decides(origin, checks);
+    // Planned again (an earlier round, another class): already answered, or in flight (the context shares it).
     if (this.verdicts.has(origin) || this.unanswered.has(origin)) return undefined;
+    return this.send(origin);
+  }
+
+  private send(origin: string): Promise<void> {
     return sendOn(this.ctx, this.channel, origin).then((outcome) => {
       if (outcome.kind === 'answered') this.verdicts.set(origin, verdictOf(origin, this.channel, outcome.exchange));
       else this.unanswered.set(origin, outcome.reason);
