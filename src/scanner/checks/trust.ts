@@ -596,153 +596,216 @@ function classifyChannel(probes: ChannelProbes, plan: ChannelPlan): ChannelTrust
   return found.result(plan.trusted);
 }
 
-/** The name classes (and localhost, hosting), when the server does not simply reflect every origin. */
-function classifyNames(probes: ChannelProbes, plan: ChannelPlan, found: ChannelHits): void {
-  const { perSource, locals, bypasses, prefixHits } = plan;
-  const { bases, dotProbes, truncations } = bypasses;
-  const ok = (origin: string): boolean => probes.ok(origin);
-  const sch = (b: string): string => bypasses.scheme(b);
-  const add = (check: TrustCheckId, origin: string, kind: ProbeKind, rule: string, note?: string): void =>
-    found.add(check, origin, kind, rule, note);
-  const unknownFor = (check: TrustCheckId): string => found.unknownFor(check);
+/** What the name classes share: the answers, the plan, the hits so far, and what the suffix and prefix probes proved. */
+interface NameEvidence {
+  readonly probes: ChannelProbes;
+  readonly plan: ChannelPlan;
+  readonly found: ChannelHits;
+  /** The http twins of the bases that the server trusts. */
+  readonly httpOk: readonly string[];
+  /** `, over http or https` when an http twin is trusted too. */
+  readonly overHttp: string;
+  /** The sources whose suffix probe passed. */
+  readonly suffixOkFor: readonly SourceProbes[];
+  /** Prefix, suffix and infix all passed on some source: one `includes()` explains every name class. */
+  readonly forward: boolean;
+}
 
-  const httpTwins = bases.map((b) => httpTwin(plan.names, b)).filter((o): o is string => o !== undefined);
-  const httpOk = httpTwins.filter(ok);
-  const overHttp = httpOk.length > 0 ? ', over http or https' : '';
+/**
+ * The name classes (and localhost, hosting), when the server does not simply reflect every origin. In this order:
+ * a class's rule mentions the broader classes still unknown, so what was found before it matters.
+ */
+function classifyNames(probes: ChannelProbes, plan: ChannelPlan, found: ChannelHits): void {
+  const httpOk = plan.bypasses.bases
+    .map((b) => httpTwin(plan.names, b))
+    .filter((o): o is string => o !== undefined && probes.ok(o));
   // Per source domain: whether the suffix probe passed, and whether prefix + suffix + infix prove `includes()`.
-  const suffixOkFor = perSource.filter((p) => ok(p.suffix));
-  const forwardFor = suffixOkFor.filter((p) => bypasses.prefixHitIn(probes, p.source.domain) && ok(p.infix));
-  const forward = forwardFor.length > 0;
-  const suffixOk = suffixOkFor.length > 0;
-  const inSuffixDomain = (h: string): boolean => suffixOkFor.some((p) => h.endsWith(p.source.domain));
+  const suffixOkFor = plan.perSource.filter((p) => probes.ok(p.suffix));
+  const forwardFor = suffixOkFor.filter(
+    (p) => plan.bypasses.prefixHitIn(probes, p.source.domain) && probes.ok(p.infix),
+  );
+  const evidence: NameEvidence = {
+    probes,
+    plan,
+    found,
+    httpOk,
+    overHttp: httpOk.length > 0 ? ', over http or https' : '',
+    suffixOkFor,
+    forward: forwardFor.length > 0,
+  };
+  classifySubstring(evidence, forwardFor);
+  if (!evidence.forward) classifyPrefixAndSuffix(evidence);
+  classifyUnescapedDot(evidence);
+  classifySpecialChar(evidence);
+  classifyInsecure(evidence);
+  classifySubdomain(evidence);
+  classifyHosting(evidence);
+  classifyLocalhost(evidence);
+}
+
+/** A containment test, in either direction: `includes()` proven, then truncations and substrings of a domain. */
+function classifySubstring(e: NameEvidence, forwardFor: readonly SourceProbes[]): void {
+  const { probes, found } = e;
+  const { truncations } = e.plan.bypasses;
   for (const p of forwardFor) {
-    add(
+    found.add(
       'substring-match',
       p.infix,
       'attacker',
-      `accepts any origin containing ${code(p.source.domain)}${overHttp}${unknownFor('substring-match')}`,
+      `accepts any origin containing ${code(p.source.domain)}${e.overHttp}${found.unknownFor('substring-match')}`,
     );
   }
   // Containment written backwards: a registrable truncation first, then a registrable substring of a
   // domain, then a truncation nobody can register today (a witness of the rule; graded low).
+  const truncated = (origin: string, from: string): string =>
+    `accepts ${code(origin)}, a truncation of the trusted ${code(from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${from} ...'.includes(origin)`)})${found.unknownFor('substring-match')}`;
   for (const [origin, t] of truncations) {
-    if (!t.registrable || !ok(origin)) continue;
-    add(
-      'substring-match',
-      origin,
-      'attacker',
-      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
-    );
+    if (t.registrable && probes.ok(origin)) found.add('substring-match', origin, 'attacker', truncated(origin, t.from));
   }
-  for (const p of perSource) {
-    const origin = p.substrings.find(ok);
+  for (const p of e.plan.perSource) {
+    const origin = p.substrings.find((o) => probes.ok(o));
     if (origin === undefined) continue;
-    add(
+    found.add(
       'substring-match',
       origin,
       'attacker',
-      `accepts an origin whose host is a substring of ${code(p.source.domain)} (e.g. ${code(hostOf(origin))})${unknownFor('substring-match')}`,
+      `accepts an origin whose host is a substring of ${code(p.source.domain)} (e.g. ${code(hostOf(origin))})${found.unknownFor('substring-match')}`,
     );
   }
   for (const [origin, t] of truncations) {
-    if (t.registrable || !ok(origin)) continue;
-    add(
-      'substring-match',
-      origin,
+    if (!t.registrable && probes.ok(origin)) {
+      found.add('substring-match', origin, 'attacker', truncated(origin, t.from));
+    }
+  }
+}
+
+/** `startsWith()` on a trusted origin, and `endsWith()` on a trusted domain (when no `includes()` explains both). */
+function classifyPrefixAndSuffix(e: NameEvidence): void {
+  const { probes, found } = e;
+  const { bypasses } = e.plan;
+  const base = bypasses.bases.find((b) => probes.ok(bypasses.prefix(b)));
+  if (base !== undefined) {
+    found.add(
+      'prefix-match',
+      bypasses.prefix(base),
       'attacker',
-      `accepts ${code(origin)}, a truncation of the trusted ${code(t.from)}: it tests whether the origin occurs inside a trusted string (e.g. ${code(`'${t.from} ...'.includes(origin)`)})${unknownFor('substring-match')}`,
+      `accepts any origin starting with ${code(`${bypasses.scheme(base)}://${base}`)}${found.unknownFor('prefix-match')}`,
     );
   }
-  if (!forward) {
-    const base = bases.find((b) => ok(prefixOrigin(b, sch(b))));
-    if (base !== undefined) {
-      const p = prefixOrigin(base, sch(base));
-      add(
-        'prefix-match',
-        p,
-        'attacker',
-        `accepts any origin starting with ${code(`${sch(base)}://${base}`)}${unknownFor('prefix-match')}`,
-      );
-    }
-    const s = suffixOkFor[0];
-    if (s !== undefined) {
-      add(
-        'suffix-match',
-        s.suffix,
-        'attacker',
-        `accepts any origin whose host ends in ${code(s.source.domain)}${overHttp}${unknownFor('suffix-match')}`,
-      );
-    }
+  const s = e.suffixOkFor[0];
+  if (s !== undefined) {
+    found.add(
+      'suffix-match',
+      s.suffix,
+      'attacker',
+      `accepts any origin whose host ends in ${code(s.source.domain)}${e.overHttp}${found.unknownFor('suffix-match')}`,
+    );
   }
-  for (const [origin, source] of dotProbes) {
-    if (!ok(origin) || forward) continue;
+}
+
+/** A regular expression with an unescaped `.` (unless a suffix rule already explains the probe's host). */
+function classifyUnescapedDot(e: NameEvidence): void {
+  const { probes, found } = e;
+  if (e.forward) return;
+  for (const [origin, source] of e.plan.bypasses.dotProbes) {
+    if (!probes.ok(origin)) continue;
     const h = hostOf(origin);
-    if (inSuffixDomain(h)) continue;
-    add(
+    if (e.suffixOkFor.some((p) => h.endsWith(p.source.domain))) continue;
+    found.add(
       'unescaped-dot',
       origin,
       'attacker',
-      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})${unknownFor('unescaped-dot')}`,
+      `matches ${code(source)} with an unescaped ${code('.')} in a regular expression, so any character stands for a dot (e.g. ${code(h)})${found.unknownFor('unescaped-dot')}`,
     );
   }
-  for (const b of bases) {
-    if (forward || prefixHits.includes(prefixOrigin(b, sch(b)))) continue;
+}
+
+/** A trusted name followed by a character a parser takes for the end of the host (unless a prefix rule explains it). */
+function classifySpecialChar(e: NameEvidence): void {
+  const { probes, found } = e;
+  const { bypasses, prefixHits } = e.plan;
+  if (e.forward) return;
+  for (const b of bypasses.bases) {
+    if (prefixHits.includes(bypasses.prefix(b))) continue;
+    const scheme = bypasses.scheme(b);
     for (const c of specialChars) {
-      const origin = specialCharOrigin(b, c.char, sch(b));
-      if (!ok(origin)) continue;
-      add(
+      const origin = specialCharOrigin(b, c.char, scheme);
+      if (!probes.ok(origin)) continue;
+      found.add(
         'special-char-bypass',
         origin,
         'attacker',
-        `accepts ${code(`${sch(b)}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host${unknownFor('special-char-bypass')}`,
+        `accepts ${code(`${scheme}://${b}`)} followed by ${code(c.char)}, a character its parser treats as the end of the host${found.unknownFor('special-char-bypass')}`,
         `Browsers that keep ${code(c.char)} in a host and so can send this origin: ${c.browsers.join(', ')}.`,
       );
       break;
     }
   }
-  for (const origin of httpOk) {
-    if (forward || suffixOk) continue;
-    add(
+}
+
+/** The http twin of a trusted name (unless a suffix or containment rule already accepts it). */
+function classifyInsecure(e: NameEvidence): void {
+  if (e.forward || e.suffixOkFor.length > 0) return;
+  for (const origin of e.httpOk) {
+    e.found.add(
       'insecure-origin-trusted',
       origin,
       'insecure',
-      `trusts ${code(origin)}, an origin served over plain http${unknownFor('insecure-origin-trusted')}`,
+      `trusts ${code(origin)}, an origin served over plain http${e.found.unknownFor('insecure-origin-trusted')}`,
     );
   }
-  for (const p of perSource) {
-    if (!ok(p.subdomain) || forward || suffixOk) continue;
-    add(
+}
+
+/** Any sub-domain of a trusted domain (unless a suffix or containment rule already accepts it). */
+function classifySubdomain(e: NameEvidence): void {
+  if (e.forward || e.suffixOkFor.length > 0) return;
+  for (const p of e.plan.perSource) {
+    if (!e.probes.ok(p.subdomain)) continue;
+    e.found.add(
       'any-subdomain-trusted',
       p.subdomain,
       'subdomain',
-      `accepts any sub-domain of ${code(p.source.domain)} (e.g. ${code(hostOf(p.subdomain))})${unknownFor('any-subdomain-trusted')}`,
+      `accepts any sub-domain of ${code(p.source.domain)} (e.g. ${code(hostOf(p.subdomain))})${e.found.unknownFor('any-subdomain-trusted')}`,
     );
   }
+}
+
+/** A hosting service or code playground where anyone runs script. */
+function classifyHosting(e: NameEvidence): void {
   for (const origin of hostingOrigins) {
-    if (!ok(origin)) continue;
-    const h = hostOf(origin);
-    const rule = h.endsWith('.github.io')
+    if (!e.probes.ok(origin)) continue;
+    const rule = hostOf(origin).endsWith('.github.io')
       ? `accepts origins under ${code('github.io')}, where anyone can publish pages`
       : `trusts ${code(origin)}, a code playground that runs anyone's script`;
-    add('third-party-origin-trusted', origin, 'hosting', `${rule}${unknownFor('third-party-origin-trusted')}`);
+    e.found.add(
+      'third-party-origin-trusted',
+      origin,
+      'hosting',
+      `${rule}${e.found.unknownFor('third-party-origin-trusted')}`,
+    );
   }
-  if (ok(localhostPrefixOrigin)) {
-    add(
+}
+
+/** Loopback origins, or any origin starting with `http://localhost`. */
+function classifyLocalhost(e: NameEvidence): void {
+  const { probes, found } = e;
+  if (probes.ok(localhostPrefixOrigin)) {
+    found.add(
       'localhost-trusted',
       localhostPrefixOrigin,
       'attacker',
-      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does${unknownFor('localhost-trusted')}`,
+      `accepts any origin starting with ${code('http://localhost')}, which ${code(localhostPrefixOrigin)} also does${found.unknownFor('localhost-trusted')}`,
     );
-  } else {
-    const local = locals.filter(ok);
-    const [first] = local;
-    if (first !== undefined) {
-      add(
-        'localhost-trusted',
-        first,
-        'local',
-        `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}${unknownFor('localhost-trusted')}`,
-      );
-    }
+    return;
+  }
+  const local = e.plan.locals.filter((o) => probes.ok(o));
+  const [first] = local;
+  if (first !== undefined) {
+    found.add(
+      'localhost-trusted',
+      first,
+      'local',
+      `trusts the loopback origin${local.length > 1 ? 's' : ''} ${local.map(code).join(' and ')}${found.unknownFor('localhost-trusted')}`,
+    );
   }
 }
