@@ -71,30 +71,30 @@ export class Deadline {
 
   /** A request starts waiting (for a slot, a token, a backoff); call the result when it stops waiting. */
   beginWait(): () => void {
-    this.waiting++;
-    this.update();
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.waiting--;
-      this.update();
-    };
+    return this.track(false);
   }
 
   /** A request is on the wire; call the result when it is done. */
   beginRequest(): () => void {
-    // Its own method rather than a shared one indexing `this[kind]`: a computed key is a megamorphic keyed load
-    // (every request passes here twice).
-    this.onWire++;
-    this.update();
+    return this.track(true);
+  }
+
+  // Which counter by a flag and a branch, not `this[kind]` with a key string: a computed key is a megamorphic keyed
+  // load, and every request passes here twice.
+  private track(onWire: boolean): () => void {
+    this.count(onWire, 1);
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      this.onWire--;
-      this.update();
+      this.count(onWire, -1);
     };
+  }
+
+  private count(onWire: boolean, delta: 1 | -1): void {
+    if (onWire) this.onWire += delta;
+    else this.waiting += delta;
+    this.update();
   }
 
   private update(): void {
