@@ -484,10 +484,9 @@ async function analyzeChannel(
   // Rounds three and four: bypasses built on each trusted name.
   const bypasses = new Bypasses(names, trusted, looking.hints);
   await probes.probeAll(bypasses.roundThree());
-  const prefixHits = bypasses.bases.map((b) => bypasses.prefix(b)).filter((o) => probes.ok(o));
   await probes.probeAll(bypasses.roundFour(probes, perSource));
 
-  return classifyChannel(probes, { names, perSource, locals, trusted, bypasses, prefixHits });
+  return classifyChannel(probes, { names, perSource, locals, trusted, bypasses });
 }
 
 /** What the classification reads besides the answers: the plan the rounds followed. */
@@ -497,8 +496,6 @@ interface ChannelPlan {
   readonly locals: readonly string[];
   readonly trusted: readonly string[];
   readonly bypasses: Bypasses;
-  /** The prefix probes that passed after round three. */
-  readonly prefixHits: readonly string[];
 }
 
 /** The classes that hold on one channel as they are found, and what the answers cannot rule out. */
@@ -723,10 +720,11 @@ function classifyUnescapedDot(e: NameEvidence): void {
 /** A trusted name followed by a character a parser takes for the end of the host (unless a prefix rule explains it). */
 function classifySpecialChar(e: NameEvidence): void {
   const { probes, found } = e;
-  const { bypasses, prefixHits } = e.plan;
+  const { bypasses } = e.plan;
   if (e.forward) return;
   for (const b of bypasses.bases) {
-    if (prefixHits.includes(bypasses.prefix(b))) continue;
+    // A passed prefix probe (decided in round three, never sent again) already explains the name plus anything.
+    if (probes.ok(bypasses.prefix(b))) continue;
     const scheme = bypasses.scheme(b);
     for (const c of specialChars) {
       const origin = specialCharOrigin(b, c.char, scheme);
