@@ -75,9 +75,14 @@ async function startLabProcess(): Promise<{ child: ChildProcess; info: LabInfo }
   return { child, info };
 }
 
+/** Lab target number `i`: the lab's endpoints in turn, each under its own `/t/<i>` prefix. */
+function labTarget(base: string, i: number): string {
+  return `${base}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`;
+}
+
 /** Targets generated lazily, as a streamed input file would deliver them. */
 function* targets(base: string, count: number): Generator<string> {
-  for (let i = 0; i < count; i++) yield `${base}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`;
+  for (let i = 0; i < count; i++) yield labTarget(base, i);
 }
 
 interface Run {
@@ -290,7 +295,7 @@ async function clientRate(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const i = next++;
-        const url = new URL(`${info.httpsUrl}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`);
+        const url = new URL(labTarget(info.httpsUrl, i));
         const list = recorded[i % recorded.length] ?? [];
         const outcomes = await Promise.all(
           list.map((r) => client.request({ url, method: r.method, headers: r.headers })),
