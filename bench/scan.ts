@@ -13,8 +13,9 @@
  * Origin): the physical limit of this machine for this server. The ratio of corsight's request rate to it says
  * how much of that limit a scan uses (issue target: at least 0.5). Both rates swing by up to 2x from one minute to
  * the next on a shared VM (autocannon alone measured 13.6k to 27.3k requests/s on this lab within an hour), so the
- * ratio is taken over `--ratio-rounds` (default 3) interleaved pairs, a warm scan of `--ratio-size` targets
- * (default 2,000) then `--raw-seconds` of autocannon, and reported as the ratio of the medians with every pair.
+ * ratio is taken over `--ratio-rounds` (default 3) interleaved pairs, a scan of `--ratio-size` targets (default
+ * 2,000, after `--ratio-warm` untimed ones, default 1,000) then `--raw-seconds` of autocannon (after one untimed
+ * second), and reported as the ratio of the medians with every pair.
  * Each round also measures corsight's HTTP client alone: the very requests the scan sends for each lab endpoint
  * (recorded once from the checks), replayed target by target through a fresh client with nothing read from the
  * answers. That rate against autocannon's is the ceiling of the network layer. And each round scans the same
@@ -24,10 +25,13 @@
  * model, findings) costs. Beside the rates, each round's CPU per request (the scanner's in the scan, the lab's under
  * autocannon) and their quotient: the rates move with the minute on a shared VM, the quotient much less.
  *
- * The lab runs in a child process (its own event loop, as a real target would), the scanner in this one.
+ * The lab runs in a child process (its own event loop, as a real target would), and every measured piece (each
+ * scan, each autocannon run, each client replay) in a fresh child process of its own, as `corsight scan` and the
+ * autocannon CLI run: sharing one process, each tool's code would skew V8's type feedback for the other (see `Job`).
+ * This process only orchestrates and reads each child's and the lab's CPU time around the timed part.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
  * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
- * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--raw-seconds N`.
+ * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -47,7 +51,7 @@ interface LabInfo {
   resolve: string[];
 }
 
-// Child mode: serve the lab until the parent disconnects.
+// Child modes: serve the lab until the parent disconnects, or run one measured job and exit.
 if (process.argv[2] === '--serve-lab') {
   const lab = await startLab();
   process.send?.({ httpsUrl: lab.httpsUrl, resolve: lab.resolve } satisfies LabInfo);
@@ -56,6 +60,8 @@ if (process.argv[2] === '--serve-lab') {
   process.on('disconnect', () => {
     void lab.close().then(() => process.exit(0));
   });
+} else if (process.argv[2] === '--job') {
+  await serveJob();
 } else {
   await main();
 }
@@ -114,12 +120,16 @@ function labCpu(child: ChildProcess): Promise<number> {
   });
 }
 
+/**
+ * Scans `count` lab targets through the jsonl reporter into a null sink. `ready` is awaited just before the clock
+ * starts (the parent reads the lab's CPU time then); the lab's CPU per target is filled in by the parent.
+ */
 async function run(
-  child: ChildProcess,
   info: LabInfo,
   count: number,
   concurrency: number,
   perHost: number,
+  ready: () => Promise<void>,
   sampleRetained = false,
   checkSet?: readonly Check[],
 ): Promise<Run> {
@@ -148,7 +158,7 @@ async function run(
   let bytes = 0;
   let retained = 0;
   const gc = sampleRetained ? (globalThis as { gc?: () => void }).gc : undefined;
-  const labBefore = await labCpu(child);
+  await ready();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for await (const result of scanner.scan(targets(info.httpsUrl, count))) {
@@ -170,7 +180,6 @@ async function run(
   if (scanner.stats.retries > 0) {
     process.stderr.write(`  ${scanner.stats.retries} retries of ${scanner.stats.requests} requests\n`);
   }
-  const labAfter = await labCpu(child);
   await scanner.close();
   clearInterval(sampler);
   sample();
@@ -178,7 +187,7 @@ async function run(
   return {
     targets: done,
     scannerCpuMsPerTarget: (cpu.user + cpu.system) / 1000 / done,
-    labCpuMsPerTarget: (labAfter - labBefore) / done,
+    labCpuMsPerTarget: 0,
     seconds,
     targetsPerSecond: done / seconds,
     requestsPerTarget: requests / done,
@@ -190,20 +199,15 @@ async function run(
   };
 }
 
-/**
- * autocannon against the same lab process: requests/s over https, keep-alive, `connections` sockets, and the lab's
- * CPU per request meanwhile (microseconds).
- */
+/** autocannon against the lab process: requests/s over https, keep-alive, `connections` sockets. */
 async function rawRate(
-  child: ChildProcess,
   info: LabInfo,
   connections: number,
   seconds: number,
-): Promise<{ rate: number; labCpuUsPerRequest: number; errors: number }> {
+): Promise<{ rate: number; requests: number; errors: number }> {
   const url = new URL(info.httpsUrl);
   // The lab's name resolves only through --resolve rules: connect to the address, keep the name for SNI and Host.
   const address = info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
-  const labBefore = await labCpu(child);
   const result = await autocannon({
     url: `https://${address}:${url.port}`,
     servername: url.hostname,
@@ -216,12 +220,7 @@ async function rawRate(
       headers: { host: url.host, origin: 'https://corsight-attacker.com', accept: '*/*' },
     })),
   });
-  const labMs = (await labCpu(child)) - labBefore;
-  return {
-    rate: result.requests.average,
-    labCpuUsPerRequest: (labMs * 1000) / Math.max(1, result.requests.total),
-    errors: result.errors,
-  };
+  return { rate: result.requests.average, requests: result.requests.total, errors: result.errors };
 }
 
 /** The requests (method and header list) a scan sends to one target. */
@@ -300,11 +299,13 @@ async function clientRate(
   count: number,
   concurrency: number,
   perHost: number,
-): Promise<{ rate: number; errors: number }> {
+  ready: () => Promise<void>,
+): Promise<{ rate: number; requests: number; errors: number }> {
   const client = createTransport({ resolve: info.resolve, insecure: true, perHost });
   let next = 0;
   let requests = 0;
   let errors = 0;
+  await ready();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -322,7 +323,128 @@ async function clientRate(
   );
   const seconds = (performance.now() - started) / 1000;
   await client.close();
-  return { rate: requests / seconds, errors };
+  return { rate: requests / seconds, requests, errors };
+}
+
+/**
+ * One measured piece of work. Each runs in a fresh process of its own, as `corsight scan` and the autocannon CLI
+ * do: run in one process, each tool's code shares V8's type feedback with the other's (Node's streams, TLS and
+ * events code is the same functions), and whichever runs later pays for the polymorphism. The scan measured
+ * 5-15% more CPU per request after 5 s of autocannon in its process than without (fresh processes, alternated).
+ */
+type Job =
+  | {
+      kind: 'scan';
+      info: LabInfo;
+      count: number;
+      /** Targets scanned first, untimed (JIT, TLS sessions), as the first targets of a long scan are. */
+      warm: number;
+      concurrency: number;
+      perHost: number;
+      sampleRetained: boolean;
+      /** With these probes per lab endpoint: the stand-in that asks them and decides nothing (`askOnly`). */
+      askOnly?: [string, ProbeRequest[]][];
+    }
+  | {
+      kind: 'client';
+      info: LabInfo;
+      count: number;
+      warm: number;
+      concurrency: number;
+      perHost: number;
+      requests: RecordedRequests[];
+    }
+  | { kind: 'autocannon'; info: LabInfo; connections: number; seconds: number };
+
+type JobResult =
+  { kind: 'scan'; run: Run } | { kind: 'client' | 'autocannon'; rate: number; requests: number; errors: number };
+
+/** The `ready` of an untimed run. */
+function untimed(): Promise<void> {
+  return Promise.resolve();
+}
+
+/** Runs `job` in this (child) process; `ready` is awaited just before the timed part starts. */
+async function runJob(job: Job, ready: () => Promise<void>): Promise<JobResult> {
+  const { info } = job;
+  switch (job.kind) {
+    case 'scan': {
+      const checkSet = job.askOnly === undefined ? undefined : [askOnly(new Map(job.askOnly))];
+      if (job.warm > 0) await run(info, job.warm, job.concurrency, job.perHost, untimed, false, checkSet);
+      const result = await run(info, job.count, job.concurrency, job.perHost, ready, job.sampleRetained, checkSet);
+      return { kind: 'scan', run: result };
+    }
+    case 'client': {
+      if (job.warm > 0) await clientRate(info, job.requests, job.warm, job.concurrency, job.perHost, untimed);
+      return {
+        kind: 'client',
+        ...(await clientRate(info, job.requests, job.count, job.concurrency, job.perHost, ready)),
+      };
+    }
+    case 'autocannon': {
+      await rawRate(info, job.connections, 1); // warm-up, so the timed seconds are not the JIT's
+      await ready();
+      return { kind: 'autocannon', ...(await rawRate(info, job.connections, job.seconds)) };
+    }
+  }
+}
+
+/** Child side of `measure`: take the job, say when the timed part starts, wait for the go, send the result. */
+async function serveJob(): Promise<void> {
+  const nextMessage = () => new Promise<unknown>((resolve) => process.once('message', resolve));
+  const job = (await nextMessage()) as Job;
+  const result = await runJob(job, async () => {
+    process.send?.('ready');
+    await nextMessage();
+  });
+  process.send?.(result, () => process.disconnect());
+}
+
+/**
+ * Runs `job` in a fresh child process and returns its result with the lab's CPU time (ms) during the timed part,
+ * read just before the child's clock starts and just after it stops.
+ */
+async function measure(lab: ChildProcess, job: Job): Promise<{ result: JobResult; labCpuMs: number }> {
+  const sampleRetained = job.kind === 'scan' && job.sampleRetained;
+  const worker = fork(fileURLToPath(import.meta.url), ['--job'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: sampleRetained ? ['--expose-gc'] : [],
+  });
+  const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+  const nextMessage = () =>
+    Promise.race([
+      new Promise<unknown>((resolve) => worker.once('message', resolve)),
+      exited.then((code) => Promise.reject(new Error(`bench job '${job.kind}' exited with ${code}`))),
+    ]);
+  worker.send(job);
+  await nextMessage(); // 'ready'
+  const before = await labCpu(lab);
+  worker.send('go');
+  const result = (await nextMessage()) as JobResult;
+  const labCpuMs = (await labCpu(lab)) - before;
+  await exited;
+  return { result, labCpuMs };
+}
+
+/** A scan job's run, with the lab's CPU per target filled in. */
+async function measureScan(lab: ChildProcess, job: Extract<Job, { kind: 'scan' }>): Promise<Run> {
+  const { result, labCpuMs } = await measure(lab, job);
+  if (result.kind !== 'scan') throw new Error('a scan job returned no run');
+  return { ...result.run, labCpuMsPerTarget: labCpuMs / result.run.targets };
+}
+
+/** A client or autocannon job's rate, with the lab's CPU per request (µs). */
+async function measureRate(
+  lab: ChildProcess,
+  job: Exclude<Job, { kind: 'scan' }>,
+): Promise<{ rate: number; labCpuUsPerRequest: number; errors: number }> {
+  const { result, labCpuMs } = await measure(lab, job);
+  if (result.kind === 'scan') throw new Error(`a ${job.kind} job returned a scan`);
+  return {
+    rate: result.rate,
+    labCpuUsPerRequest: (labCpuMs * 1000) / Math.max(1, result.requests),
+    errors: result.errors,
+  };
 }
 
 async function main(): Promise<void> {
@@ -343,10 +465,11 @@ async function main(): Promise<void> {
     console.log(
       `lab: ${info.httpsUrl} (child process), https, full check set, --concurrency ${concurrency} --per-host ${perHost}\n`,
     );
-    // Warm-up (JIT, TLS session cache), not reported.
-    await run(child, info, 200, concurrency, perHost);
+    // Every measured piece runs in a fresh process of its own (see `Job`), after an untimed warm-up there.
+    const scanJob = (count: number, warm: number, sampleRetained = false) =>
+      ({ kind: 'scan', info, count, warm, concurrency, perHost, sampleRetained }) as const;
     const rows: Run[] = [];
-    for (const size of sizes) rows.push(await run(child, info, size, concurrency, perHost));
+    for (const size of sizes) rows.push(await measureScan(child, scanJob(size, 200)));
     // The ratio: interleaved pairs (corsight, then autocannon), so a slow minute weighs on both sides alike.
     const pairs: {
       corsight: number;
@@ -360,15 +483,26 @@ async function main(): Promise<void> {
     }[] = [];
     const ratioRounds = Number(flag('--ratio-rounds', '3'));
     const ratioSize = Number(flag('--ratio-size', '2000'));
+    const ratioWarm = Number(flag('--ratio-warm', '1000'));
     const recorded = await recordRequests(info);
-    const asking = [askOnly(recorded.probes)];
-    await clientRate(info, recorded.requests, 200, concurrency, perHost); // warm-up
-    await run(child, info, 200, concurrency, perHost, false, asking); // warm-up
     for (let round = 0; round < ratioRounds; round++) {
-      const scan = await run(child, info, ratioSize, concurrency, perHost);
-      const raw = await rawRate(child, info, perHost, Number(flag('--raw-seconds', '5')));
-      const alone = await clientRate(info, recorded.requests, ratioSize, concurrency, perHost);
-      const runtime = await run(child, info, ratioSize, concurrency, perHost, false, asking);
+      const scan = await measureScan(child, scanJob(ratioSize, ratioWarm));
+      const raw = await measureRate(child, {
+        kind: 'autocannon',
+        info,
+        connections: perHost,
+        seconds: Number(flag('--raw-seconds', '5')),
+      });
+      const alone = await measureRate(child, {
+        kind: 'client',
+        info,
+        count: ratioSize,
+        warm: ratioWarm,
+        concurrency,
+        perHost,
+        requests: recorded.requests,
+      });
+      const runtime = await measureScan(child, { ...scanJob(ratioSize, ratioWarm), askOnly: [...recorded.probes] });
       pairs.push({
         corsight: scan.targetsPerSecond * scan.requestsPerTarget,
         autocannon: raw.rate,
@@ -381,7 +515,7 @@ async function main(): Promise<void> {
     }
     // What the run retains, in a pass of its own (forced full GCs would distort the timed runs).
     const largest = Math.max(...sizes);
-    const memory = await run(child, info, largest, concurrency, perHost, true);
+    const memory = await measureScan(child, scanJob(largest, 0, true));
     console.log('targets  seconds  targets/s  requests/target  errors  findings  peak RSS MiB  peak heap MiB');
     for (const r of rows) {
       console.log(
@@ -390,7 +524,7 @@ async function main(): Promise<void> {
     }
     console.log(
       memory.retainedHeapMiB === undefined
-        ? '\nretained heap: not measured (run with node --expose-gc)'
+        ? '\nretained heap: not measured (the memory job had no gc())'
         : `\nretained heap (largest after a full GC every 100 targets, untimed pass of ${largest} targets): ${memory.retainedHeapMiB.toFixed(1)} MiB, peak RSS in that pass ${memory.peakRssMiB.toFixed(0)} MiB`,
     );
     const [load1] = loadavg();
@@ -415,7 +549,7 @@ async function main(): Promise<void> {
     const clientAlone = median(pairs.map((pair) => pair.client));
     const runtimeAlone = median(pairs.map((pair) => pair.runtime));
     console.log(
-      `\nrequest rates, ${ratioRounds} interleaved rounds (corsight on ${ratioSize} warm targets, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s, then corsight's HTTP client alone on the same targets' requests, then a scan asking the same probes with no check logic):`,
+      `\nrequest rates, ${ratioRounds} interleaved rounds, each piece in a fresh process (corsight on ${ratioSize} targets after ${ratioWarm} untimed ones, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s after 1 untimed, then corsight's HTTP client alone on the same targets' requests, then a scan asking the same probes with no check logic):`,
     );
     for (const pair of pairs) {
       console.log(
