@@ -22,8 +22,12 @@
  * targets once more with a stand-in for the check set that asks the very probes the checks asked (all at once after
  * the baseline) and decides nothing: the ceiling with the scanner's runtime (deadline, probe cache, outcomes, trace,
  * report) on top of the client. The gap between that rate and the scan's is what the analysis (checks, browser
- * model, findings) costs. Beside the rates, each round's CPU per request (the scanner's in the scan, the lab's under
- * autocannon) and their quotient: the rates move with the minute on a shared VM, the quotient much less.
+ * model, findings) costs. Each round also replays the same requests through undici's `Agent` with a handler that
+ * reads nothing: the floor of any client built on undici. Beside the rates, each round's CPU per request (the
+ * scanner's in the scan, the lab's under autocannon) and their quotient: the rates move with the minute on a shared
+ * VM, the quotient much less; and each piece's own CPU per request (autocannon, bare undici, corsight's client, the
+ * scan with no check logic, the scan), the layers the scan spends over its floors. Last, the analysis alone: each
+ * check set over the recorded answers in process, with no network (`--analysis-size` targets), CPU per target.
  *
  * The lab runs in a child process (its own event loop, as a real target would), and every measured piece (each
  * scan, each autocannon run, each client replay) in a fresh child process of its own, as `corsight scan` and the
@@ -31,39 +35,26 @@
  * This process only orchestrates and reads each child's and the lab's CPU time around the timed part.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
  * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
- * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`.
+ * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`, `--analysis-size N`.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
 import type { HeaderList } from '../dist/fetch/headers.js';
 import type { Check, ProbeRequest } from '../dist/scanner/types.js';
 import { createProbeContext } from '../dist/scanner/context.js';
 import { createScanner } from '../dist/scanner/index.js';
 import { defaultScanOptions } from '../dist/scanner/options.js';
-import { createTransport } from '../dist/scanner/transport.js';
+import { createTransport, type TransportResult } from '../dist/scanner/transport.js';
+import { CheckView, traceChecks } from '../dist/scanner/probe-trace.js';
 import { createReporter } from '../dist/scanner/report/index.js';
 import { labEndpoints, startLab } from '../dist/lab/index.js';
 
 interface LabInfo {
   httpsUrl: string;
   resolve: string[];
-}
-
-// Child modes: serve the lab until the parent disconnects, or run one measured job and exit.
-if (process.argv[2] === '--serve-lab') {
-  const lab = await startLab();
-  process.send?.({ httpsUrl: lab.httpsUrl, resolve: lab.resolve } satisfies LabInfo);
-  // The parent asks for the lab's CPU time around each run.
-  process.on('message', () => process.send?.(process.cpuUsage()));
-  process.on('disconnect', () => {
-    void lab.close().then(() => process.exit(0));
-  });
-} else if (process.argv[2] === '--job') {
-  await serveJob();
-} else {
-  await main();
 }
 
 function flag(name: string, fallback: string): string {
@@ -231,6 +222,17 @@ interface Recorded {
   requests: RecordedRequests[];
   /** The probes, by endpoint path. */
   probes: Map<string, ProbeRequest[]>;
+  /** The answers, by endpoint path, then by `answerKey` of the request. */
+  answers: Map<string, [string, TransportResult][]>;
+}
+
+/** A request as the answer book knows it: its method and headers (names lower-cased, sorted), Host left out. */
+function answerKey(method: string, headers: HeaderList): string {
+  const lines = headers
+    .filter(([name]) => name.toLowerCase() !== 'host')
+    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+    .sort();
+  return `${method}\n${lines.join('\n')}`;
 }
 
 /** Each lab endpoint's requests, as the checks ask for them: one pass of the check set against the lab, recorded. */
@@ -239,18 +241,22 @@ async function recordRequests(info: LabInfo): Promise<Recorded> {
   const client = createTransport({ resolve: info.resolve, insecure: true });
   const recorded: RecordedRequests[] = [];
   const probes = new Map<string, ProbeRequest[]>();
+  const answers = new Map<string, [string, TransportResult][]>();
   try {
     for (const endpoint of labEndpoints) {
       const sent: RecordedRequests = [];
+      const book: [string, TransportResult][] = [];
       const ctx = createProbeContext({
         url: new URL(`${info.httpsUrl}/t/0${endpoint.path}`),
         transport: {
           stats: client.stats,
           close: () => client.close(),
           destroy: () => client.destroy(),
-          send(request) {
+          async send(request) {
             sent.push({ method: request.method, headers: request.headers });
-            return client.send(request);
+            const result = await client.send(request);
+            book.push([answerKey(request.method, request.headers), result]);
+            return result;
           },
         },
         userAgent: defaultScanOptions.userAgent,
@@ -262,11 +268,12 @@ async function recordRequests(info: LabInfo): Promise<Recorded> {
         endpoint.path,
         ctx.asked.map((asked) => asked.probe),
       );
+      answers.set(endpoint.path, book);
     }
   } finally {
     await client.close();
   }
-  return { requests: recorded, probes };
+  return { requests: recorded, probes, answers };
 }
 
 /**
@@ -289,23 +296,86 @@ function askOnly(probes: Map<string, ProbeRequest[]>): Check {
   };
 }
 
+/** What replays the recorded requests: corsight's HTTP client, or undici's `Agent` with nothing on top. */
+type Replayer = 'client' | 'undici';
+
+/** A sender of recorded requests over `perHost` keep-alive connections to the lab; true when answered. */
+interface Sender {
+  send(url: URL, request: RecordedRequests[number]): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function corsightSender(info: LabInfo, perHost: number): Sender {
+  const client = createTransport({ resolve: info.resolve, insecure: true, perHost });
+  return {
+    send: (url, { method, headers }) =>
+      client.request({ url, method, headers }).then((outcome) => outcome.outcome === 'answered'),
+    close: () => client.close(),
+  };
+}
+
 /**
- * corsight's HTTP client alone: `count` targets' recorded requests (each target's sent together, `concurrency`
- * targets at a time, `perHost` places on the lab host, as in a scan), answers dropped. Requests/s.
+ * An undici handler that reads nothing: the raw handler interface corsight's client uses (src/net/client.ts), a
+ * class like its `WireExchange`, so the floor is measured through the same calls.
  */
-async function clientRate(
+class DroppingHandler {
+  constructor(private readonly settle: (answered: boolean) => void) {}
+  onConnect(): void {}
+  onHeaders(): boolean {
+    return true;
+  }
+  onData(): boolean {
+    return true;
+  }
+  onComplete(): void {
+    this.settle(true);
+  }
+  onError(): void {
+    this.settle(false);
+  }
+}
+
+/**
+ * undici's `Agent.dispatch` with a handler that drops the answer: the floor of any client built on undici (no
+ * per-host flow, timer, header strings or body). It connects to the lab's address; the recorded Host header and
+ * the TLS server name carry the lab's name, as `--resolve` does.
+ */
+function undiciSender(info: LabInfo, perHost: number): Sender {
+  const lab = new URL(info.httpsUrl);
+  const address = info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
+  const origin = `https://${address}:${lab.port}`;
+  const agent = new Agent({ connections: perHost, connect: { rejectUnauthorized: false, servername: lab.hostname } });
+  return {
+    send: (url, { method, headers }) =>
+      new Promise<boolean>((resolve) => {
+        agent.dispatch(
+          { origin, path: `${url.pathname}${url.search}`, method, headers: headers.flat() },
+          new DroppingHandler(resolve),
+        );
+      }),
+    close: () => agent.close(),
+  };
+}
+
+/**
+ * An HTTP client alone: `count` targets' recorded requests (each target's sent together, `concurrency` targets at a
+ * time, `perHost` connections to the lab, as in a scan), answers dropped. Requests/s, and CPU µs per request.
+ */
+async function replayRate(
+  via: Replayer,
   info: LabInfo,
   recorded: RecordedRequests[],
   count: number,
   concurrency: number,
   perHost: number,
   ready: () => Promise<void>,
-): Promise<{ rate: number; requests: number; errors: number }> {
-  const client = createTransport({ resolve: info.resolve, insecure: true, perHost });
+): Promise<RateResult> {
+  const sender = via === 'client' ? corsightSender(info, perHost) : undiciSender(info, perHost);
   let next = 0;
   let requests = 0;
   let errors = 0;
   await ready();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -313,17 +383,90 @@ async function clientRate(
         const i = next++;
         const url = new URL(labTarget(info.httpsUrl, i));
         const list = recorded[i % recorded.length] ?? [];
-        const outcomes = await Promise.all(
-          list.map((r) => client.request({ url, method: r.method, headers: r.headers })),
-        );
+        const answered = await Promise.all(list.map((request) => sender.send(url, request)));
         requests += list.length;
-        errors += outcomes.filter((o) => o.outcome !== 'answered').length;
+        errors += answered.filter((ok) => !ok).length;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  await client.close();
-  return { rate: requests / seconds, requests, errors };
+  const cpu = process.cpuUsage(cpuBefore);
+  await sender.close();
+  return { rate: requests / seconds, requests, errors, cpuUs: (cpu.user + cpu.system) / Math.max(1, requests) };
+}
+
+/** A rate job's result: requests/s, the requests counted, errors, and this process's CPU µs per request. */
+interface RateResult {
+  rate: number;
+  requests: number;
+  errors: number;
+  cpuUs: number;
+}
+
+/**
+ * The analysis alone, in process: `count` lab targets scanned by each check set against the recorded answers (no
+ * network: a transport answering from the book), after one untimed round of every set; CPU µs per target, median of
+ * three rounds.
+ * What the checks' own code costs, apart from the network and the runtime around them, and which check costs what.
+ */
+async function analysisCosts(
+  info: LabInfo,
+  answers: [string, [string, TransportResult][]][],
+  count: number,
+): Promise<[string, number][]> {
+  const { checks } = await import('../dist/scanner/checks/index.js');
+  const books = new Map(answers.map(([path, book]) => [path, new Map(book)]));
+  const stats = { requests: 0, retries: 0, rateLimited: 0 };
+  const closed = () => Promise.resolve();
+  async function scanOne(i: number, set: readonly Check[]): Promise<void> {
+    const book = books.get(labEndpoints[i % labEndpoints.length]?.path ?? '') ?? new Map<string, TransportResult>();
+    const ctx = createProbeContext({
+      url: new URL(labTarget(info.httpsUrl, i)),
+      userAgent: defaultScanOptions.userAgent,
+      transport: {
+        stats,
+        close: closed,
+        destroy: closed,
+        send(request) {
+          const result = book.get(answerKey(request.method, request.headers));
+          return result === undefined ? Promise.reject(new Error('no recorded answer')) : Promise.resolve(result);
+        },
+      },
+    });
+    await ctx.baseline();
+    const views = set.map(() => new CheckView(ctx));
+    await Promise.all(set.map((check, index) => check.run(views[index]!)));
+    traceChecks(
+      set.map((check) => check.id),
+      views.map((view) => view.used),
+    );
+  }
+  async function pass(set: readonly Check[]): Promise<number> {
+    let next = 0;
+    const before = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < count) await scanOne(next++, set);
+      }),
+    );
+    const cpu = process.cpuUsage(before);
+    return (cpu.user + cpu.system) / count;
+  }
+  const trust = checks.filter((check) => check.kind === 'trust');
+  const sets: [string, readonly Check[]][] = [
+    ['all 17 checks', checks],
+    [`the ${trust.length} trust checks`, trust],
+    [`their shared analysis with ${trust[0]?.id}`, trust.slice(0, 1)],
+    ...checks.filter((check) => check.kind !== 'trust').map((check): [string, readonly Check[]] => [check.id, [check]]),
+    ['the baseline only', []],
+  ];
+  // One untimed round over every set (the JIT), then three timed rounds, the sets in turn in each.
+  for (const [, set] of sets) await pass(set);
+  const passes = sets.map((): number[] => []);
+  for (let round = 0; round < 3; round++) {
+    for (const [index, [, set]] of sets.entries()) passes[index]!.push(await pass(set));
+  }
+  return sets.map(([name], index) => [name, passes[index]!.sort((a, b) => a - b)[1]!]);
 }
 
 /**
@@ -346,7 +489,7 @@ type Job =
       askOnly?: [string, ProbeRequest[]][];
     }
   | {
-      kind: 'client';
+      kind: Replayer;
       info: LabInfo;
       count: number;
       warm: number;
@@ -354,10 +497,13 @@ type Job =
       perHost: number;
       requests: RecordedRequests[];
     }
-  | { kind: 'autocannon'; info: LabInfo; connections: number; seconds: number };
+  | { kind: 'autocannon'; info: LabInfo; connections: number; seconds: number }
+  | { kind: 'analysis'; info: LabInfo; count: number; answers: [string, [string, TransportResult][]][] };
 
 type JobResult =
-  { kind: 'scan'; run: Run } | { kind: 'client' | 'autocannon'; rate: number; requests: number; errors: number };
+  | { kind: 'scan'; run: Run }
+  | ({ kind: Replayer | 'autocannon' } & RateResult)
+  | { kind: 'analysis'; costs: [string, number][] };
 
 /** The `ready` of an untimed run. */
 function untimed(): Promise<void> {
@@ -374,17 +520,23 @@ async function runJob(job: Job, ready: () => Promise<void>): Promise<JobResult> 
       const result = await run(info, job.count, job.concurrency, job.perHost, ready, job.sampleRetained, checkSet);
       return { kind: 'scan', run: result };
     }
-    case 'client': {
-      if (job.warm > 0) await clientRate(info, job.requests, job.warm, job.concurrency, job.perHost, untimed);
-      return {
-        kind: 'client',
-        ...(await clientRate(info, job.requests, job.count, job.concurrency, job.perHost, ready)),
-      };
+    case 'client':
+    case 'undici': {
+      const { kind, requests, warm, count, concurrency, perHost } = job;
+      if (warm > 0) await replayRate(kind, info, requests, warm, concurrency, perHost, untimed);
+      return { kind, ...(await replayRate(kind, info, requests, count, concurrency, perHost, ready)) };
     }
     case 'autocannon': {
       await rawRate(info, job.connections, 1); // warm-up, so the timed seconds are not the JIT's
       await ready();
-      return { kind: 'autocannon', ...(await rawRate(info, job.connections, job.seconds)) };
+      const before = process.cpuUsage();
+      const raw = await rawRate(info, job.connections, job.seconds);
+      const cpu = process.cpuUsage(before);
+      return { kind: 'autocannon', ...raw, cpuUs: (cpu.user + cpu.system) / Math.max(1, raw.requests) };
+    }
+    case 'analysis': {
+      await ready();
+      return { kind: 'analysis', costs: await analysisCosts(info, job.answers, job.count) };
     }
   }
 }
@@ -433,18 +585,24 @@ async function measureScan(lab: ChildProcess, job: Extract<Job, { kind: 'scan' }
   return { ...result.run, labCpuMsPerTarget: labCpuMs / result.run.targets };
 }
 
-/** A client or autocannon job's rate, with the lab's CPU per request (µs). */
+/** A replay or autocannon job's rate, with its own and the lab's CPU per request (µs). */
 async function measureRate(
   lab: ChildProcess,
-  job: Exclude<Job, { kind: 'scan' }>,
-): Promise<{ rate: number; labCpuUsPerRequest: number; errors: number }> {
+  job: Extract<Job, { kind: Replayer | 'autocannon' }>,
+): Promise<RateResult & { labCpuUs: number }> {
   const { result, labCpuMs } = await measure(lab, job);
-  if (result.kind === 'scan') throw new Error(`a ${job.kind} job returned a scan`);
-  return {
-    rate: result.rate,
-    labCpuUsPerRequest: (labCpuMs * 1000) / Math.max(1, result.requests),
-    errors: result.errors,
-  };
+  if (result.kind === 'scan' || result.kind === 'analysis') throw new Error(`a ${job.kind} job returned no rate`);
+  return { ...result, labCpuUs: (labCpuMs * 1000) / Math.max(1, result.requests) };
+}
+
+/** The analysis' costs in process (see `analysisCosts`). */
+async function measureAnalysis(
+  lab: ChildProcess,
+  job: Extract<Job, { kind: 'analysis' }>,
+): Promise<[string, number][]> {
+  const { result } = await measure(lab, job);
+  if (result.kind !== 'analysis') throw new Error('an analysis job returned no costs');
+  return result.costs;
 }
 
 async function main(): Promise<void> {
@@ -475,10 +633,16 @@ async function main(): Promise<void> {
       corsight: number;
       autocannon: number;
       client: number;
+      undici: number;
       runtime: number;
       /** CPU microseconds per request: the scanner's in the scan, the lab's under autocannon. */
       scannerCpuUs: number;
       labCpuUs: number;
+      /** CPU microseconds per request in each other piece's own process (the floors under the scan). */
+      autocannonCpuUs: number;
+      undiciCpuUs: number;
+      clientCpuUs: number;
+      runtimeCpuUs: number;
       errors: number;
     }[] = [];
     const ratioRounds = Number(flag('--ratio-rounds', '3'));
@@ -493,26 +657,32 @@ async function main(): Promise<void> {
         connections: perHost,
         seconds: Number(flag('--raw-seconds', '5')),
       });
-      const alone = await measureRate(child, {
-        kind: 'client',
-        info,
-        count: ratioSize,
-        warm: ratioWarm,
-        concurrency,
-        perHost,
-        requests: recorded.requests,
-      });
+      const replay = { info, count: ratioSize, warm: ratioWarm, concurrency, perHost, requests: recorded.requests };
+      const alone = await measureRate(child, { kind: 'client', ...replay });
+      const bare = await measureRate(child, { kind: 'undici', ...replay });
       const runtime = await measureScan(child, { ...scanJob(ratioSize, ratioWarm), askOnly: [...recorded.probes] });
       pairs.push({
         corsight: scan.targetsPerSecond * scan.requestsPerTarget,
         autocannon: raw.rate,
         client: alone.rate,
+        undici: bare.rate,
         runtime: runtime.targetsPerSecond * runtime.requestsPerTarget,
         scannerCpuUs: (scan.scannerCpuMsPerTarget * 1000) / scan.requestsPerTarget,
-        labCpuUs: raw.labCpuUsPerRequest,
-        errors: raw.errors + scan.errors + alone.errors + runtime.errors,
+        labCpuUs: raw.labCpuUs,
+        autocannonCpuUs: raw.cpuUs,
+        undiciCpuUs: bare.cpuUs,
+        clientCpuUs: alone.cpuUs,
+        runtimeCpuUs: (runtime.scannerCpuMsPerTarget * 1000) / runtime.requestsPerTarget,
+        errors: raw.errors + scan.errors + alone.errors + bare.errors + runtime.errors,
       });
     }
+    const analysisTargets = Number(flag('--analysis-size', '1000'));
+    const analysis = await measureAnalysis(child, {
+      kind: 'analysis',
+      info,
+      count: analysisTargets,
+      answers: [...recorded.answers],
+    });
     // What the run retains, in a pass of its own (forced full GCs would distort the timed runs).
     const largest = Math.max(...sizes);
     const memory = await measureScan(child, scanJob(largest, 0, true));
@@ -547,13 +717,14 @@ async function main(): Promise<void> {
     const corsightRate = median(pairs.map((pair) => pair.corsight));
     const autocannonRate = median(pairs.map((pair) => pair.autocannon));
     const clientAlone = median(pairs.map((pair) => pair.client));
+    const undiciAlone = median(pairs.map((pair) => pair.undici));
     const runtimeAlone = median(pairs.map((pair) => pair.runtime));
     console.log(
-      `\nrequest rates, ${ratioRounds} interleaved rounds, each piece in a fresh process (corsight on ${ratioSize} targets after ${ratioWarm} untimed ones, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s after 1 untimed, then corsight's HTTP client alone on the same targets' requests, then a scan asking the same probes with no check logic):`,
+      `\nrequest rates, ${ratioRounds} interleaved rounds, each piece in a fresh process (corsight on ${ratioSize} targets after ${ratioWarm} untimed ones, then autocannon on the same lab: https, keep-alive, ${perHost} connections, ${flag('--raw-seconds', '5')} s after 1 untimed, then corsight's HTTP client alone on the same targets' requests, then undici alone on them, then a scan asking the same probes with no check logic):`,
     );
     for (const pair of pairs) {
       console.log(
-        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}; client alone ${pair.client.toFixed(0)} requests/s: ${(pair.client / pair.autocannon).toFixed(2)}; no check logic ${pair.runtime.toFixed(0)} requests/s: ${(pair.runtime / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
+        `  corsight ${pair.corsight.toFixed(0)} requests/s, autocannon ${pair.autocannon.toFixed(0)} requests/s: ${(pair.corsight / pair.autocannon).toFixed(2)}; client alone ${pair.client.toFixed(0)} requests/s: ${(pair.client / pair.autocannon).toFixed(2)}; undici alone ${pair.undici.toFixed(0)} requests/s: ${(pair.undici / pair.autocannon).toFixed(2)}; no check logic ${pair.runtime.toFixed(0)} requests/s: ${(pair.runtime / pair.autocannon).toFixed(2)}${pair.errors > 0 ? ` (${pair.errors} errors)` : ''}`,
       );
     }
     console.log(
@@ -576,14 +747,45 @@ async function main(): Promise<void> {
     console.log(
       `CPU per request, scanner in the scan / lab under autocannon: ${pairs.map((pair) => `${pair.scannerCpuUs.toFixed(0)} / ${pair.labCpuUs.toFixed(0)} µs`).join(', ')}; median quotient ${cpuQuotient.toFixed(2)}; ratio x quotient ${calibration.toFixed(2)}, so 0.5 needs a quotient of about ${(calibration / 0.5).toFixed(1)} or less`,
     );
+    // Each layer's CPU per request in its own process: what the scan spends over its floors (bare undici, then
+    // corsight's client, then the runtime with no decisions), each measured in the same rounds.
+    const floors = {
+      autocannon: median(pairs.map((pair) => pair.autocannonCpuUs)),
+      undici: median(pairs.map((pair) => pair.undiciCpuUs)),
+      client: median(pairs.map((pair) => pair.clientCpuUs)),
+      runtime: median(pairs.map((pair) => pair.runtimeCpuUs)),
+      scan: median(pairs.map((pair) => pair.scannerCpuUs)),
+    };
+    console.log(
+      `CPU per request in each piece's own process (medians): autocannon ${floors.autocannon.toFixed(1)}, bare undici ${floors.undici.toFixed(1)}, corsight's client ${floors.client.toFixed(1)}, the scan with no check logic ${floors.runtime.toFixed(1)}, the scan ${floors.scan.toFixed(1)} µs`,
+    );
+    console.log(
+      `the analysis in process over recorded answers (no network), CPU per target, each set alone, ${analysisTargets} targets, median of 3 rounds: ${analysis.map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join('; ')}`,
+    );
     if (last !== undefined) {
       console.log(`peak RSS at ${last.targets} targets: ${last.peakRssMiB.toFixed(0)} MiB (target <= 250)`);
     }
     console.log(
-      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, cpuQuotient, calibration, clientRatio: clientAlone / autocannonRate, runtimeRatio: runtimeAlone / autocannonRate })}`,
+      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, cpuQuotient, calibration, clientRatio: clientAlone / autocannonRate, undiciRatio: undiciAlone / autocannonRate, runtimeRatio: runtimeAlone / autocannonRate, floors, analysis: Object.fromEntries(analysis) })}`,
     );
     if ([...rows, memory].some((r) => r.errors > 0) || pairs.some((pair) => pair.errors > 0)) process.exitCode = 1;
   } finally {
     child.disconnect();
   }
+}
+
+// Child modes: serve the lab until the parent disconnects, or run one measured job and exit. Last in the file, so
+// that every declaration above (classes included) is initialized before the top-level await runs.
+if (process.argv[2] === '--serve-lab') {
+  const lab = await startLab();
+  process.send?.({ httpsUrl: lab.httpsUrl, resolve: lab.resolve } satisfies LabInfo);
+  // The parent asks for the lab's CPU time around each run.
+  process.on('message', () => process.send?.(process.cpuUsage()));
+  process.on('disconnect', () => {
+    void lab.close().then(() => process.exit(0));
+  });
+} else if (process.argv[2] === '--job') {
+  await serveJob();
+} else {
+  await main();
 }
