@@ -73,6 +73,11 @@ async function startLabProcess(): Promise<{ child: ChildProcess; info: LabInfo }
   return { child, info };
 }
 
+/** The address the lab's name resolves to (its `--resolve` rule is `name:port:address`). */
+function labAddress(info: LabInfo): string {
+  return info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
+}
+
 /** Lab target number `i`: the lab's endpoints in turn, each under its own `/t/<i>` prefix. */
 function labTarget(base: string, i: number): string {
   return `${base}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`;
@@ -198,9 +203,8 @@ async function rawRate(
 ): Promise<{ rate: number; requests: number; errors: number }> {
   const url = new URL(info.httpsUrl);
   // The lab's name resolves only through --resolve rules: connect to the address, keep the name for SNI and Host.
-  const address = info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
   const result = await autocannon({
-    url: `https://${address}:${url.port}`,
+    url: `https://${labAddress(info)}:${url.port}`,
     servername: url.hostname,
     connections,
     pipelining: 1,
@@ -342,8 +346,7 @@ class DroppingHandler {
  */
 function undiciSender(info: LabInfo, perHost: number): Sender {
   const lab = new URL(info.httpsUrl);
-  const address = info.resolve[0]?.split(':').pop() ?? '127.0.0.1';
-  const origin = `https://${address}:${lab.port}`;
+  const origin = `https://${labAddress(info)}:${lab.port}`;
   const agent = new Agent({ connections: perHost, connect: { rejectUnauthorized: false, servername: lab.hostname } });
   return {
     send: (url, { method, headers }) =>
@@ -454,7 +457,7 @@ async function analysisCosts(
   }
   const trust = checks.filter((check) => check.kind === 'trust');
   const sets: [string, readonly Check[]][] = [
-    ['all 17 checks', checks],
+    [`all ${checks.length} checks`, checks],
     [`the ${trust.length} trust checks`, trust],
     [`their shared analysis with ${trust[0]?.id}`, trust.slice(0, 1)],
     ...checks.filter((check) => check.kind !== 'trust').map((check): [string, readonly Check[]] => [check.id, [check]]),
