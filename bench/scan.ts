@@ -83,6 +83,22 @@ function labTarget(base: string, i: number): string {
   return `${base}/t/${i}${labEndpoints[i % labEndpoints.length]?.path ?? '/'}`;
 }
 
+/** Runs `work(0)` .. `work(count - 1)`, `width` at a time, each worker taking the next index when it is done. */
+async function inTurn(count: number, width: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+/** This process's CPU time (user and system, all threads) since `mark`, in µs. */
+function cpuSince(mark: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(mark);
+  return cpu.user + cpu.system;
+}
+
 /** Targets generated lazily, as a streamed input file would deliver them. */
 function* targets(base: string, count: number): Generator<string> {
   for (let i = 0; i < count; i++) yield labTarget(base, i);
@@ -172,7 +188,7 @@ async function run(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuUs = cpuSince(cpuBefore);
   if (scanner.stats.retries > 0) {
     process.stderr.write(`  ${scanner.stats.retries} retries of ${scanner.stats.requests} requests\n`);
   }
@@ -182,7 +198,7 @@ async function run(
   if (bytes === 0) throw new Error('no report output');
   return {
     targets: done,
-    scannerCpuMsPerTarget: (cpu.user + cpu.system) / 1000 / done,
+    scannerCpuMsPerTarget: cpuUs / 1000 / done,
     labCpuMsPerTarget: 0,
     seconds,
     targetsPerSecond: done / seconds,
@@ -374,28 +390,22 @@ async function replayRate(
   ready: () => Promise<void>,
 ): Promise<RateResult> {
   const sender = via === 'client' ? corsightSender(info, perHost) : undiciSender(info, perHost);
-  let next = 0;
   let requests = 0;
   let errors = 0;
   await ready();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const url = new URL(labTarget(info.httpsUrl, i));
-        const list = recorded[i % recorded.length] ?? [];
-        const answered = await Promise.all(list.map((request) => sender.send(url, request)));
-        requests += list.length;
-        errors += answered.filter((ok) => !ok).length;
-      }
-    }),
-  );
+  await inTurn(count, concurrency, async (i) => {
+    const url = new URL(labTarget(info.httpsUrl, i));
+    const list = recorded[i % recorded.length] ?? [];
+    const answered = await Promise.all(list.map((request) => sender.send(url, request)));
+    requests += list.length;
+    errors += answered.filter((ok) => !ok).length;
+  });
   const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuUs = cpuSince(cpuBefore);
   await sender.close();
-  return { rate: requests / seconds, requests, errors, cpuUs: (cpu.user + cpu.system) / Math.max(1, requests) };
+  return { rate: requests / seconds, requests, errors, cpuUs: cpuUs / Math.max(1, requests) };
 }
 
 /** A rate job's result: requests/s, the requests counted, errors, and this process's CPU µs per request. */
@@ -445,15 +455,9 @@ async function analysisCosts(
     );
   }
   async function pass(set: readonly Check[]): Promise<number> {
-    let next = 0;
     const before = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < count) await scanOne(next++, set);
-      }),
-    );
-    const cpu = process.cpuUsage(before);
-    return (cpu.user + cpu.system) / count;
+    await inTurn(count, 16, (i) => scanOne(i, set));
+    return cpuSince(before) / count;
   }
   const trust = checks.filter((check) => check.kind === 'trust');
   const sets: [string, readonly Check[]][] = [
@@ -534,8 +538,7 @@ async function runJob(job: Job, ready: () => Promise<void>): Promise<JobResult> 
       await ready();
       const before = process.cpuUsage();
       const raw = await rawRate(info, job.connections, job.seconds);
-      const cpu = process.cpuUsage(before);
-      return { kind: 'autocannon', ...raw, cpuUs: (cpu.user + cpu.system) / Math.max(1, raw.requests) };
+      return { kind: 'autocannon', ...raw, cpuUs: cpuSince(before) / Math.max(1, raw.requests) };
     }
     case 'analysis': {
       await ready();
