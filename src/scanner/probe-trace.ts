@@ -4,6 +4,7 @@
  * ask); the trust checks add the probes the shared analysis says decide their class (`ProbeContext.relied`).
  * Outcomes are read from the context's own record once the checks have run.
  */
+import { nameEquals } from '../fetch/headers.js';
 import type { AskedProbe, TargetProbeContext } from './context.js';
 import type {
   AppPreflight,
@@ -62,7 +63,11 @@ export class CheckView implements ProbeContext {
 }
 
 function requestMethodOf(probe: ProbeRequest): string | undefined {
-  return probe.headers?.find(([name]) => name.toLowerCase() === 'access-control-request-method')?.[1];
+  const headers = probe.headers;
+  if (headers === undefined) return undefined;
+  // Compared in place (no lower-cased copy of each name): one call per distinct probe of every target.
+  for (const [name, value] of headers) if (nameEquals(name, 'access-control-request-method')) return value;
+  return undefined;
 }
 
 function compare(a: string | undefined, b: string | undefined): number {
