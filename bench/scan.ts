@@ -40,10 +40,14 @@
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
  * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
  * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`, `--analysis-size N`.
+ * `node bench/scan.js --instructions [--ir-sizes 200,1200]` (`npm run bench:instructions`) counts the scanner's
+ * instructions per target under valgrind instead: the yardstick for changes too small for this VM's clock.
  */
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import type { HeaderList } from '../dist/fetch/headers.js';
@@ -602,11 +606,28 @@ async function serveJob(): Promise<void> {
  * Runs `job` in a fresh child process and returns its result with the lab's CPU time (ms) during the timed part,
  * read just before the child's clock starts and just after it stops.
  */
-async function measure(lab: ChildProcess, job: Job): Promise<{ result: JobResult; labCpuMs: number }> {
+async function measure(
+  lab: ChildProcess,
+  job: Job,
+  cachegrindOut?: string,
+): Promise<{ result: JobResult; labCpuMs: number }> {
   const sampleRetained = job.kind === 'scan' && job.sampleRetained;
   const worker = fork(fileURLToPath(import.meta.url), ['--job'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: sampleRetained ? ['--expose-gc'] : [],
+    ...(cachegrindOut === undefined
+      ? { execArgv: sampleRetained ? ['--expose-gc'] : [] }
+      : {
+          // The job's node under valgrind (the lab stays native): `valgrind <options> node --single-threaded`.
+          execPath: 'valgrind',
+          execArgv: [
+            '--tool=cachegrind',
+            '--cache-sim=no',
+            `--cachegrind-out-file=${cachegrindOut}`,
+            '--log-file=/dev/null',
+            process.execPath,
+            '--single-threaded',
+          ],
+        }),
   });
   const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   const nextMessage = () =>
@@ -649,6 +670,79 @@ async function measureAnalysis(
   const { result } = await measure(lab, job);
   if (result.kind !== 'analysis') throw new Error('an analysis job returned no costs');
   return result.costs;
+}
+
+/** The total instructions (`summary:` line) of a cachegrind output file. */
+async function instructionsIn(file: string): Promise<number> {
+  const text = await readFile(file, 'utf8');
+  const summary = /^summary:\s+(\d+)/m.exec(text);
+  if (summary?.[1] === undefined) throw new Error(`no summary line in ${file}`);
+  return Number(summary[1]);
+}
+
+/**
+ * `npm run bench:instructions`: the scanner process's instructions per target and per request, counted by valgrind
+ * (cachegrind, no cache simulation) in a live scan of the lab (the lab runs natively in its own process). CPU time on
+ * this VM moves by 15-20% from one minute to the next; instruction counts do not: with `node --single-threaded` V8
+ * compiles on the main thread at the same points in every run, and the same code counts the same within about 1%.
+ * The difference between a scan of `--ir-sizes` A and B targets, divided by B - A, leaves out start-up and most of
+ * the JIT's first compiles. A code change also moves V8's inlining and tiering, so a difference of a percent or two
+ * between builds is at the edge of what this settles (docs/benchmarks.md).
+ */
+async function instructions(): Promise<void> {
+  const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    process.stderr.write('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const [small = 200, large = 1200] = flag('--ir-sizes', '200,1200')
+    .split(',')
+    .map((s) => Number(s));
+  if (!(Number.isInteger(small) && Number.isInteger(large) && small > 0 && large > small)) {
+    throw new Error(`--ir-sizes takes two increasing target counts, e.g. 200,1200 (got ${flag('--ir-sizes', '')})`);
+  }
+  const concurrency = Number(flag('--concurrency', '16'));
+  const perHost = Number(flag('--per-host', '8'));
+  const { child, info } = await startLabProcess();
+  const dir = await mkdtemp(join(tmpdir(), 'corsight-instructions-'));
+  try {
+    const recorded = await recordRequests(info);
+    console.log(
+      `corsight scan instructions, ${new Date().toISOString()}, ${valgrindVersion(probe.stdout)}, Node ${process.version}`,
+    );
+    console.log(
+      `scanner process only (the lab runs natively), node --single-threaded, per target between scans of ${small} and ${large} lab targets (https, full check set, --concurrency ${concurrency} --per-host ${perHost}):`,
+    );
+    const variants: [string, [string, ProbeRequest[]][] | undefined][] = [
+      ['the scan', undefined],
+      ['the scan with no check logic', [...recorded.probes]],
+    ];
+    for (const [name, askOnly] of variants) {
+      const job = (count: number) =>
+        ({ kind: 'scan', info, count, warm: 0, concurrency, perHost, sampleRetained: false, askOnly }) as const;
+      const smallOut = join(dir, `${small}.out`);
+      const largeOut = join(dir, `${large}.out`);
+      // The two sizes at once: one core each, and the counts do not depend on the machine's load.
+      const [a, b] = await Promise.all([measure(child, job(small), smallOut), measure(child, job(large), largeOut)]);
+      if (a.result.kind !== 'scan' || b.result.kind !== 'scan') throw new Error('a scan job returned no run');
+      const irSmall = await instructionsIn(smallOut);
+      const irLarge = await instructionsIn(largeOut);
+      const perTarget = (irLarge - irSmall) / (large - small);
+      const perRequest = (irLarge - irSmall) / (b.result.run.wireRequests - a.result.run.wireRequests);
+      console.log(
+        `  ${name}: ${(perTarget / 1e6).toFixed(3)} M instructions a target, ${(perRequest / 1e3).toFixed(1)} k a request (${irSmall} and ${irLarge} in all)`,
+      );
+      if (a.result.run.errors + b.result.run.errors > 0) process.exitCode = 1;
+    }
+  } finally {
+    child.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function valgrindVersion(output: string): string {
+  return output.trim() || 'valgrind';
 }
 
 async function main(): Promise<void> {
@@ -840,6 +934,8 @@ if (process.argv[2] === '--serve-lab') {
   });
 } else if (process.argv[2] === '--job') {
   await serveJob();
+} else if (process.argv[2] === '--instructions') {
+  await instructions();
 } else {
   await main();
 }
