@@ -684,7 +684,7 @@ async function instructionsIn(file: string): Promise<number> {
  * `npm run bench:instructions`: the scanner process's instructions per target and per request, counted by valgrind
  * (cachegrind, no cache simulation) in a live scan of the lab (the lab runs natively in its own process). CPU time on
  * this VM moves by 15-20% from one minute to the next; instruction counts do not: with `node --single-threaded` V8
- * compiles on the main thread at the same points in every run, and the same code counts the same within about 1%.
+ * compiles on the main thread at the same points in every run, and the same code counts the same within 1-2%.
  * The difference between a scan of `--ir-sizes` A and B targets, divided by B - A, leaves out start-up and most of
  * the JIT's first compiles. A code change also moves V8's inlining and tiering, so a difference of a percent or two
  * between builds is at the edge of what this settles (docs/benchmarks.md).
