@@ -709,7 +709,7 @@ async function instructions(): Promise<void> {
   try {
     const recorded = await recordRequests(info);
     console.log(
-      `corsight scan instructions, ${new Date().toISOString()}, ${valgrindVersion(probe.stdout)}, Node ${process.version}`,
+      `corsight scan instructions, ${new Date().toISOString()}, ${probe.stdout.trim() || 'valgrind'}, Node ${process.version}`,
     );
     console.log(
       `scanner process only (the lab runs natively), node --single-threaded, per target between scans of ${small} and ${large} lab targets (https, full check set, --concurrency ${concurrency} --per-host ${perHost}):`,
@@ -739,10 +739,6 @@ async function instructions(): Promise<void> {
     child.disconnect();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function valgrindVersion(output: string): string {
-  return output.trim() || 'valgrind';
 }
 
 async function main(): Promise<void> {
