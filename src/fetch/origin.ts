@@ -194,11 +194,25 @@ export function registrableDomain(host: string): string | null {
  * bare public suffixes). Null for opaque origins.
  */
 export function siteOf(input: string | URL): string | null {
-  const o = originOf(input);
+  if (typeof input !== 'string') return siteOfOrigin(input.origin);
+  // The model asks for the site of the same few strings (a target's URL, its probes' origins) on every run.
+  const known = sites.peek(input);
+  if (known !== undefined) return known === false ? null : known;
+  const site = siteOfOrigin(originOf(input));
+  if (input.length <= 512) sites.set(input, site ?? false);
+  return site;
+}
+
+// Read with peek(): no reordering on a hit, oldest out first (see parsedOrigins above).
+const sites = new LRUCache<string, string | false>({ max: 4096 });
+
+/** The site of a serialized origin (as `URL.origin` gives it). */
+function siteOfOrigin(o: string | null): string | null {
   if (o === null || o === OPAQUE_ORIGIN) return null;
+  const parsed = parseOrigin(o);
+  if (parsed?.type === 'tuple') return `${parsed.scheme}://${registrableDomain(parsed.host) ?? parsed.host}`;
   const u = new URL(o);
-  const host = u.hostname;
-  return `${u.protocol}//${registrableDomain(host) ?? host}`;
+  return `${u.protocol}//${registrableDomain(u.hostname) ?? u.hostname}`;
 }
 
 /**

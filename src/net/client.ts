@@ -308,7 +308,8 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
    * One exchange, through undici's dispatcher with a handler of our own (no body stream: the few KiB we keep
    * are copied as they arrive, and the rest is never read). One deadline covers the whole exchange: undici's
    * headersTimeout is not refreshed while a slow server trickles header bytes, but its bodyTimeout is an idle
-   * timer that a byte-by-byte body keeps resetting.
+   * timer that a byte-by-byte body keeps resetting. Both are off for the request (0): the exchange's own timer,
+   * started before undici's would be, always fires first, and undici would arm and clear two more per request.
    */
   function once(request: HttpRequest): Promise<NetResponse> {
     return new Promise<NetResponse>((resolve, reject) => {
@@ -323,8 +324,8 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
           path: target.path,
           method: request.method,
           headers: flat,
-          headersTimeout: options.timeout,
-          bodyTimeout: options.timeout,
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         exchange,
       );

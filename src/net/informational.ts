@@ -114,8 +114,10 @@ export function acceptInformational<S extends Duplex>(socket: S): S {
     return filter(chunk);
   } as S['read'];
 
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  socket.write = function writeTracked(...args: unknown[]) {
+  const write = socket.write.bind(socket) as (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+  // Named parameters rather than `...args`: every request passes here, and a rest array and a spread call per
+  // write are garbage for nothing (Writable.write takes an absent encoding or callback as undefined).
+  socket.write = function writeTracked(chunk: unknown, encoding?: unknown, callback?: unknown) {
     // A new request starts a new response. With one request at a time per connection (pipelining 1) and no
     // request bodies, each write after a response began is the next request.
     if (sawResponse) {
@@ -124,7 +126,7 @@ export function acceptInformational<S extends Duplex>(socket: S): S {
       tail = '';
       sawResponse = false;
     }
-    return write(...args);
+    return write(chunk, encoding, callback);
   } as S['write'];
   return socket;
 }

@@ -38,6 +38,7 @@
  * `--origin` hints, so a target given by IP address or `localhost` with `--origin https://app.example.com` is
  * probed with `example.com`'s look-alikes. With no domain at all, the name classes stay undecided.
  */
+import { parseOrigin } from '../../fetch/origin.js';
 import type { HeaderList, ProbeContext, ProbeRequest } from '../types.js';
 import type { TrustCheckId } from './index.js';
 import {
@@ -174,12 +175,16 @@ export function trustProbes(
   return probes;
 }
 
+// A target's look-alike plan reads the host and scheme of the same few origins again and again: parseOrigin keeps
+// what it parsed, so each is parsed once per scan rather than once per read.
 function hostOf(origin: string): string {
-  return new URL(origin).hostname;
+  const parsed = parseOrigin(origin);
+  return parsed?.type === 'tuple' ? parsed.host : new URL(origin).hostname;
 }
 
 function schemeOf(origin: string): string {
-  return new URL(origin).protocol.slice(0, -1);
+  const parsed = parseOrigin(origin);
+  return parsed?.type === 'tuple' ? parsed.scheme : new URL(origin).protocol.slice(0, -1);
 }
 
 /**
