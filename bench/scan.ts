@@ -33,13 +33,18 @@
  * scan with no check logic, the scan), the layers the scan spends over its floors. Last, the analysis alone: each
  * check set over the recorded answers in process, with no network (`--analysis-size` targets), CPU per target.
  *
+ * A scan of an estate meets each host once: one more run puts every target on a host of its own (`t<i>.localhost`,
+ * loopback), so each opens its own connections (TCP, TLS with session resumption after the first, undici's pool) and
+ * prints what a target costs then (`--host-targets`, default 1,000).
+ *
  * The lab runs in a child process (its own event loop, as a real target would), and every measured piece (each
  * scan, each autocannon run, each client replay) in a fresh child process of its own, as `corsight scan` and the
  * autocannon CLI run: sharing one process, each tool's code would skew V8's type feedback for the other (see `Job`).
  * This process only orchestrates and reads each child's and the lab's CPU time around the timed part.
  * Build first (`npm run build`); this file imports the built package from ../dist and is compiled in place by
  * `tsc -p bench/tsconfig.scan.json` (the script does both). Options: `--sizes 200,2000`, `--concurrency N`,
- * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`, `--analysis-size N`.
+ * `--per-host N`, `--ratio-rounds N`, `--ratio-size N`, `--ratio-warm N`, `--raw-seconds N`, `--analysis-size N`,
+ * `--host-targets N` (the run with one target per host, below).
  * `node bench/scan.js --instructions [--ir-sizes 200,1200]` (`npm run bench:instructions`) counts the scanner's
  * instructions per target under valgrind instead: the yardstick for changes too small for this VM's clock.
  */
@@ -112,6 +117,16 @@ function* targets(base: string, count: number): Generator<string> {
   for (let i = 0; i < count; i++) yield labTarget(base, i);
 }
 
+/**
+ * Lab targets each on a host of its own, as in a scan of an estate: `t<i>.localhost`, which the HTTP client sends to
+ * loopback (RFC 6761 names) with the name in SNI and Host; the lab answers every name (with --insecure). Each target
+ * opens its own connections, so this measures what a connection costs (TCP, TLS session resumption, undici's pool).
+ */
+function* hostTargets(base: string, count: number): Generator<string> {
+  const { port } = new URL(base);
+  for (let i = 0; i < count; i++) yield labTarget(`https://t${i}.localhost:${port}`, i);
+}
+
 interface Run {
   targets: number;
   /** CPU milliseconds (user + system) per target, in the scanner process and in the lab process. */
@@ -163,6 +178,7 @@ async function run(
   ready: () => Promise<void>,
   sampleRetained = false,
   checkSet?: readonly Check[],
+  hostPerTarget = false,
 ): Promise<Run> {
   (globalThis as { gc?: () => void }).gc?.();
   let peakRss = 0;
@@ -200,7 +216,8 @@ async function run(
     wireBefore = scanner.stats.requests;
   };
   if (warm === 0) await startClock();
-  for await (const result of scanner.scan(targets(info.httpsUrl, warm + count))) {
+  const list = hostPerTarget ? hostTargets(info.httpsUrl, warm + count) : targets(info.httpsUrl, warm + count);
+  for await (const result of scanner.scan(list)) {
     seen++;
     bytes += reporter.target(result).length; // formatted, then dropped: a null sink
     if (seen <= warm) {
@@ -530,6 +547,8 @@ type Job =
       sampleRetained: boolean;
       /** With these probes per lab endpoint: the stand-in that asks them and decides nothing (`askOnly`). */
       askOnly?: [string, ProbeRequest[]][];
+      /** Each target on a host of its own (`hostTargets`). */
+      hostPerTarget?: boolean;
     }
   | {
       kind: Replayer;
@@ -568,6 +587,7 @@ async function runJob(job: Job, ready: () => Promise<void>): Promise<JobResult> 
         ready,
         job.sampleRetained,
         checkSet,
+        job.hostPerTarget,
       );
       return { kind: 'scan', run: result };
     }
@@ -764,6 +784,8 @@ async function main(): Promise<void> {
       ({ kind: 'scan', info, count, warm, concurrency, perHost, sampleRetained }) as const;
     const rows: Run[] = [];
     for (const size of sizes) rows.push(await measureScan(child, scanJob(size, 200)));
+    const hostCount = Number(flag('--host-targets', '1000'));
+    const perHostRun = await measureScan(child, { ...scanJob(hostCount, 200), hostPerTarget: true });
     // The ratio: interleaved pairs (corsight, then autocannon), so a slow minute weighs on both sides alike.
     const pairs: {
       corsight: number;
@@ -832,6 +854,9 @@ async function main(): Promise<void> {
       memory.retainedHeapMiB === undefined
         ? '\nretained heap: not measured (the memory job had no gc())'
         : `\nretained heap (largest after a full GC every 100 targets, untimed pass of ${largest} targets): ${memory.retainedHeapMiB.toFixed(1)} MiB, peak RSS in that pass ${memory.peakRssMiB.toFixed(0)} MiB`,
+    );
+    console.log(
+      `one target per host (t<i>.localhost, ${perHostRun.targets} targets after 200 untimed; each opens its own connections): ${perHostRun.targetsPerSecond.toFixed(1)} targets/s, scanner CPU ${perHostRun.scannerCpuMsPerTarget.toFixed(2)} ms per target, lab ${perHostRun.labCpuMsPerTarget.toFixed(2)} ms${perHostRun.errors > 0 ? ` (${perHostRun.errors} errors)` : ''}`,
     );
     const [load1] = loadavg();
     console.log(
@@ -910,9 +935,11 @@ async function main(): Promise<void> {
       console.log(`peak RSS at ${last.targets} targets: ${last.peakRssMiB.toFixed(0)} MiB (target <= 250)`);
     }
     console.log(
-      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, memory, pairs, ratio: corsightRate / autocannonRate, cpuQuotient, calibration, clientRatio: clientAlone / autocannonRate, undiciRatio: undiciAlone / autocannonRate, runtimeRatio: runtimeAlone / autocannonRate, floors, analysis: Object.fromEntries(analysis) })}`,
+      `\n${JSON.stringify({ concurrency, perHost, loadAverage: loadavg(), runs: rows, hostPerTarget: perHostRun, memory, pairs, ratio: corsightRate / autocannonRate, cpuQuotient, calibration, clientRatio: clientAlone / autocannonRate, undiciRatio: undiciAlone / autocannonRate, runtimeRatio: runtimeAlone / autocannonRate, floors, analysis: Object.fromEntries(analysis) })}`,
     );
-    if ([...rows, memory].some((r) => r.errors > 0) || pairs.some((pair) => pair.errors > 0)) process.exitCode = 1;
+    if ([...rows, perHostRun, memory].some((r) => r.errors > 0) || pairs.some((pair) => pair.errors > 0)) {
+      process.exitCode = 1;
+    }
   } finally {
     child.disconnect();
   }

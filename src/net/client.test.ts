@@ -381,6 +381,37 @@ describe('HTTP client', () => {
     expect(client.stats.requests).toBe(2);
   });
 
+  // The server would keep an idle connection 5 s (httpsServer's keepAliveTimeout): a close well before that is the
+  // client's. A scan of an estate is done with each host after its target, and must not keep its connections open.
+  it('closes a connection idle for a second, and keeps it under --rate, where requests are spaced on purpose', async () => {
+    const closed: string[] = [];
+    const watched = new WeakSet<object>();
+    const server = await serve(
+      httpsServer((req, res) => {
+        // Each connection is named after its first request.
+        if (!watched.has(req.socket)) {
+          watched.add(req.socket);
+          req.socket.once('close', () => closed.push(String(req.url)));
+        }
+        res.end('ok');
+      }),
+    );
+    const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const fast = createTransport({ ...base, insecure: true });
+    const paced = createTransport({ ...base, insecure: true, rate: 50 });
+    cleanup.push(
+      () => fast.destroy(),
+      () => paced.destroy(),
+    );
+    await fast.send({ url: new URL(`${server.url}/fast`), method: 'GET', headers: [] });
+    await paced.send({ url: new URL(`${server.url}/paced`), method: 'GET', headers: [] });
+    await idle(2500);
+    expect(closed).toEqual(['/fast']);
+    // The paced client's connection is still the one it uses.
+    await paced.send({ url: new URL(`${server.url}/paced-again`), method: 'GET', headers: [] });
+    expect(closed).toEqual(['/fast']);
+  });
+
   it('reads the answer after an unsolicited 100 Continue over TLS too', async () => {
     const server = await serve(
       httpsServer((_req, res) => {
