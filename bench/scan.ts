@@ -785,10 +785,12 @@ async function main(): Promise<void> {
     // Every measured piece runs in a fresh process of its own (see `Job`), after an untimed warm-up there.
     const scanJob = (count: number, warm: number, sampleRetained = false) =>
       ({ kind: 'scan', info, count, warm, concurrency, perHost, sampleRetained }) as const;
+    // The sized runs and the one-target-per-host run each start with this many untimed targets.
+    const sizedWarm = 200;
     const rows: Run[] = [];
-    for (const size of sizes) rows.push(await measureScan(child, scanJob(size, 200)));
+    for (const size of sizes) rows.push(await measureScan(child, scanJob(size, sizedWarm)));
     const hostCount = Number(flag('--host-targets', '1000'));
-    const perHostRun = await measureScan(child, { ...scanJob(hostCount, 200), hostPerTarget: true });
+    const perHostRun = await measureScan(child, { ...scanJob(hostCount, sizedWarm), hostPerTarget: true });
     // The ratio: interleaved pairs (corsight, then autocannon), so a slow minute weighs on both sides alike.
     const pairs: {
       corsight: number;
@@ -859,7 +861,7 @@ async function main(): Promise<void> {
         : `\nretained heap (largest after a full GC every 100 targets, untimed pass of ${largest} targets): ${memory.retainedHeapMiB.toFixed(1)} MiB, peak RSS in that pass ${memory.peakRssMiB.toFixed(0)} MiB`,
     );
     console.log(
-      `one target per host (t<i>.localhost, ${perHostRun.targets} targets after 200 untimed; each opens its own connections): ${perHostRun.targetsPerSecond.toFixed(1)} targets/s, scanner CPU ${perHostRun.scannerCpuMsPerTarget.toFixed(2)} ms per target, lab ${perHostRun.labCpuMsPerTarget.toFixed(2)} ms${perHostRun.errors > 0 ? ` (${perHostRun.errors} errors)` : ''}`,
+      `one target per host (t<i>.localhost, ${perHostRun.targets} targets after ${sizedWarm} untimed; each opens its own connections): ${perHostRun.targetsPerSecond.toFixed(1)} targets/s, scanner CPU ${perHostRun.scannerCpuMsPerTarget.toFixed(2)} ms per target, lab ${perHostRun.labCpuMsPerTarget.toFixed(2)} ms${perHostRun.errors > 0 ? ` (${perHostRun.errors} errors)` : ''}`,
     );
     const [load1] = loadavg();
     console.log(

@@ -71,10 +71,10 @@ const maxHeaderSize = 16 * 1024;
 /**
  * How long an idle keep-alive connection stays open. A scan of an estate is done with a host once its target is:
  * undici's default (4 s, or the server's Keep-Alive hint less 2 s) kept every finished host's connections open, about
- * 8 per target, so at ~100 hosts/s some 4,000 TLS connections (8 a host for ~5 s) stayed open (scanner RSS 780 MiB after 2,000
- * hosts, 260 MiB with 1 s; bench/scan.js, the one-target-per-host run). A host still being scanned never idles that
- * long: its probes follow each other within milliseconds. Under `--rate`, requests are spaced on purpose, and a
- * connection closed between them would cost the server a TLS handshake per request: undici's defaults then.
+ * 8 per target, so at ~100 hosts/s some 4,000 TLS connections (8 a host for ~5 s) stayed open (scanner RSS 780 MiB
+ * after 2,000 hosts, 260 MiB with 1 s; bench/scan.js, the one-target-per-host run). A host still being scanned never
+ * idles that long: its probes follow each other within milliseconds. Under `--rate`, requests are spaced on purpose,
+ * and a connection closed between them would cost the server a TLS handshake per request: undici's defaults then.
  */
 function keepAliveOptions(options: ResolvedNetOptions): { keepAliveTimeout?: number; keepAliveMaxTimeout?: number } {
   return options.rate > 0 ? {} : { keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 };
@@ -122,8 +122,8 @@ function connector(options: ResolvedNetOptions, secureContext: SecureContext): b
 function createDispatcher(options: ResolvedNetOptions): Dispatcher {
   // One TLS context for every connection of the client, as tls.connect would otherwise build one per connection
   // (an OpenSSL SSL_CTX, its cipher list and the CA store): a scan of one target per host opens ~8 connections a
-  // target, and building their contexts took about a sixth of the main thread (bench/scan.js, the one-target-per-host run).
-  // The defaults are what tls.connect would use (NODE_EXTRA_CA_CERTS included); certificate checking
+  // target, and building their contexts took about a sixth of the main thread (bench/scan.js, the one-target-per-host
+  // run). The defaults are what tls.connect would use (NODE_EXTRA_CA_CERTS included); certificate checking
   // (rejectUnauthorized) and the server name stay per connection.
   const secureContext = createSecureContext();
   const common = {
