@@ -131,8 +131,9 @@ function createDispatcher(options: ResolvedNetOptions): Dispatcher {
     connections: options.perHost,
     pipelining: 1,
     maxHeaderSize,
-    headersTimeout: options.timeout,
-    bodyTimeout: options.timeout,
+    // Off: each exchange has one timer of its own for the whole request (see `once`).
+    headersTimeout: 0,
+    bodyTimeout: 0,
     connectTimeout: options.timeout,
   };
   if (options.proxy !== undefined) {
@@ -329,7 +330,7 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
    * One exchange, through undici's dispatcher with a handler of our own (no body stream: the few KiB we keep
    * are copied as they arrive, and the rest is never read). One deadline covers the whole exchange: undici's
    * headersTimeout is not refreshed while a slow server trickles header bytes, but its bodyTimeout is an idle
-   * timer that a byte-by-byte body keeps resetting. Both are off for the request (0): the exchange's own timer,
+   * timer that a byte-by-byte body keeps resetting. Both are off in the pools (0): the exchange's own timer,
    * started before undici's would be, always fires first, and undici would arm and clear two more per request.
    */
   function once(request: HttpRequest): Promise<NetResponse> {
@@ -345,8 +346,6 @@ export function createHttpClient(input: Partial<NetOptions> = {}): HttpClient {
           path: target.path,
           method: request.method,
           headers: flat,
-          headersTimeout: 0,
-          bodyTimeout: 0,
         },
         exchange,
       );
